@@ -1,0 +1,91 @@
+"""The `sitegen` command line: the only place errors become messages and exit codes.
+
+Commands live in `sitegen.commands.*` and are imported only when used, so that
+`sitegen --help` stays fast: command modules import nothing heavy at module level.
+Exit codes: 0 ok, 1 content/build/remote error, 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from sitegen import __version__
+from sitegen.errors import SitegenError
+
+# name -> "module:attribute"; each attribute is a click.Command.
+COMMANDS: dict[str, str] = {
+    "init": "sitegen.commands.scaffold:init_command",
+    "new": "sitegen.commands.scaffold:new_command",
+    "build": "sitegen.commands.build:build_command",
+    "serve": "sitegen.commands.serve:serve_command",
+    "signup": "sitegen.commands.auth:signup_command",
+    "login": "sitegen.commands.auth:login_command",
+    "logout": "sitegen.commands.auth:logout_command",
+    "whoami": "sitegen.commands.auth:whoami_command",
+    "push": "sitegen.commands.sync:push_command",
+    "pull": "sitegen.commands.sync:pull_command",
+    "doctor": "sitegen.commands.doctor:doctor_command",
+}
+
+EPILOG = """\b
+Examples:
+  sitegen init mysite && cd mysite
+  sitegen new post "Hello world"
+  sitegen build
+  sitegen serve --drafts
+  sitegen login && sitegen push --dry-run
+"""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # command not built yet
+                return None
+            raise
+        return getattr(module, attribute)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def cli() -> None:
+    """sitegen builds a static site from Markdown in content/ and syncs it with Supabase."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user errors into messages and exit codes."""
+    try:
+        cli.main(args=argv, prog_name="sitegen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SitegenError as exc:
+        click.secho(f"error: {exc}", err=True, fg="red")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(0)

@@ -1,0 +1,73 @@
+"""Terminal output shared by all commands: verbosity, logging, progress.
+
+Commands decorate themselves with `verbosity_options`; messages go through `say`
+(normal), `detail` (-v only) and `warn` (always, unless -q), so -q/-v behave the
+same everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_level = 0  # -1 quiet, 0 normal, 1+ verbose
+
+
+def verbosity_options(func: F) -> F:
+    """Add -v/--verbose (repeatable) and -q/--quiet to a command."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        # Both callbacks always run (defaults included), so the level is reset on every call.
+        ctx.meta[f"sitegen.{param.name}"] = value
+        quiet = ctx.meta.get("sitegen.quiet", False)
+        set_level(-1 if quiet else int(ctx.meta.get("sitegen.verbose", 0) or 0))
+        return value
+
+    func = click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=remember,
+        help="Print only errors and warnings.",
+    )(func)
+    func = click.option(
+        "-v", "--verbose", count=True, expose_value=False, callback=remember,
+        help="Print more detail (repeat for more).",
+    )(func)
+    return func
+
+
+def set_level(level: int) -> None:
+    """Set verbosity and route the `sitegen` logger to stderr accordingly."""
+    global _level
+    _level = level
+    logger = logging.getLogger("sitegen")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if level >= 1 else logging.WARNING)
+
+
+def level() -> int:
+    """The current verbosity: -1 quiet, 0 normal, 1+ verbose."""
+    return _level
+
+
+def say(message: str) -> None:
+    """Normal output, hidden by -q."""
+    if _level >= 0:
+        click.echo(message)
+
+
+def detail(message: str) -> None:
+    """Verbose output, shown only with -v."""
+    if _level >= 1:
+        click.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr; shown even with -q."""
+    click.secho(f"warning: {message}", err=True, fg="yellow")

@@ -1,0 +1,103 @@
+"""Every error a user can cause, as one tree.
+
+    SitegenError                 anything sitegen reports without a traceback (exit code 1)
+    ├── ConfigError              sitegen.toml or environment settings are invalid
+    ├── ContentError             a page, post or media file is invalid (file:line, field)
+    ├── ThemeError               a template is missing or fails (template:line)
+    ├── BuildFailed              a build collected one or more errors; carries them all
+    ├── RemoteError              Supabase answered with an error or could not be reached
+    │   └── AuthError            login/signup/session problems
+    └── SyncConflict             local and remote both changed the same keys
+
+Each error's str() names where the problem is (file and line, or key), the field when
+there is one, what is wrong, and a hint saying what to do. cli.py is the only place that
+turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class SitegenError(Exception):
+    """Base class: a user-facing error with a location and a hint."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """`file:line` (or just `file`), empty when the error has no file."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def __str__(self) -> str:
+        parts = []
+        if self.location:
+            parts.append(f"{self.location}:")
+        if self.field:
+            parts.append(f"{self.field}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(SitegenError):
+    """sitegen.toml (or an environment variable) is missing or invalid."""
+
+
+class ContentError(SitegenError):
+    """A content file is invalid: bad front matter, broken link, missing media."""
+
+
+class ThemeError(SitegenError):
+    """A template is missing, has a syntax error or fails while rendering."""
+
+
+class BuildFailed(SitegenError):
+    """A build found errors; all of them are reported together and nothing was written."""
+
+    def __init__(self, errors: Sequence[SitegenError]) -> None:
+        self.errors = list(errors)
+        count = len(self.errors)
+        super().__init__(
+            f"build failed with {count} error{'s' if count != 1 else ''}; "
+            "the output folder was left untouched"
+        )
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(e) for e in self.errors), self.message])
+
+
+class RemoteError(SitegenError):
+    """Supabase refused a request or could not be reached."""
+
+
+class AuthError(RemoteError):
+    """Signing up, logging in or using the stored session failed."""
+
+
+class SyncConflict(SitegenError):
+    """Keys changed both locally and remotely since the last sync; nothing was overwritten."""
+
+    def __init__(self, message: str, *, keys: Sequence[str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.keys = list(keys)

@@ -1,0 +1,27 @@
+"""Slugs: the URL-safe name part of a document's key (`posts/<slug>`).
+
+One definition, used by `sitegen new`, routing and sync, so a slug made from a title locally
+is the same slug that remote content is validated against.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_VALID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "Héllo, World!" -> "hello-world"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def is_valid_slug(slug: str) -> bool:
+    """True for slugs made of lower-case words and hyphens, optionally nested with `/`.
+
+    Rejects everything that could escape a folder: `..`, absolute paths, backslashes, empty parts.
+    """
+    return bool(_VALID.match(slug))

@@ -1,0 +1,341 @@
+"""Markdown files with YAML front matter <-> `Document` values.
+
+`parse_document` validates front matter with pydantic and reports every problem of a file at
+once, each with the file line of the offending YAML key. python-frontmatter is not used: it
+hides PyYAML's nodes, and the nodes are where line numbers come from. Here the YAML is composed
+once (libyaml when available) and the node tree gives both the values and the key lines.
+
+`dump_document` is the inverse (`parse_document(dump_document(doc), ...) == doc`) with a fixed key
+order, so `sitegen pull` writes stable, diff-friendly files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from sitegen.errors import ContentError
+from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
+from sitegen.slugs import is_valid_slug, slugify
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_DELIMITER = "---"
+_CLOSERS = ("---", "...")
+_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html$")
+KNOWN_FIELDS = (
+    "title", "slug", "date", "updated", "draft", "tags", "summary", "template", "cover", "menu",
+)
+_HINTS = {
+    "title": 'add a title, e.g. `title: "My first post"`',
+    "slug": "use lower-case words joined by hyphens, e.g. `slug: my-first-post`",
+    "date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
+    "updated": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
+    "draft": "use `draft: true` or `draft: false`",
+    "tags": "use a list of words, e.g. `tags: [python, web]`",
+    "summary": "use a string (Markdown is allowed)",
+    "template": "name a template file of the theme or of templates/, e.g. `template: wide.html`",
+    "cover": "use a media path or URL, e.g. `cover: media/cover.jpg`",
+    "menu": "use `menu: true`, or a number giving the position in the menu",
+}
+
+
+def document_location(path_in_content: str) -> tuple[Kind, str]:
+    """Kind and default slug of a file under content/: `posts/a/Hello World.md` -> (post, a/hello-world).
+
+    Raises ContentError when the file is not under posts/ or pages/ or yields no usable slug.
+    """
+    path = PurePosixPath(path_in_content)
+    parts = path.parts
+    if len(parts) < 2 or parts[0] not in ("posts", "pages"):
+        raise ContentError(
+            "is neither a post nor a page", file=path_in_content,
+            hint="put posts under content/posts/ and pages under content/pages/",
+        )
+    kind: Kind = "post" if parts[0] == "posts" else "page"
+    slug = "/".join(slugify(part) for part in (*parts[1:-1], path.stem))
+    return kind, slug
+
+
+def parse_document(
+    text: str, *, source: str, kind: Kind | None = None, default_slug: str | None = None
+) -> Document:
+    """Parse a Markdown file with front matter into a Document, or raise ContentError.
+
+    `source` names the file in messages (relative to the site dir, e.g. `content/posts/a.md`).
+    `kind` and `default_slug` default to what the path says (see `document_location`, which is
+    given `source` minus a leading `content/`); pass them for content that is not a local file.
+    Every problem found in the file is raised at once as `ContentErrors` (a ContentError whose
+    `errors` lists them all).
+    """
+    if kind is None or default_slug is None:
+        in_content = source.removeprefix("content/")
+        path_kind, path_slug = document_location(in_content)
+        kind = kind or path_kind
+        default_slug = default_slug if default_slug is not None else path_slug
+    yaml_text, body, body_line = _split(text, source)
+    raw, key_lines = _load_yaml(yaml_text, source)
+    front = _validate(raw, key_lines, source)
+    slug = front.slug if front.slug is not None else default_slug
+    if not is_valid_slug(slug):
+        raise ContentErrors([ContentError(
+            f"cannot make a slug from the file name (got {slug!r})", file=source, line=1,
+            field="slug", hint=_HINTS["slug"],
+        )])
+    return Document(
+        key=make_key(kind, slug), kind=kind, slug=slug, front=front, body=body,
+        source=source, body_line=body_line,
+    )
+
+
+class ContentErrors(ContentError):
+    """Several problems in one file, reported together (`errors` lists them, first one first)."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field,
+                         hint=first.hint)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(ContentError.__str__(e) for e in self.errors)
+
+
+def dump_document(doc: Document) -> str:
+    """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
+    data = front_matter_data(doc.front)
+    yaml_text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        width=100,
+    )
+    return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
+
+
+def front_matter_data(front: FrontMatter) -> dict[str, Any]:
+    """Front matter as plain YAML-ready data, known fields first, defaults left out."""
+    data: dict[str, Any] = {"title": front.title}
+    optional = {
+        "slug": front.slug, "date": front.date, "updated": front.updated,
+        "draft": front.draft or None, "tags": list(front.tags) or None, "summary": front.summary,
+        "template": front.template, "cover": front.cover,
+        "menu": None if front.menu is False else front.menu,
+    }
+    data.update({name: value for name, value in optional.items() if value is not None})
+    data.update({name: front.extra[name] for name in sorted(front.extra)})
+    return data
+
+
+# --- splitting and YAML -------------------------------------------------------------------
+
+
+def _split(text: str, source: str) -> tuple[str, str, int]:
+    """(front matter YAML, body, 1-based body line). A file without front matter has no title."""
+    text = text.removeprefix("\ufeff")
+    first_end = text.find("\n")
+    first_line = text if first_end < 0 else text[:first_end]
+    if first_line.rstrip() != _DELIMITER:
+        raise ContentErrors([ContentError(
+            "the file has no front matter", file=source, line=1, field="title",
+            hint='start the file with front matter: a line `---`, `title: "..."`, a line `---`',
+        )])
+    position = first_end + 1
+    line_number = 2
+    while position <= len(text):
+        end = text.find("\n", position)
+        line = text[position:] if end < 0 else text[position:end]
+        if line.rstrip() in _CLOSERS:
+            body = "" if end < 0 else text[end + 1:]
+            return text[first_end + 1:position], body, line_number + 1
+        if end < 0:
+            break
+        position = end + 1
+        line_number += 1
+    raise ContentErrors([ContentError(
+        "the front matter is never closed", file=source, line=1,
+        hint="end the front matter with a line holding only `---`",
+    )])
+
+
+def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Values and the file line of each top-level key (and `key[i]` for list items)."""
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentErrors([ContentError(
+            f"invalid YAML in the front matter: {problem}", file=source, line=line,
+            hint="check the indentation, and quote values that contain `:` or `#`",
+        )]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ContentErrors([ContentError(
+            "the front matter must be a mapping of `name: value` lines", file=source, line=2,
+            hint='write e.g. `title: "My post"` between the `---` lines',
+        )])
+    return {str(k): v for k, v in data.items()}, _key_lines(node, source)
+
+
+def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    errors = []
+    for key_node, value_node in node.value:
+        name = str(key_node.value)
+        line = key_node.start_mark.line + 2
+        if name in lines:
+            errors.append(ContentError(
+                f"is given twice (first on line {lines[name]})", file=source, line=line,
+                field=name, hint="keep one of the two",
+            ))
+        lines[name] = line
+        if isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                lines[f"{name}[{index}]"] = item.start_mark.line + 2
+    if errors:
+        raise ContentErrors(errors)
+    return lines
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+class _FrontMatterIn(BaseModel):
+    """The pydantic boundary for front matter; unknown fields are kept as `extra`."""
+
+    model_config = ConfigDict(extra="allow", strict=False)
+
+    title: str
+    slug: str | None = None
+    date: Any = None
+    updated: Any = None
+    draft: bool = False
+    tags: Any = None
+    summary: str | None = None
+    template: str | None = None
+    cover: str | None = None
+    menu: Any = False
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("slug")
+    @classmethod
+    def _slug_valid(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_slug(value):
+            raise ValueError(f"{value!r} is not a valid slug")
+        return value
+
+    @field_validator("date", "updated")
+    @classmethod
+    def _date(cls, value: Any) -> DateValue | None:
+        return parse_date(value)
+
+    @field_validator("draft", mode="before")
+    @classmethod
+    def _strict_bool(cls, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, not {value!r}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: Any) -> tuple[str, ...]:
+        return _parse_tags(value)
+
+    @field_validator("template")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None and not _TEMPLATE_NAME.match(value):
+            raise ValueError(f"{value!r} is not a template file name ending in .html")
+        return value
+
+    @field_validator("menu")
+    @classmethod
+    def _menu(cls, value: Any) -> bool | int:
+        if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
+            return value
+        raise ValueError(f"must be true, false or a number >= 0, not {value!r}")
+
+
+def parse_date(value: Any) -> DateValue | None:
+    """A front-matter date: YAML date/datetime or ISO string; naive datetimes are taken as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not an ISO date") from None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError(f"{value!r} is not a date")
+
+
+def _parse_tags(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of tags, not {value!r}")
+    tags: list[str] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError(f"tag {item!r} is not a word")
+        tag = str(item).strip()
+        if not slugify(tag):
+            raise ValueError(f"tag {tag!r} has no letters or digits to make its URL from")
+        if tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _validate(raw: dict[str, Any], key_lines: Mapping[str, int], source: str) -> FrontMatter:
+    try:
+        model = _FrontMatterIn.model_validate(raw)
+    except ValidationError as exc:
+        raise ContentErrors(
+            [_content_error(err, raw, key_lines, source) for err in exc.errors()]
+        ) from None
+    return FrontMatter(
+        title=model.title, slug=model.slug, date=model.date, updated=model.updated,
+        draft=model.draft, tags=model.tags or (), summary=model.summary, template=model.template,
+        cover=model.cover, menu=model.menu, extra=dict(model.model_extra or {}),
+    )
+
+
+def _content_error(
+    err: Any, raw: Mapping[str, Any], key_lines: Mapping[str, int], source: str
+) -> ContentError:
+    name = str(err["loc"][0]) if err["loc"] else "front matter"
+    if err["type"] == "missing":
+        return ContentError("is required", file=source, line=1, field=name, hint=_HINTS.get(name))
+    if err["type"] == "value_error":
+        message = str(err["msg"]).removeprefix("Value error, ")
+    elif err["type"] == "string_type":
+        message = f"must be text, not {raw.get(name)!r} (put it in quotes)"
+    else:
+        message = f"{err['msg']}, not {raw.get(name)!r}"
+    return ContentError(
+        message, file=source, line=key_lines.get(name, 1), field=name, hint=_HINTS.get(name),
+    )

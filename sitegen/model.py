@@ -1,0 +1,80 @@
+"""The content model: documents, media and snapshots, as plain frozen values.
+
+No I/O and no validation here: `frontmatter.py` turns text into these values (validating with
+pydantic at that boundary), content stores produce `Snapshot`s, the build consumes them. Values are
+picklable so they can cross process boundaries and live in the build cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["post", "page"]
+KINDS: tuple[Kind, ...] = ("post", "page")
+
+# A document date keeps whether the author wrote a day or an instant.
+DateValue = dt.date | dt.datetime
+
+
+def make_key(kind: Kind, slug: str) -> str:
+    """A document's identity shared by routing and sync: `posts/hello-world`, `pages/about`."""
+    return f"{kind}s/{slug}"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Validated front matter. `extra` keeps every field sitegen does not know, for templates.
+
+    `slug` is what the author wrote (None when absent); the effective slug is `Document.slug`.
+    `menu` is False (not in the menu), True, or an int giving the menu order.
+    """
+
+    title: str
+    slug: str | None = None
+    date: DateValue | None = None
+    updated: DateValue | None = None
+    draft: bool = False
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    template: str | None = None
+    cover: str | None = None
+    menu: bool | int = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed page or post.
+
+    `source` (path relative to the site dir, for messages) and `body_line` (1-based line in the
+    file where the body starts, to turn body line numbers into file line numbers) describe where
+    the document came from; they are not part of its value, so they are left out of equality.
+    """
+
+    key: str
+    kind: Kind
+    slug: str
+    front: FrontMatter
+    body: str
+    source: str = field(compare=False)
+    body_line: int = field(default=1, compare=False)
+
+
+@dataclass(frozen=True)
+class Media:
+    """A media file, by its path relative to the media root (`img/cat.png`), with a checksum."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a content store holds at one moment."""
+
+    documents: tuple[Document, ...]
+    media: tuple[Media, ...] = ()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import find_site_dir, load_config, parse_config
+from sitegen.errors import ConfigError
+
+
+def _error(text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "sitegen.toml")
+    return str(info.value)
+
+
+def test_defaults_and_base_url_normalised() -> None:
+    config = parse_config('title = "T"\nbase_url = "https://example.org/blog"\n', "sitegen.toml")
+    assert config.base_url == "https://example.org/blog/"
+    assert config.base_path == "/blog/"
+    assert (config.output_dir, config.posts_per_page, config.feeds.format) == ("public", 10, "atom")
+    assert config.permalinks.post == "/posts/{slug}/"
+
+
+def test_unknown_key_suggests_the_closest() -> None:
+    assert _error('title = "T"\n[feeds]\nfromat = "rss"\n') == (
+        "sitegen.toml:3: feeds.fromat: unknown key\n"
+        "  hint: did you mean `format`? keys in [feeds]: enabled, format, per_tag, limit")
+
+
+def test_bad_values_name_key_line_value_and_allowed_values() -> None:
+    assert _error('title = "T"\n\n[feeds]\nformat = "json"\n') == (
+        "sitegen.toml:4: feeds.format: 'json' is not allowed: input should be 'atom' or 'rss'\n"
+        '  hint: use "atom" or "rss"')
+    assert _error('title = "T"\nbase_url = "example.org"\n').startswith(
+        "sitegen.toml:2: base_url: 'example.org' is not an absolute http(s) URL")
+    assert "uses unknown placeholder {yr}" in _error('title="T"\n[permalinks]\npost = "/{yr}/{slug}/"\n')
+    assert "must contain {slug}" in _error('title="T"\n[permalinks]\ntag = "/tags/"\n')
+    assert "{year}" in _error('title="T"\n[permalinks]\npage = "/{year}/{slug}/"\n')
+    assert "cannot be the output folder" in _error('title="T"\noutput_dir = "../x"\n')
+
+
+def test_several_errors_are_reported_together() -> None:
+    text = _error('titel = "T"\nposts_per_page = 0\n')
+    assert "title: is required" in text and "titel: unknown key" in text and "posts_per_page" in text
+
+
+def test_toml_syntax_error_has_a_line() -> None:
+    assert _error('title = "T"\nbroken = \n').startswith("sitegen.toml:2: invalid TOML:")
+
+
+def test_find_site_dir_walks_up(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('title = "T"\n')
+    nested = tmp_path / "content" / "posts"
+    nested.mkdir(parents=True)
+    assert find_site_dir(nested) == tmp_path.resolve()
+    assert load_config(tmp_path).title == "T"
+
+
+def test_find_site_dir_without_config_says_run_init(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="run `sitegen init`"):
+        find_site_dir(tmp_path)

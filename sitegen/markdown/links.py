@@ -1,0 +1,67 @@
+"""Internal links: placeholders written at render time, resolved later in one regex pass.
+
+Rendering is cached per document, but where an internal link points depends on the whole
+site (routes, moved pages). So the renderer writes a placeholder into each internal `href`/`src`
+and the build swaps it for the final URL with resolve_links.
+
+A placeholder is `START target SEP href END` (or `START href END` when both are the same):
+`target` is what the build resolves, `href` is what markdown-it would have written, kept for
+broken links. The markers are Unicode noncharacters, which the standard reserves for a
+program's internal use: user text cannot contain them (clean_source removes them, and
+markdown-it turns `&#xFDD0;` into U+FFFD), and HTML escaping leaves them alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+
+from markdown_it.common.normalize_url import normalizeLinkText
+from markdown_it.common.utils import escapeHtml
+
+START, SEP, END = "\ufdd0", "\ufdd1", "\ufdd2"
+_MARKERS = re.compile("[\ufdd0-\ufdd2]")
+_PLACEHOLDER = re.compile("\ufdd0([^\ufdd1\ufdd2]*)(?:\ufdd1([^\ufdd2]*))?\ufdd2")
+_NOT_INTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:|//|#")
+_REPLACEMENT = "\ufffd"
+
+
+def clean_source(text: str) -> str:
+    """The text with placeholder markers replaced by U+FFFD, so users cannot forge one."""
+    return _MARKERS.sub(_REPLACEMENT, text) if _MARKERS.search(text) else text
+
+
+def is_internal(href: str) -> bool:
+    """True for relative and site-root URLs; false for `scheme:`, `//host` and `#fragment`."""
+    return bool(href) and _NOT_INTERNAL.match(href) is None
+
+
+def target_of(href: str) -> str:
+    """The destination as written, from markdown-it's normalized (percent-encoded) href."""
+    if "%" not in href:
+        return href
+    return clean_source(normalizeLinkText(href))
+
+
+def placeholder(target: str, href: str) -> str:
+    """The attribute value that resolve_links later replaces (escaped by the renderer)."""
+    if target == href:
+        return START + href + END
+    return START + target + SEP + href + END
+
+
+def resolve_links(html: str, resolve: Callable[[str], str | None]) -> str:
+    """Replace each placeholder by resolve(target); None means 'broken': keep the target as written.
+
+    The resolved URL is escaped for a double-quoted HTML attribute.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        escaped_target, escaped_href = match.group(1, 2)
+        url = resolve(unescape(escaped_target) if "&" in escaped_target else escaped_target)
+        if url is None:
+            return escaped_target if escaped_href is None else escaped_href
+        return escapeHtml(url)
+
+    return _PLACEHOLDER.sub(substitute, html)

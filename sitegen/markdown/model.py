@@ -1,0 +1,54 @@
+"""The records the renderer takes and returns.
+
+Plain frozen dataclasses of strings, ints and tuples: hashable options (used as a cache key)
+and picklable results (stored in the build cache and sent between processes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """How to render; part of the build cache key, so every field must change the output."""
+
+    allow_html: bool = False  # raw HTML passes through only when True; else it is escaped
+    highlight: bool = True  # Pygments at build time, CSS classes (see highlight.css)
+    anchors: bool = True  # heading ids: slugify(title), deduplicated with -1, -2
+    toc_min_level: int = 2
+    toc_max_level: int = 3
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One heading of the table of contents; `title` is plain text."""
+
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """An internal link or image, for the build to resolve and to report when broken.
+
+    `target` is the destination as the author wrote it, with percent-escapes decoded
+    (`my%20file.md` and `<my file.md>` both give `my file.md`), so it names a file.
+    `line` is 1-based within the body given to render_markdown.
+    """
+
+    target: str
+    line: int
+    kind: str  # "link" or "image"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The result of render_markdown: HTML with link placeholders, plus facts about it."""
+
+    html: str
+    summary_html: str
+    toc: tuple[TocEntry, ...]
+    word_count: int
+    links: tuple[LinkRef, ...]

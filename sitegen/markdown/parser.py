@@ -1,0 +1,67 @@
+"""The MarkdownIt instance: CommonMark + tables, strikethrough, footnotes, task lists, anchors.
+
+Building one costs far more than rendering a post, so there is one per process and per
+combination of the options that shape parsing (lru_cache). Nothing in it keeps state between
+renders: everything per-document lives in the `env` dict passed to parse and render.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from sitegen.markdown.highlight import highlight_code
+from sitegen.slugs import slugify
+
+MORE_MARKER = "<!--more-->"
+MORE_TOKEN = "more_marker"
+
+
+@lru_cache(maxsize=None)
+def markdown_parser(*, allow_html: bool, highlight: bool, anchors: bool) -> MarkdownIt:
+    """The shared parser for these options (toc levels do not affect parsing)."""
+    md = MarkdownIt(
+        "commonmark", {"html": allow_html, "highlight": highlight_code if highlight else None}
+    )
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(tasklists_plugin)
+    if anchors:
+        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_slug)
+    md.block.ruler.before(
+        "html_block",
+        MORE_TOKEN,
+        _more_marker,
+        {"alt": ["paragraph", "reference", "blockquote"]},
+    )
+    md.add_render_rule(MORE_TOKEN, lambda *_args: "")
+    return md
+
+
+def _heading_slug(title: str) -> str:
+    """sitegen's slug for a heading; "section" when the title has no ASCII letter or digit."""
+    return slugify(title) or "section"
+
+
+def _more_marker(state: StateBlock, start_line: int, _end_line: int, silent: bool) -> bool:
+    """A top-level `<!--more-->` line becomes a `more_marker` token, whether or not raw HTML
+    is allowed, so the summary split works for remote (html-off) content too. It may interrupt
+    a paragraph, as an HTML comment block does. It renders as nothing."""
+    if state.level != 0 or state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith(MORE_MARKER, start):
+        return False
+    if state.src[start + len(MORE_MARKER) : state.eMarks[start_line]].strip(" \t"):
+        return False
+    if silent:
+        return True
+    state.line = start_line + 1
+    token = state.push(MORE_TOKEN, "", 0)
+    token.map = [start_line, state.line]
+    return True

@@ -1,0 +1,156 @@
+"""The three-way plan: local content, the remote manifest and the sync base -> one step per key.
+
+Pure functions over plain values, so every rule is unit-tested without a server. A key changed
+locally when its content hash differs from the base; it changed remotely when its manifest
+version differs from the base (or it appeared or vanished). Changes on one side only are applied;
+changes on both sides are conflicts, never resolved silently (`force` takes one side).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from sitegen.sync.state import BaseEntry
+
+# An unreadable local file: never equal to any hash, so it always counts as locally changed.
+UNREADABLE = "!unreadable"
+
+Action = Literal[
+    "create", "update", "delete-remote",  # push
+    "pull", "delete-local",  # pull
+    "conflict", "skip", "forget",
+]
+
+
+@dataclass(frozen=True)
+class RemoteEntry:
+    """One manifest entry: what the caller may read of a key right now."""
+
+    version: int
+    updated_at: str
+    author_id: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to do with one key, and why. `version` is the version a write must be based on."""
+
+    key: str
+    action: Action
+    reason: str
+    version: int | None = None
+
+
+Local = Mapping[str, str]  # key -> content hash (UNREADABLE for files that do not parse)
+Remote = Mapping[str, RemoteEntry]
+Base = Mapping[str, BaseEntry]
+
+
+def plan_pull(
+    local: Local, remote: Remote, base: Base, *, force: bool = False,
+    hidden_owner: str | None = None,
+) -> list[Step]:
+    """Steps bringing remote changes into the working copy.
+
+    `hidden_owner` is the user whose own drafts the current caller cannot see (the base was
+    made logged in as them, the pull is not): their keys missing from the manifest are kept.
+    """
+    steps = []
+    for key in sorted(set(remote) | set(base)):
+        step = _pull_step(key, local.get(key), remote.get(key), base.get(key), force, hidden_owner)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def _pull_step(
+    key: str, here: str | None, there: RemoteEntry | None, was: BaseEntry | None,
+    force: bool, hidden_owner: str | None,
+) -> Step | None:
+    if not _remote_changed(there, was):
+        return None
+    if there is not None:
+        if _local_unchanged(here, was):
+            return Step(key, "pull", "changed remotely" if was else "new remotely")
+        if force:
+            return Step(key, "pull", "changed on both sides; --force takes the remote version")
+        if was is None:
+            return Step(key, "conflict", "created both locally and remotely")
+        if here is None:
+            return Step(key, "conflict", "deleted locally but changed remotely")
+        return Step(key, "conflict", "changed both locally and remotely")
+    assert was is not None  # remote gone, so it was in the base
+    if here is None:
+        return Step(key, "forget", "deleted on both sides")
+    if hidden_owner is not None and was.author_id == hidden_owner:
+        return Step(key, "skip", "not visible without your login; kept (run `sitegen login`)")
+    if here == was.hash or force:
+        return Step(key, "delete-local", "deleted or unpublished remotely")
+    return Step(key, "conflict", "deleted or unpublished remotely but changed locally; kept")
+
+
+def plan_push(
+    local: Local, remote: Remote, base: Base, *, user_id: str,
+    force: bool = False, prune: bool = False,
+) -> list[Step]:
+    """Steps sending local changes to the remote store, as `user_id`."""
+    steps = []
+    for key in sorted(set(local) | set(base)):
+        step = _push_step(key, local.get(key), remote.get(key), base.get(key), user_id, force, prune)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def _push_step(
+    key: str, here: str | None, there: RemoteEntry | None, was: BaseEntry | None,
+    user_id: str, force: bool, prune: bool,
+) -> Step | None:
+    if _local_unchanged(here, was):
+        return None
+    if here == UNREADABLE:
+        return Step(key, "skip", "the local file does not parse; fix it first")
+    if there is not None and there.author_id not in (None, user_id):
+        return Step(key, "skip", "owned by another author; their rows are read-only for you")
+    if here is None:
+        return _push_deletion(key, there, was, force, prune)
+    if not _remote_changed(there, was):
+        if there is None:
+            return Step(key, "create", "new locally")
+        return Step(key, "update", "changed locally", version=there.version)
+    if force:
+        if there is None:
+            return Step(key, "create", "deleted remotely; --force recreates it")
+        return Step(key, "update", "changed on both sides; --force sends yours", version=there.version)
+    if was is None:
+        return Step(key, "conflict", "created both locally and remotely")
+    if there is None:
+        return Step(key, "conflict", "changed locally but deleted or unpublished remotely")
+    return Step(key, "conflict", "changed both locally and remotely")
+
+
+def _push_deletion(
+    key: str, there: RemoteEntry | None, was: BaseEntry | None, force: bool, prune: bool,
+) -> Step | None:
+    assert was is not None  # locally absent and locally changed: it was in the base
+    if there is None:
+        return Step(key, "forget", "deleted on both sides")
+    if not prune:
+        return Step(key, "skip", "deleted locally; `sitegen push --prune` deletes it remotely")
+    if there.version == was.version or force:
+        return Step(key, "delete-remote", "deleted locally", version=there.version)
+    return Step(key, "conflict", "deleted locally but changed remotely")
+
+
+def _remote_changed(there: RemoteEntry | None, was: BaseEntry | None) -> bool:
+    if there is None or was is None:
+        return (there is None) != (was is None)
+    return there.version != was.version
+
+
+def _local_unchanged(here: str | None, was: BaseEntry | None) -> bool:
+    if was is None:
+        return here is None
+    return here == was.hash

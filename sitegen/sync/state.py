@@ -1,0 +1,96 @@
+"""The sync base: what each key looked like at its last successful sync.
+
+Stored in `.sitegen/sync/base.json`. For every key (`posts/<slug>`, `pages/<slug>`,
+`media/<path>`) it records the remote version, the content hash and the author at that moment,
+which is what the three-way plan compares local files and the remote manifest against.
+The base belongs to one Supabase project: a base written for another URL is ignored.
+It is written atomically (temp file + rename) after every confirmed step, so an interrupted
+push or pull leaves a base that is true for every key it lists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sitegen.errors import ConfigError
+
+BASE_FILE = Path(".sitegen") / "sync" / "base.json"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class BaseEntry:
+    """One key at its last sync: remote version, content hash, owner."""
+
+    version: int
+    hash: str
+    author_id: str | None = None
+
+
+@dataclass
+class SyncBase:
+    """All keys at their last sync, for one remote (`remote_url`) and login (`user_id`)."""
+
+    remote_url: str
+    user_id: str | None
+    entries: dict[str, BaseEntry]
+
+    def record(self, key: str, entry: BaseEntry) -> None:
+        self.entries[key] = entry
+
+    def forget(self, key: str) -> None:
+        self.entries.pop(key, None)
+
+
+def load_base(site_dir: Path, remote_url: str) -> SyncBase:
+    """The stored base for `remote_url`, or an empty one (first sync, or another project)."""
+    path = site_dir / BASE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return SyncBase(remote_url, None, {})
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"the sync state is unreadable: {exc}", file=str(path),
+                          hint="delete the file; the next pull treats every key as new") from None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise ConfigError("the sync state has an unknown format", file=str(path),
+                          hint="delete the file; the next pull treats every key as new")
+    if data.get("remote_url") != remote_url:
+        return SyncBase(remote_url, None, {})
+    try:
+        entries = {key: BaseEntry(**value) for key, value in data["entries"].items()}
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ConfigError(f"the sync state is damaged: {exc}", file=str(path),
+                          hint="delete the file; the next pull treats every key as new") from None
+    return SyncBase(remote_url, data.get("user_id"), entries)
+
+
+def save_base(site_dir: Path, base: SyncBase) -> None:
+    """Write the base atomically: readers see the old or the new file, never half of one."""
+    path = site_dir / BASE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "format": _FORMAT,
+        "remote_url": base.remote_url,
+        "user_id": base.user_id,
+        "entries": {key: asdict(entry) for key, entry in sorted(base.entries.items())},
+    }
+    write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temp file in the same folder, fsync'ed, then renamed."""
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,141 @@
+"""The three-way plan, rule by rule (pure: plain values in, steps out)."""
+
+from __future__ import annotations
+
+from sitegen.sync.plan import UNREADABLE, RemoteEntry, plan_pull, plan_push
+from sitegen.sync.state import BaseEntry
+
+ME, OTHER = "user-a", "user-b"
+K = "posts/hello"
+
+
+def remote(version: int, author: str | None = ME) -> dict[str, RemoteEntry]:
+    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author)}
+
+
+def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, BaseEntry]:
+    return {K: BaseEntry(version, hash_, author)}
+
+
+def actions(steps):  # noqa: ANN001, ANN201
+    return [(s.key, s.action, s.version) for s in steps]
+
+
+# --- pull -------------------------------------------------------------------------------------
+
+
+def test_pull_nothing_changed_plans_nothing() -> None:
+    assert plan_pull({K: "h0"}, remote(2), base(2)) == []
+
+
+def test_pull_new_remote_key_is_pulled() -> None:
+    assert actions(plan_pull({}, remote(1), {})) == [(K, "pull", None)]
+
+
+def test_pull_remote_change_on_unchanged_local_is_pulled() -> None:
+    assert actions(plan_pull({K: "h0"}, remote(3), base(2))) == [(K, "pull", None)]
+
+
+def test_pull_remote_change_on_edited_local_is_conflict_unless_forced() -> None:
+    assert actions(plan_pull({K: "mine"}, remote(3), base(2))) == [(K, "conflict", None)]
+    assert actions(plan_pull({K: "mine"}, remote(3), base(2), force=True)) == [(K, "pull", None)]
+
+
+def test_pull_local_edit_alone_is_left_for_push() -> None:
+    assert plan_pull({K: "mine"}, remote(2), base(2)) == []
+
+
+def test_pull_key_created_on_both_sides_is_conflict() -> None:
+    assert actions(plan_pull({K: "mine"}, remote(1), {})) == [(K, "conflict", None)]
+
+
+def test_pull_remote_deletion_deletes_unchanged_local_file() -> None:
+    assert actions(plan_pull({K: "h0"}, {}, base(2))) == [(K, "delete-local", None)]
+
+
+def test_pull_remote_deletion_keeps_edited_local_file_as_conflict() -> None:
+    step = plan_pull({K: "mine"}, {}, base(2))[0]
+    assert step.action == "conflict" and "kept" in step.reason
+
+
+def test_pull_remote_deletion_with_local_deletion_forgets_the_key() -> None:
+    assert actions(plan_pull({}, {}, base(2))) == [(K, "forget", None)]
+
+
+def test_pull_without_login_keeps_own_keys_that_vanished() -> None:
+    steps = plan_pull({K: "h0"}, {}, base(2, author=ME), hidden_owner=ME)
+    assert actions(steps) == [(K, "skip", None)]
+    others = plan_pull({K: "h0"}, {}, base(2, author=OTHER), hidden_owner=ME)
+    assert actions(others) == [(K, "delete-local", None)]
+
+
+def test_pull_unreadable_local_file_is_never_overwritten() -> None:
+    assert actions(plan_pull({K: UNREADABLE}, remote(3), base(2))) == [(K, "conflict", None)]
+
+
+def test_pull_local_deletion_with_remote_change_is_conflict() -> None:
+    assert actions(plan_pull({}, remote(3), base(2))) == [(K, "conflict", None)]
+
+
+# --- push -------------------------------------------------------------------------------------
+
+
+def test_push_new_local_key_is_created() -> None:
+    assert actions(plan_push({K: "h1"}, {}, {}, user_id=ME)) == [(K, "create", None)]
+
+
+def test_push_local_edit_updates_with_base_version() -> None:
+    assert actions(plan_push({K: "h1"}, remote(2), base(2), user_id=ME)) == [(K, "update", 2)]
+
+
+def test_push_unchanged_local_plans_nothing_even_if_remote_moved() -> None:
+    assert plan_push({K: "h0"}, remote(5), base(2), user_id=ME) == []
+
+
+def test_push_both_changed_is_conflict_and_force_sends_current_version() -> None:
+    assert actions(plan_push({K: "h1"}, remote(3), base(2), user_id=ME)) == [(K, "conflict", None)]
+    forced = plan_push({K: "h1"}, remote(3), base(2), user_id=ME, force=True)
+    assert actions(forced) == [(K, "update", 3)]
+
+
+def test_push_created_on_both_sides_is_conflict() -> None:
+    assert actions(plan_push({K: "h1"}, remote(1), {}, user_id=ME)) == [(K, "conflict", None)]
+
+
+def test_push_edit_of_remotely_deleted_key_is_conflict_and_force_recreates() -> None:
+    assert actions(plan_push({K: "h1"}, {}, base(2), user_id=ME)) == [(K, "conflict", None)]
+    assert actions(plan_push({K: "h1"}, {}, base(2), user_id=ME, force=True)) == [(K, "create", None)]
+
+
+def test_push_local_deletion_needs_prune() -> None:
+    step = plan_push({}, remote(2), base(2), user_id=ME)[0]
+    assert step.action == "skip" and "--prune" in step.reason
+    assert actions(plan_push({}, remote(2), base(2), user_id=ME, prune=True)) == [
+        (K, "delete-remote", 2)]
+
+
+def test_push_prune_never_deletes_a_remotely_changed_key() -> None:
+    steps = plan_push({}, remote(3), base(2), user_id=ME, prune=True)
+    assert actions(steps) == [(K, "conflict", None)]
+
+
+def test_push_prune_only_touches_keys_in_the_base() -> None:
+    # A remote key this working copy never synced is not "deleted locally".
+    assert plan_push({}, remote(2), {}, user_id=ME, prune=True) == []
+
+
+def test_push_never_writes_another_authors_key() -> None:
+    step = plan_push({K: "h1"}, remote(2, author=OTHER), base(2, author=OTHER), user_id=ME)[0]
+    assert step.action == "skip" and "another author" in step.reason
+    pruned = plan_push({}, remote(2, author=OTHER), base(2, author=OTHER), user_id=ME, prune=True)
+    assert pruned[0].action == "skip"
+
+
+def test_push_unreadable_local_file_is_skipped() -> None:
+    step = plan_push({K: UNREADABLE}, remote(2), base(2), user_id=ME)[0]
+    assert step.action == "skip" and "parse" in step.reason
+
+
+def test_plans_are_sorted_by_key() -> None:
+    local = {"posts/b": "x", "posts/a": "y", "pages/c": "z"}
+    assert [s.key for s in plan_push(local, {}, {}, user_id=ME)] == ["pages/c", "posts/a", "posts/b"]

@@ -1,0 +1,53 @@
+"""The sync base on disk: atomic, per project, clear errors when damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import ConfigError
+from sitegen.sync.state import BASE_FILE, BaseEntry, SyncBase, load_base, save_base
+
+URL = "http://127.0.0.1:54321"
+
+
+def test_missing_base_is_empty(tmp_path: Path) -> None:
+    base = load_base(tmp_path, URL)
+    assert base.entries == {} and base.user_id is None
+
+
+def test_base_round_trips(tmp_path: Path) -> None:
+    base = SyncBase(URL, "u1", {"posts/a": BaseEntry(3, "h", "u1")})
+    save_base(tmp_path, base)
+    again = load_base(tmp_path, URL)
+    assert again == base
+    assert [p.name for p in (tmp_path / BASE_FILE).parent.iterdir()] == ["base.json"]
+
+
+def test_base_of_another_project_is_ignored(tmp_path: Path) -> None:
+    save_base(tmp_path, SyncBase(URL, "u1", {"posts/a": BaseEntry(3, "h", "u1")}))
+    assert load_base(tmp_path, "https://other.supabase.co").entries == {}
+
+
+def test_damaged_base_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / BASE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    with pytest.raises(ConfigError) as info:
+        load_base(tmp_path, URL)
+    assert info.value.file == str(path) and "delete the file" in (info.value.hint or "")
+
+
+def test_failed_write_keeps_the_old_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_base(tmp_path, SyncBase(URL, None, {"posts/a": BaseEntry(1, "h")}))
+
+    def broken_replace(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sitegen.sync.state.os.replace", broken_replace)
+    with pytest.raises(OSError):
+        save_base(tmp_path, SyncBase(URL, None, {"posts/b": BaseEntry(2, "h")}))
+    monkeypatch.undo()
+    assert set(load_base(tmp_path, URL).entries) == {"posts/a"}
+    assert [p.name for p in (tmp_path / BASE_FILE).parent.iterdir()] == ["base.json"]

@@ -371,6 +371,15 @@ def test_post_shows_everything_about_the_post(render: Render) -> None:
     assert '<h2 id="first">First</h2>' in html  # content is not escaped
 
 
+def test_free_author_field_is_shown_and_escaped(render: Render) -> None:
+    post = document("By someone", "by", date=dt.date(2025, 1, 1), full=True)
+    post.extra = {"author": "Grace <Hopper>"}
+    html = render("post.html", page=post, current_url=post.url)
+
+    assert '<span class="meta__item">by Grace &lt;Hopper&gt;</span>' in html
+    assert "by Grace" not in render("post.html")
+
+
 def test_post_links_to_older_and_newer(render: Render) -> None:
     html = render("post.html")
 

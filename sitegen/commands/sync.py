@@ -1,0 +1,97 @@
+"""`sitegen push` and `sitegen pull`: sync content/ with Supabase (see docs/sync.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sitegen.console import say, verbosity_options, warn
+
+PUSH_EPILOG = """\b
+Examples:
+  sitegen push --dry-run            show what would be created, updated, deleted
+  sitegen push                      send your local changes
+  sitegen push --prune              also delete remotely what you deleted locally
+  sitegen push --force              overwrite remote edits made since your last sync
+  sitegen push -v                   log every request (method, path, status, ms)
+
+\b
+A key changed both locally and remotely since the last sync is a conflict:
+it is reported with both versions' times and authors, left untouched, and
+the exit code is 1. Run `sitegen pull` to see the remote version, merge,
+then push again (or use --force to keep yours).
+"""
+
+PULL_EPILOG = """\b
+Examples:
+  sitegen pull                      bring others' published edits (and your drafts)
+  sitegen pull --force              also overwrite files you changed locally
+  sitegen pull -v                   log every request (method, path, status, ms)
+  sitegen build --pull              pull, then build (for CI)
+
+\b
+Files you changed locally are never overwritten without --force: such a
+key is reported as a conflict and the exit code is 1. Anonymous pulls get
+published content; log in (`sitegen login`) to also get your own drafts.
+"""
+
+if TYPE_CHECKING:
+    from sitegen.sync.plan import Step
+
+_SITE_HELP = "The site folder (default: the nearest folder with sitegen.toml)."
+
+
+@click.command("push", epilog=PUSH_EPILOG)
+@click.option("--dry-run", is_flag=True, help="Print the plan (create/update/delete/conflict per key); change nothing.")
+@click.option("--prune", is_flag=True, help="Delete remotely the keys you deleted locally (only keys an earlier sync brought here).")
+@click.option("--force", is_flag=True, help="Overwrite remote changes made since your last sync.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help=_SITE_HELP)
+@verbosity_options
+def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None) -> None:
+    """Send local changes in content/ to Supabase."""
+    from sitegen.sync.push import push
+
+    report = push(_site(site_dir), dry_run=dry_run, prune=prune, force=force, notify=say)
+    if dry_run:
+        say("Plan (nothing was changed):" if report.steps else "Nothing to push.")
+        for line in report.plan_lines():
+            say(line)
+    else:
+        _show_skipped(report.skipped)
+        say(report.summary("Pushed"))
+    report.raise_for_problems("push")
+
+
+@click.command("pull", epilog=PULL_EPILOG)
+@click.option("--force", is_flag=True, help="Overwrite local changes with the remote version.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help=_SITE_HELP)
+@verbosity_options
+def pull_command(force: bool, site_dir: Path | None) -> None:
+    """Bring remote changes from Supabase into content/."""
+    from sitegen.sync.pull import pull
+
+    report = pull(_site(site_dir), force=force, notify=say)
+    for note in report.notes:
+        warn(note)
+    _show_skipped(report.skipped)
+    say(report.summary("Pulled"))
+    report.raise_for_problems("pull")
+
+
+def _site(site_dir: Path | None) -> Path:
+    from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.errors import ConfigError
+
+    if site_dir is None:
+        return find_site_dir(Path.cwd())
+    if not (site_dir / CONFIG_FILE).is_file():
+        raise ConfigError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
+                          hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
+    return site_dir.resolve()
+
+
+def _show_skipped(skipped: list[Step]) -> None:
+    for step in skipped:
+        warn(f"{step.key}: {step.reason}")

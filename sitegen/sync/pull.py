@@ -1,0 +1,152 @@
+"""`sitegen pull`: bring remote changes into content/, never overwriting local edits.
+
+Manifests first (one request per table); rows only for keys whose version moved; media bytes
+only when the checksum changed. Every file is written atomically and only inside content/;
+remote rows are validated before anything touches the disk. The base is saved after each table,
+so an interrupted pull resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import ContentError, SitegenError
+from sitegen.frontmatter import dump_document
+from sitegen.model import Kind
+from sitegen.sync.engine import (
+    Notify,
+    SyncContext,
+    conflict_for,
+    fetch_rows,
+    open_context,
+    read_manifests,
+    split_key,
+)
+from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
+from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
+from sitegen.sync.plan import RemoteEntry, Step, plan_pull
+from sitegen.sync.report import SyncReport
+from sitegen.sync.state import BaseEntry, save_base, write_atomic
+
+
+def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None) -> SyncReport:
+    """Pull remote changes into `site_dir/content`; conflicts and rejected rows are reported."""
+    started = time.perf_counter()
+    ctx = open_context(site_dir, require_login=False, notify=notify)
+    viewer = ctx.store.user_id
+    remote = read_manifests(ctx.store)
+    hidden_owner = ctx.base.user_id if ctx.base.user_id not in (None, viewer) else None
+    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, force=force,
+                      hidden_owner=hidden_owner)
+    report = SyncReport(steps=steps)
+    rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
+                                  and s.action in ("pull", "conflict")], remote, notify)
+    try:
+        for step in steps:
+            try:
+                _apply(ctx, step, remote, rows.get(step.key), report)
+            except SitegenError as exc:
+                report.errors.append(exc)
+            except ValueError as exc:  # an unsafe media path that slipped past the row checks
+                report.errors.append(ContentError(str(exc), file=f"remote {step.key}"))
+    finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
+        ctx.base.user_id = viewer
+        save_base(site_dir, ctx.base)
+    if not remote:
+        report.notes.append(_empty_note(ctx))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(ctx: SyncContext, step: Step, remote: dict[str, RemoteEntry],
+           row: dict[str, Any] | None, report: SyncReport) -> None:
+    table, name = split_key(step.key)
+    if step.action == "forget":
+        ctx.base.forget(step.key)
+    elif step.action == "skip":
+        report.skipped.append(step)
+    elif step.action == "delete-local":
+        _delete_local(ctx, step.key)
+        ctx.base.forget(step.key)
+        report.count("delete-local", step.key)
+    elif row is None:  # pull/conflict of a key that vanished since the manifest: next pull sees it
+        if step.action == "conflict":
+            report.conflicts.append(conflict_for(ctx, step, remote, None))
+    elif table == "media":
+        _pull_media(ctx, step, remote, row, report)
+    else:
+        _pull_document(ctx, step, "post" if table == "posts" else "page", remote, row, report)
+
+
+def _pull_document(ctx: SyncContext, step: Step, kind: Kind, remote: dict[str, RemoteEntry],
+                   row: dict[str, Any], report: SyncReport) -> None:
+    doc, checked = row_to_document(kind, row)
+    digest = content_hash(doc)
+    local = ctx.copy.documents.get(step.key)
+    entry = BaseEntry(checked.version, digest, checked.author_id)
+    if local is not None and local.hash == digest:  # same content on both sides: just agree
+        ctx.base.record(step.key, entry)
+        return
+    if step.action == "conflict":
+        report.conflicts.append(conflict_for(ctx, step, remote, row))
+        return
+    target = local.file if local is not None else \
+        ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
+    _check_inside(ctx.site_dir / CONTENT_DIR, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, dump_document(doc).encode("utf-8"))
+    ctx.base.record(step.key, entry)
+    report.count("pull", step.key)
+
+
+def _pull_media(ctx: SyncContext, step: Step, remote: dict[str, RemoteEntry],
+                row: dict[str, Any], report: SyncReport) -> None:
+    checked = row_to_media(row)
+    local = ctx.copy.media.get(checked.path)
+    entry = BaseEntry(checked.version, checked.sha256, checked.author_id)
+    if local is not None and local.sha256 == checked.sha256:
+        ctx.base.record(step.key, entry)
+        return
+    if step.action == "conflict":
+        report.conflicts.append(conflict_for(ctx, step, remote, row))
+        return
+    target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
+    data = ctx.store.download_media(checked.object_name)
+    if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
+        raise ContentError("downloaded bytes do not match the row's sha256/size; not written",
+                           file=f"remote {step.key}", field="sha256",
+                           hint="the author should push the file again")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
+    ctx.base.record(step.key, entry)
+    report.count("pull", step.key)
+
+
+def _delete_local(ctx: SyncContext, key: str) -> None:
+    table, name = split_key(key)
+    if table == "media":
+        item = ctx.copy.media.get(name)
+        file = item.file if item else None
+    else:
+        document = ctx.copy.documents.get(key)
+        file = document.file if document else None
+    if file is not None:
+        _check_inside(ctx.site_dir / CONTENT_DIR, file)
+        file.unlink(missing_ok=True)
+
+
+def _check_inside(root: Path, target: Path) -> None:
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise ContentError(f"{target} is outside {root}; not written",
+                           hint="remove the symlink that leads out of content/")
+
+
+def _empty_note(ctx: SyncContext) -> str:
+    if ctx.email is None:
+        return ("No rows came back. You are not logged in, so only published content is "
+                "visible (row-level security); `sitegen login` to also get your drafts.")
+    return (f"No rows came back for {ctx.email}: the project holds no content yet, or its "
+            "row-level security policies hide every row (`sitegen doctor` checks them).")

@@ -1,0 +1,203 @@
+"""`sitegen push`: send local changes to Supabase, never overwriting someone else's edit.
+
+The plan is made from the working copy, fresh manifests and the base. Writes are bulk upserts
+guarded by row versions in PostgreSQL; the base is updated only for batches the server
+confirmed, so a push interrupted at any point can simply be run again. When the database
+reports a version conflict (someone wrote meanwhile, or a retried write had in fact succeeded),
+the manifests are read again and the plan redone; a key whose remote content equals the local
+content is then simply recorded as in sync.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import ContentError, RemoteError, SitegenError
+from sitegen.model import Media
+from sitegen.remote.store import VersionConflict
+from sitegen.sync.engine import (
+    Notify,
+    SyncContext,
+    conflict_for,
+    fetch_rows,
+    open_context,
+    read_manifests,
+    split_key,
+)
+from sitegen.sync.mapping import (
+    content_hash,
+    document_to_row,
+    media_to_row,
+    object_name_for,
+    row_to_document,
+    row_to_media,
+)
+from sitegen.sync.plan import RemoteEntry, Step, plan_push
+from sitegen.sync.report import SyncReport
+from sitegen.sync.state import BaseEntry, save_base
+
+MAX_ROUNDS = 3  # re-plans after version conflicts before giving up
+
+
+def push(
+    site_dir: Path, *, dry_run: bool = False, prune: bool = False, force: bool = False,
+    notify: Notify = lambda message: None,
+) -> SyncReport:
+    """Push local changes; with `dry_run` only plan. Conflicts and errors are in the report."""
+    started = time.perf_counter()
+    ctx = open_context(site_dir, require_login=True, notify=notify)
+    user_id = ctx.store.user_id
+    assert user_id is not None  # require_login
+    ctx.base.user_id = ctx.base.user_id or user_id
+    report = SyncReport()
+    for round_number in range(1, MAX_ROUNDS + 1):
+        report.conflicts, report.skipped, report.errors = [], [], list(ctx.copy.errors)
+        remote = read_manifests(ctx.store)
+        steps = plan_push(ctx.copy.hashes(), remote, ctx.base.entries, user_id=user_id,
+                          force=force, prune=prune)
+        steps = _settle_conflicts(ctx, steps, remote, report, record=not dry_run)
+        report.steps = steps
+        if dry_run:
+            break
+        try:
+            _apply(ctx, steps, report, prune=prune)
+            break
+        except VersionConflict as exc:
+            notify(f"{exc.details.get('key', 'a key')} changed meanwhile; planning again "
+                   f"({round_number}/{MAX_ROUNDS})")
+            if round_number == MAX_ROUNDS:
+                raise RemoteError("keys kept changing remotely while pushing",
+                                  hint="run `sitegen pull`, then push again") from None
+        finally:
+            save_base(site_dir, ctx.base)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _settle_conflicts(ctx: SyncContext, steps: list[Step], remote: dict[str, RemoteEntry],
+                      report: SyncReport, *, record: bool) -> list[Step]:
+    """Conflicts whose remote content equals the local one are no conflicts: record them."""
+    conflicted = [s for s in steps if s.action == "conflict"]
+    rows = fetch_rows(ctx.store, [s.key for s in conflicted if s.key in remote], remote, ctx.notify)
+    local = ctx.copy.hashes()
+    for step in conflicted:
+        row = rows.get(step.key)
+        digest = _remote_hash(step.key, row) if row is not None else None
+        if row is not None and digest is not None and digest == local.get(step.key):
+            if record:
+                ctx.base.record(step.key, BaseEntry(row["version"], digest, row.get("author_id")))
+        else:
+            report.conflicts.append(conflict_for(ctx, step, remote, row))
+    return [s for s in steps if s.action != "conflict"] + \
+        [s for s in conflicted if any(c.key == s.key for c in report.conflicts)]
+
+
+def _remote_hash(key: str, row: Mapping[str, Any]) -> str | None:
+    table, _ = split_key(key)
+    try:
+        if table == "media":
+            return row_to_media(row).sha256
+        doc, _ = row_to_document("post" if table == "posts" else "page", row)
+        return content_hash(doc)
+    except ContentError:
+        return None
+
+
+def _apply(ctx: SyncContext, steps: list[Step], report: SyncReport, *, prune: bool) -> None:
+    by_action: dict[str, list[Step]] = {}
+    for step in steps:
+        by_action.setdefault(step.action, []).append(step)
+    for step in by_action.get("skip", []):
+        report.skipped.append(step)
+    for step in by_action.get("forget", []):
+        ctx.base.forget(step.key)
+    writes = by_action.get("create", []) + by_action.get("update", [])
+    deletes = by_action.get("delete-remote", [])
+    old_objects = _old_object_names(ctx, writes + deletes) if prune else []
+    _write(ctx, [s for s in writes if s.key.startswith("media/")], "media", report)
+    for table in ("posts", "pages"):
+        _write(ctx, [s for s in writes if s.key.startswith(table + "/")], table, report)
+    for table in ("posts", "pages", "media"):
+        _delete(ctx, [s for s in deletes if s.key.startswith(table + "/")], table, report)
+    if old_objects:
+        _remove_unreferenced(ctx, old_objects)
+
+
+def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:
+    rows: list[dict[str, Any]] = []
+    hashes: dict[str, str] = {}
+    for step in steps:
+        try:
+            row, digest = _row_for(ctx, step)
+        except SitegenError as exc:
+            report.errors.append(exc)
+            continue
+        row["version"] = 1 if step.action == "create" else (step.version or 0) + 1
+        rows.append(row)
+        hashes[step.key] = digest
+    if not rows:
+        return
+    name_column = "path" if table == "media" else "slug"
+    user_id = ctx.store.user_id
+
+    def confirmed(batch: Sequence[Mapping[str, Any]]) -> None:
+        for row in batch:
+            key = f"{table}/{row[name_column]}"
+            ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id))
+            report.count("create" if row["version"] == 1 else "update", key)
+        save_base(ctx.site_dir, ctx.base)
+        ctx.notify(f"Pushed {len(batch)} {table}")
+
+    ctx.store.write(table, rows, confirmed)
+
+
+def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
+    """The full row to send for a key, with its content hash; uploads media bytes first."""
+    table, name = split_key(step.key)
+    if table != "media":
+        local = ctx.copy.documents[step.key]
+        assert local.document is not None  # unreadable files are skipped by the plan
+        return document_to_row(local.document), local.hash
+    item = ctx.copy.media[name]
+    user_id = ctx.store.user_id or ""
+    object_name = object_name_for(user_id, Media(item.path, item.sha256, item.size))
+    content_type = mimetypes.guess_type(item.path)[0] or "application/octet-stream"
+    ctx.store.upload_media(object_name, item.file.read_bytes(), content_type)
+    return media_to_row(Media(item.path, item.sha256, item.size), object_name, content_type), \
+        item.sha256
+
+
+def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:
+    if not steps:
+        return
+    versions = {split_key(s.key)[1]: s.version or 0 for s in steps}
+    deleted = ctx.store.delete(table, versions)
+    for step in steps:
+        if split_key(step.key)[1] in deleted:
+            ctx.base.forget(step.key)
+            report.count("delete-remote", step.key)
+        else:
+            changed = Step(step.key, "conflict", "changed remotely while deleting; kept")
+            report.conflicts.append(conflict_for(ctx, changed, {}, None))
+    save_base(ctx.site_dir, ctx.base)
+
+
+def _old_object_names(ctx: SyncContext, steps: Sequence[Step]) -> list[str]:
+    """Storage objects the media rows about to be replaced or deleted point at."""
+    paths = [split_key(s.key)[1] for s in steps if s.key.startswith("media/")]
+    if not paths:
+        return []
+    return [row["object_name"] for row in ctx.store.fetch("media", paths)
+            if isinstance(row.get("object_name"), str)]
+
+
+def _remove_unreferenced(ctx: SyncContext, candidates: Sequence[str]) -> None:
+    """--prune: remove one's own objects that no media row references any more."""
+    referenced = {row.get("object_name") for row in ctx.store.fetch("media")}
+    own = f"{ctx.store.user_id}/"
+    ctx.store.remove_objects(sorted({name for name in candidates
+                                     if name.startswith(own) and name not in referenced}))

@@ -1,0 +1,94 @@
+"""What a push or pull did (or, with --dry-run, would do), in words a user can act on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sitegen.errors import SitegenError, SyncConflict
+from sitegen.sync.plan import Step
+
+_DONE_WORDS = {"create": "created", "update": "updated", "delete-remote": "deleted remotely",
+               "pull": "pulled", "delete-local": "deleted locally"}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A key changed on both sides: both versions' times and authors, so the user can decide."""
+
+    key: str
+    reason: str
+    local_file: str | None
+    local_time: str | None
+    remote_version: int | None
+    remote_time: str | None
+    remote_author: str | None
+
+    def describe(self) -> str:
+        local = f"local {self.local_file} (changed {self.local_time}, by you)" if self.local_file \
+            else "local: deleted"
+        if self.remote_version is None:
+            remote = "remote: deleted or unpublished"
+        else:
+            remote = (f"remote version {self.remote_version} (changed {self.remote_time}, "
+                      f"by {self.remote_author or 'unknown'})")
+        return f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
+
+
+@dataclass
+class SyncReport:
+    """Counts per action and table, conflicts, skipped keys and errors of one run."""
+
+    steps: list[Step] = field(default_factory=list)
+    done: Counter[tuple[str, str]] = field(default_factory=Counter)
+    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[Step] = field(default_factory=list)
+    errors: list[SitegenError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, action: str, key: str) -> None:
+        self.done[(action, key.split("/", 1)[0])] += 1
+
+    def summary(self, verb: str) -> str:
+        """`Pulled 5000 posts, 12 pages, 3 media in 2.1 s` (plus deletions when there were any)."""
+        main = "pull" if verb == "Pulled" else None
+        parts = []
+        for table in ("posts", "pages", "media"):
+            if main is not None:
+                parts.append(f"{self.done[(main, table)]} {table}")
+            else:
+                parts.append(f"{sum(self.done[(a, table)] for a in ('create', 'update'))} {table}")
+        text = f"{verb} {', '.join(parts)} in {self.seconds:.1f} s"
+        deleted = sum(n for (action, _), n in self.done.items() if action.startswith("delete"))
+        if deleted:
+            text += f"; deleted {deleted}"
+        return text
+
+    def plan_lines(self) -> list[str]:
+        """One line per planned step, for --dry-run."""
+        return [f"  {step.action:<13} {step.key}  ({step.reason})" for step in self.steps]
+
+    def raise_for_problems(self, action: str) -> None:
+        """Turn conflicts and errors into the error the CLI reports (exit code 1)."""
+        if self.conflicts:
+            keys = [conflict.key for conflict in self.conflicts]
+            details = "\n".join(conflict.describe() for conflict in self.conflicts)
+            raise SyncConflict(
+                f"{len(keys)} key{'s' if len(keys) != 1 else ''} changed on both sides; "
+                f"left untouched:\n{details}", keys=keys,
+                hint=f"merge the remote edits by hand, or `sitegen {action} --force` to keep "
+                     f"{'yours' if action == 'push' else 'the remote version'}")
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
+
+
+class SyncErrors(SitegenError):
+    """Several keys could not be synced; every other key was."""
+
+    def __init__(self, errors: list[SitegenError]) -> None:
+        super().__init__(f"{len(errors)} keys could not be synced; all others were")
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(error) for error in self.errors), self.message])

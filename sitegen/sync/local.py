@@ -1,25 +1,24 @@
 """The working copy as sync sees it: every key's file and content hash, tolerant of bad files.
 
-Unlike a build, sync must not stop at the first invalid file: a file that does not parse still
+It lists the same files as the build (`sitegen.sources.local.scan_content`). Unlike a build,
+sync must not stop at the first invalid file: a file that does not parse still
 owns its key (taken from its path) and counts as locally changed, so a pull never overwrites it
 and a push never sends it. Its error is reported alongside.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
 from sitegen.model import Document, make_key
+from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
 
-CONTENT_DIR = "content"
 MEDIA_DIR = "media"
-DOCUMENT_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -58,19 +57,15 @@ class WorkingCopy:
 
 
 def scan(site_dir: Path) -> WorkingCopy:
-    """Read content/ (posts, pages, media) into a WorkingCopy."""
+    """Read content/ (posts, pages, media; the same files a build reads) into a WorkingCopy."""
     copy = WorkingCopy()
-    content = site_dir / CONTENT_DIR
-    for folder in ("posts", "pages"):
-        for file in sorted((content / folder).rglob("*")):
-            if file.suffix in DOCUMENT_SUFFIXES and file.is_file() and not _hidden(file, content):
-                _add_document(copy, file, site_dir)
-    media_root = content / MEDIA_DIR
-    for file in sorted(media_root.rglob("*")):
-        if file.is_file() and not _hidden(file, media_root):
-            relative = file.relative_to(media_root).as_posix()
-            data = file.read_bytes()
-            copy.media[relative] = LocalMedia(relative, file, hashlib.sha256(data).hexdigest(), len(data))
+    files = scan_content(site_dir)
+    for path in files.documents:
+        _add_document(copy, site_dir / path, site_dir)
+    for path, (size, _) in files.media.items():
+        relative = media_path(path)
+        file = site_dir / path
+        copy.media[relative] = LocalMedia(relative, file, sha256_file(file), size)
     return copy
 
 
@@ -106,8 +101,3 @@ def _key_from_path(source: str) -> tuple[str | None, str]:
     except ContentError:
         return None, ""
     return kind, slug
-
-
-def _hidden(file: Path, root: Path) -> bool:
-    """Dot-files, editor backups and our own temp files are not content."""
-    return any(part.startswith(".") or part.endswith("~") for part in file.relative_to(root).parts)

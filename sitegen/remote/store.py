@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import RemoteError
-from sitegen.remote.client import RemoteClient
 from sitegen.remote.retry import with_retries
+
+if TYPE_CHECKING:
+    from sitegen.remote.client import RemoteClient
 
 PAGE_SIZE = 1000  # PostgREST's default max-rows: a larger page would be cut silently
 WRITE_BATCH_ROWS = 1000
@@ -157,11 +159,10 @@ class SupabaseStore:
 
     def download_media(self, object_name: str) -> bytes:
         """The bytes of a public object (through the public route: anonymous pulls work too)."""
-        storage = self._supabase.storage
-        url = storage.from_(BUCKET).get_public_url(object_name).rstrip("?")
+        url = self._supabase.storage.from_(BUCKET).get_public_url(object_name).rstrip("?")
 
         def get() -> bytes:
-            response = storage.session.get(url)
+            response = self._client.http.get(url)
             if response.status_code != 200:
                 raise RemoteError(f"could not download {object_name}: HTTP {response.status_code}",
                                   hint="the author should push the file again")

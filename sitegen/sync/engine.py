@@ -6,7 +6,8 @@ row's name (slug or path) the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,17 +35,16 @@ class SyncContext:
     notify: Notify
 
 
-def open_context(site_dir: Path, *, require_login: bool, notify: Notify) -> SyncContext:
-    """Connect (with the stored session), load the base and scan content/."""
+@contextmanager
+def open_context(site_dir: Path, *, require_login: bool, notify: Notify) -> Iterator[SyncContext]:
+    """Connect (with the stored session), load the base and scan content/; close when done."""
     from sitegen.remote.client import open_client
-    from sitegen.remote.settings import load_remote_settings
 
-    settings = load_remote_settings(site_dir)
-    client = open_client(site_dir, require_login=require_login)
-    return SyncContext(
-        site_dir=site_dir, store=SupabaseStore(client), base=load_base(site_dir, settings.url),
-        copy=scan(site_dir), email=client.email, notify=notify,
-    )
+    with open_client(site_dir, require_login=require_login) as client:
+        yield SyncContext(
+            site_dir=site_dir, store=SupabaseStore(client), base=load_base(site_dir, client.url),
+            copy=scan(site_dir), email=client.email, notify=notify,
+        )
 
 
 def split_key(key: str) -> tuple[str, str]:

@@ -35,7 +35,13 @@ from sitegen.sync.state import BaseEntry, save_base, write_atomic
 def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None) -> SyncReport:
     """Pull remote changes into `site_dir/content`; conflicts and rejected rows are reported."""
     started = time.perf_counter()
-    ctx = open_context(site_dir, require_login=False, notify=notify)
+    with open_context(site_dir, require_login=False, notify=notify) as ctx:
+        report = _pull(ctx, force)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     viewer = ctx.store.user_id
     remote = read_manifests(ctx.store)
     hidden_owner = ctx.base.user_id if ctx.base.user_id not in (None, viewer) else None
@@ -43,7 +49,7 @@ def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message
                       hidden_owner=hidden_owner)
     report = SyncReport(steps=steps)
     rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
-                                  and s.action in ("pull", "conflict")], remote, notify)
+                                  and s.action in ("pull", "conflict")], remote, ctx.notify)
     try:
         for step in steps:
             try:
@@ -54,10 +60,9 @@ def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message
                 report.errors.append(ContentError(str(exc), file=f"remote {step.key}"))
     finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
         ctx.base.user_id = viewer
-        save_base(site_dir, ctx.base)
+        save_base(ctx.site_dir, ctx.base)
     if not remote:
         report.notes.append(_empty_note(ctx))
-    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -49,7 +49,13 @@ def push(
 ) -> SyncReport:
     """Push local changes; with `dry_run` only plan. Conflicts and errors are in the report."""
     started = time.perf_counter()
-    ctx = open_context(site_dir, require_login=True, notify=notify)
+    with open_context(site_dir, require_login=True, notify=notify) as ctx:
+        report = _push(ctx, dry_run=dry_run, prune=prune, force=force)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncReport:
     user_id = ctx.store.user_id
     assert user_id is not None  # require_login
     ctx.base.user_id = ctx.base.user_id or user_id
@@ -67,14 +73,14 @@ def push(
             _apply(ctx, steps, report, prune=prune)
             break
         except VersionConflict as exc:
-            notify(f"{exc.details.get('key', 'a key')} changed meanwhile; planning again "
-                   f"({round_number}/{MAX_ROUNDS})")
+            ctx.notify(f"{exc.details.get('key', 'a key')} changed meanwhile; planning again "
+                       f"({round_number}/{MAX_ROUNDS})")
             if round_number == MAX_ROUNDS:
                 raise RemoteError("keys kept changing remotely while pushing",
                                   hint="run `sitegen pull`, then push again") from None
         finally:
-            save_base(site_dir, ctx.base)
-    report.seconds = time.perf_counter() - started
+            if not dry_run:
+                save_base(ctx.site_dir, ctx.base)
     return report
 
 

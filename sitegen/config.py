@@ -207,6 +207,9 @@ class ConfigErrors(ConfigError):
     def __str__(self) -> str:
         return "\n".join(ConfigError.__str__(e) for e in self.errors)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
+
 
 def _config_error(err: Any, text: str, file: str) -> ConfigError:
     loc = tuple(str(part) for part in err["loc"])

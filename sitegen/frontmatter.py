@@ -107,6 +107,9 @@ class ContentErrors(ContentError):
     def __str__(self) -> str:
         return "\n".join(ContentError.__str__(e) for e in self.errors)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
+
 
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""

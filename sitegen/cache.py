@@ -1,0 +1,140 @@
+"""The persistent build cache under `.sitegen/` (git-ignored machine state).
+
+Two parts:
+- `DocStore` (`.sitegen/build-docs.sqlite`): one row per content file with its parsed front matter
+  and rendered Markdown, reused while the file's bytes and the Markdown options are the same.
+  Shared by every build of the site, whatever the output folder or options.
+- `BuildState` (`.sitegen/build-<options>.pickle`): what one kind of build (output folder,
+  base_url, drafts, future) produced last time: the stats of every input file, each output's
+  fingerprint and stat. It makes a no-op rebuild a matter of stat calls, and lets a changed
+  build skip every output whose fingerprint and file are unchanged.
+
+This module imports nothing heavy: the no-op path of `sitegen build` runs on it alone.
+Losing the cache is always safe; it is only ever a shortcut to the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import SitegenError
+
+CACHE_DIR = ".sitegen"
+_FORMAT = 1  # bump when the layout of cached values changes
+
+
+@dataclass
+class BuildState:
+    """The record of the last successful build with given options."""
+
+    version: str
+    out_dir: str
+    input_dirs: tuple[str, ...]  # folders (relative to the site, or absolute) scanned for inputs
+    inputs: dict[str, tuple[int, int]]  # path -> (size, mtime_ns) of every input file
+    outputs: dict[str, tuple[str, int, int]]  # output path -> (fingerprint, size, mtime_ns)
+    file_hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path -> size, mtime, sha
+    next_due: dt.datetime | None = None  # when a left-out future post becomes due
+    documents: int = 0
+    warnings: tuple[SitegenError, ...] = ()
+
+
+def options_key(values: Mapping[str, Any]) -> str:
+    """A short stable name for a combination of build options."""
+    text = repr(sorted(values.items()))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def state_path(site_dir: Path, key: str) -> Path:
+    return site_dir / CACHE_DIR / f"build-{key}.pickle"
+
+
+def load_state(site_dir: Path, key: str) -> BuildState | None:
+    """The stored state, or None when absent, unreadable or from another cache format."""
+    try:
+        with state_path(site_dir, key).open("rb") as handle:
+            stored_format, state = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+            ImportError):
+        return None
+    return state if stored_format == _FORMAT and isinstance(state, BuildState) else None
+
+
+def save_state(site_dir: Path, key: str, state: BuildState) -> None:
+    path = state_path(site_dir, key)
+    _atomic_write(path, pickle.dumps((_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def cached_sha256(path: Path, rel: str, stat: tuple[int, int],
+                  known: Mapping[str, tuple[int, int, str]], fresh: dict[str, tuple[int, int, str]]) -> str:
+    """sha256 of a file, reusing `known` while its size and mtime are unchanged; records into `fresh`."""
+    entry = known.get(rel)
+    if entry is not None and entry[:2] == stat:
+        sha = entry[2]
+    else:
+        with path.open("rb") as handle:
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    fresh[rel] = (*stat, sha)
+    return sha
+
+
+class DocStore:
+    """Parsed and rendered documents by path, valid for one Markdown options key."""
+
+    def __init__(self, site_dir: Path, options_key: str) -> None:
+        folder = site_dir / CACHE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        _ignore_in_git(folder)
+        self._db = sqlite3.connect(folder / "build-docs.sqlite", timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT,"
+            " record BLOB)"
+        )
+        self._key = f"{_FORMAT}:{options_key}"
+
+    def load(self) -> dict[str, Any]:
+        """path -> DocRecord for every row made with the current options."""
+        rows = self._db.execute("SELECT path, record FROM docs WHERE options = ?", (self._key,))
+        records = {}
+        for path, blob in rows:
+            try:
+                records[path] = pickle.loads(blob)
+            except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
+                continue
+        return records
+
+    def update(self, changed: Iterable[Any], removed: Iterable[str]) -> None:
+        """Store changed DocRecords and forget removed paths, in one transaction."""
+        with self._db:  # one transaction: committed, or rolled back on error
+            self._db.executemany(
+                "INSERT OR REPLACE INTO docs (path, options, sha256, record) VALUES (?, ?, ?, ?)",
+                [(r.path, self._key, r.sha256, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+                 for r in changed],
+            )
+            self._db.executemany("DELETE FROM docs WHERE path = ?", [(p,) for p in removed])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _ignore_in_git(folder: Path) -> None:
+    """The cache is machine state: make sure git never picks it up, even without a .gitignore."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("*\n", encoding="utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _ignore_in_git(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

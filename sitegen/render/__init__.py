@@ -1,0 +1,1 @@
+"""Turning an assembled Site into output jobs: template pages, feeds, sitemap, copies."""

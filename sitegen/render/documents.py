@@ -1,0 +1,79 @@
+"""Source file -> parsed Document + rendered Markdown, the per-document half of a build.
+
+A `DocRecord` is what the build cache stores per file: it is reused while the file's bytes
+(and the Markdown options) are the same, so a fresh process neither re-parses nor re-renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.errors import ContentError
+from sitegen.frontmatter import ContentErrors, parse_document
+from sitegen.markdown import MarkdownOptions, render_markdown
+from sitegen.model import Document
+from sitegen.site import DocRender
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    document: Document | None
+    render: DocRender | None
+    errors: tuple[ContentError, ...] = ()
+
+
+@dataclass
+class PhaseTimes:
+    """Seconds spent per phase, summed over files (and over processes when parallel)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "parse": 0.0, "markdown": 0.0})
+
+    def add(self, other: Mapping[str, float]) -> None:
+        for name, value in other.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + value
+
+
+def process_file(site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes) -> DocRecord:
+    """Read, parse and render one file; content errors are kept in the record, not raised."""
+    started = time.perf_counter()
+    full = site_dir / path
+    data = full.read_bytes()
+    stat = full.stat()
+    sha = hashlib.sha256(data).hexdigest()
+    parsed = time.perf_counter()
+    times.seconds["read"] += parsed - started
+    return render_record(path, stat.st_size, stat.st_mtime_ns, sha, data, options, times)
+
+
+def render_record(path: str, size: int, mtime_ns: int, sha: str, data: bytes,
+                  options: MarkdownOptions, times: PhaseTimes) -> DocRecord:
+    started = time.perf_counter()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
+                             hint="save the file as UTF-8")
+        return DocRecord(path, size, mtime_ns, sha, None, None, (error,))
+    try:
+        document = parse_document(text, source=path)
+    except ContentErrors as exc:
+        return DocRecord(path, size, mtime_ns, sha, None, None, tuple(exc.errors))
+    except ContentError as exc:
+        return DocRecord(path, size, mtime_ns, sha, None, None, (exc,))
+    rendered_at = time.perf_counter()
+    times.seconds["parse"] += rendered_at - started
+    summary = document.front.summary
+    render = DocRender(
+        body=render_markdown(document.body, options),
+        summary=render_markdown(summary, options) if summary else None,
+    )
+    times.seconds["markdown"] += time.perf_counter() - rendered_at
+    return DocRecord(path, size, mtime_ns, sha, document, render)

@@ -1,0 +1,266 @@
+"""The build pipeline: read -> parse -> Markdown -> assemble -> plan -> render -> write.
+
+Each phase is a call into the module that owns it; this module only passes values along and
+keeps the incremental bookkeeping: documents come from the DocStore while their bytes are
+unchanged, and an output is rendered only when its fingerprint or its file changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
+from sitegen.cache import BuildState, DocStore, cached_sha256, save_state
+from sitegen.config import SiteConfig, load_config, normalise_base_url
+from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.markdown import MarkdownOptions
+from sitegen.model import Media
+from sitegen.render.documents import DocRecord, PhaseTimes, process_file
+from sitegen.render.fingerprint import Fingerprinter
+from sitegen.render.parallel import map_ranges, worker_count
+from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, plan_site
+from sitegen.site import Site, assemble, select_documents
+from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
+from sitegen.theme import (
+    TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
+    theme_paths,
+)
+from sitegen.writer import OutputWriter
+
+Progress = Callable[[int, int], None] | None
+PARALLEL_DOCUMENTS = 64  # below this, forking costs more than it saves (see bench/README.md)
+PARALLEL_OUTPUTS = 400
+
+
+def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, key: str,
+              progress: Progress, started: float) -> BuildResult:
+    config = _effective_config(site_dir, options)
+    out_dir = _output_dir(site_dir, config, options)
+    theme = theme_paths(site_dir, config.theme)
+    input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
+    inputs = scan_inputs(site_dir, input_dirs)
+    known_hashes = state.file_hashes if state else {}
+    times = PhaseTimes()
+
+    records = _load_documents(site_dir, inputs, config, options, times, progress)
+    errors = [error for record in records for error in record.errors]
+    if errors:
+        raise BuildFailed(errors)
+    documents = [r.document for r in records if r.document is not None]
+    selected, next_due = select_documents(documents, drafts=options.drafts, future=options.future,
+                                          now=build_now())
+    hashes: dict[str, tuple[int, int, str]] = {}
+    media = [Media(media_path(p), cached_sha256(site_dir / p, p, stat, known_hashes, hashes), stat[0])
+             for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
+    by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
+    site = assemble(config, selected, by_key, media, strict=options.strict)
+
+    static = {name: (path, cached_sha256(path, str(path), _stat(path), known_hashes, hashes))
+              for name, path in static_files(theme).items()}
+    templates = {name: cached_sha256(path, str(path), _stat(path), known_hashes, hashes)
+                 for name, path in template_files(theme).items()}
+    jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
+    salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
+                 sorted((n, s) for n, (_, s) in static.items())))
+    fingerprints = _fingerprints(jobs, salt)
+
+    existing = scan_tree(out_dir, "")
+    previous = state.outputs if state and state.out_dir == str(out_dir) and options.use_cache else {}
+    todo = [i for i, job in enumerate(jobs)
+            if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
+    env = make_environment(theme, _template_globals(site, static))
+    _check_templates(env, jobs, todo)
+
+    writer = OutputWriter(out_dir)
+    writer.prepare()
+    try:
+        staged, produce_times = _produce(jobs, todo, env, writer, options, progress)
+        began = time.perf_counter()
+        produced = {job.output for job in jobs}
+        report = writer.commit(staged, [path for path in existing if path not in produced])
+    except BaseException:
+        writer.abort()
+        raise
+    times.add(produce_times)
+    final = scan_tree(out_dir, "")
+    times.add({"write": time.perf_counter() - began})
+    save_state(site_dir, key, BuildState(
+        version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
+        outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
+        file_hashes=hashes, next_due=next_due, documents=len(selected), warnings=site.warnings,
+    ))
+    timings = dict(times.seconds)
+    return BuildResult(
+        documents=len(selected), written=len(report.written),
+        unchanged=len(jobs) - len(report.written), removed=len(report.removed),
+        seconds=time.perf_counter() - started,
+        changed_paths=tuple(sorted((*report.written, *report.removed))),
+        warnings=site.warnings, timings=timings,
+    )
+
+
+def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
+    config = load_config(site_dir)
+    if options.base_url is None:
+        return config
+    try:
+        base_url = normalise_base_url(options.base_url)
+    except ValueError as exc:
+        raise ConfigError(str(exc), field="base_url", hint="pass an absolute http(s) URL") from None
+    return config.model_copy(update={"base_url": base_url})
+
+
+def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
+    """The output folder; never the site itself, a folder holding it, or one of its inputs."""
+    out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
+    protected = [site_dir / name for name in ("content", "templates", "static", "themes", ".sitegen")]
+    if site_dir.is_relative_to(out_dir) or any(out_dir.is_relative_to(p) for p in protected):
+        raise ConfigError(f"{out_dir} cannot be the output folder: it holds the site's own files",
+                          field="output_dir", hint='use a folder of its own, e.g. "public"')
+    return out_dir
+
+
+def _relative(site_dir: Path, folder: Path) -> str:
+    return folder.relative_to(site_dir).as_posix() if folder.is_relative_to(site_dir) else str(folder)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
+                    times: PhaseTimes, progress: Progress) -> list[DocRecord]:
+    """A record per content file, from the DocStore while the file's bytes are unchanged."""
+    md = config.markdown
+    md_options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight,
+                                 toc_max_level=md.toc_max_level)
+    paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
+    store = DocStore(site_dir, f"{__version__}:{md_options!r}")
+    try:
+        cached = store.load() if options.use_cache else {}
+    finally:
+        store.close()
+    records: dict[str, DocRecord] = {}
+    changed: list[DocRecord] = []
+    todo: list[str] = []
+    for path in paths:
+        record = cached.get(path)
+        if record is not None and (record.size, record.mtime_ns) == inputs[path]:
+            records[path] = record
+        elif record is not None and hashlib.sha256((site_dir / path).read_bytes()).hexdigest() == record.sha256:
+            records[path] = dataclasses.replace(record, size=inputs[path][0], mtime_ns=inputs[path][1])
+            changed.append(records[path])
+        else:
+            todo.append(path)
+
+    def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
+        local = PhaseTimes()
+        return [process_file(site_dir, p, md_options, local) for p in todo[start:stop]], local.seconds
+
+    workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
+    for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
+        times.add(seconds)
+        for record in done:
+            records[record.path] = record
+        changed.extend(done)
+        if progress:
+            progress(stop, len(todo))
+    store = DocStore(site_dir, f"{__version__}:{md_options!r}")
+    try:
+        store.update(changed, [p for p in cached if p not in records])
+    finally:
+        store.close()
+    return [records[p] for p in paths]
+
+
+def _fingerprints(jobs: Sequence[Job], salt: str) -> list[str]:
+    fingerprinter = Fingerprinter(salt)
+    result = []
+    for job in jobs:
+        if isinstance(job, TemplateJob):
+            result.append(fingerprinter.of((job.template, job.context)))
+        elif isinstance(job, TextJob):
+            result.append(fingerprinter.of((job.make.__name__, job.args)))
+        else:
+            result.append(fingerprinter.of(("copy", job.sha256)))
+    return result
+
+
+def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dict[str, Any]:
+    def static_url(path: str) -> str:
+        found = static.get(path.lstrip("/"))
+        if found is None:
+            raise TemplateValueError(f"static file {path!r} not found in static/ or the theme's static/")
+        return f"{site.info.base_path}static/{path.lstrip('/')}?v={found[1][:8]}"
+
+    return {"url": site.url, "abs_url": site.abs_url, "static": static_url}
+
+
+def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None:
+    """Compile every template about to be used, so syntax errors surface once, before forking."""
+    names = sorted({jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items())
+    errors: list[SitegenError] = []
+    for name, source in names:
+        try:
+            load_template(env, name, source=source)
+        except ThemeError as exc:
+            errors.append(exc)
+    if errors:
+        raise BuildFailed(errors)
+
+
+def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputWriter,
+             options: BuildOptions, progress: Progress) -> tuple[list[str], dict[str, float]]:
+    """Render the outputs in `todo` and stage those whose bytes changed; every error is collected."""
+
+    def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
+        staged, seconds, errors = [], {}, []
+        for index in todo[start:stop]:
+            job = jobs[index]
+            began = time.perf_counter()
+            try:
+                data = _bytes_of(job, env)
+            except SitegenError as exc:
+                errors.append(exc)
+                continue
+            name = f"template:{job.template}" if isinstance(job, TemplateJob) else (
+                "copy" if isinstance(job, CopyJob) else "feeds")
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
+            began = time.perf_counter()
+            if writer.offer(job.output, data):
+                staged.append(job.output)
+            seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
+        return staged, seconds, errors
+
+    staged: list[str] = []
+    totals: dict[str, float] = {}
+    errors: dict[tuple[Any, ...], SitegenError] = {}
+    workers = worker_count(options.jobs, len(todo), PARALLEL_OUTPUTS)
+    for _, stop, (done, seconds, failed) in map_ranges(task, len(todo), workers):
+        staged += done
+        for name, value in seconds.items():
+            totals[name] = totals.get(name, 0.0) + value
+        for error in failed:  # one template mistake fails every page: report it once
+            errors.setdefault((error.file, error.line, type(error)), error)
+        if progress:
+            progress(stop, len(todo))
+    if errors:
+        raise BuildFailed(list(errors.values()))
+    totals["templates"] = sum(v for k, v in totals.items() if k.startswith("template:"))
+    return staged, totals
+
+
+def _bytes_of(job: Job, env: Any) -> bytes:
+    if isinstance(job, TemplateJob):
+        return render_template(env, job.template, job.context, source=job.source).encode("utf-8")
+    if isinstance(job, TextJob):
+        return job.make(*job.args).encode("utf-8")
+    return job.path.read_bytes()

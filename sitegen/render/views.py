@@ -1,0 +1,91 @@
+"""The read-only values templates receive (docs/templates.md is the contract).
+
+Frozen dataclasses so templates cannot change them and so `fingerprint.py` can hash exactly what
+a page was rendered from. `Summary` is a post or page in lists; `Page` adds the full content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen.markdown import TocEntry
+from sitegen.model import DateValue, Kind
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    url: str
+    count: int
+    feed_url: str | None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    description: str
+    language: str
+    author: str
+    base_url: str
+    base_path: str
+    menu: tuple[MenuItem, ...]
+    feed_url: str | None
+    generator: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A post or page as it appears in lists, prev/next, archive and tag pages."""
+
+    key: str
+    kind: Kind
+    slug: str
+    title: str
+    url: str
+    abs_url: str
+    date: DateValue | None
+    updated: DateValue | None
+    tags: tuple[Tag, ...]
+    draft: bool
+    summary: Markup
+    reading_time: int
+    word_count: int
+    cover: str | None
+    extra: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Page(Summary):
+    """A post or page on its own page: the summary fields plus the content."""
+
+    content: Markup
+    toc: tuple[TocEntry, ...]
+    toc_html: Markup
+
+
+@dataclass(frozen=True)
+class Paginator:
+    items: tuple[Summary, ...]
+    number: int
+    total_pages: int
+    total_items: int
+    prev_url: str | None
+    next_url: str | None
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    posts: tuple[Summary, ...]

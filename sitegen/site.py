@@ -1,0 +1,308 @@
+"""The one whole-site step: which documents are in, their routes, order, tags, menu and links.
+
+`select_documents` applies the draft/future rules; `assemble` turns the selected documents and
+their rendered Markdown into a `Site` of template-ready values. Both are pure. Every problem a
+user can fix is collected, so a build reports all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from sitegen import __version__
+from sitegen.config import SiteConfig
+from sitegen.errors import BuildFailed, ContentError, SitegenError
+from sitegen.markdown import Rendered, reading_time, resolve_links, toc_html
+from sitegen.model import DateValue, Document, Media
+from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
+from sitegen.routing import Route, route_for, tag_route
+from sitegen.slugs import slugify
+
+MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
+FEED_FILE = "feed.xml"
+
+
+@dataclass(frozen=True)
+class DocRender:
+    """The Markdown renderings of one document: its body and its front-matter summary."""
+
+    body: Rendered
+    summary: Rendered | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A selected document with its route, its template and the two views templates get."""
+
+    doc: Document
+    route: Route
+    template: str
+    page: Page
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    info: SiteInfo
+    posts: tuple[Entry, ...]  # newest first
+    pages: tuple[Entry, ...]  # by key
+    tags: tuple[Tag, ...]  # by name
+    tag_posts: Mapping[str, tuple[Summary, ...]]  # tag slug -> posts, newest first
+    media: tuple[Media, ...]
+    warnings: tuple[SitegenError, ...]
+
+    def url(self, path: str) -> str:
+        """Root-relative URL under base_path for a site-relative path."""
+        return self.info.base_path + path.lstrip("/")
+
+    def abs_url(self, path_or_url: str) -> str:
+        """Absolute URL: root-relative URLs get the scheme and host of base_url."""
+        if "://" in path_or_url:
+            return path_or_url
+        if path_or_url.startswith(self.info.base_path):
+            path_or_url = path_or_url[len(self.info.base_path):]
+        return self.info.base_url + path_or_url.lstrip("/")
+
+
+def as_instant(value: DateValue) -> dt.datetime:
+    """A comparable instant: a plain date counts as midnight UTC."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+
+
+def select_documents(
+    documents: Sequence[Document], *, drafts: bool, future: bool, now: dt.datetime
+) -> tuple[list[Document], dt.datetime | None]:
+    """The documents to build, and the earliest date at which a left-out future post is due."""
+    selected: list[Document] = []
+    next_due: dt.datetime | None = None
+    for doc in documents:
+        if doc.front.draft and not drafts:
+            continue
+        date = doc.front.date
+        if date is not None and not future and as_instant(date) > now:
+            due = as_instant(date)
+            next_due = due if next_due is None or due < next_due else next_due
+            continue
+        selected.append(doc)
+    return selected, next_due
+
+
+def assemble(
+    config: SiteConfig,
+    documents: Sequence[Document],
+    rendered: Mapping[str, DocRender],
+    media: Sequence[Media],
+    *,
+    strict: bool,
+) -> Site:
+    """Build the Site; raises BuildFailed with every error (broken links too when strict)."""
+    errors: list[SitegenError] = []
+    routes = _routes(config, documents, errors)
+    if errors:
+        raise BuildFailed(errors)
+    info = _site_info(config, documents, routes)
+    links = _LinkTable(info.base_path, documents, routes, media)
+    tags = _tags(config, info, [d for d in documents if d.kind == "post"])
+    warnings: list[SitegenError] = []
+    entries = [
+        _entry(config, info, doc, routes[doc.key], rendered[doc.key], tags, links, warnings)
+        for doc in documents
+    ]
+    if strict and warnings:
+        raise BuildFailed(warnings)
+    posts = sorted((e for e in entries if e.doc.kind == "post"), key=_newest_first)
+    pages = sorted((e for e in entries if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    tag_posts: dict[str, list[Summary]] = defaultdict(list)
+    for entry in posts:
+        for tag in entry.summary.tags:
+            tag_posts[tag.slug].append(entry.summary)
+    return Site(
+        config=config, info=info, posts=tuple(posts), pages=tuple(pages),
+        tags=tuple(sorted(tags.values(), key=lambda t: (t.name.lower(), t.slug))),
+        tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
+        media=tuple(sorted(media, key=lambda m: m.path)), warnings=tuple(warnings),
+    )
+
+
+def _newest_first(entry: Entry) -> tuple[int, float, str]:
+    date = entry.doc.front.date
+    # Undated posts go last; ties are broken by key so the order never depends on file order.
+    return (1, 0.0, entry.doc.key) if date is None else (0, -as_instant(date).timestamp(), entry.doc.key)
+
+
+def _routes(
+    config: SiteConfig, documents: Sequence[Document], errors: list[SitegenError]
+) -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    owners: dict[str, Document] = {}
+    for doc in sorted(documents, key=lambda d: d.source):
+        try:
+            route = route_for(doc, config)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        for claim in (f"key {doc.key}", f"URL /{route.path}"):
+            other = owners.get(claim)
+            if other is not None:
+                errors.append(ContentError(
+                    f"{claim} is also used by {other.source}", file=doc.source, line=1,
+                    field="slug", hint="give one of the two files another slug (`slug: ...`)",
+                ))
+                break
+            owners[claim] = doc
+        else:
+            routes[doc.key] = route
+    return routes
+
+
+def _site_info(config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]) -> SiteInfo:
+    base_path = config.base_path
+    in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
+    in_menu.sort(key=lambda d: (d.front.menu is True, int(d.front.menu), d.front.title, d.key))
+    return SiteInfo(
+        title=config.title, description=config.description, language=config.language,
+        author=config.author, base_url=config.base_url, base_path=base_path,
+        menu=tuple(MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu),
+        feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
+        generator=f"sitegen {__version__}",
+    )
+
+
+def _tags(config: SiteConfig, info: SiteInfo, posts: Sequence[Document]) -> dict[str, Tag]:
+    """Tags by slug; spellings that share a slug (`Web`, `web`) are one tag, named by the first in order."""
+    names: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
+    for doc in posts:
+        for name in doc.front.tags:
+            slug = slugify(name)
+            names[slug].add(name)
+            counts[slug] += 1
+    tags = {}
+    for slug, spellings in names.items():
+        route = tag_route(slug, config)
+        feed_url = None
+        if config.feeds.enabled and config.feeds.per_tag:
+            feed_url = info.base_url + tag_feed_path(route)
+        tags[slug] = Tag(name=min(spellings), slug=slug, url=info.base_path + route.path,
+                         count=counts[slug], feed_url=feed_url)
+    return tags
+
+
+def tag_feed_path(route: Route) -> str:
+    """`tags/python/` -> `tags/python/feed.xml`."""
+    if route.path.endswith("/"):
+        return route.path + FEED_FILE
+    return route.path.removesuffix(".html") + ".xml"
+
+
+def _entry(
+    config: SiteConfig, info: SiteInfo, doc: Document, route: Route, rendered: DocRender,
+    tags: Mapping[str, Tag], links: _LinkTable, warnings: list[SitegenError],
+) -> Entry:
+    resolve = links.resolver(doc, warnings)
+    body = rendered.body
+    for ref in body.links:
+        resolve(ref.target, ref.line, ref.kind)
+    summary_html = rendered.summary.html if rendered.summary else body.summary_html
+    cover = doc.front.cover
+    if cover is not None and "://" not in cover:
+        cover = resolve(cover, None, "image") or cover
+    url = info.base_path + route.path
+    common = dict(
+        key=doc.key, kind=doc.kind, slug=doc.slug, title=doc.front.title, url=url,
+        abs_url=info.base_url + route.path, date=doc.front.date, updated=doc.front.updated,
+        tags=tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else (),
+        draft=doc.front.draft,
+        summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc))),
+        reading_time=reading_time(body.word_count), word_count=body.word_count, cover=cover,
+        extra=doc.front.extra,
+    )
+    page = Page(
+        **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc))),
+        toc=body.toc, toc_html=Markup(toc_html(body.toc)),
+    )
+    template = doc.front.template or f"{doc.kind}.html"
+    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common))
+
+
+class _LinkTable:
+    """Where internal links can point: documents by file, media files, and every route."""
+
+    def __init__(self, base_path: str, documents: Sequence[Document], routes: Mapping[str, Route],
+                 media: Sequence[Media]) -> None:
+        self.base_path = base_path
+        self.by_file = {
+            d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
+        }
+        self.media = {MEDIA_DIR + m.path for m in media}
+        self.paths = {routes[d.key].path for d in documents}
+        self.doc_urls = {d.key: routes[d.key].path for d in documents}
+
+    def lookup(self, doc: Document, target: str) -> str | None:
+        path, fragment = _split_fragment(target)
+        if not path:
+            return None
+        here = posixpath.dirname(doc.source.removeprefix("content/"))
+        if path.startswith("/"):
+            candidates = [path.lstrip("/")]
+        else:
+            candidates = [posixpath.normpath(posixpath.join(here, path)), path]
+        for candidate in candidates:
+            if candidate in self.by_file:
+                return self.by_file[candidate] + fragment
+            if candidate in self.media:
+                return self.base_path + candidate + fragment
+        site_path = path.lstrip("/") if path.startswith("/") else self._relative_to_page(doc, path)
+        if site_path is not None and site_path in self.paths:
+            return self.base_path + site_path + fragment
+        return None
+
+    def _relative_to_page(self, doc: Document, path: str) -> str | None:
+        page_dir = self.doc_urls[doc.key]
+        page_dir = page_dir if page_dir.endswith("/") else posixpath.dirname(page_dir) + "/"
+        joined = posixpath.normpath(posixpath.join("/" + page_dir, path)).lstrip("/")
+        return joined + "/" if path.endswith("/") and joined and not joined.endswith("/") else joined
+
+    def quiet_resolver(self, doc: Document) -> Callable[[str], str | None]:
+        return lambda target: self.lookup(doc, target)
+
+    def resolver(
+        self, doc: Document, warnings: list[SitegenError]
+    ) -> Callable[[str, int | None, str], str | None]:
+        """Resolve and record a warning naming file:line when the target is missing."""
+
+        def resolve(target: str, body_line: int | None, kind: str) -> str | None:
+            url = self.lookup(doc, target)
+            if url is None:
+                line = doc.body_line + body_line - 1 if body_line is not None else 1
+                warnings.append(_broken(doc, target, line, kind, body_line is None))
+            return url
+
+        return resolve
+
+
+def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) -> ContentError:
+    if is_cover:
+        return ContentError(f"missing media file {target!r}", file=doc.source, line=line, field="cover",
+                            hint="put the file under content/media/, e.g. `cover: /media/cover.jpg`")
+    if kind == "image":
+        return ContentError(f"missing media file {target!r}", file=doc.source, line=line,
+                            hint="put the file under content/media/ and link to it relative to this "
+                                 "file, e.g. `../media/cat.png`")
+    return ContentError(f"broken link {target!r}: no page, post or media file there",
+                        file=doc.source, line=line,
+                        hint="link to the other file relative to this one, e.g. `../pages/about.md`")
+
+
+def _split_fragment(target: str) -> tuple[str, str]:
+    cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0), default=len(target))
+    return target[:cut], target[cut:]

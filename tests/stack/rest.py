@@ -22,6 +22,7 @@ import psycopg
 
 from tests.stack.http import Request, Response
 from tests.stack.rest_catalog import Catalog, Routine, Table
+from tests.stack.rest_errors import error_response, pg_error_response
 from tests.stack.rest_query import (
     Accept,
     Preferences,
@@ -41,7 +42,6 @@ from tests.stack.rest_sql import (
     build_read,
     build_update,
 )
-from tests.stack.rest_errors import error_response, pg_error_response
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import psycopg
+
 from tests.stack.http import Response
 
 # Exact SQLSTATEs first, then two-character classes, as PostgREST orders its cases.

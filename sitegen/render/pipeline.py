@@ -120,8 +120,9 @@ def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
 def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
     """The output folder; never the site itself, a folder holding it, or one of its inputs."""
     out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
-    protected = [site_dir / name for name in ("content", "templates", "static", "themes", ".sitegen")]
-    if site_dir.is_relative_to(out_dir) or any(out_dir.is_relative_to(p) for p in protected):
+    protected = [site_dir / name for name in ("content", "templates", "static", "themes")]
+    if (site_dir.is_relative_to(out_dir) or out_dir == site_dir / ".sitegen"
+            or any(out_dir.is_relative_to(p) for p in protected)):
         raise ConfigError(f"{out_dir} cannot be the output folder: it holds the site's own files",
                           field="output_dir", hint='use a folder of its own, e.g. "public"')
     return out_dir

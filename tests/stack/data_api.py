@@ -1,0 +1,59 @@
+"""The Data API: `/rest/v1` runs `tests.stack.rest.handle` inside a per-request transaction.
+
+PostgREST's own pre-query steps live here: JWT errors (401 PGRST301/PGRST303 with
+WWW-Authenticate), READ ONLY for GET/HEAD, role and claims, rollback of any error response.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import psycopg
+
+from tests.stack.db import Database, Rollback
+from tests.stack.http import Request, Response
+from tests.stack.tokens import Credentials
+
+
+class RestService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def handle(self, request: Request, creds: Credentials) -> Response:
+        if creds.error is not None:
+            return _jwt_error(creds.error.message, expired=creds.error.expired)
+        handler = _rest_handler()
+        if handler is None:
+            return Response.json(404, {"code": "PGRST000", "details": None, "hint": None,
+                                       "message": "the REST service is not implemented yet"})
+        read_only = request.method in ("GET", "HEAD")
+        response = Response(500)
+        try:
+            with self.db.transaction(creds.claims, read_only=read_only) as conn:
+                response = handler(request, conn, creds.role)
+                if response.status >= 400:
+                    raise Rollback
+        except psycopg.Error as error:  # role switch failed, or COMMIT failed
+            diag = error.diag
+            return Response.json(400 if error.sqlstate == "22023" else 500, {
+                "code": error.sqlstate, "details": diag.message_detail, "hint": diag.message_hint,
+                "message": diag.message_primary or str(error)})
+        return response
+
+
+def _rest_handler():
+    try:
+        module = importlib.import_module("tests.stack.rest")
+    except ModuleNotFoundError as error:
+        if error.name == "tests.stack.rest":
+            return None
+        raise
+    return module.handle
+
+
+def _jwt_error(message: str, *, expired: bool) -> Response:
+    code = "PGRST303" if expired else "PGRST301"
+    return Response.json(401, {"code": code, "details": None, "hint": None, "message": message}, [
+        ("WWW-Authenticate",
+         f'Bearer error="invalid_token", error_description="{message}"'),
+        ("Proxy-Status", f"PostgREST; error={code}")])

@@ -21,15 +21,16 @@ from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.common.utils import escapeHtml
 
 START, SEP, END = "\ufdd0", "\ufdd1", "\ufdd2"
-_MARKERS = re.compile("[\ufdd0-\ufdd2]")
+_FORGE_PROOF = str.maketrans(dict.fromkeys((START, SEP, END), "\ufffd"))
 _PLACEHOLDER = re.compile("\ufdd0([^\ufdd1\ufdd2]*)(?:\ufdd1([^\ufdd2]*))?\ufdd2")
 _NOT_INTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:|//|#")
-_REPLACEMENT = "\ufffd"
 
 
 def clean_source(text: str) -> str:
     """The text with placeholder markers replaced by U+FFFD, so users cannot forge one."""
-    return _MARKERS.sub(_REPLACEMENT, text) if _MARKERS.search(text) else text
+    if START in text or SEP in text or END in text:  # substring search: far faster than a regex
+        return text.translate(_FORGE_PROOF)
+    return text
 
 
 def is_internal(href: str) -> bool:

@@ -15,7 +15,7 @@ class MarkdownOptions:
 
     allow_html: bool = False  # raw HTML passes through only when True; else it is escaped
     highlight: bool = True  # Pygments at build time, CSS classes (see highlight.css)
-    anchors: bool = True  # heading ids: slugify(title), deduplicated with -1, -2
+    anchors: bool = True  # heading ids: slugify(title), deduplicated with -1, -2; no ids, no toc
     toc_min_level: int = 2
     toc_max_level: int = 3
 
@@ -45,7 +45,13 @@ class LinkRef:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The result of render_markdown: HTML with link placeholders, plus facts about it."""
+    """The result of render_markdown: HTML with link placeholders, plus facts about it.
+
+    `summary_html` is everything before a top-level `<!--more-->` line, else the first
+    top-level paragraph, else "". `word_count` counts the words a reader reads: headings,
+    paragraphs, lists, tables, footnotes and inline code; not code blocks (skimmed, not read),
+    raw HTML or image alt text. `links` are in the order the HTML shows them (footnotes last).
+    """
 
     html: str
     summary_html: str

@@ -2,8 +2,8 @@
 
 Checked here as a whole, and used to measure render speed:
 
-    python -m timeit -s "from tests.unit.test_markdown_realistic import POST, render_markdown, \\
-        MarkdownOptions as O; o = O()" "render_markdown(POST, o)"
+    python -m timeit -s "from tests.unit.test_markdown_realistic import POST, MarkdownOptions, \\
+        render_markdown; o = MarkdownOptions()" "render_markdown(POST, o)"
 """
 
 from __future__ import annotations

@@ -1,0 +1,186 @@
+"""`sitegen pull` against the stack: incremental, paginated, deletions, visibility, hostile rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.sync.state import BASE_FILE
+from tests.integration.sync.sync_helpers import (
+    count_requests,
+    files_under,
+    login_as,
+    make_site,
+    run,
+    write_post,
+)
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+User = Callable[..., object]
+
+
+def posts_of(site: Path) -> list[str]:
+    return sorted(p.stem for p in (site / "content" / "posts").glob("*.md"))
+
+
+def test_no_change_pull_costs_one_request_per_table(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, make_user())
+    write_post(author, "one", "One")
+    assert run(capsys, author, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    assert run(capsys, reader, "pull").code == 0
+    with count_requests(stack, r"^/(rest|storage)/v1/") as requests:
+        result = run(capsys, reader, "pull")
+    assert result.code == 0 and "Pulled 0 posts" in result.out
+    assert requests.hits == 3
+
+
+def test_pull_gets_every_row_beyond_the_1000_row_cap(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, make_user())
+    for number in range(1100):
+        write_post(author, f"post-{number:04d}", f"Post {number}")
+    assert run(capsys, author, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    result = run(capsys, reader, "pull")
+    assert result.code == 0, result.err
+    assert "Pulled 1100 posts" in result.out
+    assert len(posts_of(reader)) == 1100
+
+
+def test_deletions_and_unpublishing_propagate_but_local_edits_are_kept(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, make_user())
+    for slug in ("gone", "hidden", "edited", "stays"):
+        write_post(author, slug, slug.title())
+    assert run(capsys, author, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    assert run(capsys, reader, "pull").code == 0
+    assert posts_of(reader) == ["edited", "gone", "hidden", "stays"]
+
+    (author / "content/posts/gone.md").unlink()
+    write_post(author, "hidden", "Hidden", draft="true")
+    (author / "content/posts/edited.md").unlink()
+    reader_edit = write_post(reader, "edited", "Edited by the reader", "My words.\n")
+    assert run(capsys, author, "push", "--prune").code == 0
+
+    result = run(capsys, reader, "pull")
+    assert result.code == 1
+    assert "posts/edited" in result.err and "changed locally" in result.err
+    assert posts_of(reader) == ["edited", "stays"]  # deleted and unpublished are gone
+    assert reader_edit.read_text(encoding="utf-8").endswith("My words.\n")  # the edit is kept
+
+
+def test_author_gets_own_drafts_anonymous_does_not_and_logout_keeps_them(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user = make_user()
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, user)
+    write_post(author, "draft", "Draft", draft="true")
+    write_post(author, "public", "Public")
+    assert run(capsys, author, "push").code == 0
+
+    anonymous = make_site(tmp_path / "anonymous", stack)
+    assert run(capsys, anonymous, "pull").code == 0
+    assert posts_of(anonymous) == ["public"]
+
+    second_machine = make_site(tmp_path / "second", stack)
+    login_as(second_machine, user)
+    assert run(capsys, second_machine, "pull").code == 0
+    assert posts_of(second_machine) == ["draft", "public"]
+
+    (second_machine / ".sitegen" / "session.json").unlink()  # logged out
+    result = run(capsys, second_machine, "pull")
+    assert result.code == 0
+    assert posts_of(second_machine) == ["draft", "public"]  # invisible is not deleted
+    assert "posts/draft" in result.err and "login" in result.err
+
+
+def test_empty_pull_says_whether_login_or_rls_may_be_why(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anonymous = make_site(tmp_path / "anonymous", stack)
+    result = run(capsys, anonymous, "pull")
+    assert result.code == 0
+    assert "not logged in" in result.err and "row-level security" in result.err
+    user = make_user()
+    logged_in = make_site(tmp_path / "logged-in", stack)
+    login_as(logged_in, user)
+    result = run(capsys, logged_in, "pull")
+    assert user.email in result.err and "row-level security" in result.err  # type: ignore[attr-defined]
+
+
+def test_scheduled_post_appears_when_its_time_comes(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, make_user())
+    write_post(author, "later", "Later", date="2999-01-01")
+    assert run(capsys, author, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    assert run(capsys, reader, "pull").code == 0
+    assert posts_of(reader) == []
+
+    # Time passes: publish_at moves into the past without any edit (version unchanged; the
+    # version trigger is bypassed for this one statement only).
+    stack.admin_sql(  # type: ignore[attr-defined]
+        "begin; set local session_replication_role = replica; "
+        "update public.posts set publish_at = now() - interval '1 minute' where slug = 'later'; "
+        "commit")
+    assert stack.admin_sql("select version from public.posts")[0][0] == 1  # type: ignore[attr-defined]
+    assert run(capsys, reader, "pull").code == 0
+    assert posts_of(reader) == ["later"]
+
+
+def test_hostile_rows_are_rejected_and_nothing_escapes_content(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project whose CHECK constraints were dropped serves hostile rows; the client holds."""
+    user = make_user()
+    sha = "0" * 64
+    constraints = stack.admin_sql(  # type: ignore[attr-defined]
+        "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint "
+        "where contype = 'c' and conrelid in ('public.posts'::regclass, 'public.media'::regclass)")
+    try:
+        for table, name, _ in constraints:
+            stack.admin_sql(f'alter table {table} drop constraint "{name}"')  # type: ignore[attr-defined]
+        stack.admin_sql(  # type: ignore[attr-defined]
+            "insert into public.posts (slug, title, body, author_id) values "
+            "('../../etc/passwd', 'Evil', 'x', %(u)s), ('fine', 'Fine', "
+            "'<script>alert(1)</script>\n\nHello', %(u)s)", {"u": user.id})  # type: ignore[attr-defined]
+        stack.admin_sql(  # type: ignore[attr-defined]
+            "insert into public.media (path, object_name, sha256, size, content_type, author_id) "
+            "values ('/etc/x', %(o)s, %(s)s, 1, 'text/plain', %(u)s)",
+            {"o": f"{user.id}/{sha}/x", "s": sha, "u": user.id})  # type: ignore[attr-defined]
+        reader = make_site(tmp_path / "site" / "reader", stack)
+        result = run(capsys, reader, "pull")
+    finally:
+        stack.admin_sql("truncate public.posts, public.media")  # type: ignore[attr-defined]
+        for table, name, definition in constraints:
+            stack.admin_sql(f'alter table {table} add constraint "{name}" {definition}')  # type: ignore[attr-defined]
+
+    assert result.code == 1
+    assert "remote posts/../../etc/passwd: slug:" in result.err
+    assert "remote media//etc/x: path:" in result.err
+    assert sorted(files_under(tmp_path)) == [
+        "site/reader/.env", "site/reader/.sitegen/sync/base.json",
+        "site/reader/content/posts/fine.md", "site/reader/sitegen.toml"]
+    base = json.loads((reader / BASE_FILE).read_text())
+    assert list(base["entries"]) == ["posts/fine"]
+
+    from sitegen.build import BuildOptions, build_site
+
+    build_site(reader, BuildOptions(output_dir=tmp_path / "out", use_cache=False))
+    page = next(text for name, text in files_under(tmp_path / "out").items() if "fine" in name)
+    assert b"<script>" not in page and b"&lt;script&gt;" in page

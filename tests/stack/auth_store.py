@@ -18,8 +18,10 @@ from psycopg.rows import dict_row
 
 Row = dict[str, Any]
 
-# GoTrue uses bcrypt.DefaultCost (10).
+# GoTrue uses Go's bcrypt.DefaultCost (10) and the $2a$ prefix, which pgcrypto's crypt() also
+# understands ($2b$ it does not), so hashes made here and in SQL seeds are interchangeable.
 BCRYPT_COST = 10
+BCRYPT_PREFIX = b"2a"
 
 
 def now() -> datetime:
@@ -27,7 +29,7 @@ def now() -> datetime:
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_COST)).decode()
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_COST, BCRYPT_PREFIX)).decode()
 
 
 def password_matches(password: str, encrypted: str | None) -> bool:

@@ -9,10 +9,13 @@ Everything lives in one temp directory (data dir, socket, object bytes) removed 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from tests.stack.gateway import Gateway
 from tests.stack.postgres import PostgresServer, remove_tree
 from tests.stack.server import HttpServer
 from tests.stack.storage_api import StorageService
+from tests.stack.storage_files import ObjectFiles
 from tests.stack.tokens import ApiKeys, mint
 
 PLATFORM_SQL = Path(__file__).with_name("platform.sql")
@@ -43,12 +47,13 @@ class Stack:
 
     def __init__(self, root: Path, postgres: PostgresServer, db: Database, keys: ApiKeys,
                  http: HttpServer, host: str, postgres_password: str,
-                 auth_settings: AuthSettings, faults: FaultInjector) -> None:
+                 auth_settings: AuthSettings, faults: FaultInjector, files: ObjectFiles) -> None:
         self.root = root
         self.keys = keys
         self.auth_settings = auth_settings
         self.faults = faults
         self.db = db
+        self._files = files
         self._postgres = postgres
         self._http = http
         self._stopped = False
@@ -77,16 +82,15 @@ class Stack:
             keys = ApiKeys.generate(jwt_secret)
             auth_settings = AuthSettings()
             faults = FaultInjector()
-            storage_dir = root / "objects"
-            storage_dir.mkdir(mode=0o700)
+            files = ObjectFiles(root / "objects")
             http = HttpServer(faults, host, port)
             stack = cls(root, postgres, db, keys, http, host, passwords["postgres"],
-                        auth_settings, faults)
+                        auth_settings, faults, files)
             gateway = Gateway(keys, {
                 "/auth/v1": AuthService(db, keys.jwt_secret, f"{stack.url}/auth/v1",
                                         auth_settings).handle,
                 "/rest/v1": RestService(db).handle,
-                "/storage/v1": StorageService(db, keys.jwt_secret, storage_dir).handle,
+                "/storage/v1": StorageService(db, keys.jwt_secret, files).handle,
             }, faults)
             http.start(gateway)
         except BaseException:
@@ -143,6 +147,28 @@ class Stack:
         with self.db.admin() as conn:
             cursor = conn.execute(query, params) if params is not None else conn.execute(query)
             return cursor.fetchall() if cursor.description else []
+
+    def clear_objects(self) -> int:
+        """Delete every storage object (rows and bytes), keeping buckets; returns the count."""
+        with self.db.admin() as conn:
+            versions = conn.execute("delete from storage.objects returning version").fetchall()
+        for (version,) in versions:
+            self._files.discard(version)
+        return len(versions)
+
+    @contextmanager
+    def auth_configured(self, **changes: Any) -> Iterator[AuthSettings]:
+        """Temporarily change GoTrue settings, e.g. `with stack.auth_configured(autoconfirm=False)`."""
+        saved = dataclasses.replace(self.auth_settings)
+        for name, value in changes.items():
+            if not hasattr(saved, name):
+                raise AttributeError(f"AuthSettings has no setting {name!r}")
+            setattr(self.auth_settings, name, value)
+        try:
+            yield self.auth_settings
+        finally:
+            for field in dataclasses.fields(saved):
+                setattr(self.auth_settings, field.name, getattr(saved, field.name))
 
     def mint_token(self, claims: dict[str, object]) -> str:
         """Sign arbitrary claims with the stack's secret (e.g. an expired token for a test)."""

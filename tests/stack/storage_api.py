@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.stack.db import Database
 from tests.stack.http import Request, Response
 from tests.stack.storage_buckets import BucketRoutes
@@ -17,8 +15,7 @@ ACCESS_MODES = ("public", "authenticated", "sign", "info", "list")
 
 
 class StorageService:
-    def __init__(self, db: Database, jwt_secret: str, root: Path) -> None:
-        files = ObjectFiles(root)
+    def __init__(self, db: Database, jwt_secret: str, files: ObjectFiles) -> None:
         self.buckets = BucketRoutes(db, files)
         self.objects = ObjectRoutes(db, files, jwt_secret)
 

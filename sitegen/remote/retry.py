@@ -49,7 +49,7 @@ def with_retries(
     *,
     idempotent: bool,
     describe: str,
-    policy: RetryPolicy = DEFAULT_POLICY,
+    policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     rand: Callable[[], float] = random.random,
@@ -60,6 +60,7 @@ def with_retries(
     unchanged so callers can inspect them; a transient failure that outlasts the policy becomes a
     RemoteError saying what failed and what to do.
     """
+    policy = policy or DEFAULT_POLICY  # looked up per call, so tests can shorten it
     started = clock()
     attempt = 1
     while True:

@@ -1,0 +1,128 @@
+"""Fixtures for the sync integration tests: site folders wired to the stack, logged-in authors.
+
+Authors are created with the Auth admin API (service key, test-only) and then logged in through
+sitegen's own code path (`sitegen.auth.login`), so their sessions are real CLI sessions in
+`<site>/.sitegen/session.json`. The `stack` fixture comes from tests/integration/conftest.py.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "correct-horse-battery"
+SITE_TOML = 'title = "Sync test site"\nbase_url = "https://example.org/"\n'
+
+
+@dataclass(frozen=True)
+class Author:
+    """A user of the stack with a logged-in site folder."""
+
+    email: str
+    password: str
+    user_id: str
+    site: Path
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def make_site_dir(root: Path, url: str, anon_key: str) -> Path:
+    """A minimal site whose .env points at `url` with `anon_key`."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "sitegen.toml").write_text(SITE_TOML)
+    for folder in ("posts", "pages", "media"):
+        (root / "content" / folder).mkdir(parents=True, exist_ok=True)
+    (root / ".env").write_text(f"SUPABASE_URL={url}\nSUPABASE_ANON_KEY={anon_key}\n")
+    return root
+
+
+def admin_create_user(stack, email: str, password: str = PASSWORD, *, confirmed: bool = True) -> str:
+    """Create a user through the Auth admin API; returns the user id."""
+    from supabase import ClientOptions, create_client
+
+    admin = create_client(stack.url, stack.service_key,
+                          ClientOptions(auto_refresh_token=False, persist_session=False))
+    response = admin.auth.admin.create_user(
+        {"email": email, "password": password, "email_confirm": confirmed})
+    return str(response.user.id)
+
+
+def unique_email(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+@pytest.fixture
+def site(tmp_path: Path, stack) -> Path:
+    """A site folder (not logged in) whose .env points at the stack."""
+    return make_site_dir(tmp_path / "site", stack.url, stack.anon_key)
+
+
+def _author(stack, root: Path, name: str) -> Author:
+    from sitegen.auth import login
+
+    email = unique_email(name)
+    site = make_site_dir(root, stack.url, stack.anon_key)
+    admin_create_user(stack, email)
+    session = login(site, email, PASSWORD)
+    return Author(email=email, password=PASSWORD, user_id=session.user_id, site=site)
+
+
+@pytest.fixture
+def author_a(tmp_path: Path, stack) -> Author:
+    """Author A: a confirmed user, logged in through sitegen in their own site folder."""
+    return _author(stack, tmp_path / "site-a", "author-a")
+
+
+@pytest.fixture
+def author_b(tmp_path: Path, stack) -> Author:
+    """Author B: another confirmed, logged-in user (in a separate site folder)."""
+    return _author(stack, tmp_path / "site-b", "author-b")
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `sitegen <args> --site <site>` in-process; `stdin` feeds --password-stdin."""
+    from sitegen.cli import main
+
+    def run(site: Path, *args: str, stdin: str = "") -> CliResult:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            main([*args, "--site", str(site)])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Retry with tiny pauses so failure paths (e.g. an unreachable server) finish fast."""
+    from sitegen.remote import retry
+
+    monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(base_delay=0.01, max_delay=0.02))
+    yield
+
+
+@pytest.fixture
+def unused_url() -> str:
+    """An http URL on a local port nobody listens on (connections are refused at once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -28,14 +28,14 @@ def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
     walk.run(tokens)
 
     def render(part: list[Token]) -> str:
-        return md.renderer.render(part, md.options, env) if part else ""
+        return md.renderer.render(part, md.options, env)
 
     # Slices start and end at top-level blocks, where the renderer looks at no neighbour.
     if walk.more_at is not None:
         summary = render(tokens[: walk.more_at])
         html = summary + render(tokens[walk.more_at + 1 :])
     elif walk.first_paragraph_at is not None:
-        start, end = walk.first_paragraph_at, walk.first_paragraph_at + 3
+        start, end = walk.first_paragraph_at, walk.first_paragraph_at + 3  # open, inline, close
         summary = render(tokens[start:end])
         html = render(tokens[:start]) + summary + render(tokens[end:])
     else:

@@ -10,14 +10,14 @@ import httpx
 import pytest
 from postgrest import APIError
 
-from tests.stack.rest_testing import make_client, scratch_table
+from tests.stack.rest_testing import scratch_table
 
 ITEMS = "rest_read_items"
 MANY = "rest_read_many"
 
 
 @pytest.fixture(scope="module")
-def items(stack):
+def items_table(stack):
     columns = """
         id int primary key,
         name text,
@@ -39,15 +39,26 @@ def items(stack):
             (4, 'cherry', 3,    123456789.123456789, '{{red}}', true, '2025-06-01 00:00:00+00',
              null, null),
             (5, null,     0,    0,    '{{}}',          false, null, null, null)""")
-        yield make_client(stack)
+        yield ITEMS
 
 
 @pytest.fixture(scope="module")
-def many(stack):
+def many_table(stack):
     with scratch_table(stack, MANY, "id int primary key, bucket int"):
         stack.admin_sql(f"insert into public.{MANY} select g, g % 3 "
                         "from generate_series(1, 1500) g")
-        yield make_client(stack)
+        yield MANY
+
+
+@pytest.fixture
+def items(items_table, supabase_client):
+    """An anonymous official client; the items table exists for the whole module."""
+    return supabase_client("anon")
+
+
+@pytest.fixture
+def many(many_table, supabase_client):
+    return supabase_client("anon")
 
 
 def ids(response) -> list[int]:

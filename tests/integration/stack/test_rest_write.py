@@ -6,14 +6,14 @@ import httpx
 import pytest
 from postgrest import APIError
 
-from tests.stack.rest_testing import make_client, scratch_table
+from tests.stack.rest_testing import scratch_table
 
 POSTS = "rest_write_posts"
 AUTHORS = "rest_write_authors"
 
 
 @pytest.fixture()
-def db(stack):
+def db(stack, supabase_client):
     """Fresh tables per test: authors <- posts (FK, unique slug, check, defaults)."""
     with scratch_table(stack, AUTHORS, "id int primary key, name text not null"):
         posts = f"""
@@ -27,7 +27,7 @@ def db(stack):
         """
         with scratch_table(stack, POSTS, posts):
             stack.admin_sql(f"insert into public.{AUTHORS} values (1, 'ann'), (2, 'bob')")
-            yield make_client(stack, stack.service_key)
+            yield supabase_client("service")
 
 
 def rows(stack, query: str = f"select slug, title, status, views from public.{POSTS} order by slug"):
@@ -169,10 +169,11 @@ def test_failed_bulk_insert_writes_nothing(stack, db) -> None:
 
 
 # ---------------------------------------------------------------------------- rpc
+# (functions are created once per module; each test gets a fresh anonymous client)
 
 
 @pytest.fixture(scope="module")
-def functions(stack):
+def function_names(stack):
     stack.admin_sql("""
         create or replace function public.rest_add(a int, b int default 10) returns int
           language sql immutable as 'select a + b';
@@ -189,9 +190,14 @@ def functions(stack):
         grant execute on function public.rest_add, public.rest_series, public.rest_pairs,
           public.rest_echo, public.rest_nothing, public.rest_fail to anon, authenticated;
     """)
-    yield make_client(stack)
+    yield
     stack.admin_sql("drop function public.rest_add, public.rest_series, public.rest_pairs, "
                     "public.rest_echo, public.rest_nothing, public.rest_fail")
+
+
+@pytest.fixture
+def functions(function_names, supabase_client):
+    return supabase_client("anon")
 
 
 def test_rpc_scalar_with_named_and_default_arguments(functions) -> None:

@@ -22,7 +22,8 @@ def load_generator() -> ModuleType:
 
 
 def test_committed_stylesheet_is_up_to_date() -> None:
-    assert CSS_PATH.read_text(encoding="utf-8") == load_generator().build_css()
+    current = CSS_PATH.read_text(encoding="utf-8")
+    assert current == load_generator().build_css(), "run: python scripts/gen_highlight_css.py"
 
 
 def test_highlighted_code_classes_are_styled_in_both_modes() -> None:

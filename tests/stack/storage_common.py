@@ -80,7 +80,7 @@ def json_body(request: Request) -> dict:
 
 
 def check_bucket_id(bucket_id: str) -> str:
-    if not BUCKET_NAME.match(bucket_id):
+    if not BUCKET_NAME.match(bucket_id) or bucket_id in (".", ".."):
         raise StorageError(400, "Invalid Input", "The bucket name contains invalid characters")
     return bucket_id
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.cache import BuildState, load_state, options_key
+from sitegen.cache import BuildState, is_settled, load_state, options_key
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.sources.local import Stats, scan_tree
 
@@ -98,7 +98,8 @@ def _unchanged(site_dir: Path, state: BuildState, options: BuildOptions, started
         return None
     if state.next_due is not None and not options.future and build_now() >= state.next_due:
         return None
-    if scan_inputs(site_dir, state.input_dirs) != state.inputs:
+    inputs = scan_inputs(site_dir, state.input_dirs)
+    if inputs != state.inputs or not all(is_settled(m, state.scanned_ns) for _, m in inputs.values()):
         return None
     outputs = scan_tree(Path(state.out_dir), "")
     if outputs != {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}:

@@ -29,6 +29,7 @@ from sitegen.errors import SitegenError
 
 CACHE_DIR = ".sitegen"
 _FORMAT = 1  # bump when the layout of cached values changes
+RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
 @dataclass
@@ -42,6 +43,7 @@ class BuildState:
     outputs: dict[str, tuple[str, int, int]]  # output path -> (fingerprint, size, mtime_ns)
     file_hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path -> size, mtime, sha
     next_due: dt.datetime | None = None  # when a left-out future post becomes due
+    scanned_ns: int = 0  # wall-clock time of the input scan (see is_settled)
     documents: int = 0
     warnings: tuple[SitegenError, ...] = ()
 
@@ -72,17 +74,33 @@ def save_state(site_dir: Path, key: str, state: BuildState) -> None:
     _atomic_write(path, pickle.dumps((_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def cached_sha256(path: Path, rel: str, stat: tuple[int, int],
-                  known: Mapping[str, tuple[int, int, str]], fresh: dict[str, tuple[int, int, str]]) -> str:
-    """sha256 of a file, reusing `known` while its size and mtime are unchanged; records into `fresh`."""
-    entry = known.get(rel)
-    if entry is not None and entry[:2] == stat:
-        sha = entry[2]
-    else:
-        with path.open("rb") as handle:
-            sha = hashlib.file_digest(handle, "sha256").hexdigest()
-    fresh[rel] = (*stat, sha)
-    return sha
+def is_settled(mtime_ns: int, checked_ns: int) -> bool:
+    """True when a file's stat can be trusted as a stand-in for its bytes.
+
+    A file modified within RACY_NS before we looked at it could be modified again without its
+    mtime changing (coarse timestamps), so such "racy" files are compared by content instead
+    (the same rule git uses for its index).
+    """
+    return mtime_ns < checked_ns - RACY_NS
+
+
+class FileHasher:
+    """sha256 of files, reusing the previous build's hashes for files whose stat is unchanged."""
+
+    def __init__(self, known: Mapping[str, tuple[int, int, str]], checked_ns: int) -> None:
+        self._known = known
+        self._checked_ns = checked_ns
+        self.hashes: dict[str, tuple[int, int, str]] = {}  # what the next build can reuse
+
+    def sha256(self, path: Path, key: str, stat: tuple[int, int]) -> str:
+        entry = self._known.get(key)
+        if entry is not None and entry[:2] == stat and is_settled(stat[1], self._checked_ns):
+            sha = entry[2]
+        else:
+            with path.open("rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.hashes[key] = (*stat, sha)
+        return sha
 
 
 class DocStore:

@@ -1,7 +1,8 @@
 """Writing the output folder: nothing is touched until every output has been produced.
 
 During a build, changed outputs are written to a staging folder next to the output folder
-(same file system, so moving them in is a rename). Only when the whole build has succeeded
+(same file system, so moving them in is a rename; a flat folder, since creating and
+removing folders is slow on some disks). Only when the whole build has succeeded
 does `commit` move them into place and remove stale files; on any error `abort` deletes the
 staging folder and the previous output is exactly as it was. Unchanged files are never
 rewritten (their mtimes stay, which keeps rsync and browsers' caches happy).
@@ -9,6 +10,7 @@ rewritten (their mtimes stay, which keeps rsync and browsers' caches happy).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -55,10 +57,12 @@ class OutputWriter:
                 return False
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             pass
-        staged = self.staging / rel
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        self._staged_path(rel).write_bytes(data)
         return True
+
+    def _staged_path(self, rel: str) -> Path:
+        # Flat: one folder, no sub-folders to create and delete (rmdir is slow on some disks).
+        return self.staging / hashlib.blake2b(rel.encode(), digest_size=16).hexdigest()
 
     def commit(self, staged: Iterable[str], stale: Iterable[str]) -> WriteReport:
         """Remove stale files, move staged files into place, drop the staging folder."""
@@ -72,7 +76,7 @@ class OutputWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_dir():
                 shutil.rmtree(target)
-            os.replace(self.staging / rel, target)
+            os.replace(self._staged_path(rel), target)
         shutil.rmtree(self.staging, ignore_errors=True)
         return WriteReport(written=tuple(written), removed=tuple(removed))
 

@@ -28,6 +28,7 @@ class DocRecord:
     document: Document | None
     render: DocRender | None
     errors: tuple[ContentError, ...] = ()
+    checked_ns: int = 0  # when the file was read (see cache.is_settled)
 
 
 @dataclass
@@ -45,29 +46,27 @@ def process_file(site_dir: Path, path: str, options: MarkdownOptions, times: Pha
     """Read, parse and render one file; content errors are kept in the record, not raised."""
     started = time.perf_counter()
     full = site_dir / path
-    data = full.read_bytes()
+    checked_ns = time.time_ns()
     stat = full.stat()
-    sha = hashlib.sha256(data).hexdigest()
-    parsed = time.perf_counter()
-    times.seconds["read"] += parsed - started
-    return render_record(path, stat.st_size, stat.st_mtime_ns, sha, data, options, times)
+    data = full.read_bytes()
+    times.seconds["read"] += time.perf_counter() - started
+    document, render, errors = _parse_and_render(path, data, options, times)
+    return DocRecord(path, stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest(),
+                     document, render, errors, checked_ns)
 
 
-def render_record(path: str, size: int, mtime_ns: int, sha: str, data: bytes,
-                  options: MarkdownOptions, times: PhaseTimes) -> DocRecord:
+def _parse_and_render(path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes
+                      ) -> tuple[Document | None, DocRender | None, tuple[ContentError, ...]]:
     started = time.perf_counter()
     try:
-        text = data.decode("utf-8")
+        document = parse_document(data.decode("utf-8"), source=path)
     except UnicodeDecodeError as exc:
-        error = ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
-                             hint="save the file as UTF-8")
-        return DocRecord(path, size, mtime_ns, sha, None, None, (error,))
-    try:
-        document = parse_document(text, source=path)
+        return None, None, (ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
+                                         hint="save the file as UTF-8"),)
     except ContentErrors as exc:
-        return DocRecord(path, size, mtime_ns, sha, None, None, tuple(exc.errors))
+        return None, None, tuple(exc.errors)
     except ContentError as exc:
-        return DocRecord(path, size, mtime_ns, sha, None, None, (exc,))
+        return None, None, (exc,)
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary
@@ -76,4 +75,4 @@ def render_record(path: str, size: int, mtime_ns: int, sha: str, data: bytes,
         summary=render_markdown(summary, options) if summary else None,
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
-    return DocRecord(path, size, mtime_ns, sha, document, render)
+    return document, render, ()

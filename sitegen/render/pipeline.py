@@ -17,7 +17,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
-from sitegen.cache import BuildState, DocStore, cached_sha256, save_state
+from sitegen.cache import BuildState, DocStore, FileHasher, is_settled, save_state
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
@@ -45,9 +45,12 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
     input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
-    inputs = scan_inputs(site_dir, input_dirs)
-    known_hashes = state.file_hashes if state else {}
     times = PhaseTimes()
+    scanned_ns = time.time_ns()
+    inputs = scan_inputs(site_dir, input_dirs)
+    times.add({"read": time.perf_counter() - started})
+    hasher = FileHasher(state.file_hashes if state and options.use_cache else {},
+                        state.scanned_ns if state else 0)
 
     records = _load_documents(site_dir, inputs, config, options, times, progress)
     errors = [error for record in records for error in record.errors]
@@ -56,15 +59,14 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     documents = [r.document for r in records if r.document is not None]
     selected, next_due = select_documents(documents, drafts=options.drafts, future=options.future,
                                           now=build_now())
-    hashes: dict[str, tuple[int, int, str]] = {}
-    media = [Media(media_path(p), cached_sha256(site_dir / p, p, stat, known_hashes, hashes), stat[0])
+    media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
              for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
     by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
     site = assemble(config, selected, by_key, media, strict=options.strict)
 
-    static = {name: (path, cached_sha256(path, str(path), _stat(path), known_hashes, hashes))
+    static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
               for name, path in static_files(theme).items()}
-    templates = {name: cached_sha256(path, str(path), _stat(path), known_hashes, hashes)
+    templates = {name: hasher.sha256(path, str(path), _stat(path))
                  for name, path in template_files(theme).items()}
     jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
     salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
@@ -94,7 +96,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     save_state(site_dir, key, BuildState(
         version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
         outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
-        file_hashes=hashes, next_due=next_due, documents=len(selected), warnings=site.warnings,
+        file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns, documents=len(selected), warnings=site.warnings,
     ))
     timings = dict(times.seconds)
     return BuildResult(
@@ -154,10 +156,13 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
-        if record is not None and (record.size, record.mtime_ns) == inputs[path]:
+        if (record is not None and (record.size, record.mtime_ns) == inputs[path]
+                and is_settled(record.mtime_ns, record.checked_ns)):
             records[path] = record
-        elif record is not None and hashlib.sha256((site_dir / path).read_bytes()).hexdigest() == record.sha256:
-            records[path] = dataclasses.replace(record, size=inputs[path][0], mtime_ns=inputs[path][1])
+        elif record is not None and _same_bytes(site_dir / path, record.sha256):
+            size, mtime_ns = inputs[path]
+            records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
+                                                checked_ns=time.time_ns())
             changed.append(records[path])
         else:
             todo.append(path)
@@ -180,6 +185,10 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     finally:
         store.close()
     return [records[p] for p in paths]
+
+
+def _same_bytes(path: Path, sha256: str) -> bool:
+    return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
 
 
 def _fingerprints(jobs: Sequence[Job], salt: str) -> list[str]:

@@ -1,0 +1,38 @@
+"""Helpers shared by build tests: whole output trees as {path: bytes}, and clean builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.build import BuildOptions, BuildResult, build_site
+
+FIXTURE_SITES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
+GOLDEN = Path(__file__).resolve().parent
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for every test build: 2023-11-14
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by POSIX relative path (dot files included: nothing may hide)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: Path, out: Path, **options: object) -> tuple[BuildResult, dict[str, bytes]]:
+    """A build that uses no cache, into `out`; returns the result and the tree."""
+    result = build_site(site, BuildOptions(output_dir=out, use_cache=False, **options))  # type: ignore[arg-type]
+    return result, read_tree(out)
+
+
+def diff_trees(actual: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
+    """Human-readable differences, empty when the trees are byte-identical."""
+    problems = [f"missing {p}" for p in sorted(expected.keys() - actual.keys())]
+    problems += [f"unexpected {p}" for p in sorted(actual.keys() - expected.keys())]
+    problems += [f"differs {p}" for p in sorted(expected.keys() & actual.keys()) if actual[p] != expected[p]]
+    return problems
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -170,6 +170,19 @@ class SupabaseStore:
 
         return self._run(get, f"download {object_name}")
 
+    def list_folder(self, prefix: str) -> list[str]:
+        """Names of the direct children (files and folders) of `prefix` in the bucket, all pages."""
+        bucket = self._supabase.storage.from_(BUCKET)
+        names: list[str] = []
+        while True:
+            entries = self._run(
+                lambda offset=len(names): bucket.list(prefix, {"limit": PAGE_SIZE, "offset": offset}),
+                f"list {prefix}/ in the media bucket",
+            )
+            names.extend(entry["name"] for entry in entries if isinstance(entry.get("name"), str))
+            if len(entries) < PAGE_SIZE:
+                return names
+
     def remove_objects(self, object_names: Sequence[str]) -> None:
         """Remove objects of one's own (Storage policies refuse anyone else's)."""
         if object_names:

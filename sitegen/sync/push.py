@@ -123,14 +123,13 @@ def _apply(ctx: SyncContext, steps: list[Step], report: SyncReport, *, prune: bo
         ctx.base.forget(step.key)
     writes = by_action.get("create", []) + by_action.get("update", [])
     deletes = by_action.get("delete-remote", [])
-    old_objects = _old_object_names(ctx, writes + deletes) if prune else []
     _write(ctx, [s for s in writes if s.key.startswith("media/")], "media", report)
     for table in ("posts", "pages"):
         _write(ctx, [s for s in writes if s.key.startswith(table + "/")], table, report)
     for table in ("posts", "pages", "media"):
         _delete(ctx, [s for s in deletes if s.key.startswith(table + "/")], table, report)
-    if old_objects:
-        _remove_unreferenced(ctx, old_objects)
+    if prune:
+        _remove_unreferenced(ctx)
 
 
 def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:
@@ -192,18 +191,19 @@ def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRep
     save_base(ctx.site_dir, ctx.base)
 
 
-def _old_object_names(ctx: SyncContext, steps: Sequence[Step]) -> list[str]:
-    """Storage objects the media rows about to be replaced or deleted point at."""
-    paths = [split_key(s.key)[1] for s in steps if s.key.startswith("media/")]
-    if not paths:
-        return []
-    return [row["object_name"] for row in ctx.store.fetch("media", paths)
-            if isinstance(row.get("object_name"), str)]
+def _remove_unreferenced(ctx: SyncContext) -> None:
+    """--prune: remove one's own objects that no media row references any more.
 
-
-def _remove_unreferenced(ctx: SyncContext, candidates: Sequence[str]) -> None:
-    """--prune: remove one's own objects that no media row references any more."""
+    Objects live in `<user id>/<sha256>/<name>`; only folders whose sha256 no row of one's own
+    uses are listed, so a prune costs one request per orphaned folder, not per media file.
+    """
+    user_id = ctx.store.user_id
     referenced = {row.get("object_name") for row in ctx.store.fetch("media")}
-    own = f"{ctx.store.user_id}/"
-    ctx.store.remove_objects(sorted({name for name in candidates
-                                     if name.startswith(own) and name not in referenced}))
+    used = {name.split("/")[1] for name in referenced
+            if isinstance(name, str) and name.startswith(f"{user_id}/")}
+    orphans = [f"{user_id}/{folder}/{name}"
+               for folder in ctx.store.list_folder(str(user_id)) if folder not in used
+               for name in ctx.store.list_folder(f"{user_id}/{folder}")]
+    ctx.store.remove_objects(orphans)
+    if orphans:
+        ctx.notify(f"Removed {len(orphans)} unused media objects")

@@ -2,7 +2,8 @@
 
 Authors are created with the Auth admin API (service key, test-only) and then logged in through
 sitegen's own code path (`sitegen.auth.login`), so their sessions are real CLI sessions in
-`<site>/.sitegen/session.json`. The `stack` fixture comes from tests/integration/conftest.py.
+`<site>/.sitegen/session.json`. `stack` and `make_user` (admin-API users, deleted after the test) come from
+tests/integration/conftest.py.
 """
 
 from __future__ import annotations
@@ -46,17 +47,6 @@ def make_site_dir(root: Path, url: str, anon_key: str) -> Path:
     return root
 
 
-def admin_create_user(stack, email: str, password: str = PASSWORD, *, confirmed: bool = True) -> str:
-    """Create a user through the Auth admin API; returns the user id."""
-    from supabase import ClientOptions, create_client
-
-    admin = create_client(stack.url, stack.service_key,
-                          ClientOptions(auto_refresh_token=False, persist_session=False))
-    response = admin.auth.admin.create_user(
-        {"email": email, "password": password, "email_confirm": confirmed})
-    return str(response.user.id)
-
-
 def unique_email(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
 
@@ -67,26 +57,26 @@ def site(tmp_path: Path, stack) -> Path:
     return make_site_dir(tmp_path / "site", stack.url, stack.anon_key)
 
 
-def _author(stack, root: Path, name: str) -> Author:
+def _author(stack, make_user, root: Path, name: str) -> Author:
     from sitegen.auth import login
 
-    email = unique_email(name)
+    user = make_user(unique_email(name), PASSWORD)
     site = make_site_dir(root, stack.url, stack.anon_key)
-    admin_create_user(stack, email)
-    session = login(site, email, PASSWORD)
-    return Author(email=email, password=PASSWORD, user_id=session.user_id, site=site)
+    session = login(site, user.email, user.password)
+    assert session.user_id == user.id
+    return Author(email=user.email, password=user.password, user_id=user.id, site=site)
 
 
 @pytest.fixture
-def author_a(tmp_path: Path, stack) -> Author:
-    """Author A: a confirmed user, logged in through sitegen in their own site folder."""
-    return _author(stack, tmp_path / "site-a", "author-a")
+def author_a(tmp_path: Path, stack, make_user) -> Author:
+    """Author A: a confirmed user (admin API), logged in through sitegen in their own site folder."""
+    return _author(stack, make_user, tmp_path / "site-a", "author-a")
 
 
 @pytest.fixture
-def author_b(tmp_path: Path, stack) -> Author:
+def author_b(tmp_path: Path, stack, make_user) -> Author:
     """Author B: another confirmed, logged-in user (in a separate site folder)."""
-    return _author(stack, tmp_path / "site-b", "author-b")
+    return _author(stack, make_user, tmp_path / "site-b", "author-b")
 
 
 @pytest.fixture

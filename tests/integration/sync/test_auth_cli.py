@@ -9,7 +9,7 @@ import time
 import pytest
 
 from sitegen.session import load_session, session_path
-from tests.integration.sync.conftest import PASSWORD, admin_create_user, make_site_dir, unique_email
+from tests.integration.sync.conftest import PASSWORD, make_site_dir, unique_email
 
 
 def test_signup_logs_in_and_stores_a_private_session(site, cli):
@@ -25,9 +25,9 @@ def test_signup_logs_in_and_stores_a_private_session(site, cli):
     assert session is not None and session.email == email
 
 
-def test_signup_with_an_existing_email_says_so(site, cli, stack):
+def test_signup_with_an_existing_email_says_so(site, cli, make_user):
     email = unique_email("dup")
-    admin_create_user(stack, email)
+    make_user(email)
     result = cli(site, "signup", "--email", email, "--password-stdin", stdin=PASSWORD + "\n")
     assert result.code == 1
     assert "an account with this email already exists" in result.err
@@ -52,9 +52,9 @@ def test_signup_without_autoconfirm_asks_to_confirm_the_email(site, cli, stack, 
     assert not session_path(site).exists()
 
 
-def test_login_and_whoami(site, cli, stack):
+def test_login_and_whoami(site, cli, stack, make_user):
     email = unique_email("who")
-    user_id = admin_create_user(stack, email)
+    user_id = make_user(email, PASSWORD).id
     result = cli(site, "login", "--email", email, "--password-stdin", stdin=PASSWORD + "\n")
     assert result.code == 0, result.err
     assert f"Logged in as {email}" in result.out
@@ -70,9 +70,9 @@ def test_login_and_whoami(site, cli, stack):
         assert secret not in result.out + result.err
 
 
-def test_wrong_password(site, cli, stack):
+def test_wrong_password(site, cli, make_user):
     email = unique_email("wrong")
-    admin_create_user(stack, email)
+    make_user(email, PASSWORD)
     result = cli(site, "login", "--email", email, "--password-stdin", stdin="not-the-password\n")
     assert result.code == 1
     assert "wrong email or password" in result.err
@@ -80,9 +80,9 @@ def test_wrong_password(site, cli, stack):
     assert not session_path(site).exists()
 
 
-def test_unconfirmed_email(site, cli, stack):
+def test_unconfirmed_email(site, cli, make_user):
     email = unique_email("pending")
-    admin_create_user(stack, email, confirmed=False)
+    make_user(email, PASSWORD, confirmed=False)
     result = cli(site, "login", "--email", email, "--password-stdin", stdin=PASSWORD + "\n")
     assert result.code == 1
     assert "not confirmed" in result.err
@@ -114,21 +114,19 @@ def test_logout_revokes_the_session_on_the_server(author_a, cli, stack):
     assert cli(author_a.site, "whoami").code == 1
 
 
-def test_logout_offline_forgets_the_session_with_a_warning(author_a, cli, quick_retries, unused_url):
-    (author_a.site / ".env").write_text(
-        (author_a.site / ".env").read_text().replace(
-            f"SUPABASE_URL={load_session(author_a.site).url}", f"SUPABASE_URL={unused_url}"))
-    # the stored session is for the stack's URL; point it at the unreachable one too
-    session = load_session(author_a.site)
-    from dataclasses import replace
+def test_logout_offline_forgets_the_session_with_a_warning(tmp_path, cli, quick_retries, unused_url,
+                                                            stack):
+    from sitegen.session import StoredSession, save_session
 
-    from sitegen.session import save_session
-    save_session(author_a.site, replace(session, url=unused_url))
-    result = cli(author_a.site, "logout")
+    site = make_site_dir(tmp_path / "offline", unused_url, stack.anon_key)
+    save_session(site, StoredSession(url=unused_url, user_id="u", email="a@example.org",
+                                     expires_at=int(time.time()) + 3600, access_token="a",
+                                     refresh_token="r"))
+    result = cli(site, "logout")
     assert result.code == 0
-    assert "warning:" in result.err and f"cannot reach the Supabase server at {unused_url}" in result.err
+    assert f"warning: log out failed: cannot reach the Supabase server at {unused_url}" in result.err
     assert "stays valid on the server" in result.err
-    assert not session_path(author_a.site).exists()
+    assert not session_path(site).exists()
 
 
 def test_unreachable_server_names_the_url(tmp_path, cli, quick_retries, unused_url, stack):

@@ -1,0 +1,90 @@
+"""`sitegen build` as users run it: a real process, its exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.golden.trees import EPOCH, FIXTURE_SITES
+
+SUMMARY = re.compile(r"^Built (\d+) documents? in \d+\.\d\d s: (\d+) files? written, (\d+) unchanged, (\d+) removed\.$")
+
+
+def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    target = tmp_path / "tiny"
+    shutil.copytree(FIXTURE_SITES / "tiny", target)
+    return target
+
+
+def test_build_prints_one_summary_line_and_rebuild_is_a_no_op(site: Path) -> None:
+    first = sitegen("build", cwd=site / "content")  # found by walking up to sitegen.toml
+    assert first.returncode == 0, first.stderr
+    assert SUMMARY.match(first.stdout.strip()).groups() == ("5", "19", "0", "0")  # type: ignore[union-attr]
+    assert (site / "public" / "index.html").is_file()
+    again = sitegen("build", cwd=site)
+    assert SUMMARY.match(again.stdout.strip()).groups() == ("5", "0", "19", "0")  # type: ignore[union-attr]
+
+
+def test_options_drafts_future_output_and_base_url(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    result = sitegen("build", "--drafts", "--future", "-o", str(out), "--base-url",
+                     "http://127.0.0.1:8000", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert SUMMARY.match(result.stdout.strip()).group(1) == "7"  # type: ignore[union-attr]
+    assert (out / "posts/draft/index.html").is_file() and (out / "posts/later/index.html").is_file()
+    assert '<a href="http://127.0.0.1:8000/tags/python/feed.xml">' in (out / "tags/python/index.html").read_text()
+    assert not (site / "public").exists()
+
+
+def test_content_error_exits_1_without_traceback(tmp_path: Path) -> None:
+    site = tmp_path / "bad"
+    shutil.copytree(FIXTURE_SITES / "invalid-front-matter", site)
+    result = sitegen("build", cwd=site)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: content/posts/bad-date.md:3: date: '2023-13-45' is not an ISO date")
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
+    site = tmp_path / "links"
+    shutil.copytree(FIXTURE_SITES / "broken-links", site)
+    relaxed = sitegen("build", cwd=site)
+    assert relaxed.returncode == 0
+    assert "warning: content/posts/links.md:7: broken link 'nowhere.md'" in relaxed.stderr
+    strict = sitegen("build", "--strict", cwd=site)
+    assert strict.returncode == 1 and "build failed with 3 errors" in strict.stderr
+
+
+def test_usage_error_exits_2_and_no_site_says_run_init(tmp_path: Path) -> None:
+    assert sitegen("build", "--jobs", "0", cwd=tmp_path).returncode == 2
+    missing = sitegen("build", cwd=tmp_path)
+    assert missing.returncode == 1 and "run `sitegen init`" in missing.stderr
+
+
+def test_timings_show_phases_and_slowest_templates(site: Path) -> None:
+    result = sitegen("build", "--timings", "--no-cache", "-q", cwd=site)
+    assert result.returncode == 0
+    assert result.stdout == ""  # -q hides the summary and the timings
+    shown = sitegen("build", "--timings", "--no-cache", cwd=site).stdout
+    assert "Time per phase" in shown and "markdown" in shown and "Slowest templates:" in shown
+    assert re.search(r"^  post\.html +\d+\.\d{3} s$", shown, re.M)
+
+
+def test_pull_without_a_configured_remote_fails_clearly(site: Path) -> None:
+    result = sitegen("build", "--pull", cwd=site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert not (site / "public").exists()  # nothing is built when the pull fails

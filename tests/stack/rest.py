@@ -7,6 +7,9 @@ JWT's role with `request.jwt.claims` set (see `db.py`); this module only parses 
 as PostgREST does. Grants and RLS are decided by PostgreSQL alone; an error status (>= 400)
 tells the gateway to roll the transaction back.
 
+Not implemented: embedded resources, JSON paths (`col->key`), PUT, CSV and plan output.
+`Prefer: count=planned|estimated` are answered with the exact count.
+
 Use `handle(request, conn, role)` with the defaults (schema `public`, 1000-row cap), or a
 `RestApi(RestConfig(...))` of your own. After DDL that drops or renames things, call
 `reload_schema()` (see `rest_catalog` for what is picked up without it).
@@ -119,12 +122,17 @@ class RestApi:
             raise QueryError(400, "PGRST122", "Invalid preferences given with handling=strict",
                              "Invalid preferences: " + ", ".join(ctx.prefs.invalid))
         if len(parts) == 2 and parts[0] == "rpc" and parts[1]:
+            if method == "OPTIONS":
+                return _allow("OPTIONS,GET,HEAD,POST")
             if method not in ("GET", "HEAD", "POST"):
                 raise QueryError(405, "PGRST101", f"Cannot use the {method} method on RPC")
             return self._call(ctx, parts[1])
         if len(parts) != 1 or not parts[0]:
             raise QueryError(404, "PGRST125", "Invalid path specified in request URL")
         name = parts[0]
+        if method == "OPTIONS":
+            self._table(ctx, name)
+            return _allow("OPTIONS,GET,HEAD,POST,PATCH,DELETE")
         if method in ("GET", "HEAD"):
             return self._read(ctx, self._table(ctx, name))
         if method == "POST":
@@ -333,6 +341,11 @@ def content_range(lower: int, upper: int, total: int | None) -> str:
     """PostgREST's `contentRangeH`: `0-9/42`, `*/0`, `0-999/*`, `*/*`."""
     shown = f"{lower}-{upper}" if total != 0 and lower <= upper else "*"
     return f"{shown}/{'*' if total is None else total}"
+
+
+def _allow(methods: str) -> Response:
+    """OPTIONS, as PostgREST answers it (PUT is not implemented by this stack)."""
+    return Response(200, [("Allow", methods), ("Access-Control-Allow-Origin", "*")])
 
 
 def _check_single(accept: Accept, rows: int) -> None:

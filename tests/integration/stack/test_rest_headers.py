@@ -92,3 +92,9 @@ def test_errors_carry_proxy_status(api) -> None:
     response = api("POST", "", json={"id": 1})
     assert response.status_code == 409
     assert response.headers["proxy-status"] == "PostgREST; error=23505"
+
+
+def test_options_lists_the_allowed_methods(api) -> None:
+    response = api("OPTIONS")
+    assert (response.status_code, response.headers["allow"]) == (
+        200, "OPTIONS,GET,HEAD,POST,PATCH,DELETE")

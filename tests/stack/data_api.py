@@ -6,10 +6,9 @@ WWW-Authenticate), READ ONLY for GET/HEAD, role and claims, rollback of any erro
 
 from __future__ import annotations
 
-import importlib
-
 import psycopg
 
+from tests.stack import rest
 from tests.stack.db import Database, Rollback
 from tests.stack.http import Request, Response
 from tests.stack.tokens import Credentials
@@ -22,15 +21,10 @@ class RestService:
     def handle(self, request: Request, creds: Credentials) -> Response:
         if creds.error is not None:
             return _jwt_error(creds.error.message, expired=creds.error.expired)
-        handler = _rest_handler()
-        if handler is None:
-            return Response.json(404, {"code": "PGRST000", "details": None, "hint": None,
-                                       "message": "the REST service is not implemented yet"})
         read_only = request.method in ("GET", "HEAD")
-        response = Response(500)
         try:
             with self.db.transaction(creds.claims, read_only=read_only) as conn:
-                response = handler(request, conn, creds.role)
+                response = rest.handle(request, conn, creds.role)
                 if response.status >= 400:
                     raise Rollback
         except psycopg.Error as error:  # role switch failed, or COMMIT failed
@@ -41,14 +35,9 @@ class RestService:
         return response
 
 
-def _rest_handler():
-    try:
-        module = importlib.import_module("tests.stack.rest")
-    except ModuleNotFoundError as error:
-        if error.name == "tests.stack.rest":
-            return None
-        raise
-    return module.handle
+def reload_schema() -> None:
+    """Forget the REST handler's cached catalog (PostgREST's `NOTIFY pgrst, 'reload schema'`)."""
+    rest.reload_schema()
 
 
 def _jwt_error(message: str, *, expired: bool) -> Response:

@@ -24,7 +24,7 @@ from psycopg import sql
 
 from tests.stack.auth_api import AuthService
 from tests.stack.auth_shapes import AuthSettings
-from tests.stack.data_api import RestService
+from tests.stack.data_api import RestService, reload_schema
 from tests.stack.db import Database
 from tests.stack.faults import FaultInjector
 from tests.stack.gateway import Gateway
@@ -143,10 +143,16 @@ class Stack:
         return self.keys.jwt_secret
 
     def admin_sql(self, query: str, params: Any = None) -> list[tuple]:
-        """Run SQL as the superuser (autocommit); returns the rows of the last result, if any."""
+        """Run SQL as the superuser (autocommit); returns the rows of the last result, if any.
+
+        Like Supabase's DDL watch, it then makes /rest/v1 re-read the schema, so tables created,
+        altered or dropped here are seen by the next request.
+        """
         with self.db.admin() as conn:
             cursor = conn.execute(query, params) if params is not None else conn.execute(query)
-            return cursor.fetchall() if cursor.description else []
+            rows = cursor.fetchall() if cursor.description else []
+        reload_schema()
+        return rows
 
     def clear_objects(self) -> int:
         """Delete every storage object (rows and bytes), keeping buckets; returns the count."""

@@ -237,6 +237,16 @@ def test_every_template_is_well_formed_and_accessible(render: Render, template: 
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+def test_main_layout_class_cannot_collide_with_component_classes(render: Render,
+                                                                 template: str) -> None:
+    """<main class="tag"> once restyled a whole tag page as a tag chip; layout classes are prefixed."""
+    [main] = elements(render(template), "main")
+    classes = (main.get("class") or "").split()
+
+    assert classes[0] == "wrap" and len(classes) == 2 and classes[1].startswith("layout-")
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_every_link_stays_under_the_base_path(render: Render, template: str) -> None:
     html = render(template)
     for name in ("a", "link", "img"):
@@ -494,7 +504,7 @@ def test_a_site_partial_replaces_the_footer_everywhere(render: Render) -> None:
 
 def test_a_site_template_extending_page_overrides_one_block(render: Render) -> None:
     """A front-matter `template: wide.html` that extends the theme's page.html."""
-    wide = ('{% extends "page.html" %}{% block main_class %}page wide{% endblock %}'
+    wide = ('{% extends "page.html" %}{% block main_class %}layout-page wide{% endblock %}'
             "{% block toc %}{% endblock %}")
     guide = document("Guide", "guide", kind="page", full=True, toc=True)
     env = environment(StaticRecorder(), {"wide.html": wide})
@@ -502,7 +512,7 @@ def test_a_site_template_extending_page_overrides_one_block(render: Render) -> N
                                                         current_url=guide.url))
 
     check_html(html)
-    assert '<main id="main" class="wrap page wide"' in html
+    assert '<main id="main" class="wrap layout-page wide"' in html
     assert "<h1>Guide</h1>" in html and 'class="toc"' not in html
 
 

@@ -61,7 +61,9 @@ def resolve_site(site_dir: Path | None) -> Path:
     return site_dir
 
 
-def _ask_email(email: str | None) -> str:
+def _ask_email(email: str | None, password_stdin: bool) -> str:
+    if email is None and password_stdin:
+        raise click.UsageError("--password-stdin needs --email (standard input holds the password)")
     email = (email or click.prompt("Email")).strip()
     if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
@@ -87,7 +89,7 @@ def signup_command(email: str | None, password_stdin: bool, site_dir: Path | Non
     from sitegen.auth import signup
 
     site = resolve_site(site_dir)
-    address = _ask_email(email)
+    address = _ask_email(email, password_stdin)
     result = signup(site, address, _ask_password(password_stdin, confirm=True))
     if result.session is None:
         say(f"Account created for {address}. Open the confirmation link sent to that address, "
@@ -106,7 +108,7 @@ def login_command(email: str | None, password_stdin: bool, site_dir: Path | None
     from sitegen.auth import login
 
     site = resolve_site(site_dir)
-    address = _ask_email(email)
+    address = _ask_email(email, password_stdin)
     session = login(site, address, _ask_password(password_stdin, confirm=False))
     say(f"Logged in as {session.email}.")
 

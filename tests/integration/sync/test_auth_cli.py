@@ -173,3 +173,20 @@ def test_a_revoked_session_says_session_expired(author_a, cli, stack, monkeypatc
     result = cli(author_a.site, "whoami")
     assert result.code == 1
     assert "session expired" in result.err and "sitegen login" in result.err
+
+
+def test_password_stdin_requires_email(site, cli):
+    result = cli(site, "login", "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.code == 2
+    assert "--password-stdin needs --email" in result.err
+
+
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")  # no terminal under pytest
+def test_interactive_login_prompts_for_email_and_a_hidden_password(site, cli, make_user):
+    email = unique_email("prompt")
+    make_user(email, PASSWORD)
+    result = cli(site, "login", stdin=f"{email}\n{PASSWORD}\n")
+    assert result.code == 0, result.err
+    assert "Email:" in result.out and "Password:" in result.out + result.err
+    assert PASSWORD not in result.out + result.err  # hidden input is not echoed
+    assert load_session(site).email == email

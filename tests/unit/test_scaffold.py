@@ -302,3 +302,31 @@ def test_errors_reach_the_terminal_with_exit_code_1(tmp_path: Path) -> None:
     assert "hint: init never overwrites anything" in done.stderr
     assert (tmp_path / "sitegen.toml").read_text() == "x"
     assert not (tmp_path / "content").exists()
+
+
+# --- with the build engine ------------------------------------------------------------------------
+
+
+def test_init_new_build_produces_the_pages(tmp_path: Path) -> None:
+    assert run(["init", "site"], tmp_path).exit_code == 0
+    site = tmp_path / "site"
+    assert run(["new", "post", "Hello: <world>", "-t", "first steps"], site).exit_code == 0
+    assert run(["new", "post", "Not yet", "--draft"], site).exit_code == 0
+    assert run(["new", "page", "Install", "--slug", "guides/install"], site).exit_code == 0
+
+    result = run(["build", "--strict"], site)
+
+    assert result.exit_code == 0, error_text(result)
+    public = site / "public"
+    post = (public / "posts/hello-world/index.html").read_text()
+    assert "<h1>Hello: &lt;world&gt;</h1>" in post
+    assert '<a class="tag" href="/tags/first-steps/">first steps</a>' in post
+    welcome = (public / "posts/welcome/index.html").read_text()
+    assert '<img src="/media/sitegen.svg"' in welcome and 'href="/about/"' in welcome
+    assert (public / "media/sitegen.svg").is_file()
+    assert (public / "guides/install/index.html").is_file()
+    assert not (public / "posts/not-yet").exists()
+    home = (public / "index.html").read_text()
+    assert '<a href="/about/">About</a>' in home  # menu: 1 in the starter about page
+    assert "Hello: &lt;world&gt;" in home and "Welcome to your new site" in home
+    assert "Not yet" not in home

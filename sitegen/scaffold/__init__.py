@@ -27,7 +27,7 @@ _STARTER_FILES = {
     "content/media/sitegen.svg": "content/media/sitegen.svg",
 }
 WELCOME_POST = "content/posts/welcome.md"
-_WELCOME_FRONT = {"title": "Welcome to your new site", "tags": ["sitegen"]}
+WELCOME_TITLE = "Welcome to your new site"
 
 FOLDERS = {"post": "posts", "page": "pages"}
 
@@ -55,12 +55,13 @@ def document_text(front: Mapping[str, Any], body: str) -> str:
     """
     yaml_text = yaml.dump(
         dict(front), Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=False, width=100,
+        default_flow_style=False, width=1000,  # long titles stay on one line
     )
     return f"---\n{yaml_text}---\n\n{body}"
 
 
 def new_post_front(title: str, now: dt.datetime, *, draft: bool, tags: list[str]) -> dict[str, Any]:
+    """A new post's front matter: every field an author usually edits, so they are easy to find."""
     return {"title": title, "date": now, "draft": draft, "tags": tags}
 
 
@@ -71,7 +72,7 @@ def init_files(now: dt.datetime) -> dict[str, str]:
         target: starter.joinpath(source).read_text(encoding="utf-8")
         for source, target in _STARTER_FILES.items()
     }
-    front = new_post_front(_WELCOME_FRONT["title"], now, draft=False, tags=_WELCOME_FRONT["tags"])
+    front = new_post_front(WELCOME_TITLE, now, draft=False, tags=["sitegen"])
     files[WELCOME_POST] = document_text(front, starter.joinpath("welcome.md").read_text("utf-8"))
     return files
 

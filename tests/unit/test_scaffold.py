@@ -189,6 +189,14 @@ def test_new_titles_with_yaml_syntax_round_trip(site: Path) -> None:
         assert doc.front.title == title
 
 
+def test_new_long_title_stays_on_one_line(site: Path) -> None:
+    title = "A very long title " * 10
+    assert run(["new", "post", title.strip(), "--slug", "long"], site).exit_code == 0
+
+    text = (site / "content/posts/long.md").read_text()
+    assert f"title: {title.strip()}\n" in text
+
+
 def test_new_draft_tags_and_slug_options(site: Path) -> None:
     result = run(["new", "post", "Notes", "--draft", "-t", "python", "-t", "web dev",
                   "--slug", "my-notes"], site)

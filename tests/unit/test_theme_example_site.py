@@ -28,14 +28,19 @@ class Links(HTMLParser):
         self.targets += [value for name, value in attrs if name in ("href", "src") and value]
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["/", "/docs/v1/"], ids=["root", "sub-path"])
+def public(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site, published at the root or under a sub-path (files then live below it)."""
     site = tmp_path_factory.mktemp("example")
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "sitegen.toml", site / "sitegen.toml")
-    result = build_site(site, BuildOptions(strict=True, use_cache=False))
+    base_path = request.param
+    options = BuildOptions(strict=True, use_cache=False,
+                           output_dir=site / "www" / base_path.strip("/"),
+                           base_url="https://example.org" + base_path)
+    result = build_site(site, options)
     assert not result.warnings, [str(w) for w in result.warnings]
-    return site / "public"
+    return site / "www"
 
 
 def test_example_has_every_kind_of_content() -> None:
@@ -51,10 +56,11 @@ def test_example_has_every_kind_of_content() -> None:
 
 
 def test_drafts_and_future_posts_stay_out(public: Path) -> None:
-    assert (public / "posts/writing-posts/index.html").is_file()
-    assert not (public / "posts/build-performance-notes").exists()
-    assert not (public / "posts/scheduled-post").exists()
-    assert "A scheduled post" not in (public / "tags/announcements/index.html").read_text()
+    [root] = {path.parent for path in public.rglob("404.html")}
+    assert (root / "posts/writing-posts/index.html").is_file()
+    assert not (root / "posts/build-performance-notes").exists()
+    assert not (root / "posts/scheduled-post").exists()
+    assert "A scheduled post" not in (root / "tags/announcements/index.html").read_text()
 
 
 def test_every_page_is_well_formed(public: Path) -> None:
@@ -88,11 +94,13 @@ def test_every_internal_link_and_image_resolves(public: Path) -> None:
 
 
 def test_rich_content_reaches_the_page(public: Path) -> None:
-    tour = (public / "posts/writing-posts/index.html").read_text()
+    [root] = {path.parent for path in public.rglob("404.html")}
+    base = "/" + root.relative_to(public).as_posix() + "/" if root != public else "/"
+    tour = (root / "posts/writing-posts/index.html").read_text()
     assert '<nav class="toc"' in tour and '<section class="footnotes">' in tour
     assert "<table>" in tour and 'class="task-list-item-checkbox"' in tour
     for language in ("python", "javascript", "sh"):
         assert f'class="language-{language}"' in tour
-    media = (public / "posts/images-and-media/index.html").read_text()
-    assert '<img class="entry__cover" src="/media/cover.svg" alt="">' in media
-    assert '<img src="/media/pipeline.svg" alt="A diagram:' in media
+    media = (root / "posts/images-and-media/index.html").read_text()
+    assert f'<img class="entry__cover" src="{base}media/cover.svg" alt="">' in media
+    assert f'<img src="{base}media/pipeline.svg" alt="A diagram:' in media

@@ -63,6 +63,10 @@ class ChangeQueue:
             self._debouncer.record(self._clock())
             self._condition.notify_all()
 
+    def recheck(self) -> None:
+        """Ask for one build although no path is known to have changed (it may be a no-op)."""
+        self.add(())
+
     def next_batch(self) -> frozenset[Path] | None:
         """Block until a batch is due and return it; None once the queue is closed."""
         with self._condition:

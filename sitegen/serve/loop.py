@@ -82,8 +82,11 @@ class RebuildLoop:
 
     def _report(self, result: BuildResult) -> None:
         changed = len(result.changed_paths)
-        say(f"Built {result.documents} documents in {result.seconds:.2f} s "
-            f"({changed} file{'s' if changed != 1 else ''} changed).")
+        if not changed:
+            detail(f"Checked {result.documents} documents in {result.seconds:.2f} s: nothing changed.")
+        else:
+            say(f"Built {result.documents} documents in {result.seconds:.2f} s "
+                f"({changed} file{'s' if changed != 1 else ''} changed).")
         warnings = tuple(str(warning) for warning in result.warnings)
         if warnings != self._warnings:
             for text in warnings:

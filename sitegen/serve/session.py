@@ -51,9 +51,9 @@ class ServeSession:
         self.url = f"http://{_url_host(options.host)}:{self.server.port}/"
         self._build_options = BuildOptions(drafts=options.drafts, future=options.future,
                                            output_dir=self.output_dir, base_url=self.url)
-        queue = ChangeQueue()
-        self.watcher = SiteWatcher(queue, self._plan(config))
-        self.loop = RebuildLoop(queue, self._build, self.state, self.hub)
+        self._queue = ChangeQueue()
+        self.watcher = SiteWatcher(self._queue, self._plan(config))
+        self.loop = RebuildLoop(self._queue, self._build, self.state, self.hub)
         self._pull_loop = (PullLoop(pull, options.pull_every, self.state, self.hub)
                            if pull is not None and options.pull_every is not None else None)
         self._started: list[Callable[[], None]] = []
@@ -61,8 +61,12 @@ class ServeSession:
     def start(self) -> BuildResult | None:
         """Build once, then serve and watch; returns the first build (None if it failed)."""
         try:
-            self._start(self.watcher.start, self.watcher.stop)  # before building: no edit is lost
+            # First build before any thread exists: the build engine may fork workers, and
+            # forking a process that runs other threads is unsafe.
             result = self.loop.rebuild(frozenset())
+            self._start(self.watcher.start, self.watcher.stop)
+            if result is not None:
+                self._queue.recheck()  # catches saves made during the first build (else a no-op)
             self.server.start()  # close() always stops it, last
             self._start(self.loop.start, self.loop.stop)
             if self._pull_loop is not None:

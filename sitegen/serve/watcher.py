@@ -28,6 +28,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 import sitegen
 from sitegen.config import CONFIG_FILE
@@ -116,20 +117,16 @@ class SiteWatcher:
         self._lock = threading.Lock()
         self._observer = Observer()
         self._handler = _RecordingHandler(self)
-        self._watches: dict[tuple[Path, bool], object] = {}
-
-    @property
-    def plan(self) -> WatchPlan:
-        return self._plan
+        self._watches: list[ObservedWatch] = []  # touched only by start() and the rebuild loop
 
     def start(self) -> None:
         self._schedule(self._plan)
         self._observer.start()
 
     def update(self, plan: WatchPlan) -> None:
-        """Switch to a new plan (e.g. the theme changed), watching only what it names."""
-        if plan != self._plan:
-            self._schedule(plan)
+        """Watch what `plan` names, afresh: a root folder deleted and re-created (a checkout, a
+        theme switch) needs a new watch even when the plan itself did not change."""
+        self._schedule(plan)
 
     def stop(self) -> None:
         self._observer.stop()
@@ -144,11 +141,18 @@ class SiteWatcher:
             self._queue.add(relevant)
 
     def _schedule(self, plan: WatchPlan) -> None:
-        wanted = {(plan.site_dir, False), *((root, True) for root in plan.roots)}
+        # The lock guards only the plan: watchdog holds its own lock while calling our handler,
+        # so calling into the observer with ours held could deadlock.
         with self._lock:
             self._plan = plan
-            for key in set(self._watches) - wanted:
-                self._observer.unschedule(self._watches.pop(key))  # type: ignore[arg-type]
-            for folder, recursive in wanted - set(self._watches):
-                self._watches[(folder, recursive)] = self._observer.schedule(
-                    self._handler, str(folder), recursive=recursive, event_filter=_EVENTS)
+        while self._watches:
+            try:
+                self._observer.unschedule(self._watches.pop())
+            except KeyError:  # watchdog already dropped it (the folder was deleted)
+                pass
+        for folder, recursive in [(plan.site_dir, False), *((root, True) for root in plan.roots)]:
+            try:
+                self._watches.append(self._observer.schedule(
+                    self._handler, str(folder), recursive=recursive, event_filter=_EVENTS))
+            except OSError:  # deleted since the plan was made; its re-creation is an event
+                pass

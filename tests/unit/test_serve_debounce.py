@@ -84,3 +84,11 @@ def test_a_waiting_loop_gets_the_batch_after_the_quiet_period() -> None:
     queue.add([Path("x.md")])
     waiter.join(5)
     assert results == [frozenset({Path("x.md")})]
+
+
+def test_recheck_asks_for_a_build_without_paths() -> None:
+    clock = FakeClock()
+    queue = ChangeQueue(Debouncer(quiet=0.1, max_wait=1.0), clock=clock)
+    queue.recheck()
+    clock.now = 0.2
+    assert queue.next_batch() == frozenset()

@@ -118,3 +118,23 @@ def test_rename_into_place_records_the_target(site: Path) -> None:
     finally:
         watcher.stop()
     assert batch == {post}
+
+
+def test_update_rewatches_a_root_that_was_deleted_and_recreated(site: Path) -> None:
+    import shutil
+
+    queue = ChangeQueue(Debouncer(quiet=0.05, max_wait=0.5))
+    plan = watch_plan(site, "mine", [])
+    watcher = SiteWatcher(queue, plan)
+    watcher.start()
+    try:
+        shutil.rmtree(site / "content")
+        (site / "content/posts").mkdir(parents=True)  # a checkout replaced the folder
+        assert site / "content" in (_next_batch(queue) or set())
+        watcher.update(watch_plan(site, "mine", []))  # what the session does on a top-level change
+        post = site / "content/posts/back.md"
+        post.write_text("back")
+        batch = _next_batch(queue)
+    finally:
+        watcher.stop()
+    assert batch is not None and post in batch

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.remote.store import TABLES, SupabaseStore, name_column
-from sitegen.sync.local import WorkingCopy, scan
+from sitegen.sync.local import WorkingCopy, save_index, scan
 from sitegen.sync.plan import RemoteEntry, Step
 from sitegen.sync.report import Conflict
 from sitegen.sync.state import SyncBase, load_base
@@ -41,10 +41,14 @@ def open_context(site_dir: Path, *, require_login: bool, notify: Notify) -> Iter
     from sitegen.remote.client import open_client
 
     with open_client(site_dir, require_login=require_login) as client:
-        yield SyncContext(
+        ctx = SyncContext(
             site_dir=site_dir, store=SupabaseStore(client), base=load_base(site_dir, client.url),
             copy=scan(site_dir), email=client.email, notify=notify,
         )
+        try:
+            yield ctx
+        finally:
+            save_index(site_dir, ctx.copy.index)
 
 
 def split_key(key: str) -> tuple[str, str]:

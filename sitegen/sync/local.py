@@ -1,13 +1,20 @@
 """The working copy as sync sees it: every key's file and content hash, tolerant of bad files.
 
 It lists the same files as the build (`sitegen.sources.local.scan_content`). Unlike a build,
-sync must not stop at the first invalid file: a file that does not parse still
-owns its key (taken from its path) and counts as locally changed, so a pull never overwrites it
-and a push never sends it. Its error is reported alongside.
+sync must not stop at the first invalid file: a file that does not parse still owns its key
+(taken from its path) and counts as locally changed, so a pull never overwrites it and a push
+never sends it. Its error is reported alongside.
+
+Parsing thousands of files on every sync would dominate a pull that finds nothing new, so
+`.sitegen/sync/index.json` remembers each file's (size, mtime) and hash; a file whose stat is
+unchanged is not read again. Like git's index, an mtime too close to when the index was written
+is not trusted on file systems with whole-second timestamps.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,18 +24,26 @@ from sitegen.model import Document, make_key
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
+from sitegen.sync.state import write_atomic
 
 MEDIA_DIR = "media"
+INDEX_FILE = Path(".sitegen") / "sync" / "index.json"
+_SECOND = 1_000_000_000
 
 
 @dataclass(frozen=True)
 class LocalDocument:
-    """A post or page file: its key, where it is, its content hash (None if it does not parse)."""
+    """A post or page file: its key, where it is, its content hash (UNREADABLE if it does not parse)."""
 
     key: str
     file: Path
     hash: str
-    document: Document | None
+
+    def load(self, site_dir: Path) -> tuple[Document, str]:
+        """Parse the file now (for pushing it): the document and its current hash."""
+        source = self.file.relative_to(site_dir).as_posix()
+        doc = parse_document(self.file.read_text(encoding="utf-8"), source=source)
+        return doc, content_hash(doc)
 
 
 @dataclass(frozen=True)
@@ -42,12 +57,42 @@ class LocalMedia:
 
 
 @dataclass
+class FileIndex:
+    """site-relative path -> [size, mtime_ns, key, hash] of files whose hash is known."""
+
+    entries: dict[str, list[object]] = field(default_factory=dict)
+    written_ns: int = 0
+    changed: bool = False
+
+    def lookup(self, path: str, size: int, mtime_ns: int) -> tuple[str, str] | None:
+        """(key, hash) remembered for this exact file state, if trustworthy."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != size or entry[1] != mtime_ns:
+            return None
+        coarse_clock = mtime_ns % _SECOND == 0
+        if coarse_clock and mtime_ns >= self.written_ns - 2 * _SECOND:
+            return None  # could have been edited again within the same second
+        return str(entry[2]), str(entry[3])
+
+    def note(self, site_dir: Path, path: str, key: str, digest: str) -> None:
+        """Remember the current state of `site_dir/path` as having `digest`."""
+        stat = (site_dir / path).stat()
+        self.entries[path] = [stat.st_size, stat.st_mtime_ns, key, digest]
+        self.changed = True
+
+    def forget(self, path: str) -> None:
+        if self.entries.pop(path, None) is not None:
+            self.changed = True
+
+
+@dataclass
 class WorkingCopy:
     """All documents and media of content/, plus the errors of files that do not parse."""
 
     documents: dict[str, LocalDocument] = field(default_factory=dict)
     media: dict[str, LocalMedia] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    index: FileIndex = field(default_factory=FileIndex)
 
     def hashes(self) -> dict[str, str]:
         """key -> content hash for the plan (`media/<path>` keys hash the bytes)."""
@@ -58,46 +103,76 @@ class WorkingCopy:
 
 def scan(site_dir: Path) -> WorkingCopy:
     """Read content/ (posts, pages, media; the same files a build reads) into a WorkingCopy."""
-    copy = WorkingCopy()
+    old = load_index(site_dir)
+    copy = WorkingCopy(index=FileIndex(written_ns=old.written_ns))
     files = scan_content(site_dir)
-    for path in files.documents:
-        _add_document(copy, site_dir / path, site_dir)
-    for path, (size, _) in files.media.items():
+    for path, (size, mtime_ns) in files.documents.items():
+        known = old.lookup(path, size, mtime_ns)
+        if known is None:
+            _add_document(copy, path, site_dir)
+        else:
+            copy.index.entries[path] = [size, mtime_ns, *known]
+            _add(copy, LocalDocument(known[0], site_dir / path, known[1]), path, site_dir)
+    for path, (size, mtime_ns) in files.media.items():
         relative = media_path(path)
-        file = site_dir / path
-        copy.media[relative] = LocalMedia(relative, file, sha256_file(file), size)
+        known = old.lookup(path, size, mtime_ns)
+        digest = known[1] if known else sha256_file(site_dir / path)
+        copy.index.entries[path] = [size, mtime_ns, media_key(relative), digest]
+        copy.media[relative] = LocalMedia(relative, site_dir / path, digest, size)
+    copy.index.changed = copy.index.entries != old.entries
     return copy
 
 
-def _add_document(copy: WorkingCopy, file: Path, site_dir: Path) -> None:
-    source = file.relative_to(site_dir).as_posix()
+def load_index(site_dir: Path) -> FileIndex:
+    """The stored index, or an empty one when missing or unreadable (it is only a cache)."""
     try:
-        doc = parse_document(file.read_text(encoding="utf-8"), source=source)
-        local = LocalDocument(doc.key, file, content_hash(doc), doc)
+        data = json.loads((site_dir / INDEX_FILE).read_text(encoding="utf-8"))
+        return FileIndex(entries=dict(data["entries"]), written_ns=int(data["written_ns"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return FileIndex()
+
+
+def save_index(site_dir: Path, index: FileIndex) -> None:
+    """Store the index if it changed (not fsync'ed: losing it only costs a re-read)."""
+    if not index.changed:
+        return
+    path = site_dir / INDEX_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"written_ns": time.time_ns(), "entries": index.entries}
+    write_atomic(path, json.dumps(data, separators=(",", ":")).encode("utf-8"), durable=False)
+    index.changed = False
+
+
+def _add_document(copy: WorkingCopy, path: str, site_dir: Path) -> None:
+    file = site_dir / path
+    try:
+        doc = parse_document(file.read_text(encoding="utf-8"), source=path)
+        local = LocalDocument(doc.key, file, content_hash(doc))
+        copy.index.note(site_dir, path, local.key, local.hash)
     except ContentError as exc:
         copy.errors.append(exc)
-        kind, slug = _key_from_path(source)
-        if kind is None:
-            return
-        local = LocalDocument(make_key(kind, slug), file, UNREADABLE, None)
+        local = _unreadable(path, file)
     except (OSError, UnicodeDecodeError) as exc:
-        copy.errors.append(ContentError(f"cannot read the file: {exc}", file=source))
-        kind, slug = _key_from_path(source)
-        if kind is None:
-            return
-        local = LocalDocument(make_key(kind, slug), file, UNREADABLE, None)
+        copy.errors.append(ContentError(f"cannot read the file: {exc}", file=path))
+        local = _unreadable(path, file)
+    if local is not None:
+        _add(copy, local, path, site_dir)
+
+
+def _add(copy: WorkingCopy, local: LocalDocument, path: str, site_dir: Path) -> None:
     twin = copy.documents.get(local.key)
     if twin is not None:
         copy.errors.append(ContentError(
             f"has the same key {local.key} as {twin.file.relative_to(site_dir).as_posix()}",
-            file=source, field="slug", hint="give one of them another slug"))
-        local = LocalDocument(local.key, twin.file, UNREADABLE, None)
+            file=path, field="slug", hint="give one of them another slug"))
+        local = LocalDocument(local.key, twin.file, UNREADABLE)
     copy.documents[local.key] = local
 
 
-def _key_from_path(source: str) -> tuple[str | None, str]:
+def _unreadable(path: str, file: Path) -> LocalDocument | None:
+    """A file that does not parse still holds the key its path gives (if any)."""
     try:
-        kind, slug = document_location(source.removeprefix(CONTENT_DIR + "/"))
+        kind, slug = document_location(path.removeprefix(CONTENT_DIR + "/"))
     except ContentError:
-        return None, ""
-    return kind, slug
+        return None
+    return LocalDocument(make_key(kind, slug), file, UNREADABLE)

@@ -38,6 +38,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _OBJECT_NAME = re.compile(rf"^{_UUID}/[0-9a-f]{{64}}/[^/\\\x00-\x1f\x7f]+$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _COLUMN_FIELDS = ("title", "draft")  # front-matter fields stored as their own columns
 
 
@@ -132,7 +133,8 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
     data: dict[str, Any] = {"title": checked.title, **front}
     if checked.draft:
         data["draft"] = True
-    text = "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + checked.body
+    front_yaml = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+    text = "---\n" + front_yaml + "---\n" + checked.body
     doc = parse_document(text, source=source, kind=kind, default_slug=checked.slug)
     return doc, checked
 

@@ -164,9 +164,11 @@ def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
     """The full row to send for a key, with its content hash; uploads media bytes first."""
     table, name = split_key(step.key)
     if table != "media":
-        local = ctx.copy.documents[step.key]
-        assert local.document is not None  # unreadable files are skipped by the plan
-        return document_to_row(local.document), local.hash
+        doc, digest = ctx.copy.documents[step.key].load(ctx.site_dir)
+        if doc.key != step.key:
+            raise ContentError(f"now has the key {doc.key}, not {step.key}; not pushed",
+                               file=doc.source, hint="run the push again")
+        return document_to_row(doc), digest
     item = ctx.copy.media[name]
     user_id = ctx.store.user_id or ""
     object_name = object_name_for(user_id, Media(item.path, item.sha256, item.size))

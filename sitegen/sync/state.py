@@ -82,14 +82,19 @@ def save_base(site_dir: Path, base: SyncBase) -> None:
     write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder, fsync'ed, then renamed."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write `data` to `path` through a temp file in the same folder, then rename it over.
+
+    Readers see the old or the new bytes, never half. `durable` fsyncs before the rename; a
+    caller writing many files passes False and calls `os.sync()` once before recording them.
+    """
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from sitegen.sync.local import scan
 from sitegen.sync.plan import UNREADABLE
 
@@ -44,3 +46,43 @@ def test_two_files_with_one_key_are_both_protected(tmp_path: Path) -> None:
     copy = scan(tmp_path)
     assert copy.documents["posts/a"].hash == UNREADABLE
     assert "same key posts/a" in copy.errors[0].message
+
+
+def test_unchanged_files_are_not_parsed_again_but_edited_ones_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitegen.sync.local as local
+
+    post = tmp_path / "content/posts/a.md"
+    write(post, "---\ntitle: A\n---\none\n")
+    first = scan(tmp_path)
+    first.index.written_ns = 0
+    local.save_index(tmp_path, first.index)
+    parsed: list[str] = []
+    real_parse = local.parse_document
+
+    def counting_parse(text: str, *, source: str) -> object:
+        parsed.append(source)
+        return real_parse(text, source=source)
+
+    monkeypatch.setattr(local, "parse_document", counting_parse)
+    again = scan(tmp_path)
+    assert parsed == [] and again.hashes() == first.hashes()
+
+    write(post, "---\ntitle: A\n---\ntwo, longer\n")
+    edited = scan(tmp_path)
+    assert parsed == ["content/posts/a.md"]
+    assert edited.hashes()["posts/a"] != first.hashes()["posts/a"]
+
+
+def test_whole_second_mtimes_near_the_index_time_are_not_trusted(tmp_path: Path) -> None:
+    from sitegen.sync.local import FileIndex
+
+    index = FileIndex(entries={"p": [1, 5 * 10**9, "posts/p", "h"]}, written_ns=6 * 10**9)
+    assert index.lookup("p", 1, 5 * 10**9) is None  # could have changed within that second
+    index.written_ns = 9 * 10**9
+    assert index.lookup("p", 1, 5 * 10**9) == ("posts/p", "h")
+    index.entries["q"] = [1, 5 * 10**9 + 7, "posts/q", "h"]
+    index.written_ns = 0
+    assert index.lookup("q", 1, 5 * 10**9 + 7) == ("posts/q", "h")  # fine-grained clock
+    assert index.lookup("q", 2, 5 * 10**9 + 7) is None

@@ -175,7 +175,8 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
     assert "remote media//etc/x: path:" in result.err
     assert sorted(files_under(tmp_path)) == [
         "site/reader/.env", "site/reader/.sitegen/sync/base.json",
-        "site/reader/content/posts/fine.md", "site/reader/sitegen.toml"]
+        "site/reader/.sitegen/sync/index.json", "site/reader/content/posts/fine.md",
+        "site/reader/sitegen.toml"]
     base = json.loads((reader / BASE_FILE).read_text())
     assert list(base["entries"]) == ["posts/fine"]
 

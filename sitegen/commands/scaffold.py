@@ -68,7 +68,8 @@ def init_command(directory: Path) -> None:
 @click.argument("kind", type=click.Choice(["post", "page"]))
 @click.argument("title")
 @click.option("--slug", help="URL name instead of one made from the title (e.g. my-post).")
-@click.option("--draft", is_flag=True, help="Mark it as a draft (left out of builds unless --drafts).")
+@click.option("--draft", is_flag=True,
+              help="Mark it as a draft (left out of builds unless --drafts).")
 @click.option("-t", "--tag", "tags", multiple=True, help="Add a tag to a post (repeatable).")
 @click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The site folder (default: the nearest folder with sitegen.toml).")
@@ -87,8 +88,10 @@ def new_command(
         raise click.BadParameter("the title is empty", param_hint="TITLE")
     if site_dir is not None:
         if not (site_dir / CONFIG_FILE).is_file():
-            raise SitegenError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                               hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
+            raise SitegenError(
+                f"{site_dir} has no {CONFIG_FILE}", field="--site",
+                hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
+            )
     else:
         site_dir = Path(_shown(find_site_dir(Path.cwd())))
     if kind == "page" and tags:

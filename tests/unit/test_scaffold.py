@@ -81,7 +81,9 @@ def test_init_config_is_valid_and_documents_every_key(site: Path) -> None:
     data = tomllib.loads(text)
 
     assert config.title == "My site" and config.base_url == "https://example.org/"
-    assert data["permalinks"] == {"post": "/posts/{slug}/", "page": "/{slug}/", "tag": "/tags/{slug}/"}
+    assert data["permalinks"] == {
+        "post": "/posts/{slug}/", "page": "/{slug}/", "tag": "/tags/{slug}/",
+    }
     assert data["feeds"] == {"enabled": True, "format": "atom", "per_tag": True, "limit": 20}
     assert data["markdown"] == {"allow_html": False, "highlight": True, "toc_max_level": 3}
     assert data["sitemap"] == {"enabled": True}

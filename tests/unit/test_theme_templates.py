@@ -28,7 +28,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "track", "wbr"}
 
 
-# --- fixture builder: the documented context ----------------------------------------------------
+# --- fixture builder: the documented context -----------------------------------------------------
 
 
 def url(path: str) -> str:
@@ -164,7 +164,7 @@ def render(static: StaticRecorder) -> Render:
     return render
 
 
-# --- HTML checks ----------------------------------------------------------------------------------
+# --- HTML checks ---------------------------------------------------------------------------------
 
 
 class TagBalance(HTMLParser):
@@ -217,7 +217,7 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-# --- every template -------------------------------------------------------------------------------
+# --- every template ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -239,7 +239,7 @@ def test_every_template_is_well_formed_and_accessible(render: Render, template: 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_main_layout_class_cannot_collide_with_component_classes(render: Render,
                                                                  template: str) -> None:
-    """<main class="tag"> once restyled a whole tag page as a tag chip; layout classes are prefixed."""
+    """<main class="tag"> once styled a tag page as a tag chip: layout classes are prefixed."""
     [main] = elements(render(template), "main")
     classes = (main.get("class") or "").split()
 
@@ -302,7 +302,7 @@ def test_nav_marks_the_current_page(render: Render) -> None:
     assert f'<a class="site-title" href="{BASE_PATH}" aria-current="page">' in render("index.html")
 
 
-# --- home and pagination ------------------------------------------------------------------------
+# --- home and pagination -------------------------------------------------------------------------
 
 
 def test_home_lists_posts_with_meta(render: Render) -> None:
@@ -362,7 +362,7 @@ def test_empty_home_says_so(render: Render) -> None:
     assert "No posts yet." in html and "post-summary" not in html
 
 
-# --- post and page ---------------------------------------------------------------------------------
+# --- post and page -------------------------------------------------------------------------------
 
 
 def test_post_shows_everything_about_the_post(render: Render) -> None:
@@ -443,7 +443,7 @@ def test_page_has_no_post_furniture(render: Render) -> None:
     assert f'<link rel="canonical" href="{BASE_URL}about/">' in html
 
 
-# --- tags, archive, 404 -------------------------------------------------------------------------------
+# --- tags, archive, 404 --------------------------------------------------------------------------
 
 
 def test_tags_index_lists_tags_with_counts(render: Render) -> None:
@@ -490,7 +490,7 @@ def test_not_found_page_links_home_and_is_not_indexed(render: Render) -> None:
     assert 'rel="canonical"' not in html
 
 
-# --- overriding -----------------------------------------------------------------------------------
+# --- overriding ----------------------------------------------------------------------------------
 
 
 def test_a_site_partial_replaces_the_footer_everywhere(render: Render) -> None:
@@ -525,12 +525,13 @@ def test_a_site_base_reshapes_every_page(render: Render) -> None:
 
 
 def test_head_partial_is_included(render: Render) -> None:
-    html = render("tags.html", overrides={"partials/head.html": '<link rel="icon" href="{{ url(\'/favicon.svg\') }}">'})
+    icon = '<link rel="icon" href="{{ url(\'/favicon.svg\') }}">'
+    html = render("tags.html", overrides={"partials/head.html": icon})
 
     assert f'<link rel="icon" href="{BASE_PATH}favicon.svg">' in html.split("</head>")[0]
 
 
-# --- theme files --------------------------------------------------------------------------------------
+# --- theme files ---------------------------------------------------------------------------------
 
 
 def test_every_static_path_the_templates_use_exists() -> None:
@@ -556,7 +557,7 @@ def test_every_documented_template_exists() -> None:
     assert (THEME / "theme.toml").is_file()
 
 
-# --- colours --------------------------------------------------------------------------------------------
+# --- colours -------------------------------------------------------------------------------------
 
 
 def _variables(block: str) -> dict[str, str]:

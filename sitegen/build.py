@@ -58,11 +58,13 @@ def build_site(
     site_dir = site_dir.resolve()
     key = state_key(site_dir, options)
     state = load_state(site_dir, key) if options.use_cache else None
-    if state is not None and (result := _unchanged(site_dir, state, options, started)) is not None:
-        return result
+    inputs = scan_inputs(site_dir, state.input_dirs) if state is not None else None
+    if state is not None and inputs is not None:
+        if (result := _unchanged(site_dir, state, inputs, options, started)) is not None:
+            return result
     from sitegen.render.pipeline import run_build
 
-    return run_build(site_dir, options, state, key, progress, started)
+    return run_build(site_dir, options, state, key, progress, started, inputs)
 
 
 def state_key(site_dir: Path, options: BuildOptions) -> str:
@@ -91,14 +93,13 @@ def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
     return stats
 
 
-def _unchanged(site_dir: Path, state: BuildState, options: BuildOptions, started: float
-               ) -> BuildResult | None:
+def _unchanged(site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions,
+               started: float) -> BuildResult | None:
     """The previous result when no input, output or due date changed; None otherwise."""
     if state.version != __version__:
         return None
     if state.next_due is not None and not options.future and build_now() >= state.next_due:
         return None
-    inputs = scan_inputs(site_dir, state.input_dirs)
     if inputs != state.inputs or not all(is_settled(m, state.scanned_ns) for _, m in inputs.values()):
         return None
     outputs = scan_tree(Path(state.out_dir), "")

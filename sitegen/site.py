@@ -246,8 +246,16 @@ class _LinkTable:
         self.media = {MEDIA_DIR + m.path for m in media}
         self.paths = {routes[d.key].path for d in documents}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
+        self._memo: dict[tuple[str, str, str], str | None] = {}
 
     def lookup(self, doc: Document, target: str) -> str | None:
+        """The URL `target` (as written in `doc`) points to, or None when nothing is there."""
+        key = (posixpath.dirname(doc.source), self.doc_urls[doc.key], target)
+        if key not in self._memo:  # posts link to the same few places: resolve each once
+            self._memo[key] = self._lookup(doc, target)
+        return self._memo[key]
+
+    def _lookup(self, doc: Document, target: str) -> str | None:
         path, fragment = _split_fragment(target)
         if not path:
             return None

@@ -32,7 +32,7 @@ from sitegen.theme import (
     TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
     theme_paths,
 )
-from sitegen.writer import OutputWriter
+from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None
 PARALLEL_DOCUMENTS = 64  # below this, forking costs more than it saves (see bench/README.md)
@@ -40,14 +40,16 @@ PARALLEL_OUTPUTS = 400
 
 
 def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, key: str,
-              progress: Progress, started: float) -> BuildResult:
+              progress: Progress, started: float, scanned: Stats | None) -> BuildResult:
+    """The full build; `scanned` is the input scan build_site already made (for state's folders)."""
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
     input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
     times = PhaseTimes()
     scanned_ns = time.time_ns()
-    inputs = scan_inputs(site_dir, input_dirs)
+    reuse = scanned is not None and state is not None and state.input_dirs == input_dirs
+    inputs = scanned if reuse and scanned is not None else scan_inputs(site_dir, input_dirs)
     times.add({"read": time.perf_counter() - started})
     hasher = FileHasher(state.file_hashes if state and options.use_cache else {},
                         state.scanned_ns if state else 0)
@@ -91,7 +93,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
         writer.abort()
         raise
     times.add(produce_times)
-    final = scan_tree(out_dir, "")
+    final = _output_stats(out_dir, existing, report)
     times.add({"write": time.perf_counter() - began})
     save_state(site_dir, key, BuildState(
         version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
@@ -185,6 +187,16 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     finally:
         store.close()
     return [records[p] for p in paths]
+
+
+def _output_stats(out_dir: Path, before: Stats, report: WriteReport) -> Stats:
+    """Stats of the output folder after a commit: the scan from before, updated for the changes."""
+    removed = set(report.removed)
+    after = {path: stat for path, stat in before.items() if path not in removed}
+    for path in report.written:
+        stat = (out_dir / path).stat()
+        after[path] = (stat.st_size, stat.st_mtime_ns)
+    return after
 
 
 def _same_bytes(path: Path, sha256: str) -> bool:

@@ -7,7 +7,7 @@ JWT's role with `request.jwt.claims` set (see `db.py`); this module only parses 
 as PostgREST does. Grants and RLS are decided by PostgreSQL alone; an error status (>= 400)
 tells the gateway to roll the transaction back.
 
-Not implemented: embedded resources, JSON paths (`col->key`), PUT, CSV and plan output.
+Not implemented: embedded resources, JSON paths into non-JSON columns, PUT, CSV and plan output.
 `Prefer: count=planned|estimated` are answered with the exact count.
 
 Use `handle(request, conn, role)` with the defaults (schema `public`, 1000-row cap), or a
@@ -45,6 +45,10 @@ from tests.stack.rest_sql import (
     build_read,
     build_update,
 )
+
+
+# Undefined table / column / function, invalid ON CONFLICT target: maybe a stale cache entry.
+_STALE_CATALOG_STATES = {"42P01", "42703", "42883", "42P10"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ class RestApi:
             if error.sqlstate is None and not isinstance(
                     error, (psycopg.OperationalError, psycopg.InterfaceError)):
                 raise
+            if error.sqlstate in _STALE_CATALOG_STATES:
+                self.catalog.reload()  # a dropped or altered table: re-read it next time
             return pg_error_response(error, authenticated=role != self.config.anon_role)
 
     # ------------------------------------------------------------------ routing

@@ -7,8 +7,9 @@ PostgreSQL, which checks them when the query runs.
 Cache invalidation: entries live `ttl` seconds (default 5). A table that is not cached is always
 looked up, so tables created by a test are visible at once; a cached table that lacks a column a
 request names is re-read once before the request is refused, so `ALTER TABLE ... ADD COLUMN` is
-seen at once too. After dropping or renaming things, call `Catalog.reload()` (the equivalent of
-PostgREST's `NOTIFY pgrst, 'reload schema'`) to forget everything immediately.
+seen at once too. A request failing with "undefined table/column/function" empties the cache, so
+a dropped or recreated table costs at most one failed request. To forget everything at once
+(PostgREST's `NOTIFY pgrst, 'reload schema'`), call `Catalog.reload()` / `rest.reload_schema()`.
 """
 
 from __future__ import annotations

@@ -4,11 +4,14 @@ The grammar follows PostgREST's own parser (`ApiRequest/QueryParams.hs`) closely
 supabase-py's requests parse the same way and malformed ones fail with the same error code
 (`PGRST100`, "failed to parse ..."). Nothing here touches the database: identifiers stay
 strings, values stay strings, and `rest_sql` turns them into quoted identifiers and bound
-parameters. Embedded resources (`rel(cols)`) and JSON paths (`col->key`) are not supported.
+parameters. JSON paths (`data->key->>leaf`, `data->0`) work in select, filters and order on
+json/jsonb columns (PostgREST also converts arrays and composites with to_jsonb; this stack does
+not); embedded resources (`rel(cols)`) are not supported.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Operators taking one value, mapped to their SQL operator. The first group accepts the
@@ -58,16 +61,32 @@ def parse_error(what: str, text: str, position: int, details: str) -> QueryError
     return QueryError(400, "PGRST100", message, details)
 
 
+_JSON_INDEX = re.compile(r"-?[0-9]+(?=->|::|\.|,|\)|$)")
+
+
 # ---------------------------------------------------------------------------- values
 
 
 @dataclass(frozen=True)
+class JsonStep:
+    """One `->key` / `->>key` / `->0` step into a json(b) column."""
+
+    arrow: str  # "->" (json) or "->>" (text)
+    key: str
+    is_index: bool = False
+
+
+JsonPath = tuple[JsonStep, ...]
+
+
+@dataclass(frozen=True)
 class SelectField:
-    """One `select=` item: a column (or `*`), with an optional alias and cast."""
+    """One `select=` item: a column (or `*`), with an optional JSON path, alias and cast."""
 
     name: str
     alias: str | None = None
     cast: str | None = None
+    json_path: JsonPath = ()
 
     @property
     def is_star(self) -> bool:
@@ -75,7 +94,8 @@ class SelectField:
 
     @property
     def output_name(self) -> str:
-        return self.alias or self.name
+        """The JSON key: the alias, else the last JSON path key, else the column."""
+        return self.alias or (self.json_path[-1].key if self.json_path else self.name)
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,7 @@ class Filter:
     negated: bool = False
     quantifier: str | None = None  # "any" / "all"
     language: str | None = None  # full-text search configuration
+    json_path: JsonPath = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +128,7 @@ class OrderTerm:
     column: str
     descending: bool | None = None
     nulls_first: bool | None = None
+    json_path: JsonPath = ()
 
 
 @dataclass(frozen=True)
@@ -191,7 +213,7 @@ def parse_query(pairs: list[tuple[str, str]]) -> QueryParams:
             offset = _parse_int(value, offset) or 0
         elif "." in key or _looks_like_filter(value):
             _reject_embed_path(key)
-            conditions.append(parse_filter(_strip_quotes(key), value))
+            conditions.append(parse_filter(key, value))
         else:
             rpc_args.append((key, value))
     if limit is not None and limit < 0:
@@ -340,6 +362,20 @@ class _Cursor:
             self.fail("field name (* or [a..z0..9_$])")
         return name
 
+    def json_path(self) -> JsonPath:
+        """Any `->key`, `->>key`, `->0` steps after a field name."""
+        steps: list[JsonStep] = []
+        while self.peek(2) == "->":
+            arrow = "->>" if self.peek(3) == "->>" else "->"
+            self.pos += len(arrow)
+            index = _JSON_INDEX.match(self.text, self.pos)
+            if index:
+                self.pos = index.end()
+                steps.append(JsonStep(arrow, index.group(), is_index=True))
+            else:
+                steps.append(JsonStep(arrow, self.field_name()))
+        return tuple(steps)
+
     def quoted(self) -> str:
         """`"..."` with backslash escapes."""
         start = self.pos
@@ -408,8 +444,7 @@ def _select_item(cursor: _Cursor) -> SelectField:
     if cursor.peek() == ":" and cursor.peek(2) != "::":
         cursor.pos += 1
         alias, name = name, cursor.field_name()
-    if cursor.peek(2) == "->":
-        cursor.fail('"::", "," or end of input (JSON paths are not supported by this stack)')
+    path = cursor.json_path()
     if cursor.peek() in ("(", "!"):
         raise _embedding_error(name)
     cast = None
@@ -420,7 +455,7 @@ def _select_item(cursor: _Cursor) -> SelectField:
         cast = cursor.text[start:cursor.pos].strip()
         if not cast:
             cursor.fail("letter or digit")
-    return SelectField(name, alias, cast)
+    return SelectField(name, alias, cast, path)
 
 
 def _embedding_error(resource: str) -> QueryError:
@@ -441,7 +476,8 @@ def parse_order(text: str) -> list[OrderTerm]:
     while True:
         cursor.skip_spaces()
         column = cursor.field_name()
-        if cursor.peek() == "(" or cursor.peek(2) == "->":
+        path = cursor.json_path()
+        if cursor.peek() == "(":
             cursor.fail('delimiter (.), "," or end of input')
         descending = None
         nulls_first = None
@@ -454,7 +490,7 @@ def parse_order(text: str) -> list[OrderTerm]:
         elif cursor.take(".nullslast"):
             nulls_first = False
         cursor.skip_spaces()
-        terms.append(OrderTerm(column, descending, nulls_first))
+        terms.append(OrderTerm(column, descending, nulls_first, path))
         if cursor.at_end():
             return terms
         if cursor.peek() == ".":
@@ -466,16 +502,22 @@ def parse_order(text: str) -> list[OrderTerm]:
 # ---------------------------------------------------------------------------- filters
 
 
-def parse_filter(column: str, value: str) -> Filter:
-    """A top-level filter: the value after the operator is taken verbatim."""
+def parse_filter(key: str, value: str) -> Filter:
+    """A top-level filter `key=value`: the key is a field with an optional JSON path, and the
+    value after the operator is taken verbatim."""
+    field_cursor = _Cursor(key, "tree path")
+    column = field_cursor.field_name()
+    path = field_cursor.json_path()
+    if not field_cursor.at_end():
+        field_cursor.fail('"->", "->>" or end of input')
     cursor = _Cursor(value, "filter")
-    found = _operation(cursor, column, logic=False)
+    found = _operation(cursor, column, path, logic=False)
     if not cursor.at_end():
         cursor.fail("end of input")
     return found
 
 
-def _operation(cursor: _Cursor, column: str, *, logic: bool) -> Filter:
+def _operation(cursor: _Cursor, column: str, path: JsonPath, *, logic: bool) -> Filter:
     negated = cursor.take("not.")
     start = cursor.pos
     name = cursor.until(".(")
@@ -503,7 +545,7 @@ def _operation(cursor: _Cursor, column: str, *, logic: bool) -> Filter:
     if name in ("in", "is"):
         cursor.expect(".", "delimiter (.)")
         if name == "in":
-            return Filter(column, "in", _list_value(cursor), negated)
+            return Filter(column, "in", _list_value(cursor), negated, json_path=path)
         word = (_logic_value(cursor) if logic else cursor.text[cursor.pos:])
         if not logic:
             cursor.pos = len(cursor.text)
@@ -511,7 +553,7 @@ def _operation(cursor: _Cursor, column: str, *, logic: bool) -> Filter:
             raise parse_error(cursor.what, cursor.text, cursor.pos - len(word),
                               'unexpected "' + word[:1] + '" expecting null or trilean value '
                               "(unknown, true, false)")
-        return Filter(column, "is", word.lower(), negated)
+        return Filter(column, "is", word.lower(), negated, json_path=path)
     known = (name in QUANTIFIABLE_OPERATORS or name in SIMPLE_OPERATORS
              or name in FTS_OPERATORS or name == "isdistinct")
     if not known:
@@ -522,7 +564,7 @@ def _operation(cursor: _Cursor, column: str, *, logic: bool) -> Filter:
     else:
         operand = cursor.text[cursor.pos:]
         cursor.pos = len(cursor.text)
-    return Filter(column, name, operand, negated, quantifier, language)
+    return Filter(column, name, operand, negated, quantifier, language, path)
 
 
 def _list_value(cursor: _Cursor) -> tuple[str, ...]:
@@ -602,8 +644,9 @@ def _logic_child(cursor: _Cursor) -> Condition:
         cursor.fail("field name (* or [a..z0..9_$]), negation operator (not) or "
                     "logic operator (and, or)")
     column = cursor.field_name()
+    path = cursor.json_path()
     cursor.expect(".", "delimiter (.)")
-    return _operation(cursor, column, logic=True)
+    return _operation(cursor, column, path, logic=True)
 
 
 # ---------------------------------------------------------------------------- headers

@@ -27,6 +27,7 @@ from tests.stack.rest_query import (
     Accept,
     Condition,
     Filter,
+    JsonPath,
     OrderTerm,
     QueryError,
     SelectField,
@@ -67,20 +68,28 @@ def _catalog_sql(text: str) -> sql.SQL:
 # ---------------------------------------------------------------------------- fragments
 
 
-def column_ref(target: sql.Composable, column: str) -> sql.Composable:
-    return sql.SQL("{}.{}").format(target, ident(column))
+def column_ref(target: sql.Composable | None, column: str, path: JsonPath, b: Binder
+               ) -> sql.Composable:
+    """`"schema"."table"."col"` (or a bare `"col"`), then `->'key'` / `->>0` steps (bound)."""
+    expr: sql.Composable = (sql.SQL("{}.{}").format(target, ident(column))
+                            if target is not None else ident(column))
+    for step in path:
+        key = sql.SQL("{}::int").format(b.bind(step.key)) if step.is_index else b.bind(step.key)
+        expr = sql.SQL("{}{}{}").format(expr, sql.SQL(step.arrow), key)
+    return expr
 
 
-def select_list(items: Sequence[SelectField], target: sql.Composable) -> sql.Composable:
+def select_list(items: Sequence[SelectField], target: sql.Composable, b: Binder
+                ) -> sql.Composable:
     parts: list[sql.Composable] = []
     for item in items:
         if item.is_star:
             parts.append(sql.SQL("{}.*").format(target))
             continue
-        expr = column_ref(target, item.name)
+        expr = column_ref(target, item.name, item.json_path, b)
         if item.cast:
             expr = sql.SQL("CAST({} AS {})").format(expr, sql.SQL(item.cast))
-        if item.alias or item.cast:
+        if item.alias or item.cast or item.json_path:
             expr = sql.SQL("{} AS {}").format(expr, ident(item.output_name))
         parts.append(expr)
     return sql.SQL(", ").join(parts)
@@ -112,7 +121,7 @@ def condition_sql(condition: Condition, target: sql.Composable, b: Binder) -> sq
 
 
 def _filter_sql(f: Filter, target: sql.Composable, b: Binder) -> sql.Composable:
-    column = column_ref(target, f.column)
+    column = column_ref(target, f.column, f.json_path, b)
     if f.operator == "is":
         return sql.SQL("({} IS {})").format(column, sql.SQL(IS_VALUES[str(f.value)]))
     if f.operator == "in":
@@ -147,12 +156,13 @@ def pg_array_literal(items: Sequence[str]) -> str:
     return "{" + ",".join(quoted) + "}"
 
 
-def order_clause(terms: Sequence[OrderTerm], target: sql.Composable | None) -> sql.Composable:
+def order_clause(terms: Sequence[OrderTerm], target: sql.Composable | None, b: Binder
+                 ) -> sql.Composable:
     if not terms:
         return sql.SQL("")
     parts = []
     for term in terms:
-        expr = column_ref(target, term.column) if target is not None else ident(term.column)
+        expr = column_ref(target, term.column, term.json_path, b)
         if term.descending is not None:
             expr = sql.SQL("{} {}").format(expr, sql.SQL("DESC" if term.descending else "ASC"))
         if term.nulls_first is not None:
@@ -196,8 +206,8 @@ def build_read(table: Table, select: Sequence[SelectField], conditions: Sequence
         "SELECT {total}, pg_catalog.count(_postgrest_t), {body}, NULL::bigint "
         "FROM (SELECT * FROM pgrst_source) _postgrest_t"
     ).format(
-        select=select_list(select, target), target=target, where=where,
-        order=order_clause(order, target), limit=limit_clause(limit, offset, b),
+        select=select_list(select, target, b), target=target, where=where,
+        order=order_clause(order, target, b), limit=limit_clause(limit, offset, b),
         total=total, body=body_sql(accept),
     )
     return Statement(query, b.params)
@@ -214,9 +224,10 @@ class Returning:
     accept: Accept
 
 
-def _returning_clause(table: Table, returning: Returning, with_inserted: bool) -> sql.Composable:
+def _returning_clause(table: Table, returning: Returning, with_inserted: bool, b: Binder
+                      ) -> sql.Composable:
     target = ident(table.schema, table.name)
-    items: sql.Composable = (select_list(returning.select, target)
+    items: sql.Composable = (select_list(returning.select, target, b)
                              if returning.select is not None else sql.SQL("1"))
     if with_inserted:
         items = sql.SQL("{}, ({}.xmax = 0) AS pgrst_inserted").format(items, target)
@@ -285,7 +296,7 @@ def build_insert(table: Table, body: str, columns: Sequence[str], returning: Ret
     ).format(
         target=target, column_list=column_list, names=names, recordset=recordset,
         conflict=conflict if columns else sql.SQL(""),
-        returning=_returning_clause(table, returning, with_inserted),
+        returning=_returning_clause(table, returning, with_inserted, b),
         result=_mutation_result(table, returning, with_inserted),
     )
     return Statement(query, b.params)
@@ -307,7 +318,7 @@ def build_update(table: Table, body: str, columns: Sequence[str],
     ).format(
         target=target, names=names, payload=payload,
         where=where_clause(conditions, target, b),
-        returning=_returning_clause(table, returning, False),
+        returning=_returning_clause(table, returning, False, b),
         result=_mutation_result(table, returning, False),
     )
     return Statement(query, b.params)
@@ -318,7 +329,7 @@ def build_delete(table: Table, conditions: Sequence[Condition], returning: Retur
     target = ident(table.schema, table.name)
     query = sql.SQL("WITH pgrst_source AS (DELETE FROM {target}{where}{returning}) {result}").format(
         target=target, where=where_clause(conditions, target, b),
-        returning=_returning_clause(table, returning, False),
+        returning=_returning_clause(table, returning, False, b),
         result=_mutation_result(table, returning, False),
     )
     return Statement(query, b.params)
@@ -361,7 +372,7 @@ def build_call(routine: Routine, args: str, *, whole_body: bool, given: Sequence
                          ).format(from_args, call)
     else:
         source = sql.SQL("SELECT {} FROM {}{} AS pgrst_call").format(
-            select_list(select, call_target), from_args, call)
+            select_list(select, call_target, b), from_args, call)
     filtered = sql.SQL("{} {}").format(source, where_clause(conditions, call_target, b))
     total = (sql.SQL("(SELECT pg_catalog.count(*) FROM pgrst_all)") if count
              else sql.SQL("NULL::bigint"))
@@ -372,6 +383,6 @@ def build_call(routine: Routine, args: str, *, whole_body: bool, given: Sequence
         "pgrst_source AS (SELECT * FROM pgrst_all{order}{limit}) "
         "SELECT {total}, pg_catalog.count(*), {body}, NULL::bigint "
         "FROM (SELECT * FROM pgrst_source) _postgrest_t"
-    ).format(filtered=filtered, order=order_clause(order, None),
+    ).format(filtered=filtered, order=order_clause(order, None, b),
              limit=limit_clause(limit, offset, b), total=total, body=body)
     return Statement(query, b.params)

@@ -86,6 +86,17 @@ def test_select_columns_aliases_and_casts(items) -> None:
     assert data == [{"id": 1, "label": "apple", "qty": "3"}]
 
 
+def test_json_paths_in_select_filters_and_order(items) -> None:
+    data = items.table(ITEMS).select("id,meta->k,v:meta->>k,first:meta->0").eq("id", 1) \
+        .execute().data
+    assert data == [{"id": 1, "k": 1, "v": "1", "first": None}]
+    assert ids(items.table(ITEMS).select("id").eq("meta->>k", "1").execute()) == [1]
+    assert ids(items.table(ITEMS).select("id").or_("meta->>k.eq.1,meta->0.is.null")
+               .not_.is_("meta", None).order("id").execute()) == [1, 3]
+    assert ids(items.table(ITEMS).select("id").not_.is_("meta", None)
+               .order("meta->k", desc=True, nullsfirst=False).order("id").execute()) == [1, 3]
+
+
 @pytest.mark.parametrize(
     ("build", "expected"),
     [

@@ -6,6 +6,7 @@ import pytest
 
 from tests.stack.rest_query import (
     Filter,
+    JsonStep,
     LogicTree,
     OrderTerm,
     QueryError,
@@ -46,6 +47,15 @@ def test_select_cast_cannot_carry_sql(hostile: str) -> None:
         parse_select(hostile)
     assert caught.value.code == "PGRST100"
     assert caught.value.status == 400
+
+
+def test_select_json_paths_with_keys_indexes_alias_and_cast() -> None:
+    assert parse_select("data->a->>b,first:data->0,data->>-1::int") == (
+        SelectField("data", json_path=(JsonStep("->", "a"), JsonStep("->>", "b"))),
+        SelectField("data", alias="first", json_path=(JsonStep("->", "0", is_index=True),)),
+        SelectField("data", cast="int", json_path=(JsonStep("->>", "-1", is_index=True),)),
+    )
+    assert parse_select("data->a->>b")[0].output_name == "b"
 
 
 def test_select_embedding_is_refused_with_a_relationship_error() -> None:
@@ -118,6 +128,22 @@ def test_hostile_values_stay_values() -> None:
     assert parse_filter("c", "in.(" + '"' + hostile.replace('"', '\\"') + '")').value == (hostile,)
 
 
+def test_json_path_filters_in_keys_and_logic_trees() -> None:
+    path = (JsonStep("->>", "lang"),)
+    assert parse_filter("meta->>lang", "eq.en") == Filter("meta", "eq", "en", json_path=path)
+    tree = parse_query([("or", "(meta->>lang.eq.en,meta->n.gt.1)")]).conditions[0]
+    assert isinstance(tree, LogicTree)
+    assert tree.children[0] == Filter("meta", "eq", "en", json_path=path)
+    assert tree.children[1].json_path == (JsonStep("->", "n"),)
+
+
+@pytest.mark.parametrize("key", ["na;me", "meta->", "a b)c"])
+def test_filter_keys_must_be_field_names(key: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query([(key, "eq.1")])
+    assert caught.value.code == "PGRST100"
+
+
 # ---------------------------------------------------------------------------- logic trees
 
 
@@ -173,6 +199,11 @@ def test_order_terms() -> None:
         OrderTerm("name", None, False),
         OrderTerm("a b"),
     ]
+
+
+def test_order_on_a_json_path() -> None:
+    assert parse_order("meta->>rank.desc") == [
+        OrderTerm("meta", True, None, (JsonStep("->>", "rank"),))]
 
 
 @pytest.mark.parametrize("value", ["id.ac", "id.descc", "id.asc.nlsfst", "id,", "rel(col)"])

@@ -30,7 +30,8 @@ class ReloadHub:
 
     def bind(self, loop: IOLoop) -> None:
         """Attach to the server's event loop (sockets may only be written from it)."""
-        self._loop = loop
+        with self._lock:
+            self._loop = loop
 
     def add(self, client: LiveReloadSocket) -> None:
         with self._lock:
@@ -47,14 +48,17 @@ class ReloadHub:
     def send(self, signals: Iterable[ReloadSignal]) -> None:
         """Hand the signals to the event loop, which writes them to every client."""
         messages = [json.dumps(signal.message()) for signal in signals]
-        if messages and self._loop is not None:
-            self._loop.add_callback(self._write, messages)
+        with self._lock:
+            loop = self._loop
+        if messages and loop is not None:
+            loop.add_callback(self._write, messages)
 
     def close_all(self) -> None:
-        """Close every client socket (on the event loop, during shutdown)."""
+        """Close every client socket and stop sending (on the event loop, during shutdown)."""
         with self._lock:
             clients = list(self._clients)
             self._clients.clear()
+            self._loop = None
         for client in clients:
             client.close()
 

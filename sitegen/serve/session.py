@@ -8,7 +8,7 @@ thread the session started and joins it, so Ctrl-C leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.build import BuildOptions, BuildResult, build_site
@@ -64,6 +64,7 @@ class ServeSession:
             # First build before any thread exists: the build engine may fork workers, and
             # forking a process that runs other threads is unsafe.
             result = self.loop.rebuild(frozenset())
+            self._build_options = replace(self._build_options, jobs=1)  # threads from here on
             self._start(self.watcher.start, self.watcher.stop)
             if result is not None:
                 self._queue.recheck()  # catches saves made during the first build (else a no-op)

@@ -125,6 +125,14 @@ def test_json_paths_in_select_filters_and_order(items) -> None:
         (lambda q: q.not_.or_("qty.is.null,qty.gt.2"), [5]),
         (lambda q: q.or_('name.eq."a,b",and(active.is.false,qty.not.is.null)'), [3, 5]),
         (lambda q: q.or_("id.in.(1,2),name.ilike.CH*"), [1, 2, 4]),
+        (lambda q: q.filter("name", "imatch", "^b"), [2]),
+        (lambda q: q.filter("name", "match", "^[ac]"), [1, 3, 4]),
+        (lambda q: q.filter("name", "isdistinct", "apple"), [2, 3, 4, 5]),
+        (lambda q: q.like_any_of("name", "ap*,ch*"), [1, 4]),
+        (lambda q: q.fts("name", "cherry"), [4]),
+        (lambda q: q.text_search("name", "Banana", {"type": "plain", "config": "english"}), [2]),
+        (lambda q: q.overlaps("tags", ["yellow", "red"]), [1, 2, 4]),
+        (lambda q: q.contained_by("tags", ["red", "fruit", "x"]), [1, 4, 5]),
     ],
 )
 def test_filters(items, build, expected: list[int]) -> None:

@@ -24,6 +24,7 @@ from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import Route, route_for, tag_route
 from sitegen.slugs import slugify
 
+_UNKNOWN = object()
 MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
 FEED_FILE = "feed.xml"
 
@@ -251,9 +252,10 @@ class _LinkTable:
     def lookup(self, doc: Document, target: str) -> str | None:
         """The URL `target` (as written in `doc`) points to, or None when nothing is there."""
         key = (posixpath.dirname(doc.source), self.doc_urls[doc.key], target)
-        if key not in self._memo:  # posts link to the same few places: resolve each once
-            self._memo[key] = self._lookup(doc, target)
-        return self._memo[key]
+        found = self._memo.get(key, _UNKNOWN)
+        if found is _UNKNOWN:  # posts link to the same few places: resolve each once
+            found = self._memo[key] = self._lookup(doc, target)
+        return found  # type: ignore[return-value]
 
     def _lookup(self, doc: Document, target: str) -> str | None:
         path, fragment = _split_fragment(target)

@@ -7,14 +7,13 @@ covered by construction; nothing needs to know which fields a template actually 
 The digest is taken over the context's pickle: C-speed, and it spells out every field of every
 frozen view, with its type (so `Markup` and `str` differ). Views shared by many contexts (a
 post's summary appears in lists, tags and feeds) are digested once per build and stand in
-the context's pickle as that digest. Equal contexts built the same way pickle to the same
+the pickled context as that digest. Equal contexts built the same way pickle to the same
 bytes; the rare exception (a YAML `!!set` in free front-matter fields, whose order follows
 string hashing) can only make a fingerprint differ, which costs a re-render, never a stale page.
 """
 
 from __future__ import annotations
 
-import io
 import pickle
 from hashlib import blake2b
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from sitegen.render.views import Page, SiteInfo, Summary, Tag
 
 _SHARED = (Page, Summary, Tag, SiteInfo)
+_PLAIN = {str, int, float, bool, type(None)}
 
 
 class Fingerprinter:
@@ -32,13 +32,30 @@ class Fingerprinter:
         self._views: dict[int, tuple[object, bytes]] = {}
 
     def of(self, value: Any) -> str:
-        buffer = io.BytesIO()
-        _Pickler(buffer, self).dump(value)
         digest = blake2b(self._salt, digest_size=16)
-        digest.update(buffer.getbuffer())
+        digest.update(pickle.dumps(self._shallow(value), protocol=5))
         return digest.hexdigest()
 
-    def view_digest(self, view: object) -> bytes:
+    def _shallow(self, value: Any) -> Any:
+        """`value` with every shared view replaced by its digest (views are the only large
+        things in a context; everything else is small or plain data)."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if isinstance(value, _SHARED):
+            return (kind.__name__, self._view_digest(value))
+        if kind is tuple or kind is list:
+            if all(type(item) in _PLAIN for item in value):  # e.g. a paginator's urls
+                return value
+            return tuple(self._shallow(item) for item in value)
+        if kind is dict:
+            return {key: self._shallow(item) for key, item in value.items()}
+        if hasattr(kind, "__dataclass_fields__"):
+            return (kind.__name__, *(self._shallow(getattr(value, name))
+                                     for name in kind.__dataclass_fields__))
+        return value
+
+    def _view_digest(self, view: object) -> bytes:
         """Digest of a shared view, computed once (the memo keeps `view` alive, so ids stay unique)."""
         known = self._views.get(id(view))
         if known is not None and known[0] is view:
@@ -46,14 +63,3 @@ class Fingerprinter:
         digest = blake2b(pickle.dumps(view, protocol=5), digest_size=16).digest()
         self._views[id(view)] = (view, digest)
         return digest
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, buffer: io.BytesIO, owner: Fingerprinter) -> None:
-        super().__init__(buffer, protocol=5)
-        self._owner = owner
-
-    def persistent_id(self, obj: Any) -> bytes | None:
-        if isinstance(obj, _SHARED):
-            return type(obj).__name__.encode() + self._owner.view_digest(obj)
-        return None

@@ -37,6 +37,7 @@ from tests.stack.rest_query import (
     parse_query,
 )
 from tests.stack.rest_sql import (
+    CallArgs,
     Returning,
     Statement,
     build_call,
@@ -302,14 +303,16 @@ class RestApi:
                 raise QueryError(400, "PGRST102", "Empty or invalid json")
             keys = tuple(payload)
         else:
-            text = json.dumps(dict(ctx.params.rpc_args))
-            keys = tuple(key for key, _ in ctx.params.rpc_args)
+            query_args = dict(ctx.params.rpc_args)
+            keys = tuple(query_args)
         routine, whole_body = self._find_routine(ctx, name, keys, method == "POST")
+        args = (CallArgs(json_body=text, whole_body=whole_body) if method == "POST"
+                else CallArgs(text=query_args))
         counting = ctx.prefs.count is not None
         statement = build_call(
-            routine, text, whole_body=whole_body, given=keys, select=ctx.params.select,
-            conditions=ctx.params.conditions, order=ctx.params.order, limit=self._page(ctx),
-            offset=ctx.params.offset, count=counting, accept=ctx.accept,
+            routine, args, select=ctx.params.select, conditions=ctx.params.conditions,
+            order=ctx.params.order, limit=self._page(ctx), offset=ctx.params.offset,
+            count=counting, accept=ctx.accept,
         )
         result = _run(ctx.conn, statement)
         return self._range_response(ctx, result, "/rpc/" + name, counting,

@@ -13,7 +13,8 @@ come out byte for byte as PostgREST would send them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -338,31 +339,49 @@ def build_delete(table: Table, conditions: Sequence[Condition], returning: Retur
 # ---------------------------------------------------------------------------- functions
 
 
-def build_call(routine: Routine, args: str, *, whole_body: bool, given: Sequence[str],
-               select: Sequence[SelectField], conditions: Sequence[Condition],
-               order: Sequence[OrderTerm], limit: int | None, offset: int, count: bool,
-               accept: Accept) -> Statement:
-    """SELECT from the function, arguments decoded from JSON with the declared types.
+@dataclass(frozen=True)
+class CallArgs:
+    """How a request passes function arguments."""
 
-    The result is materialized once (`pgrst_all`), so counting never calls the function twice.
-    """
-    b = Binder()
+    json_body: str | None = None  # POST: a JSON object (named args) or any JSON (whole body)
+    whole_body: bool = False  # the body goes to the single unnamed json/jsonb parameter
+    text: Mapping[str, str] | None = None  # GET/HEAD: query-string values, cast from text
+
+
+def _call_expression(routine: Routine, args: CallArgs, b: Binder
+                     ) -> tuple[sql.Composable, sql.Composable]:
+    """(FROM prefix, call): JSON args decoded with json_to_record and the declared types, as
+    PostgREST does; query-string args cast from text (so `{1,2}` and `{"a":1}` parse)."""
     function = ident(routine.schema, routine.name)
-    if whole_body:
-        param_type = routine.parameters[0].type_sql
-        call = sql.SQL("{}({}::{})").format(function, b.bind(args), _catalog_sql(param_type))
-        from_args = sql.SQL("")
-    elif given:
-        typed = [p for p in routine.parameters if p.name in given]
-        columns = sql.SQL(", ").join(sql.SQL("{} {}").format(ident(p.name), _catalog_sql(p.type_sql))
-                                     for p in typed)
-        from_args = sql.SQL("json_to_record({}::json) AS pgrst_args({}), LATERAL ").format(
-            b.bind(args), columns)
-        call = sql.SQL("{}({})").format(function, sql.SQL(", ").join(
-            sql.SQL("{0} := pgrst_args.{0}").format(ident(p.name)) for p in typed))
-    else:
-        from_args = sql.SQL("")
-        call = sql.SQL("{}()").format(function)
+    if args.whole_body:
+        param_type = _catalog_sql(routine.parameters[0].type_sql)
+        return sql.SQL(""), sql.SQL("{}({}::{})").format(function, b.bind(args.json_body),
+                                                       param_type)
+    if args.text is not None:
+        typed = [p for p in routine.parameters if p.name in args.text]
+        named = (sql.SQL("{} := {}::{}").format(ident(p.name), b.bind(args.text[p.name]),
+                                                _catalog_sql(p.type_sql)) for p in typed)
+        return sql.SQL(""), sql.SQL("{}({})").format(function, sql.SQL(", ").join(named))
+    payload = json.loads(args.json_body or "{}")
+    typed = [p for p in routine.parameters if p.name in payload]
+    if not typed:
+        return sql.SQL(""), sql.SQL("{}()").format(function)
+    columns = sql.SQL(", ").join(sql.SQL("{} {}").format(ident(p.name), _catalog_sql(p.type_sql))
+                                 for p in typed)
+    from_args = sql.SQL("json_to_record({}::json) AS pgrst_args({}), LATERAL ").format(
+        b.bind(args.json_body), columns)
+    call = sql.SQL("{}({})").format(function, sql.SQL(", ").join(
+        sql.SQL("{0} := pgrst_args.{0}").format(ident(p.name)) for p in typed))
+    return from_args, call
+
+
+def build_call(routine: Routine, args: CallArgs, *, select: Sequence[SelectField],
+               conditions: Sequence[Condition], order: Sequence[OrderTerm], limit: int | None,
+               offset: int, count: bool, accept: Accept) -> Statement:
+    """SELECT from the function; the result is materialized once (`pgrst_all`), so counting
+    never calls the function twice."""
+    b = Binder()
+    from_args, call = _call_expression(routine, args, b)
     call_target = sql.Identifier("pgrst_call")
     scalar = not routine.returns_composite
     if routine.returns_void:

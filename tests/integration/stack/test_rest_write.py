@@ -183,16 +183,19 @@ def function_names(stack):
           language sql stable as 'select g, ''v'' || g from generate_series(1, n) g';
         create or replace function public.rest_echo(payload jsonb) returns jsonb
           language sql immutable as 'select payload';
+        create or replace function public.rest_shape(a int[], j jsonb default null) returns jsonb
+          language sql immutable as 'select jsonb_build_object(''a'', a, ''j'', j)';
         create or replace function public.rest_nothing() returns void
           language sql as '';
         create or replace function public.rest_fail() returns int
           language plpgsql as $$ begin raise exception 'custom failure' using hint = 'do x'; end $$;
         grant execute on function public.rest_add, public.rest_series, public.rest_pairs,
-          public.rest_echo, public.rest_nothing, public.rest_fail to anon, authenticated;
+          public.rest_echo, public.rest_shape, public.rest_nothing, public.rest_fail
+          to anon, authenticated;
     """)
     yield
     stack.admin_sql("drop function public.rest_add, public.rest_series, public.rest_pairs, "
-                    "public.rest_echo, public.rest_nothing, public.rest_fail")
+                    "public.rest_echo, public.rest_shape, public.rest_nothing, public.rest_fail")
 
 
 @pytest.fixture
@@ -212,6 +215,12 @@ def test_rpc_set_returning_functions(functions) -> None:
     assert pairs.data == [{"k": 3, "v": "v3"}, {"k": 2, "v": "v2"}]
     counted = functions.rpc("rest_pairs", {"n": 5}, count="exact").limit(2).execute()
     assert (len(counted.data), counted.count) == (2, 5)
+
+
+def test_rpc_array_and_json_arguments_by_post_and_get(functions) -> None:
+    args = {"a": [1, 2], "j": {"x": [1, "two,three"]}}
+    assert functions.rpc("rest_shape", args).execute().data == args
+    assert functions.rpc("rest_shape", args, get=True).execute().data == args
 
 
 def test_rpc_json_and_void(functions) -> None:

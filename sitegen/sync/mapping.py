@@ -96,10 +96,16 @@ class RemoteDocumentRow(BaseModel):
     body: str
     draft: bool
     front: dict[str, Any]
+    publish_at: str | None = None
     version: int = Field(ge=0)
     updated_at: str
     author_id: str | None = None
     updated_by_email: str | None = None
+
+    @property
+    def private(self) -> bool:
+        """Only its author can read it now (a draft, or scheduled for later)."""
+        return is_private(self.draft, self.publish_at)
 
     @field_validator("slug")
     @classmethod
@@ -137,6 +143,21 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
     text = "---\n" + front_yaml + "---\n" + checked.body
     doc = parse_document(text, source=source, kind=kind, default_slug=checked.slug)
     return doc, checked
+
+
+def is_private(draft: bool, publish_at: str | None) -> bool:
+    """True for a draft or a row whose publish time has not come yet (RLS hides it from others)."""
+    if draft:
+        return True
+    if publish_at is None:
+        return False
+    try:
+        moment = dt.datetime.fromisoformat(publish_at)
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment > dt.datetime.now(dt.timezone.utc)
 
 
 def _publish_at(doc: Document) -> str | None:

@@ -49,17 +49,16 @@ Base = Mapping[str, BaseEntry]
 
 
 def plan_pull(
-    local: Local, remote: Remote, base: Base, *, force: bool = False,
-    hidden_owner: str | None = None,
+    local: Local, remote: Remote, base: Base, *, viewer: str | None, force: bool = False,
 ) -> list[Step]:
-    """Steps bringing remote changes into the working copy.
+    """Steps bringing remote changes into the working copy, as seen by `viewer` (None: anonymous).
 
-    `hidden_owner` is the user whose own drafts the current caller cannot see (the base was
-    made logged in as them, the pull is not): their keys missing from the manifest are kept.
+    A key only its author could see at the last sync (a draft, a post scheduled for later) is
+    missing from the manifest of anyone else; for them it is hidden, not deleted, and is kept.
     """
     steps = []
     for key in sorted(set(remote) | set(base)):
-        step = _pull_step(key, local.get(key), remote.get(key), base.get(key), force, hidden_owner)
+        step = _pull_step(key, local.get(key), remote.get(key), base.get(key), force, viewer)
         if step is not None:
             steps.append(step)
     return steps
@@ -67,7 +66,7 @@ def plan_pull(
 
 def _pull_step(
     key: str, here: str | None, there: RemoteEntry | None, was: BaseEntry | None,
-    force: bool, hidden_owner: str | None,
+    force: bool, viewer: str | None,
 ) -> Step | None:
     if not _remote_changed(there, was):
         return None
@@ -84,8 +83,9 @@ def _pull_step(
     assert was is not None  # remote gone, so it was in the base
     if here is None:
         return Step(key, "forget", "deleted on both sides")
-    if hidden_owner is not None and was.author_id == hidden_owner:
-        return Step(key, "skip", "not visible without your login; kept (run `sitegen login`)")
+    if was.private and was.author_id != viewer:
+        return Step(key, "skip", "a draft only its author can see; kept (log in as its author "
+                                 "to sync it)")
     if here == was.hash or force:
         return Step(key, "delete-local", "deleted or unpublished remotely")
     return Step(key, "conflict", "deleted or unpublished remotely but changed locally; kept")

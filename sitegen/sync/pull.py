@@ -43,11 +43,9 @@ def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message
 
 
 def _pull(ctx: SyncContext, force: bool) -> SyncReport:
-    viewer = ctx.store.user_id
     remote = read_manifests(ctx.store)
-    hidden_owner = ctx.base.user_id if ctx.base.user_id not in (None, viewer) else None
-    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, force=force,
-                      hidden_owner=hidden_owner)
+    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, viewer=ctx.store.user_id,
+                      force=force)
     report = SyncReport(steps=steps)
     rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
                                   and s.action in ("pull", "conflict")], remote, ctx.notify)
@@ -62,7 +60,6 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
                 report.errors.append(ContentError(str(exc), file=f"remote {step.key}"))
     finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
         writer.flush()
-        ctx.base.user_id = viewer
         save_base(ctx.site_dir, ctx.base)
     if not remote:
         report.notes.append(_empty_note(ctx))
@@ -95,7 +92,7 @@ def _pull_document(ctx: SyncContext, writer: _Writer, step: Step, kind: Kind,
     doc, checked = row_to_document(kind, row)
     digest = content_hash(doc)
     local = ctx.copy.documents.get(step.key)
-    entry = BaseEntry(checked.version, digest, checked.author_id)
+    entry = BaseEntry(checked.version, digest, checked.author_id, checked.private)
     if local is not None and local.hash == digest:  # same content on both sides: just agree
         ctx.base.record(step.key, entry)
         return

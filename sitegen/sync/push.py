@@ -31,6 +31,7 @@ from sitegen.sync.engine import (
 from sitegen.sync.mapping import (
     content_hash,
     document_to_row,
+    is_private,
     media_to_row,
     object_name_for,
     row_to_document,
@@ -58,7 +59,6 @@ def push(
 def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncReport:
     user_id = ctx.store.user_id
     assert user_id is not None  # require_login
-    ctx.base.user_id = ctx.base.user_id or user_id
     report = SyncReport()
     for round_number in range(1, MAX_ROUNDS + 1):
         report.conflicts, report.skipped, report.errors = [], [], list(ctx.copy.errors)
@@ -95,7 +95,9 @@ def _settle_conflicts(ctx: SyncContext, steps: list[Step], remote: dict[str, Rem
         digest = _remote_hash(step.key, row) if row is not None else None
         if row is not None and digest is not None and digest == local.get(step.key):
             if record:
-                ctx.base.record(step.key, BaseEntry(row["version"], digest, row.get("author_id")))
+                ctx.base.record(step.key, BaseEntry(
+                    row["version"], digest, row.get("author_id"),
+                    is_private(row.get("draft") is True, row.get("publish_at"))))
         else:
             report.conflicts.append(conflict_for(ctx, step, remote, row))
     return [s for s in steps if s.action != "conflict"] + \
@@ -152,7 +154,8 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
     def confirmed(batch: Sequence[Mapping[str, Any]]) -> None:
         for row in batch:
             key = f"{table}/{row[name_column]}"
-            ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id))
+            private = is_private(row.get("draft") is True, row.get("publish_at"))
+            ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id, private))
             report.count("create" if row["version"] == 1 else "update", key)
         save_base(ctx.site_dir, ctx.base)
         ctx.notify(f"Pushed {len(batch)} {table}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import ConfigError
@@ -24,26 +24,31 @@ _FORMAT = 1
 
 @dataclass(frozen=True)
 class BaseEntry:
-    """One key at its last sync: remote version, content hash, owner."""
+    """One key at its last sync: remote version, content hash, owner, and whether only its
+    author could see it then (a draft or a post scheduled for later)."""
 
     version: int
     hash: str
     author_id: str | None = None
+    private: bool = False
 
 
 @dataclass
 class SyncBase:
-    """All keys at their last sync, for one remote (`remote_url`) and login (`user_id`)."""
+    """All keys at their last sync, for one remote (`remote_url`)."""
 
     remote_url: str
-    user_id: str | None
     entries: dict[str, BaseEntry]
+    saved: bool = field(default=False, compare=False)  # the file holds exactly this state
 
     def record(self, key: str, entry: BaseEntry) -> None:
-        self.entries[key] = entry
+        if self.entries.get(key) != entry:
+            self.entries[key] = entry
+            self.saved = False
 
     def forget(self, key: str) -> None:
-        self.entries.pop(key, None)
+        if self.entries.pop(key, None) is not None:
+            self.saved = False
 
 
 def load_base(site_dir: Path, remote_url: str) -> SyncBase:
@@ -52,7 +57,7 @@ def load_base(site_dir: Path, remote_url: str) -> SyncBase:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return SyncBase(remote_url, None, {})
+        return SyncBase(remote_url, {})
     except (OSError, ValueError) as exc:
         raise ConfigError(f"the sync state is unreadable: {exc}", file=str(path),
                           hint="delete the file; the next pull treats every key as new") from None
@@ -60,26 +65,30 @@ def load_base(site_dir: Path, remote_url: str) -> SyncBase:
         raise ConfigError("the sync state has an unknown format", file=str(path),
                           hint="delete the file; the next pull treats every key as new")
     if data.get("remote_url") != remote_url:
-        return SyncBase(remote_url, None, {})
+        return SyncBase(remote_url, {})
     try:
         entries = {key: BaseEntry(**value) for key, value in data["entries"].items()}
     except (TypeError, KeyError, AttributeError) as exc:
         raise ConfigError(f"the sync state is damaged: {exc}", file=str(path),
                           hint="delete the file; the next pull treats every key as new") from None
-    return SyncBase(remote_url, data.get("user_id"), entries)
+    return SyncBase(remote_url, entries, saved=True)
 
 
 def save_base(site_dir: Path, base: SyncBase) -> None:
-    """Write the base atomically: readers see the old or the new file, never half of one."""
+    """Write the base atomically (readers see the old or the new file), unless unchanged."""
+    if base.saved:
+        return
     path = site_dir / BASE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "format": _FORMAT,
         "remote_url": base.remote_url,
-        "user_id": base.user_id,
-        "entries": {key: asdict(entry) for key, entry in sorted(base.entries.items())},
+        "entries": {key: {"version": entry.version, "hash": entry.hash,
+                          "author_id": entry.author_id, "private": entry.private}
+                    for key, entry in sorted(base.entries.items())},
     }
     write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
+    base.saved = True
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

@@ -17,6 +17,10 @@ def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, 
     return {K: BaseEntry(version, hash_, author)}
 
 
+def plan_pull_as(*args, viewer=ME, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    return plan_pull(*args, viewer=viewer, **kwargs)
+
+
 def actions(steps):  # noqa: ANN001, ANN201
     return [(s.key, s.action, s.version) for s in steps]
 
@@ -25,56 +29,59 @@ def actions(steps):  # noqa: ANN001, ANN201
 
 
 def test_pull_nothing_changed_plans_nothing() -> None:
-    assert plan_pull({K: "h0"}, remote(2), base(2)) == []
+    assert plan_pull_as({K: "h0"}, remote(2), base(2)) == []
 
 
 def test_pull_new_remote_key_is_pulled() -> None:
-    assert actions(plan_pull({}, remote(1), {})) == [(K, "pull", None)]
+    assert actions(plan_pull_as({}, remote(1), {})) == [(K, "pull", None)]
 
 
 def test_pull_remote_change_on_unchanged_local_is_pulled() -> None:
-    assert actions(plan_pull({K: "h0"}, remote(3), base(2))) == [(K, "pull", None)]
+    assert actions(plan_pull_as({K: "h0"}, remote(3), base(2))) == [(K, "pull", None)]
 
 
 def test_pull_remote_change_on_edited_local_is_conflict_unless_forced() -> None:
-    assert actions(plan_pull({K: "mine"}, remote(3), base(2))) == [(K, "conflict", None)]
-    assert actions(plan_pull({K: "mine"}, remote(3), base(2), force=True)) == [(K, "pull", None)]
+    assert actions(plan_pull_as({K: "mine"}, remote(3), base(2))) == [(K, "conflict", None)]
+    assert actions(plan_pull_as({K: "mine"}, remote(3), base(2), force=True)) == [(K, "pull", None)]
 
 
 def test_pull_local_edit_alone_is_left_for_push() -> None:
-    assert plan_pull({K: "mine"}, remote(2), base(2)) == []
+    assert plan_pull_as({K: "mine"}, remote(2), base(2)) == []
 
 
 def test_pull_key_created_on_both_sides_is_conflict() -> None:
-    assert actions(plan_pull({K: "mine"}, remote(1), {})) == [(K, "conflict", None)]
+    assert actions(plan_pull_as({K: "mine"}, remote(1), {})) == [(K, "conflict", None)]
 
 
 def test_pull_remote_deletion_deletes_unchanged_local_file() -> None:
-    assert actions(plan_pull({K: "h0"}, {}, base(2))) == [(K, "delete-local", None)]
+    assert actions(plan_pull_as({K: "h0"}, {}, base(2))) == [(K, "delete-local", None)]
 
 
 def test_pull_remote_deletion_keeps_edited_local_file_as_conflict() -> None:
-    step = plan_pull({K: "mine"}, {}, base(2))[0]
+    step = plan_pull_as({K: "mine"}, {}, base(2))[0]
     assert step.action == "conflict" and "kept" in step.reason
 
 
 def test_pull_remote_deletion_with_local_deletion_forgets_the_key() -> None:
-    assert actions(plan_pull({}, {}, base(2))) == [(K, "forget", None)]
+    assert actions(plan_pull_as({}, {}, base(2))) == [(K, "forget", None)]
 
 
-def test_pull_without_login_keeps_own_keys_that_vanished() -> None:
-    steps = plan_pull({K: "h0"}, {}, base(2, author=ME), hidden_owner=ME)
-    assert actions(steps) == [(K, "skip", None)]
-    others = plan_pull({K: "h0"}, {}, base(2, author=OTHER), hidden_owner=ME)
-    assert actions(others) == [(K, "delete-local", None)]
+def test_pull_keeps_drafts_that_are_only_hidden_from_this_viewer() -> None:
+    private = {K: BaseEntry(2, "h0", ME, private=True)}
+    assert actions(plan_pull_as({K: "h0"}, {}, private, viewer=None)) == [(K, "skip", None)]
+    assert actions(plan_pull_as({K: "h0"}, {}, private, viewer=OTHER)) == [(K, "skip", None)]
+    # its author no longer sees it: it was really deleted
+    assert actions(plan_pull_as({K: "h0"}, {}, private, viewer=ME)) == [(K, "delete-local", None)]
+    # a published key that vanished was deleted or unpublished, whoever looks
+    assert actions(plan_pull_as({K: "h0"}, {}, base(2), viewer=None)) == [(K, "delete-local", None)]
 
 
 def test_pull_unreadable_local_file_is_never_overwritten() -> None:
-    assert actions(plan_pull({K: UNREADABLE}, remote(3), base(2))) == [(K, "conflict", None)]
+    assert actions(plan_pull_as({K: UNREADABLE}, remote(3), base(2))) == [(K, "conflict", None)]
 
 
 def test_pull_local_deletion_with_remote_change_is_conflict() -> None:
-    assert actions(plan_pull({}, remote(3), base(2))) == [(K, "conflict", None)]
+    assert actions(plan_pull_as({}, remote(3), base(2))) == [(K, "conflict", None)]
 
 
 # --- push -------------------------------------------------------------------------------------

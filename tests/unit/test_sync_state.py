@@ -14,11 +14,11 @@ URL = "http://127.0.0.1:54321"
 
 def test_missing_base_is_empty(tmp_path: Path) -> None:
     base = load_base(tmp_path, URL)
-    assert base.entries == {} and base.user_id is None
+    assert base.entries == {}
 
 
 def test_base_round_trips(tmp_path: Path) -> None:
-    base = SyncBase(URL, "u1", {"posts/a": BaseEntry(3, "h", "u1")})
+    base = SyncBase(URL, {"posts/a": BaseEntry(3, "h", "u1", private=True)})
     save_base(tmp_path, base)
     again = load_base(tmp_path, URL)
     assert again == base
@@ -26,7 +26,7 @@ def test_base_round_trips(tmp_path: Path) -> None:
 
 
 def test_base_of_another_project_is_ignored(tmp_path: Path) -> None:
-    save_base(tmp_path, SyncBase(URL, "u1", {"posts/a": BaseEntry(3, "h", "u1")}))
+    save_base(tmp_path, SyncBase(URL, {"posts/a": BaseEntry(3, "h", "u1", private=True)}))
     assert load_base(tmp_path, "https://other.supabase.co").entries == {}
 
 
@@ -40,14 +40,27 @@ def test_damaged_base_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_failed_write_keeps_the_old_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    save_base(tmp_path, SyncBase(URL, None, {"posts/a": BaseEntry(1, "h")}))
+    save_base(tmp_path, SyncBase(URL, {"posts/a": BaseEntry(1, "h")}))
 
     def broken_replace(*args: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("sitegen.sync.state.os.replace", broken_replace)
     with pytest.raises(OSError):
-        save_base(tmp_path, SyncBase(URL, None, {"posts/b": BaseEntry(2, "h")}))
+        save_base(tmp_path, SyncBase(URL, {"posts/b": BaseEntry(2, "h")}))
     monkeypatch.undo()
     assert set(load_base(tmp_path, URL).entries) == {"posts/a"}
     assert [p.name for p in (tmp_path / BASE_FILE).parent.iterdir()] == ["base.json"]
+
+
+def test_unchanged_base_is_not_rewritten(tmp_path: Path) -> None:
+    save_base(tmp_path, SyncBase(URL, {"posts/a": BaseEntry(1, "h")}))
+    path = tmp_path / BASE_FILE
+    path.write_text(path.read_text().replace('"h"', '"edited-by-test"'))
+    base = load_base(tmp_path, URL)
+    base.record("posts/a", BaseEntry(1, "edited-by-test"))  # same as stored: nothing to write
+    save_base(tmp_path, base)
+    assert "edited-by-test" in path.read_text()
+    base.record("posts/a", BaseEntry(2, "h2"))
+    save_base(tmp_path, base)
+    assert load_base(tmp_path, URL).entries == {"posts/a": BaseEntry(2, "h2")}

@@ -104,7 +104,15 @@ def test_author_gets_own_drafts_anonymous_does_not_and_logout_keeps_them(
     result = run(capsys, second_machine, "pull")
     assert result.code == 0
     assert posts_of(second_machine) == ["draft", "public"]  # invisible is not deleted
-    assert "posts/draft" in result.err and "login" in result.err
+    assert "posts/draft" in result.err and "log in as its author" in result.err
+    assert run(capsys, second_machine, "pull").code == 0  # nor on the next anonymous pull
+    assert posts_of(second_machine) == ["draft", "public"]
+
+    login_as(second_machine, user)  # its author deletes it elsewhere: now it goes
+    (author / "content/posts/draft.md").unlink()
+    assert run(capsys, author, "push", "--prune").code == 0
+    assert run(capsys, second_machine, "pull").code == 0
+    assert posts_of(second_machine) == ["public"]
 
 
 def test_empty_pull_says_whether_login_or_rls_may_be_why(

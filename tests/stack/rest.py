@@ -7,7 +7,7 @@ JWT's role with `request.jwt.claims` set (see `db.py`); this module only parses 
 as PostgREST does. Grants and RLS are decided by PostgreSQL alone; an error status (>= 400)
 tells the gateway to roll the transaction back.
 
-Not implemented: embedded resources, JSON paths into non-JSON columns, PUT, CSV and plan output.
+Not implemented: embedded resources, JSON paths into non-JSON columns, CSV and plan output.
 `Prefer: count=planned|estimated` are answered with the exact count.
 
 Use `handle(request, conn, role)` with the defaults (schema `public`, 1000-row cap), or a
@@ -28,6 +28,7 @@ from tests.stack.rest_catalog import Catalog, Routine, Table
 from tests.stack.rest_errors import error_response, pg_error_response
 from tests.stack.rest_query import (
     Accept,
+    Filter,
     Preferences,
     QueryError,
     QueryParams,
@@ -139,13 +140,15 @@ class RestApi:
         name = parts[0]
         if method == "OPTIONS":
             self._table(ctx, name)
-            return _allow("OPTIONS,GET,HEAD,POST,PATCH,DELETE")
+            return _allow("OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE")
         if method in ("GET", "HEAD"):
             return self._read(ctx, self._table(ctx, name))
         if method == "POST":
             return self._insert(ctx, name)
         if method == "PATCH":
             return self._update(ctx, name)
+        if method == "PUT":
+            return self._put(ctx, name)
         if method == "DELETE":
             return self._delete(ctx, self._table(ctx, name))
         raise QueryError(405, "PGRST117", f"Unsupported HTTP method: {method}")
@@ -252,6 +255,42 @@ class RestApi:
                                     ["missing", "representation", "count", "handling",
                                      "max-affected"])
 
+    def _put(self, ctx: _Context, name: str) -> Response:
+        """PUT: upsert the one row named by `pk=eq.value` filters (PostgREST's single upsert)."""
+        payload = _json_body(ctx.request.body)
+        row = payload[0] if isinstance(payload, list) and len(payload) == 1 else payload
+        if not isinstance(row, dict):
+            raise QueryError(400, "PGRST102", "Empty or invalid json")
+        columns = ctx.params.columns or tuple(row)
+        table = self._table(ctx, name, columns)
+        _check_columns(table, columns)
+        if ctx.params.limit is not None or ctx.params.offset:
+            raise QueryError(400, "PGRST114",
+                             "limit/offset querystring parameters are not allowed for PUT")
+        keys = {c.column: c.value for c in ctx.params.conditions
+                if isinstance(c, Filter) and c.operator == "eq" and not c.negated
+                and not c.json_path}
+        if (not table.primary_key or len(keys) != len(ctx.params.conditions)
+                or set(keys) != set(table.primary_key)):
+            raise QueryError(405, "PGRST105", "Filters must include all and only primary key "
+                             "columns with 'eq' operators")
+        if any(column not in row or _as_text(row[column]) != keys[column]
+               for column in table.primary_key):
+            raise QueryError(400, "PGRST115",
+                             "Payload values do not match URL in primary key column(s)")
+        statement = build_insert(
+            table, ctx.request.body.decode(), columns, self._returning(ctx, table),
+            resolution="merge-duplicates", conflict_columns=table.primary_key,
+            apply_defaults=ctx.prefs.missing == "default",
+        )
+        result = _run(ctx.conn, statement)
+        if ctx.prefs.representation == "representation":
+            status = 201 if result.inserted else 200
+        else:
+            status = 204
+        return self._write_response(ctx, result, status, [],
+                                    ["representation", "count", "handling"])
+
     def _delete(self, ctx: _Context, table: Table) -> Response:
         statement = build_delete(table, ctx.params.conditions, self._returning(ctx, table))
         result = _run(ctx.conn, statement)
@@ -353,7 +392,7 @@ def content_range(lower: int, upper: int, total: int | None) -> str:
 
 
 def _allow(methods: str) -> Response:
-    """OPTIONS, as PostgREST answers it (PUT is not implemented by this stack)."""
+    """OPTIONS, as PostgREST answers it."""
     return Response(200, [("Allow", methods), ("Access-Control-Allow-Origin", "*")])
 
 
@@ -375,6 +414,11 @@ def _json_body(raw: bytes) -> object:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise QueryError(400, "PGRST102", "Empty or invalid json") from None
+
+
+def _as_text(value: object) -> str:
+    """A JSON value as it would appear in a query string (`1`, `true`, `abc`)."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _uniform_keys(rows: list[dict]) -> tuple[str, ...]:

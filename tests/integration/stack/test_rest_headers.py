@@ -97,4 +97,31 @@ def test_errors_carry_proxy_status(api) -> None:
 def test_options_lists_the_allowed_methods(api) -> None:
     response = api("OPTIONS")
     assert (response.status_code, response.headers["allow"]) == (
-        200, "OPTIONS,GET,HEAD,POST,PATCH,DELETE")
+        200, "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE")
+
+
+def test_put_upserts_the_row_named_by_its_primary_key(stack, api) -> None:
+    created = api("PUT", "?id=eq.5", prefer="return=representation", json={"id": 5, "name": "e"})
+    assert (created.status_code, created.json()) == (201, [{"id": 5, "name": "e", "note": None}])
+    replaced = api("PUT", "?id=eq.5", prefer="return=representation",
+                   json={"id": 5, "name": "E", "note": "n"})
+    assert (replaced.status_code, replaced.json()[0]["name"]) == (200, "E")
+    assert api("PUT", "?id=eq.1", json={"id": 1, "name": "A"}).status_code == 204
+    assert stack.admin_sql(f"select id, name from public.{TABLE} order by id") == [
+        (1, "A"), (2, "b"), (5, "E")]
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "status", "code"),
+    [
+        ("?id=eq.6", {"id": 7}, 400, "PGRST115"),
+        ("?id=eq.6", {"name": "no key"}, 400, "PGRST115"),
+        ("?id=gt.6", {"id": 6}, 405, "PGRST105"),
+        ("?name=eq.x", {"id": 6}, 405, "PGRST105"),
+        ("?id=eq.6&limit=1", {"id": 6}, 400, "PGRST114"),
+    ],
+)
+def test_put_refuses_anything_but_one_row_by_primary_key(api, query: str, body: dict,
+                                                         status: int, code: str) -> None:
+    response = api("PUT", query, json=body)
+    assert (response.status_code, response.json()["code"]) == (status, code)

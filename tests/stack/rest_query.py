@@ -12,7 +12,7 @@ not); embedded resources (`rel(cols)`) are not supported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Operators taking one value, mapped to their SQL operator. The first group accepts the
 # `(any)`/`(all)` quantifiers of PostgREST v12 (`like(any).{a*,b*}`).
@@ -29,9 +29,6 @@ FTS_OPERATORS = {
     "phfts": "phraseto_tsquery", "wfts": "websearch_to_tsquery",
 }
 IS_VALUES = {"null": "NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
-
-# Query keys with a meaning of their own; every other key is a filter or an RPC argument.
-RESERVED_KEYS = {"select", "columns", "on_conflict", "order", "limit", "offset", "and", "or"}
 
 _IDENTIFIER_EXTRA = "_ $"
 # Casts are spliced into SQL as type names, so they may hold only these (PostgREST also allows
@@ -176,14 +173,13 @@ class QueryParams:
     """Everything the query string says, parsed."""
 
     select: tuple[SelectField, ...] = (SelectField("*"),)
-    select_given: bool = False
     conditions: tuple[Condition, ...] = ()
     order: tuple[OrderTerm, ...] = ()
     limit: int | None = None
     offset: int = 0
     columns: tuple[str, ...] | None = None
     on_conflict: tuple[str, ...] | None = None
-    rpc_args: tuple[tuple[str, str], ...] = field(default=())
+    rpc_args: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------------------- query string
@@ -224,7 +220,6 @@ def parse_query(pairs: list[tuple[str, str]]) -> QueryParams:
     on_conflict = _first(pairs, "on_conflict")
     return QueryParams(
         select=parse_select(select_text) if select_text is not None else (SelectField("*"),),
-        select_given=select_text is not None,
         conditions=tuple(conditions),
         order=tuple(order),
         limit=limit,

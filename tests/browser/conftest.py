@@ -29,3 +29,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         yield driver
     finally:
         driver.quit()
+
+
+# The real Supabase-compatible stack and its users, for `serve --pull-every` end to end.
+from tests.integration.conftest import clean_db, make_user, stack  # noqa: E402,F401

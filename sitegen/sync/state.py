@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,15 +95,18 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
 
     Readers see the old or the new bytes, never half. `durable` fsyncs before the rename; a
     caller writing many files passes False and calls `os.sync()` once before recording them.
+    The file gets ordinary permissions (0666 minus the umask), like any file the user saves.
     """
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temp, flags, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        os.replace(temp, path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise

@@ -64,3 +64,17 @@ def test_unchanged_base_is_not_rewritten(tmp_path: Path) -> None:
     base.record("posts/a", BaseEntry(2, "h2"))
     save_base(tmp_path, base)
     assert load_base(tmp_path, URL).entries == {"posts/a": BaseEntry(2, "h2")}
+
+
+def test_atomic_writes_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    from sitegen.sync.state import write_atomic
+
+    old_umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "post.md", b"text", durable=False)
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "post.md").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["post.md"]

@@ -2,8 +2,8 @@
 
 The pull only writes files; the watcher sees them and the rebuild loop rebuilds, so a pull that
 changed nothing costs no build and no reload. Pull errors (network down, expired session) are
-printed and shown in the overlay, and the next successful pull clears them; they never stop the
-server.
+printed (once while they stay the same) and shown in the overlay, and the next successful pull
+clears them; they never stop the server.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import click
 
+from sitegen.console import say
 from sitegen.errors import SitegenError
 from sitegen.serve.hub import ReloadHub
 from sitegen.serve.overlay import Problem, problems_from
@@ -54,6 +55,7 @@ class PullLoop:
             self._show(problems_from(exc, "pull"), exc)
         else:
             if self._state.set_problems("pull", ()):
+                say("Pulling works again.")
                 self._hub.send((FULL_RELOAD,))
 
     def _run(self) -> None:
@@ -61,6 +63,6 @@ class PullLoop:
             self.pull_once()
 
     def _show(self, problems: tuple[Problem, ...], error: BaseException) -> None:
-        click.secho(f"error: pull failed: {error}", err=True, fg="red")
-        if self._state.set_problems("pull", problems):
+        if self._state.set_problems("pull", problems):  # the same failure is printed once
+            click.secho(f"error: pull failed: {error}", err=True, fg="red")
             self._hub.send((FULL_RELOAD,))

@@ -97,7 +97,8 @@ def test_loop_thread_builds_a_burst_once() -> None:
 
 def test_pull_errors_are_shown_then_cleared(capsys) -> None:
     state, hub = PreviewState(), RecordingHub()
-    outcomes: list = [RemoteError("Supabase could not be reached", hint="check your network"), None]
+    offline = RemoteError("Supabase could not be reached", hint="check your network")
+    outcomes: list = [offline, offline, None]
 
     def pull() -> None:
         outcome = outcomes.pop(0)
@@ -108,7 +109,10 @@ def test_pull_errors_are_shown_then_cleared(capsys) -> None:
     puller.pull_once()
     assert [p.source for p in state.problems()] == ["pull"]
     assert "pull failed: Supabase could not be reached" in capsys.readouterr().err
+    puller.pull_once()  # the same failure again: not printed again, no reload
+    assert capsys.readouterr().err == ""
     puller.pull_once()
+    assert "Pulling works again." in capsys.readouterr().out
     assert state.problems() == () and hub.sent == [(FULL_RELOAD,), (FULL_RELOAD,)]
 
 

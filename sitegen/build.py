@@ -58,13 +58,14 @@ def build_site(
     site_dir = site_dir.resolve()
     key = state_key(site_dir, options)
     state = load_state(site_dir, key) if options.use_cache else None
-    inputs = scan_inputs(site_dir, state.input_dirs) if state is not None else None
-    if state is not None and inputs is not None:
-        if (result := _unchanged(site_dir, state, inputs, options, started)) is not None:
+    scanned = None
+    if state is not None:
+        scanned = (time.time_ns(), scan_inputs(site_dir, state.input_dirs))
+        if (result := _unchanged(site_dir, state, scanned[1], options, started)) is not None:
             return result
     from sitegen.render.pipeline import run_build
 
-    return run_build(site_dir, options, state, key, progress, started, inputs)
+    return run_build(site_dir, options, state, key, progress, started, scanned)
 
 
 def state_key(site_dir: Path, options: BuildOptions) -> str:

@@ -247,34 +247,39 @@ class _LinkTable:
         self.media = {MEDIA_DIR + m.path for m in media}
         self.paths = {routes[d.key].path for d in documents}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
-        self._memo: dict[tuple[str, str, str], str | None] = {}
+        self._memo: dict[tuple[str, str], str | None] = {}
 
     def lookup(self, doc: Document, target: str) -> str | None:
         """The URL `target` (as written in `doc`) points to, or None when nothing is there."""
-        key = (posixpath.dirname(doc.source), self.doc_urls[doc.key], target)
-        found = self._memo.get(key, _UNKNOWN)
-        if found is _UNKNOWN:  # posts link to the same few places: resolve each once
-            found = self._memo[key] = self._lookup(doc, target)
-        return found  # type: ignore[return-value]
-
-    def _lookup(self, doc: Document, target: str) -> str | None:
         path, fragment = _split_fragment(target)
         if not path:
             return None
         here = posixpath.dirname(doc.source.removeprefix("content/"))
+        key = (here, path)
+        found = self._memo.get(key, _UNKNOWN)
+        if found is _UNKNOWN:  # posts link to the same few files: resolve each once
+            found = self._memo[key] = self._file_url(here, path)
+        if found is None:
+            found = self._route_url(doc, path)
+        return None if found is None else found + fragment  # type: ignore[operator]
+
+    def _file_url(self, here: str, path: str) -> str | None:
+        """URL of the document or media file `path` names, relative to `here` or to content/."""
         if path.startswith("/"):
             candidates = [path.lstrip("/")]
         else:
             candidates = [posixpath.normpath(posixpath.join(here, path)), path]
         for candidate in candidates:
             if candidate in self.by_file:
-                return self.by_file[candidate] + fragment
+                return self.by_file[candidate]
             if candidate in self.media:
-                return self.base_path + candidate + fragment
-        site_path = path.lstrip("/") if path.startswith("/") else self._relative_to_page(doc, path)
-        if site_path is not None and site_path in self.paths:
-            return self.base_path + site_path + fragment
+                return self.base_path + candidate
         return None
+
+    def _route_url(self, doc: Document, path: str) -> str | None:
+        """A link written as a site URL (`/about/`, or relative to this page's URL)."""
+        site_path = path.lstrip("/") if path.startswith("/") else self._relative_to_page(doc, path)
+        return self.base_path + site_path if site_path is not None and site_path in self.paths else None
 
     def _relative_to_page(self, doc: Document, path: str) -> str | None:
         page_dir = self.doc_urls[doc.key]

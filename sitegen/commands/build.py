@@ -98,7 +98,7 @@ def summary_line(result: BuildResult) -> str:
 
 def timing_lines(result: BuildResult) -> list[str]:
     """Phase times, then the five slowest templates (like Hugo's --templateMetrics)."""
-    phases = ["read", "parse", "markdown", "templates", "feeds", "copy", "write"]
+    phases = ["read", "parse", "markdown", "assemble", "plan", "templates", "feeds", "copy", "write"]
     lines = ["Time per phase (summed over processes):"]
     lines += [f"  {name:<10} {result.timings[name]:8.3f} s" for name in phases if name in result.timings]
     slowest = sorted(((v, k.removeprefix("template:")) for k, v in result.timings.items()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,14 @@ class PhaseTimes:
     def add(self, other: Mapping[str, float]) -> None:
         for name, value in other.items():
             self.seconds[name] = self.seconds.get(name, 0.0) + value
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add({name: time.perf_counter() - began})
 
 
 def process_file(site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes) -> DocRecord:

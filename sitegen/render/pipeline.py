@@ -40,21 +40,70 @@ PARALLEL_OUTPUTS = 400
 
 
 def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, key: str,
-              progress: Progress, started: float, scanned: Stats | None) -> BuildResult:
-    """The full build; `scanned` is the input scan build_site already made (for state's folders)."""
+              progress: Progress, started: float, scanned: tuple[int, Stats] | None) -> BuildResult:
+    """The full build. `scanned` is (time, stats) of the input scan build_site already made."""
+    times = PhaseTimes()
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
     input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
-    times = PhaseTimes()
-    scanned_ns = time.time_ns()
-    reuse = scanned is not None and state is not None and state.input_dirs == input_dirs
-    inputs = scanned if reuse and scanned is not None else scan_inputs(site_dir, input_dirs)
-    times.add({"read": time.perf_counter() - started})
+    if scanned is None or state is None or state.input_dirs != input_dirs:
+        scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
+    scanned_ns, inputs = scanned
     hasher = FileHasher(state.file_hashes if state and options.use_cache else {},
                         state.scanned_ns if state else 0)
+    times.add({"read": time.perf_counter() - started})
 
     records = _load_documents(site_dir, inputs, config, options, times, progress)
+    with times.phase("assemble"):
+        site, next_due = _assemble(site_dir, config, options, records, inputs, hasher)
+    with times.phase("plan"):
+        static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
+                  for name, path in static_files(theme).items()}
+        templates = {name: hasher.sha256(path, str(path), _stat(path))
+                     for name, path in template_files(theme).items()}
+        jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
+        salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
+                     sorted((n, s) for n, (_, s) in static.items())))
+        fingerprints = _fingerprints(jobs, salt)
+        existing = scan_tree(out_dir, "")
+        previous = state.outputs if state and state.out_dir == str(out_dir) and options.use_cache else {}
+        todo = [i for i, job in enumerate(jobs)
+                if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
+    env = make_environment(theme, _template_globals(site, static))
+    _check_templates(env, jobs, todo)
+
+    writer = OutputWriter(out_dir)
+    writer.prepare()
+    try:
+        staged, produce_times = _produce(jobs, todo, env, writer, options, progress)
+        with times.phase("write"):
+            produced = {job.output for job in jobs}
+            report = writer.commit(staged, [path for path in existing if path not in produced])
+    except BaseException:
+        writer.abort()
+        raise
+    times.add(produce_times)
+    with times.phase("write"):
+        final = _output_stats(out_dir, existing, report)
+        save_state(site_dir, key, BuildState(
+            version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
+            outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
+            file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns,
+            documents=len(site.posts) + len(site.pages), warnings=site.warnings,
+        ))
+    return BuildResult(
+        documents=len(site.posts) + len(site.pages), written=len(report.written),
+        unchanged=len(jobs) - len(report.written), removed=len(report.removed),
+        seconds=time.perf_counter() - started,
+        changed_paths=tuple(sorted((*report.written, *report.removed))),
+        warnings=site.warnings, timings=dict(times.seconds),
+    )
+
+
+def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records: Sequence[DocRecord],
+              inputs: Stats, hasher: FileHasher) -> tuple[Site, Any]:
+    """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
     if errors:
         raise BuildFailed(errors)
@@ -64,50 +113,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
              for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
     by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
-    site = assemble(config, selected, by_key, media, strict=options.strict)
-
-    static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
-              for name, path in static_files(theme).items()}
-    templates = {name: hasher.sha256(path, str(path), _stat(path))
-                 for name, path in template_files(theme).items()}
-    jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
-    salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
-                 sorted((n, s) for n, (_, s) in static.items())))
-    fingerprints = _fingerprints(jobs, salt)
-
-    existing = scan_tree(out_dir, "")
-    previous = state.outputs if state and state.out_dir == str(out_dir) and options.use_cache else {}
-    todo = [i for i, job in enumerate(jobs)
-            if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
-    env = make_environment(theme, _template_globals(site, static))
-    _check_templates(env, jobs, todo)
-
-    writer = OutputWriter(out_dir)
-    writer.prepare()
-    try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress)
-        began = time.perf_counter()
-        produced = {job.output for job in jobs}
-        report = writer.commit(staged, [path for path in existing if path not in produced])
-    except BaseException:
-        writer.abort()
-        raise
-    times.add(produce_times)
-    final = _output_stats(out_dir, existing, report)
-    times.add({"write": time.perf_counter() - began})
-    save_state(site_dir, key, BuildState(
-        version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
-        outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
-        file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns, documents=len(selected), warnings=site.warnings,
-    ))
-    timings = dict(times.seconds)
-    return BuildResult(
-        documents=len(selected), written=len(report.written),
-        unchanged=len(jobs) - len(report.written), removed=len(report.removed),
-        seconds=time.perf_counter() - started,
-        changed_paths=tuple(sorted((*report.written, *report.removed))),
-        warnings=site.warnings, timings=timings,
-    )
+    return assemble(config, selected, by_key, media, strict=options.strict), next_due
 
 
 def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:

@@ -8,12 +8,13 @@ The digest is taken over the context's pickle: C-speed, and it spells out every 
 frozen view, with its type (so `Markup` and `str` differ). Views shared by many contexts (a
 post's summary appears in lists, tags and feeds) are digested once per build and stand in
 the pickled context as that digest. Equal contexts built the same way pickle to the same
-bytes; the rare exception (a YAML `!!set` in free front-matter fields, whose order follows
+bytes (the pickle runs without its memo, so sharing does not matter); the rare exception (a YAML `!!set` in free front-matter fields, whose order follows
 string hashing) can only make a fingerprint differ, which costs a re-render, never a stale page.
 """
 
 from __future__ import annotations
 
+import io
 import pickle
 from hashlib import blake2b
 from typing import Any
@@ -33,7 +34,7 @@ class Fingerprinter:
 
     def of(self, value: Any) -> str:
         digest = blake2b(self._salt, digest_size=16)
-        digest.update(pickle.dumps(self._shallow(value), protocol=5))
+        digest.update(_pickle(self._shallow(value)))
         return digest.hexdigest()
 
     def _shallow(self, value: Any) -> Any:
@@ -60,6 +61,16 @@ class Fingerprinter:
         known = self._views.get(id(view))
         if known is not None and known[0] is view:
             return known[1]
-        digest = blake2b(pickle.dumps(view, protocol=5), digest_size=16).digest()
+        digest = blake2b(_pickle(view), digest_size=16).digest()
         self._views[id(view)] = (view, digest)
         return digest
+
+
+def _pickle(value: Any) -> bytes:
+    """Pickle without the memo ("fast" mode), so equal values give equal bytes whether or not
+    they share objects (contexts are trees: no cycles)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()

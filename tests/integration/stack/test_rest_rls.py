@@ -141,3 +141,24 @@ def test_users_update_and_delete_their_own_rows(stack, world) -> None:
 def test_service_role_bypasses_rls(stack, world) -> None:
     world["service"].table(NOTES).update({"public": True}).neq("id", 0).execute()
     assert len(world["anon"].table(NOTES).select("id").execute().data) == 4
+
+
+def test_insert_needs_a_select_policy_unless_returning_minimal(stack, supabase_client) -> None:
+    """Supabase's classic surprise: RETURNING (the client's default) is checked against SELECT
+    policies, so a write-only inbox accepts `returning="minimal"` inserts only."""
+    inbox = "rest_rls_inbox"
+    with scratch_table(stack, inbox, "id bigint generated always as identity, message text",
+                       grant_to="anon"):
+        stack.admin_sql(f"""
+            alter table public.{inbox} enable row level security;
+            revoke update, delete on public.{inbox} from anon;
+            create policy anyone_writes on public.{inbox} for insert to anon with check (true);
+        """)
+        anon = supabase_client("anon")
+        assert anon.table(inbox).select("*").execute().data == []  # granted, but no policy
+        with pytest.raises(APIError) as caught:
+            anon.table(inbox).insert({"message": "hello"}).execute()
+        assert (caught.value.code, caught.value.message) == (
+            "42501", f'new row violates row-level security policy for table "{inbox}"')
+        assert anon.table(inbox).insert({"message": "hi"}, returning="minimal").execute().data == []
+        assert stack.admin_sql(f"select message from public.{inbox}") == [("hi",)]

@@ -18,12 +18,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free port)")
     options = parser.parse_args(argv)
 
-    from tests.stack.stack import Stack
+    from tests.stack.postgres import PostgresError
+    from tests.stack.stack import Stack, StackError
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with Stack.start(host=options.host, port=options.port) as stack:
+    try:
+        stack = Stack.start(host=options.host, port=options.port)
+    except (StackError, PostgresError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: cannot serve on {options.host}:{options.port}: {error.strerror}",
+              file=sys.stderr)
+        return 1
+    with stack:
         print(f"SUPABASE_URL={stack.url}")
         print(f"SUPABASE_ANON_KEY={stack.anon_key}")
         print(f"SUPABASE_SERVICE_ROLE_KEY={stack.service_key}")

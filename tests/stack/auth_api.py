@@ -69,8 +69,12 @@ class AuthService:
                 if confirmed:
                     raise AuthError(422, "user_already_exists", "User already registered")
                 return Response.json(200, _obfuscated_user(email))
-            user = store.create_user(conn, email=email, password=password, confirmed=confirmed,
-                                     user_metadata=_dict(body.get("data")), app_metadata={})
+            try:
+                user = store.create_user(conn, email=email, password=password,
+                                         confirmed=confirmed,
+                                         user_metadata=_dict(body.get("data")), app_metadata={})
+            except psycopg.errors.UniqueViolation as exc:  # a concurrent signup won the race
+                raise AuthError(422, "user_already_exists", "User already registered") from exc
             if not confirmed:
                 return Response.json(200, self._user(conn, user))
             return Response.json(200, self._new_session(conn, user))

@@ -35,8 +35,8 @@ from sitegen.theme import (
 from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None
-PARALLEL_DOCUMENTS = 64  # below this, forking costs more than it saves (see bench/README.md)
-PARALLEL_OUTPUTS = 400
+PARALLEL_DOCUMENTS = 64  # below these, forking (~50 ms) costs more than it saves: bench/README.md
+PARALLEL_OUTPUTS = 150
 
 
 def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, key: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -23,11 +24,15 @@ def _run(start: int, stop: int) -> object:
 
 
 def worker_count(requested: int | None, work: int, threshold: int) -> int:
-    """1 (in process) unless the work is large enough to pay for forking; None = all cores."""
+    """Processes to use: `requested`, or automatically 1 (in process) unless the work is large
+    enough to pay for forking. Automatic mode does not fork a process that runs other threads
+    (the dev server): a forked child could inherit a lock held by one of them."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if requested is not None:
         return max(1, min(requested, cores * 4))
-    return min(cores, 2) if work >= threshold and "fork" in multiprocessing.get_all_start_methods() else 1
+    if work < threshold or threading.active_count() > 1:
+        return 1
+    return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def map_ranges(task: Callable[[int, int], R], total: int, workers: int, chunks_per_worker: int = 4

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import httpx
+import jwt
 import pytest
 
 
@@ -103,3 +104,30 @@ def test_keep_alive_and_concurrent_requests(stack):
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert list(pool.map(fetch, range(48))) == [200] * 48
+
+
+def test_unsigned_alg_none_token_is_refused(stack, make_user):
+    user = make_user()
+    unsigned = jwt.encode({"sub": user.id, "role": "service_role",
+                           "exp": int(time.time()) + 600}, None, algorithm="none")
+    response = httpx.get(f"{stack.url}/rest/v1/anything", headers={
+        "apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"})
+    assert response.status_code == 401 and response.json()["code"] == "PGRST301"
+    storage = httpx.get(f"{stack.url}/storage/v1/bucket", headers={
+        "apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"})
+    assert storage.json()["statusCode"] == "403"
+
+
+def test_chunked_request_bodies_are_read(stack, clean_db):
+    stack.admin_sql("insert into storage.buckets (id, name) values ('chunked', 'chunked') "
+                    "on conflict do nothing")
+    headers = {"apikey": stack.service_key, "Content-Type": "application/octet-stream"}
+    upload = httpx.post(f"{stack.url}/storage/v1/object/chunked/raw.bin",
+                        content=iter([b"abc", b"defg"]), headers=headers)
+    assert upload.request.headers["Transfer-Encoding"] == "chunked"
+    assert upload.status_code == 200, upload.text
+    download = httpx.get(f"{stack.url}/storage/v1/object/chunked/raw.bin", headers=headers)
+    assert download.content == b"abcdefg"
+    head = httpx.head(f"{stack.url}/storage/v1/object/chunked/raw.bin", headers=headers)
+    assert head.status_code == 200 and head.headers["content-length"] == "7"
+    assert head.content == b""

@@ -1,7 +1,7 @@
 """`sitegen pull`: bring remote changes into content/, never overwriting local edits.
 
 Manifests first (one request per table); rows only for keys whose version moved; media bytes
-only when the checksum changed. Every file is written atomically and only inside content/;
+only when the checksum changed. Every file is written atomically and only inside content/ (files.py);
 remote rows are validated before anything touches the disk. The base is saved after each table,
 so an interrupted pull resumes where it stopped.
 """
@@ -9,7 +9,6 @@ so an interrupted pull resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,12 @@ from sitegen.sync.engine import (
     read_manifests,
     split_key,
 )
+from sitegen.sync.files import ContentWriter
 from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
 from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
 from sitegen.sync.plan import RemoteEntry, Step, plan_pull
 from sitegen.sync.report import SyncReport
-from sitegen.sync.state import BaseEntry, save_base, write_atomic
+from sitegen.sync.state import BaseEntry, save_base
 
 
 def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None) -> SyncReport:
@@ -49,24 +49,24 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     report = SyncReport(steps=steps)
     rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
                                   and s.action in ("pull", "conflict")], remote, ctx.notify)
-    writer = _Writer(ctx.site_dir)
-    try:
-        for step in steps:
-            try:
-                _apply(ctx, writer, step, remote, rows.get(step.key), report)
-            except SitegenError as exc:
-                report.errors.append(exc)
-            except ValueError as exc:  # an unsafe media path that slipped past the row checks
-                report.errors.append(ContentError(str(exc), file=f"remote {step.key}"))
-    finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
-        writer.flush()
-        save_base(ctx.site_dir, ctx.base)
+    with ContentWriter(ctx.site_dir / CONTENT_DIR, ctx.site_dir) as writer:
+        try:
+            for step in steps:
+                try:
+                    _apply(ctx, writer, step, remote, rows.get(step.key), report)
+                except SitegenError as exc:
+                    report.errors.append(exc)
+                except ValueError as exc:  # an unsafe media path that slipped past the checks
+                    report.errors.append(ContentError(str(exc), file=f"remote {step.key}"))
+        finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
+            report.errors.extend(writer.flush())
+            save_base(ctx.site_dir, ctx.base)
     if not remote:
         report.notes.append(_empty_note(ctx))
     return report
 
 
-def _apply(ctx: SyncContext, writer: _Writer, step: Step, remote: dict[str, RemoteEntry],
+def _apply(ctx: SyncContext, writer: ContentWriter, step: Step, remote: dict[str, RemoteEntry],
            row: dict[str, Any] | None, report: SyncReport) -> None:
     table, name = split_key(step.key)
     if step.action == "forget":
@@ -87,7 +87,7 @@ def _apply(ctx: SyncContext, writer: _Writer, step: Step, remote: dict[str, Remo
                        report)
 
 
-def _pull_document(ctx: SyncContext, writer: _Writer, step: Step, kind: Kind,
+def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Kind,
                    remote: dict[str, RemoteEntry], row: dict[str, Any], report: SyncReport) -> None:
     doc, checked = row_to_document(kind, row)
     digest = content_hash(doc)
@@ -101,13 +101,11 @@ def _pull_document(ctx: SyncContext, writer: _Writer, step: Step, kind: Kind,
         return
     target = local.file if local is not None else \
         ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
-    writer.write(target, dump_document(doc).encode("utf-8"))
-    ctx.copy.index.note(ctx.site_dir, _relative(ctx, target), step.key, digest)
-    ctx.base.record(step.key, entry)
-    report.count("pull", step.key)
+    writer.write(target, dump_document(doc).encode("utf-8"),
+                 lambda: _written(ctx, report, step.key, target, entry))
 
 
-def _pull_media(ctx: SyncContext, writer: _Writer, step: Step, remote: dict[str, RemoteEntry],
+def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step, remote: dict[str, RemoteEntry],
                 row: dict[str, Any], report: SyncReport) -> None:
     checked = row_to_media(row)
     local = ctx.copy.media.get(checked.path)
@@ -124,13 +122,10 @@ def _pull_media(ctx: SyncContext, writer: _Writer, step: Step, remote: dict[str,
         raise ContentError("downloaded bytes do not match the row's sha256/size; not written",
                            file=f"remote {step.key}", field="sha256",
                            hint="the author should push the file again")
-    writer.write(target, data)
-    ctx.copy.index.note(ctx.site_dir, _relative(ctx, target), step.key, checked.sha256)
-    ctx.base.record(step.key, entry)
-    report.count("pull", step.key)
+    writer.write(target, data, lambda: _written(ctx, report, step.key, target, entry))
 
 
-def _delete_local(ctx: SyncContext, writer: _Writer, key: str) -> None:
+def _delete_local(ctx: SyncContext, writer: ContentWriter, key: str) -> None:
     table, name = split_key(key)
     if table == "media":
         item = ctx.copy.media.get(name)
@@ -143,46 +138,15 @@ def _delete_local(ctx: SyncContext, writer: _Writer, key: str) -> None:
         ctx.copy.index.forget(_relative(ctx, file))
 
 
+def _written(ctx: SyncContext, report: SyncReport, key: str, file: Path, entry: BaseEntry) -> None:
+    """A pulled file is on disk: remember its hash and record the key as in sync."""
+    ctx.copy.index.note(ctx.site_dir, _relative(ctx, file), key, entry.hash)
+    ctx.base.record(key, entry)
+    report.count("pull", key)
+
+
 def _relative(ctx: SyncContext, file: Path) -> str:
     return file.relative_to(ctx.site_dir).as_posix()
-
-
-class _Writer:
-    """Writes pulled files: only inside content/, atomically, and durable before the base says so.
-
-    Files are renamed into place without an fsync each (thousands of fsyncs dominate a large
-    pull); `flush` syncs them all at once, and runs before the base records them.
-    """
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir
-        self.root = (site_dir / CONTENT_DIR).resolve()
-        self.safe_folders: set[Path] = set()
-        self.pending = False
-
-    def write(self, target: Path, data: bytes) -> None:
-        self._check(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data, durable=False)
-        self.pending = True
-
-    def delete(self, target: Path) -> None:
-        self._check(target)
-        target.unlink(missing_ok=True)
-
-    def flush(self) -> None:
-        if self.pending:
-            os.sync()
-            self.pending = False
-
-    def _check(self, target: Path) -> None:
-        """The folder must resolve inside content/ (symlinks included) before anything is made."""
-        folder = target.parent
-        if folder not in self.safe_folders:
-            if not folder.resolve().is_relative_to(self.root):
-                raise ContentError(f"{folder} leads outside {self.root}; nothing written there",
-                                   hint="remove the symlink that leads out of content/")
-            self.safe_folders.add(folder)
 
 
 def _empty_note(ctx: SyncContext) -> str:

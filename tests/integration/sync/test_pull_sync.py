@@ -193,3 +193,45 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
     build_site(reader, BuildOptions(output_dir=tmp_path / "out", use_cache=False))
     page = next(text for name, text in files_under(tmp_path / "out").items() if "fine" in name)
     assert b"<script>" not in page and b"&lt;script&gt;" in page
+
+
+def test_verbose_pull_logs_each_request_without_secrets(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    site = make_site(tmp_path / "site", stack)
+    login_as(site, make_user())
+    caplog.set_level(logging.DEBUG, logger="sitegen")
+    result = run(capsys, site, "pull", "-v")
+    assert result.code == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "sitegen.http"]
+    assert sum("POST /rest/v1/rpc/sitegen_manifest 200" in line for line in lines) == 3
+    session = json.loads((site / ".sitegen/session.json").read_text())
+    everything = "\n".join(lines) + result.out + result.err
+    for secret in (stack.anon_key, session["access_token"], session["refresh_token"]):  # type: ignore[attr-defined]
+        assert secret not in everything
+
+
+def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user = make_user()
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, user)
+    write_post(author, "news", "News", "Fresh news.\n")
+    assert run(capsys, author, "push").code == 0
+
+    ci = make_site(tmp_path / "ci", stack)
+    result = run(capsys, ci, "build", "--pull")
+    assert result.code == 0, result.err
+    built = files_under(ci / "public")
+    assert any(b"Fresh news." in data for data in built.values())
+
+    write_post(ci, "news", "News", "Edited on the CI box.\n")
+    write_post(author, "news", "News", "Newer news.\n")
+    assert run(capsys, author, "push").code == 0
+    failed = run(capsys, ci, "build", "--pull")
+    assert failed.code == 1 and "posts/news" in failed.err
+    assert (ci / "content/posts/news.md").read_text(encoding="utf-8").endswith("CI box.\n")

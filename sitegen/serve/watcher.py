@@ -28,7 +28,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
-from watchdog.observers.api import ObservedWatch
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 import sitegen
 from sitegen.config import CONFIG_FILE
@@ -115,11 +115,14 @@ class SiteWatcher:
         self._queue = queue
         self._plan = plan
         self._lock = threading.Lock()
-        self._observer = Observer()
+        self._observer: BaseObserver | None = None
         self._handler = _RecordingHandler(self)
         self._watches: list[ObservedWatch] = []  # touched only by start() and the rebuild loop
 
     def start(self) -> None:
+        # Created here, not in __init__: watchdog's inotify observer starts a reader thread as
+        # soon as it exists, and only stop() ends it.
+        self._observer = Observer()
         self._schedule(self._plan)
         self._observer.start()
 
@@ -129,8 +132,10 @@ class SiteWatcher:
         self._schedule(plan)
 
     def stop(self) -> None:
-        self._observer.stop()
-        self._observer.join()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join()
+            self._observer = None
 
     def record(self, paths: Iterable[Path]) -> None:
         """Queue the relevant ones among `paths` (called on watchdog's thread)."""
@@ -145,14 +150,16 @@ class SiteWatcher:
         # so calling into the observer with ours held could deadlock.
         with self._lock:
             self._plan = plan
+        observer = self._observer
+        assert observer is not None, "start() first"
         while self._watches:
             try:
-                self._observer.unschedule(self._watches.pop())
+                observer.unschedule(self._watches.pop())
             except KeyError:  # watchdog already dropped it (the folder was deleted)
                 pass
         for folder, recursive in [(plan.site_dir, False), *((root, True) for root in plan.roots)]:
             try:
-                self._watches.append(self._observer.schedule(
+                self._watches.append(observer.schedule(
                     self._handler, str(folder), recursive=recursive, event_filter=_EVENTS))
             except OSError:  # deleted since the plan was made; its re-creation is an event
                 pass

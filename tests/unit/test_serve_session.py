@@ -62,11 +62,13 @@ def test_preview_links_point_at_the_server(session: ServeSession) -> None:
 
 
 def test_any_address_is_shown_as_localhost(site: Path) -> None:
+    before = set(threading.enumerate())
     serving = ServeSession(site, ServeOptions(host="0.0.0.0", port=0))
     try:
         assert serving.url == f"http://localhost:{serving.server.port}/"
     finally:
         serving.close()
+    assert set(threading.enumerate()) <= before  # a session never started leaves nothing either
 
 
 def test_broken_config_at_start_is_an_error(site: Path) -> None:

@@ -89,6 +89,7 @@ def test_real_edits_are_recorded_and_reads_and_junk_are_not(site: Path) -> None:
     post.write_text("old")
     queue = ChangeQueue(Debouncer(quiet=0.05, max_wait=0.5))
     watcher = SiteWatcher(queue, watch_plan(site, "mine", [site / "public"]))
+    assert not [t for t in threading.enumerate() if "watchdog" in type(t).__module__]
     watcher.start()
     try:
         post.read_text()  # reading (as a build does) must not count as a change

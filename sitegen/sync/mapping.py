@@ -38,6 +38,8 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _OBJECT_NAME = re.compile(rf"^{_UUID}/[0-9a-f]{{64}}/[^/\\\x00-\x1f\x7f]+$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Media the browser would run as a page or script of the site itself: never taken from remote.
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs"})
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _COLUMN_FIELDS = ("title", "draft")  # front-matter fields stored as their own columns
 
@@ -272,7 +274,11 @@ class RemoteMediaRow(BaseModel):
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
-        return check_media_path(value)
+        check_media_path(value)
+        if PurePosixPath(value).suffix.lower() in ACTIVE_SUFFIXES:
+            raise ValueError(f"{value!r} would be a live page or script on the site; "
+                             "such files belong in static/, not in synced media")
+        return value
 
     @field_validator("sha256")
     @classmethod

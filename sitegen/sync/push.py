@@ -13,7 +13,7 @@ from __future__ import annotations
 import mimetypes
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import ContentError, RemoteError, SitegenError
@@ -29,6 +29,7 @@ from sitegen.sync.engine import (
     split_key,
 )
 from sitegen.sync.mapping import (
+    ACTIVE_SUFFIXES,
     content_hash,
     document_to_row,
     is_private,
@@ -173,6 +174,10 @@ def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
                                file=doc.source, hint="run the push again")
         return document_to_row(doc), digest
     item = ctx.copy.media[name]
+    if PurePosixPath(item.path).suffix.lower() in ACTIVE_SUFFIXES:
+        raise ContentError("pages and scripts are not synced as media (others' pulls refuse them)",
+                           file=item.file.relative_to(ctx.site_dir).as_posix(),
+                           hint="put such files in static/")
     user_id = ctx.store.user_id or ""
     object_name = object_name_for(user_id, Media(item.path, item.sha256, item.size))
     content_type = mimetypes.guess_type(item.path)[0] or "application/octet-stream"

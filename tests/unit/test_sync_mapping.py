@@ -146,7 +146,8 @@ def test_remote_media_rows_are_validated() -> None:
     good = {"path": "img/a.png", "object_name": f"{USER}/{SHA}/a.png", "sha256": SHA, "size": 3,
             "content_type": "image/png", "version": 1, "updated_at": "2026-01-01T00:00:00Z"}
     assert row_to_media(good).path == "img/a.png"
-    for field, value in [("path", "/etc/x"), ("path", "../x"), ("sha256", "nothex"),
+    for field, value in [("path", "/etc/x"), ("path", "../x"), ("path", "evil/page.HTML"),
+                         ("path", "a.js"), ("sha256", "nothex"),
                          ("object_name", f"{USER}/{SHA}/../x"), ("size", -1)]:
         with pytest.raises(ContentError) as info:
             row_to_media({**good, field: value})

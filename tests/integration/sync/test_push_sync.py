@@ -108,3 +108,15 @@ def test_push_requires_login(
     result = run(capsys, site, "push")
     assert result.code == 1 and "not logged in" in result.err
     assert count_rows(stack, "posts") == 0
+
+
+def test_pages_and_scripts_are_not_pushed_as_media(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(tmp_path / "site", stack)
+    login_as(site, make_user())
+    (site / "content/media/trap.html").write_text("<script>alert(1)</script>")
+    (site / "content/media/fine.png").write_bytes(b"png")
+    result = run(capsys, site, "push")
+    assert result.code == 1 and "content/media/trap.html" in result.err and "static/" in result.err
+    assert [r[0] for r in stack.admin_sql("select path from public.media")] == ["fine.png"]  # type: ignore[attr-defined]

@@ -63,6 +63,7 @@ class AuthService:
             raise AuthError(400, "validation_failed", "Signup requires a valid password")
         self._check_strength(password)
         confirmed = self.settings.autoconfirm
+        encrypted = store.hash_password(password)
         with self.db.admin() as conn:
             existing = store.user_by_email(conn, email)
             if existing is not None:
@@ -70,7 +71,7 @@ class AuthService:
                     raise AuthError(422, "user_already_exists", "User already registered")
                 return Response.json(200, _obfuscated_user(email))
             try:
-                user = store.create_user(conn, email=email, password=password,
+                user = store.create_user(conn, email=email, encrypted_password=encrypted,
                                          confirmed=confirmed,
                                          user_metadata=_dict(body.get("data")), app_metadata={})
             except psycopg.errors.UniqueViolation as exc:  # a concurrent signup won the race
@@ -93,12 +94,14 @@ class AuthService:
         password = str(body.get("password") or "")
         with self.db.admin() as conn:
             user = store.user_by_email(conn, email) if email else None
-            if user is None or not store.password_matches(password, user["encrypted_password"]):
-                raise AuthError(400, "invalid_credentials", "Invalid login credentials")
-            if user["email_confirmed_at"] is None:
-                raise AuthError(400, "email_not_confirmed", "Email not confirmed")
-            if user["banned_until"] is not None and user["banned_until"] > store.now():
-                raise AuthError(400, "user_banned", "User is banned")
+        # bcrypt is slow on purpose: check it without holding a pooled connection.
+        if user is None or not store.password_matches(password, user["encrypted_password"]):
+            raise AuthError(400, "invalid_credentials", "Invalid login credentials")
+        if user["email_confirmed_at"] is None:
+            raise AuthError(400, "email_not_confirmed", "Email not confirmed")
+        if user["banned_until"] is not None and user["banned_until"] > store.now():
+            raise AuthError(400, "user_banned", "User is banned")
+        with self.db.admin() as conn:
             user = store.record_sign_in(conn, str(user["id"])) or user
             return Response.json(200, self._new_session(conn, user))
 
@@ -185,6 +188,8 @@ class AuthService:
         password = body.get("password")
         if password:
             self._check_strength(str(password))
+        encrypted = str(body.get("password_hash") or "") or (
+            store.hash_password(str(password)) if password else "")
         with self.db.admin() as conn:
             if store.user_by_email(conn, email) is not None:
                 raise AuthError(422, "email_exists",
@@ -195,12 +200,12 @@ class AuthService:
             ban = _ban_until(body.get("ban_duration"))
             try:
                 user = store.create_user(
-                    conn, email=email, password=str(password) if password else None,
+                    conn, email=email, encrypted_password=encrypted,
                     confirmed=bool(body.get("email_confirm")),
                     user_metadata=_dict(body.get("user_metadata")),
                     app_metadata=_dict(body.get("app_metadata")),
                     role=str(body.get("role") or "authenticated"), user_id=user_id,
-                    password_hash=body.get("password_hash"), banned_until=ban,
+                    banned_until=ban,
                 )
             except psycopg.errors.UniqueViolation as exc:
                 raise AuthError(422, "email_exists", "A user with this email address has "

@@ -69,19 +69,21 @@ def identities_of(conn: psycopg.Connection, user_id: str) -> list[Row]:
 
 
 def create_user(
-    conn: psycopg.Connection, *, email: str, password: str | None, confirmed: bool,
+    conn: psycopg.Connection, *, email: str, encrypted_password: str, confirmed: bool,
     user_metadata: dict, app_metadata: dict, role: str = "authenticated",
-    user_id: str | None = None, password_hash: str | None = None,
-    banned_until: datetime | None = None,
+    user_id: str | None = None, banned_until: datetime | None = None,
 ) -> Row:
-    """Insert the user and its email identity, as GoTrue's signup and admin create do."""
+    """Insert the user and its email identity, as GoTrue's signup and admin create do.
+
+    `encrypted_password` is a bcrypt hash ("" for none): callers hash before taking a
+    connection, so slow hashing never holds a pooled connection.
+    """
     new_id = user_id or str(uuid.uuid4())
     at = now()
     identity_data = {"email": email, "email_verified": confirmed, "phone_verified": False,
                      "sub": new_id}
     meta = {**identity_data, **user_metadata}
     app = {"provider": "email", "providers": ["email"], **app_metadata}
-    encrypted = password_hash or (hash_password(password) if password else "")
     with conn.transaction():
         row = _one(
             conn,
@@ -91,7 +93,7 @@ def create_user(
                values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated', %s, %s, %s,
                    %s, %s, %s, %s, false, %s, %s, %s)
                returning *""",
-            (new_id, role, email, encrypted, at if confirmed else None,
+            (new_id, role, email, encrypted_password, at if confirmed else None,
              None if confirmed else at, json.dumps(app), json.dumps(meta), at, at, banned_until),
         )
         conn.execute(

@@ -41,7 +41,7 @@ class Database:
             kwargs={"autocommit": True}, open=True, name="stack-requests",
         )
         self._admin = ConnectionPool(
-            admin_conninfo, min_size=1, max_size=4,
+            admin_conninfo, min_size=1, max_size=8,
             kwargs={"autocommit": True}, open=True, name="stack-admin",
         )
         self._requests.wait(timeout=30)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import os
 import secrets
 import tempfile
 import threading
@@ -36,6 +37,8 @@ from tests.stack.tokens import ApiKeys, mint
 
 PLATFORM_SQL = Path(__file__).with_name("platform.sql")
 PROJECT_SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+TEMP_PREFIX = "sitegen-stack-"
+OWNER_FILE = "owner.pid"
 
 
 class StackError(RuntimeError):
@@ -69,7 +72,9 @@ class Stack:
               sql_dir: Path | None = PROJECT_SQL_DIR, jwt_secret: str | None = None) -> Stack:
         """Start PostgreSQL, apply platform.sql then `sql_dir/*.sql` (name order), serve HTTP."""
         began = time.perf_counter()
-        root = Path(tempfile.mkdtemp(prefix="sitegen-stack-"))
+        _sweep_abandoned(Path(tempfile.gettempdir()))
+        root = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (root / OWNER_FILE).write_text(str(os.getpid()))
         postgres = PostgresServer(root)
         db: Database | None = None
         try:
@@ -179,6 +184,31 @@ class Stack:
     def mint_token(self, claims: dict[str, object]) -> str:
         """Sign arbitrary claims with the stack's secret (e.g. an expired token for a test)."""
         return mint(self.keys.jwt_secret, claims)
+
+
+def _sweep_abandoned(parent: Path) -> None:
+    """Delete temp dirs of stacks whose owning process died without stopping (e.g. SIGKILL).
+
+    Their PostgreSQL already exited (parent-death signal); only the files are left. Dirs of
+    live processes, and dirs without an owner file, are never touched.
+    """
+    for candidate in parent.glob(TEMP_PREFIX + "*"):
+        try:
+            owner = int((candidate / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if not _process_alive(owner):
+            remove_tree(candidate)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _apply_platform(postgres: PostgresServer, passwords: dict[str, str]) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -117,6 +119,24 @@ def test_migrations_run_in_name_order_and_errors_name_the_file(tmp_path):
     (tmp_path / "003_broken.sql").write_text("select 1;\nselect * from no_such_table;\n")
     with pytest.raises(StackError, match=r"003_broken\.sql: line 2: relation \"no_such_table\""):
         Stack.start(sql_dir=tmp_path)
+
+
+def test_start_removes_dirs_of_stacks_whose_owner_died():
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = Path(tempfile.mkdtemp(prefix="sitegen-stack-"))
+    (abandoned / "owner.pid").write_text(str(dead.pid))
+    (abandoned / "pgdata").mkdir()
+    alive = Path(tempfile.mkdtemp(prefix="sitegen-stack-"))
+    (alive / "owner.pid").write_text(str(os.getpid()))
+    try:
+        with Stack.start(sql_dir=None):
+            pass
+        assert not abandoned.exists()
+        assert alive.exists()
+    finally:
+        shutil.rmtree(alive, ignore_errors=True)
+        shutil.rmtree(abandoned, ignore_errors=True)
 
 
 def test_standalone_command_prints_settings_and_stops_on_sigterm():

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -137,6 +138,34 @@ def test_start_removes_dirs_of_stacks_whose_owner_died():
     finally:
         shutil.rmtree(alive, ignore_errors=True)
         shutil.rmtree(abandoned, ignore_errors=True)
+
+
+KILLED_OWNER = """
+from tests.stack.stack import Stack
+stack = Stack.start(sql_dir=None)
+print(stack.database_url, flush=True)
+import time
+time.sleep(600)
+"""
+
+
+def test_a_killed_owner_leaves_no_server_running():
+    owner = subprocess.Popen([sys.executable, "-c", KILLED_OWNER], cwd=REPO,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        database_url = owner.stdout.readline().strip()
+        psycopg.connect(database_url).close()
+    finally:
+        owner.kill()
+        owner.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            psycopg.connect(database_url, connect_timeout=1).close()
+        except psycopg.OperationalError:
+            return
+        time.sleep(0.2)
+    pytest.fail("PostgreSQL kept running after its owner was SIGKILLed")
 
 
 def test_standalone_command_prints_settings_and_stops_on_sigterm():

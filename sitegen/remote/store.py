@@ -46,6 +46,10 @@ class VersionConflict(Exception):
         self.details = dict(details)
 
 
+class RowsRefused(RemoteError):
+    """Row-level security refused a write batch: some row belongs to someone else."""
+
+
 def name_column(table: str) -> str:
     """The column naming a row: `path` for media, `slug` for posts and pages."""
     return "path" if table == "media" else "slug"
@@ -209,8 +213,9 @@ class SupabaseStore:
         except VersionConflict:
             raise
         except APIError as exc:
-            raise RemoteError(f"could not {describe}: {exc.message} ({exc.code})",
-                              hint=_hint_for(exc.code)) from None
+            error = RowsRefused if exc.code == "42501" and table is not None else RemoteError
+            raise error(f"could not {describe}: {exc.message} ({exc.code})",
+                        hint=_hint_for(exc.code)) from None
         except StorageApiError as exc:
             raise RemoteError(f"could not {describe}: {exc.message} ({exc.status})",
                               hint="only your own folder of the media bucket is writable; "

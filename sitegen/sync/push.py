@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import mimetypes
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.model import Media
-from sitegen.remote.store import VersionConflict
+from sitegen.remote.store import RowsRefused, VersionConflict
 from sitegen.sync.engine import (
     Notify,
     SyncContext,
@@ -161,7 +161,38 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
         save_base(ctx.site_dir, ctx.base)
         ctx.notify(f"Pushed {len(batch)} {table}")
 
-    ctx.store.write(table, rows, confirmed)
+    _write_isolating_refusals(ctx, table, rows, confirmed, report)
+
+
+def _write_isolating_refusals(
+    ctx: SyncContext, table: str, rows: list[dict[str, Any]],
+    confirmed: Callable[[Sequence[Mapping[str, Any]]], None], report: SyncReport,
+) -> None:
+    """Write rows; if RLS refuses a batch, bisect to find the refused rows and push the rest.
+
+    A refusal means the key exists but belongs to another author, who has it as a draft (or
+    scheduled) so it was not in our manifest. Rare, so bisection (log n requests) is fine.
+    """
+    column = "path" if table == "media" else "slug"
+    written: set[str] = set()
+
+    def note(batch: Sequence[Mapping[str, Any]]) -> None:
+        written.update(row[column] for row in batch)
+        confirmed(batch)
+
+    try:
+        ctx.store.write(table, rows, note)
+    except RowsRefused:
+        remaining = [row for row in rows if row[column] not in written]
+        if len(remaining) == 1:
+            report.errors.append(RemoteError(
+                f"{table}/{remaining[0][column]}: another author already uses this key "
+                "(probably as a draft you cannot see); not pushed",
+                hint="give yours another slug (or media path) and push again"))
+            return
+        middle = len(remaining) // 2
+        for half in (remaining[:middle], remaining[middle:]):
+            _write_isolating_refusals(ctx, table, half, confirmed, report)
 
 
 def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:

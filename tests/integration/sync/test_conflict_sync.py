@@ -133,3 +133,22 @@ def test_dry_run_prints_the_plan_and_changes_nothing(
                      ["delete-remote", "posts/old"]]
     assert sorted(r[0] for r in stack.admin_sql("select slug from public.posts")) == ["kept", "old"]  # type: ignore[attr-defined]
     assert (site / ".sitegen/sync/base.json").read_bytes() == base_before
+
+
+def test_a_slug_taken_by_another_authors_hidden_draft_is_refused_alone(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alice, bob = make_user(), make_user()
+    site_a, site_b = make_site(tmp_path / "a", stack), make_site(tmp_path / "b", stack)
+    login_as(site_a, alice)
+    login_as(site_b, bob)
+    write_post(site_a, "taken", "Alice's secret", draft="true")
+    assert run(capsys, site_a, "push").code == 0
+    for slug in ("aaa", "taken", "zzz"):
+        write_post(site_b, slug, f"Bob's {slug}")
+    result = run(capsys, site_b, "push")
+    assert result.code == 1
+    assert "posts/taken" in result.err and "another author" in result.err
+    assert stack.admin_sql(  # type: ignore[attr-defined]
+        "select slug, title from public.posts order by slug") == [
+        ("aaa", "Bob's aaa"), ("taken", "Alice's secret"), ("zzz", "Bob's zzz")]

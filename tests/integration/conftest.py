@@ -81,7 +81,8 @@ def clean_db(stack: Stack) -> Stack:
         "select format('%I.%I', table_schema, table_name) from information_schema.tables "
         "where table_schema = 'public' and table_type = 'BASE TABLE'")
     if tables:
-        stack.admin_sql(f"truncate {', '.join(name for (name,) in tables)} restart identity cascade")
+        names = ", ".join(name for (name,) in tables)
+        stack.admin_sql(f"truncate {names} restart identity cascade")
     stack.clear_objects()
     stack.faults.clear()
     return stack

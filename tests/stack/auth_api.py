@@ -19,6 +19,7 @@ from tests.stack.http import Request, Response
 from tests.stack.tokens import Credentials
 
 ADMIN_ROLES = ("service_role", "supabase_admin")
+INVALID_EMAIL = "Unable to validate email address: invalid format"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DURATION_PATTERN = re.compile(r"^(\d+(?:\.\d+)?)(h|m|s)$")
 Row = dict[str, Any]
@@ -135,7 +136,8 @@ class AuthService:
             if not row["revoked"]:
                 return row["user_id"], session_id, store.rotate(conn, row)
             child = store.active_child(conn, token)
-            if child and store.within(row["updated_at"], self.settings.refresh_token_reuse_interval):
+            interval = self.settings.refresh_token_reuse_interval
+            if child and store.within(row["updated_at"], interval):
                 return row["user_id"], session_id, child["token"]
             store.revoke_family(conn, session_id)
             return AuthError(400, "refresh_token_already_used",
@@ -184,7 +186,7 @@ class AuthService:
     def admin_create_user(self, request: Request, creds: Credentials) -> Response:
         self._require_admin(creds)
         body = _json_body(request)
-        email = _normalise_email(body.get("email"), "Unable to validate email address: invalid format")
+        email = _normalise_email(body.get("email"), INVALID_EMAIL)
         password = body.get("password")
         if password:
             self._check_strength(str(password))
@@ -309,7 +311,7 @@ class AuthService:
                                 "New password should be different from the old password.")
             changes["encrypted_password"] = store.hash_password(password)
         if body.get("email"):
-            email = _normalise_email(body["email"], "Unable to validate email address: invalid format")
+            email = _normalise_email(body["email"], INVALID_EMAIL)
             if email != user["email"]:
                 other = store.user_by_email(conn, email)
                 if other is not None:
@@ -357,8 +359,7 @@ def _normalise_email(value: object, missing_message: str) -> str:
     if not email:
         raise AuthError(400, "validation_failed", missing_message)
     if not EMAIL_PATTERN.match(email) or len(email) > 255:
-        raise AuthError(400, "validation_failed",
-                        "Unable to validate email address: invalid format")
+        raise AuthError(400, "validation_failed", INVALID_EMAIL)
     return email
 
 

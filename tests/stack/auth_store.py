@@ -115,8 +115,10 @@ def update_user(conn: psycopg.Connection, user_id: str, changes: dict[str, Any])
                (*values, user_id))
     if row is not None and "email" in changes:
         conn.execute(
-            """update auth.identities set identity_data = identity_data || jsonb_build_object(
-                   'email', %s::text), updated_at = now() where user_id = %s and provider = 'email'""",
+            """update auth.identities
+               set identity_data = identity_data || jsonb_build_object('email', %s::text),
+                   updated_at = now()
+               where user_id = %s and provider = 'email'""",
             (changes["email"], user_id),
         )
     return row

@@ -73,8 +73,8 @@ class Gateway:
     def _control(self, method: str, headers: Headers, query: list[tuple[str, str]],
                  body: bytes) -> Response:
         """Fault control, service-role only: POST adds a fault, DELETE clears, GET lists."""
-        creds = credentials_for(self.keys.jwt_secret,
-                                self._bearer(headers, headers.get("apikey") or _first(query, "apikey")))
+        apikey = headers.get("apikey") or _first(query, "apikey")
+        creds = credentials_for(self.keys.jwt_secret, self._bearer(headers, apikey))
         if creds.role != "service_role":
             return Response.json(401, {"message": "the service_role key is required"})
         if method == "GET":

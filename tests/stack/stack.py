@@ -169,7 +169,7 @@ class Stack:
 
     @contextmanager
     def auth_configured(self, **changes: Any) -> Iterator[AuthSettings]:
-        """Temporarily change GoTrue settings, e.g. `with stack.auth_configured(autoconfirm=False)`."""
+        """Temporarily change GoTrue settings: `with stack.auth_configured(autoconfirm=False):`."""
         saved = dataclasses.replace(self.auth_settings)
         for name, value in changes.items():
             if not hasattr(saved, name):

@@ -219,7 +219,8 @@ class ObjectRoutes:
                 raise not_found()
             return Response.json(200, {"signedURL": self._signed_url(bucket_id, key, expires_in)})
         return Response.json(200, [
-            {"error": None, "path": path, "signedURL": self._signed_url(bucket_id, path, expires_in)}
+            {"error": None, "path": path,
+             "signedURL": self._signed_url(bucket_id, path, expires_in)}
             if path in visible else
             {"error": "Either the object does not exist or you do not have access to it",
              "path": path, "signedURL": None}

@@ -183,7 +183,8 @@ def test_expired_token_is_refused(stack, supabase_client, make_user):
 def test_forged_token_is_refused(stack, supabase_client, make_user):
     user = make_user()
     forged = jwt.encode({"sub": user.id, "role": "authenticated", "aud": "authenticated",
-                         "exp": int(time.time()) + 600}, "not-the-stack-secret-but-long-enough-for-hs256", algorithm="HS256")
+                         "exp": int(time.time()) + 600},
+                        "not-the-stack-secret-but-long-enough-for-hs256", algorithm="HS256")
     with pytest.raises(AuthApiError) as caught:
         supabase_client().auth.get_user(forged)
     assert caught.value.code == "bad_jwt"

@@ -24,9 +24,10 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def test_api_roles_match_supabase(stack):
-    rows = dict((name, (login, inherit, bypass)) for name, login, inherit, bypass in stack.admin_sql(
+    found = stack.admin_sql(
         "select rolname, rolcanlogin, rolinherit, rolbypassrls from pg_roles "
-        "where rolname in ('anon', 'authenticated', 'service_role', 'authenticator')"))
+        "where rolname in ('anon', 'authenticated', 'service_role', 'authenticator')")
+    rows = {name: (login, inherit, bypass) for name, login, inherit, bypass in found}
     assert rows["anon"] == (False, True, False)
     assert rows["authenticated"] == (False, True, False)
     assert rows["service_role"] == (False, True, True)

@@ -14,20 +14,14 @@ from storage3.exceptions import StorageApiError
 
 BUCKET = "stack-test"
 PRIVATE = "stack-private"
-POLICIES = f"""
-drop policy if exists stack_test_select on storage.objects;
-drop policy if exists stack_test_insert on storage.objects;
-drop policy if exists stack_test_update on storage.objects;
-drop policy if exists stack_test_delete on storage.objects;
-create policy stack_test_select on storage.objects for select to authenticated
-  using (bucket_id in ('{BUCKET}', '{PRIVATE}') and (storage.foldername(name))[1] = auth.uid()::text);
-create policy stack_test_insert on storage.objects for insert to authenticated
-  with check (bucket_id in ('{BUCKET}', '{PRIVATE}') and (storage.foldername(name))[1] = auth.uid()::text);
-create policy stack_test_update on storage.objects for update to authenticated
-  using (bucket_id in ('{BUCKET}', '{PRIVATE}') and (storage.foldername(name))[1] = auth.uid()::text);
-create policy stack_test_delete on storage.objects for delete to authenticated
-  using (bucket_id in ('{BUCKET}', '{PRIVATE}') and (storage.foldername(name))[1] = auth.uid()::text);
-"""
+OWN_FOLDER = (f"bucket_id in ('{BUCKET}', '{PRIVATE}') "
+              "and (storage.foldername(name))[1] = auth.uid()::text")
+POLICIES = "\n".join(
+    f"drop policy if exists stack_test_{command} on storage.objects;\n"
+    f"create policy stack_test_{command} on storage.objects for {command} to authenticated "
+    f"{clause} ({OWN_FOLDER});"
+    for command, clause in (("select", "using"), ("insert", "with check"),
+                            ("update", "using"), ("delete", "using")))
 
 
 @pytest.fixture(scope="module")

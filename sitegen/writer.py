@@ -2,7 +2,8 @@
 
 During a build, changed outputs are written to a staging folder next to the output folder
 (same file system, so moving them in is a rename; a flat folder, since creating and
-removing folders is slow on some disks). Only when the whole build has succeeded
+removing folders is slow on some disks). A first build (no output yet) stages the whole tree
+and commits by renaming the staging folder itself. Only when the whole build has succeeded
 does `commit` move them into place and remove stale files; on any error `abort` deletes the
 staging folder and the previous output is exactly as it was. Unchanged files are never
 rewritten (their mtimes stay, which keeps rsync and browsers' caches happy).
@@ -41,6 +42,7 @@ class OutputWriter:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.sitegen-staging"
+        self.fresh = False  # no previous output: stage the whole tree, commit by one rename
 
     def prepare(self) -> None:
         if self.out_dir.exists() and not self.out_dir.is_dir():
@@ -48,9 +50,15 @@ class OutputWriter:
                                hint="remove it or choose another output folder")
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
+        self.fresh = not self.out_dir.exists() or not any(self.out_dir.iterdir())
 
     def offer(self, rel: str, data: bytes) -> bool:
         """Stage `data` for `rel` unless the output folder already holds exactly these bytes."""
+        if self.fresh:
+            staged = self.staging / safe_output_path(rel)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+            return True
         target = self.out_dir / safe_output_path(rel)
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
@@ -66,14 +74,22 @@ class OutputWriter:
 
     def commit(self, staged: Iterable[str], stale: Iterable[str]) -> WriteReport:
         """Remove stale files, move staged files into place, drop the staging folder."""
+        if self.fresh:
+            if self.out_dir.exists():
+                self.out_dir.rmdir()
+            self.staging.rename(self.out_dir)
+            return WriteReport(written=tuple(sorted(staged)), removed=())
         removed = sorted(stale)
         for rel in removed:
             (self.out_dir / safe_output_path(rel)).unlink(missing_ok=True)
         self._prune_empty_dirs({str(PurePosixPath(rel).parent) for rel in removed})
         written = sorted(staged)
+        made: set[Path] = set()
         for rel in written:
             target = self.out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if target.is_dir():
                 shutil.rmtree(target)
             os.replace(self._staged_path(rel), target)

@@ -40,3 +40,13 @@ def test_abort_leaves_the_output_as_it_was(tmp_path: Path) -> None:
 def test_outputs_never_escape_the_output_folder(bad: str) -> None:
     with pytest.raises(SitegenError, match="outside the output folder"):
         safe_output_path(bad)
+
+
+def test_first_build_commits_the_whole_tree_by_one_rename(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    writer = OutputWriter(out)
+    writer.prepare()
+    assert writer.offer("a/b/index.html", b"x") is True
+    assert not out.exists()
+    assert writer.commit(["a/b/index.html"], []).written == ("a/b/index.html",)
+    assert (out / "a/b/index.html").read_bytes() == b"x" and not writer.staging.exists()

@@ -54,15 +54,20 @@ class BucketRoutes:
         return Response.json(200, {"name": bucket_id})
 
     def update(self, claims: Claims, bucket_id: str, request: Request) -> Response:
+        """Only the options present in the body change (storage-api's updateBucket)."""
         body = json_body(request)
+        changes: dict[str, object] = {}
+        if "public" in body:
+            changes["public"] = bool(body["public"])
+        if "file_size_limit" in body:
+            changes["file_size_limit"] = _size(body["file_size_limit"])
+        if "allowed_mime_types" in body:
+            changes["allowed_mime_types"] = _mime_types(body["allowed_mime_types"])
+        assignments = "".join(f"{column} = %s, " for column in changes)
         with as_user(self.db, claims, read_only=False, operation="storage.bucket.update") as conn:
             updated = conn.execute(
-                """update storage.buckets set public = coalesce(%s, public),
-                       file_size_limit = %s, allowed_mime_types = %s, updated_at = now()
-                   where id = %s""",
-                (body.get("public"), _size(body.get("file_size_limit")),
-                 _mime_types(body.get("allowed_mime_types")), bucket_id),
-            ).rowcount
+                f"update storage.buckets set {assignments}updated_at = now() where id = %s",
+                (*changes.values(), bucket_id)).rowcount
         if not updated:
             raise bucket_not_found()
         return Response.json(200, {"message": "Successfully updated"})

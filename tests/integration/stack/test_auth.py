@@ -236,3 +236,18 @@ def test_session_timestamps_are_iso_with_z(supabase_client, make_user):
         "apikey": client.supabase_key,
         "Authorization": f"Bearer {client.auth.get_session().access_token}"})
     assert response.json()["created_at"].endswith("Z")
+
+
+def test_admin_update_confirms_and_bans(supabase_client, make_user):
+    user = make_user(confirmed=False)
+    admin = supabase_client("service").auth.admin
+    confirmed = admin.update_user_by_id(user.id, {"email_confirm": True,
+                                                  "user_metadata": {"team": "docs"}}).user
+    assert confirmed.email_confirmed_at is not None
+    assert confirmed.user_metadata["team"] == "docs"
+    credentials = {"email": user.email, "password": user.password}
+    assert supabase_client().auth.sign_in_with_password(credentials).session is not None
+    admin.update_user_by_id(user.id, {"ban_duration": "24h"})
+    with pytest.raises(AuthApiError) as caught:
+        supabase_client().auth.sign_in_with_password(credentials)
+    assert caught.value.code == "user_banned"

@@ -191,6 +191,12 @@ def test_bucket_limits(stack, clean_db, supabase_client):
         storage.from_(name).upload("x.png", b"1", {"content-type": "image/png"})
     assert caught.value.status == "415"
     storage.from_(name).upload("ok.txt", b"1234", {"content-type": "text/plain"})
+    storage.update_bucket(name, {"public": True})
+    assert storage.get_bucket(name).file_size_limit == 4  # options not sent are kept
+    storage.update_bucket(name, {"public": True, "file_size_limit": None,
+                                 "allowed_mime_types": None})
+    storage.from_(name).upload("x.png", b"12345", {"content-type": "image/png"})
+    assert storage.get_bucket(name).public is True
     with pytest.raises(StorageApiError) as caught:
         storage.delete_bucket(name)
     assert caught.value.status == "409"

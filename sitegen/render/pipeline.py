@@ -11,7 +11,6 @@ import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +153,8 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     md_options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight,
                                  toc_max_level=md.toc_max_level)
     paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
-    store = DocStore(site_dir, f"{__version__}:{md_options!r}")
+    store_key = f"{__version__}:{md_options!r}"
+    store = DocStore(site_dir, store_key)
     try:
         cached = store.load() if options.use_cache else {}
     finally:
@@ -187,7 +187,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         changed.extend(done)
         if progress:
             progress(stop, len(todo))
-    store = DocStore(site_dir, f"{__version__}:{md_options!r}")
+    store = DocStore(site_dir, store_key)  # not kept open across the fork of the workers
     try:
         store.update(changed, [p for p in cached if p not in records])
     finally:

@@ -155,6 +155,7 @@ def test_a_killed_owner_leaves_no_server_running():
                              stdout=subprocess.PIPE, text=True)
     try:
         database_url = owner.stdout.readline().strip()
+        assert database_url.startswith("postgresql://"), "the stack did not start"
         psycopg.connect(database_url).close()
     finally:
         owner.kill()

@@ -6,6 +6,8 @@ WWW-Authenticate), READ ONLY for GET/HEAD, role and claims, rollback of any erro
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 
 from tests.stack import rest
@@ -23,7 +25,8 @@ class RestService:
             return _jwt_error(creds.error.message, expired=creds.error.expired)
         read_only = request.method in ("GET", "HEAD")
         try:
-            with self.db.transaction(creds.claims, read_only=read_only) as conn:
+            with self.db.transaction(creds.claims, read_only=read_only,
+                                     settings=_request_settings(request)) as conn:
                 response = rest.handle(request, conn, creds.role)
                 if response.status >= 400:
                     raise Rollback
@@ -33,6 +36,15 @@ class RestService:
                 "code": error.sqlstate, "details": diag.message_detail, "hint": diag.message_hint,
                 "message": diag.message_primary or str(error)})
         return response
+
+
+def _request_settings(request: Request) -> dict[str, str]:
+    """The request GUCs PostgREST publishes (policies may read `request.headers`)."""
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        headers.setdefault(name.lower(), value)
+    return {"request.method": request.method, "request.path": request.path,
+            "request.headers": json.dumps(headers), "request.cookies": "{}"}
 
 
 def reload_schema() -> None:

@@ -131,3 +131,20 @@ def test_chunked_request_bodies_are_read(stack, clean_db):
     head = httpx.head(f"{stack.url}/storage/v1/object/chunked/raw.bin", headers=headers)
     assert head.status_code == 200 and head.headers["content-length"] == "7"
     assert head.content == b""
+
+
+def test_rest_requests_publish_method_path_and_headers(stack):
+    stack.admin_sql(
+        "create or replace function public.stack_request_probe() returns json language sql "
+        "stable as $$ select json_build_object('method', current_setting('request.method'), "
+        "'path', current_setting('request.path'), 'probe', "
+        "current_setting('request.headers')::json ->> 'x-probe') $$; "
+        "grant execute on function public.stack_request_probe() to anon")
+    try:
+        response = httpx.post(f"{stack.url}/rest/v1/rpc/stack_request_probe", json={},
+                              headers={"apikey": stack.anon_key, "X-Probe": "yes"})
+        assert response.status_code == 200, response.text
+        assert response.json() == {"method": "POST", "path": "/rpc/stack_request_probe",
+                                   "probe": "yes"}
+    finally:
+        stack.admin_sql("drop function public.stack_request_probe()")

@@ -44,10 +44,13 @@ _SITE_HELP = "The site folder (default: the nearest folder with sitegen.toml)."
 
 
 @click.command("push", epilog=PUSH_EPILOG)
-@click.option("--dry-run", is_flag=True, help="Print the plan (create/update/delete/conflict per key); change nothing.")
-@click.option("--prune", is_flag=True, help="Delete remotely the keys you deleted locally (only keys an earlier sync brought here).")
+@click.option("--dry-run", is_flag=True,
+              help="Print the plan (create/update/delete/conflict per key); change nothing.")
+@click.option("--prune", is_flag=True,
+              help="Delete remotely what you deleted locally (only keys a sync brought here).")
 @click.option("--force", is_flag=True, help="Overwrite remote changes made since your last sync.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help=_SITE_HELP)
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help=_SITE_HELP)
 @verbosity_options
 def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None) -> None:
     """Send local changes in content/ to Supabase."""
@@ -66,7 +69,8 @@ def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None)
 
 @click.command("pull", epilog=PULL_EPILOG)
 @click.option("--force", is_flag=True, help="Overwrite local changes with the remote version.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help=_SITE_HELP)
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help=_SITE_HELP)
 @verbosity_options
 def pull_command(force: bool, site_dir: Path | None) -> None:
     """Bring remote changes from Supabase into content/."""

@@ -157,7 +157,8 @@ class SupabaseStore:
         """Store bytes under a content-addressed name (re-uploading the same name is harmless)."""
         bucket = self._supabase.storage.from_(BUCKET)
         self._run(
-            lambda: bucket.upload(object_name, data, {"content-type": content_type, "upsert": "true"}),
+            lambda: bucket.upload(object_name, data,
+                                  {"content-type": content_type, "upsert": "true"}),
             f"upload {object_name}",
         )
 
@@ -178,12 +179,14 @@ class SupabaseStore:
         """Names of the direct children (files and folders) of `prefix` in the bucket, all pages."""
         bucket = self._supabase.storage.from_(BUCKET)
         names: list[str] = []
+        offset = 0
         while True:
             entries = self._run(
-                lambda offset=len(names): bucket.list(prefix, {"limit": PAGE_SIZE, "offset": offset}),
+                lambda offset=offset: bucket.list(prefix, {"limit": PAGE_SIZE, "offset": offset}),
                 f"list {prefix}/ in the media bucket",
             )
             names.extend(entry["name"] for entry in entries if isinstance(entry.get("name"), str))
+            offset += len(entries)
             if len(entries) < PAGE_SIZE:
                 return names
 
@@ -191,12 +194,13 @@ class SupabaseStore:
         """Remove objects of one's own (Storage policies refuse anyone else's)."""
         if object_names:
             bucket = self._supabase.storage.from_(BUCKET)
-            self._run(lambda: bucket.remove(list(object_names)), f"remove {len(object_names)} objects")
+            self._run(lambda: bucket.remove(list(object_names)),
+                      f"remove {len(object_names)} objects")
 
     # --- plumbing -----------------------------------------------------------------------------
 
     def _run(self, operation: Any, describe: str, *, table: str | None = None) -> Any:
-        """Run with retries; a version-conflict answer becomes VersionConflict, others RemoteError."""
+        """Run with retries; a version conflict becomes VersionConflict, refusals RemoteError."""
         from postgrest.exceptions import APIError
         from storage3.exceptions import StorageApiError
 
@@ -279,7 +283,8 @@ def _batches(rows: Sequence[Mapping[str, Any]]) -> Iterator[Sequence[Mapping[str
     start, size = 0, 0
     for index, row in enumerate(rows):
         row_size = sum(len(str(value)) for value in row.values()) + 64
-        if index > start and (index - start >= WRITE_BATCH_ROWS or size + row_size > WRITE_BATCH_BYTES):
+        full = index - start >= WRITE_BATCH_ROWS or size + row_size > WRITE_BATCH_BYTES
+        if index > start and full:
             yield rows[start:index]
             start, size = index, 0
         size += row_size

@@ -86,8 +86,6 @@ def fetch_rows(
             name = row.get(column)
             if isinstance(name, str) and name in names:
                 rows[f"{table}/{name}"] = row
-            elif not isinstance(name, str):
-                rows[f"{table}/{name!r}"] = row  # let validation name the bad row
     return rows
 
 

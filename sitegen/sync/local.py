@@ -33,7 +33,7 @@ _SECOND = 1_000_000_000
 
 @dataclass(frozen=True)
 class LocalDocument:
-    """A post or page file: its key, where it is, its content hash (UNREADABLE if it does not parse)."""
+    """A post or page file: key, path, content hash (UNREADABLE when it does not parse)."""
 
     key: str
     file: Path

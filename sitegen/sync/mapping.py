@@ -70,8 +70,9 @@ def document_to_row(doc: Document) -> dict[str, Any]:
     try:
         front = {name: _encode(value) for name, value in front.items()}
     except ValueError as exc:
-        raise ContentError(str(exc), file=doc.source, field="front matter",
-                           hint="use text, numbers, dates, lists and mappings with text keys") from None
+        raise ContentError(
+            str(exc), file=doc.source, field="front matter",
+            hint="use text, numbers, dates, lists and mappings with text keys") from None
     return {
         "slug": doc.slug,
         "title": doc.front.title,

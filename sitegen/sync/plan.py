@@ -98,7 +98,8 @@ def plan_push(
     """Steps sending local changes to the remote store, as `user_id`."""
     steps = []
     for key in sorted(set(local) | set(base)):
-        step = _push_step(key, local.get(key), remote.get(key), base.get(key), user_id, force, prune)
+        step = _push_step(key, local.get(key), remote.get(key), base.get(key), user_id, force,
+                          prune)
         if step is not None:
             steps.append(step)
     return steps
@@ -123,7 +124,8 @@ def _push_step(
     if force:
         if there is None:
             return Step(key, "create", "deleted remotely; --force recreates it")
-        return Step(key, "update", "changed on both sides; --force sends yours", version=there.version)
+        return Step(key, "update", "changed on both sides; --force sends yours",
+                    version=there.version)
     if was is None:
         return Step(key, "conflict", "created both locally and remotely")
     if there is None:

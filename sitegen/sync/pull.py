@@ -1,9 +1,9 @@
 """`sitegen pull`: bring remote changes into content/, never overwriting local edits.
 
 Manifests first (one request per table); rows only for keys whose version moved; media bytes
-only when the checksum changed. Every file is written atomically and only inside content/ (files.py);
-remote rows are validated before anything touches the disk. The base is saved after each table,
-so an interrupted pull resumes where it stopped.
+only when the checksum changed. Remote rows are validated before anything touches the disk, and
+every file is written atomically and only inside content/ (files.py). The base is saved even
+when a pull stops early, for every file already written, so a re-run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from sitegen.sync.report import SyncReport
 from sitegen.sync.state import BaseEntry, save_base
 
 
-def pull(site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None) -> SyncReport:
+def pull(
+    site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None,
+) -> SyncReport:
     """Pull remote changes into `site_dir/content`; conflicts and rejected rows are reported."""
     started = time.perf_counter()
     with open_context(site_dir, require_login=False, notify=notify) as ctx:
@@ -66,8 +68,8 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     return report
 
 
-def _apply(ctx: SyncContext, writer: ContentWriter, step: Step, remote: dict[str, RemoteEntry],
-           row: dict[str, Any] | None, report: SyncReport) -> None:
+def _apply(ctx: SyncContext, writer: ContentWriter, step: Step,
+           remote: dict[str, RemoteEntry], row: dict[str, Any] | None, report: SyncReport) -> None:
     table, name = split_key(step.key)
     if step.action == "forget":
         ctx.base.forget(step.key)
@@ -105,8 +107,8 @@ def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Ki
                  lambda: _written(ctx, report, step.key, target, entry))
 
 
-def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step, remote: dict[str, RemoteEntry],
-                row: dict[str, Any], report: SyncReport) -> None:
+def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
+                remote: dict[str, RemoteEntry], row: dict[str, Any], report: SyncReport) -> None:
     checked = row_to_media(row)
     local = ctx.copy.media.get(checked.path)
     entry = BaseEntry(checked.version, checked.sha256, checked.author_id)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.model import Media
-from sitegen.remote.store import RowsRefused, VersionConflict
+from sitegen.remote.store import RowsRefused, VersionConflict, name_column
 from sitegen.sync.engine import (
     Notify,
     SyncContext,
@@ -101,8 +101,8 @@ def _settle_conflicts(ctx: SyncContext, steps: list[Step], remote: dict[str, Rem
                     is_private(row.get("draft") is True, row.get("publish_at"))))
         else:
             report.conflicts.append(conflict_for(ctx, step, remote, row))
-    return [s for s in steps if s.action != "conflict"] + \
-        [s for s in conflicted if any(c.key == s.key for c in report.conflicts)]
+    still = {conflict.key for conflict in report.conflicts}
+    return [s for s in steps if s.action != "conflict" or s.key in still]
 
 
 def _remote_hash(key: str, row: Mapping[str, Any]) -> str | None:
@@ -149,12 +149,12 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
         hashes[step.key] = digest
     if not rows:
         return
-    name_column = "path" if table == "media" else "slug"
+    column = name_column(table)
     user_id = ctx.store.user_id
 
     def confirmed(batch: Sequence[Mapping[str, Any]]) -> None:
         for row in batch:
-            key = f"{table}/{row[name_column]}"
+            key = f"{table}/{row[column]}"
             private = is_private(row.get("draft") is True, row.get("publish_at"))
             ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id, private))
             report.count("create" if row["version"] == 1 else "update", key)
@@ -173,7 +173,7 @@ def _write_isolating_refusals(
     A refusal means the key exists but belongs to another author, who has it as a draft (or
     scheduled) so it was not in our manifest. Rare, so bisection (log n requests) is fine.
     """
-    column = "path" if table == "media" else "slug"
+    column = name_column(table)
     written: set[str] = set()
 
     def note(batch: Sequence[Mapping[str, Any]]) -> None:

@@ -7,6 +7,7 @@ WWW-Authenticate), READ ONLY for GET/HEAD, role and claims, rollback of any erro
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import psycopg
 
@@ -43,7 +44,9 @@ def _request_settings(request: Request) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in request.headers.items():
         headers.setdefault(name.lower(), value)
-    return {"request.method": request.method, "request.path": request.path,
+    # The raw (percent-encoded) path, as PostgREST publishes it; a decoded NUL could not be stored.
+    raw_path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    return {"request.method": request.method, "request.path": raw_path,
             "request.headers": json.dumps(headers), "request.cookies": "{}"}
 
 

@@ -30,6 +30,7 @@ from tests.stack.db import Database
 from tests.stack.faults import FaultInjector
 from tests.stack.gateway import Gateway
 from tests.stack.postgres import PostgresServer, remove_tree
+from tests.stack.schema_watch import SchemaWatch
 from tests.stack.server import HttpServer
 from tests.stack.storage_api import StorageService
 from tests.stack.storage_files import ObjectFiles
@@ -50,7 +51,8 @@ class Stack:
 
     def __init__(self, root: Path, postgres: PostgresServer, db: Database, keys: ApiKeys,
                  http: HttpServer, host: str, postgres_password: str,
-                 auth_settings: AuthSettings, faults: FaultInjector, files: ObjectFiles) -> None:
+                 auth_settings: AuthSettings, faults: FaultInjector, files: ObjectFiles,
+                 schema_watch: SchemaWatch) -> None:
         self.root = root
         self.keys = keys
         self.auth_settings = auth_settings
@@ -59,6 +61,7 @@ class Stack:
         self._files = files
         self._postgres = postgres
         self._http = http
+        self._schema_watch = schema_watch
         self._stopped = False
         self._lock = threading.Lock()
         self.url = f"http://{host}:{http.port}"
@@ -77,6 +80,7 @@ class Stack:
         (root / OWNER_FILE).write_text(str(os.getpid()))
         postgres = PostgresServer(root)
         db: Database | None = None
+        watch: SchemaWatch | None = None
         try:
             postgres.start()
             passwords = {"authenticator": secrets.token_urlsafe(18),
@@ -84,13 +88,14 @@ class Stack:
             _apply_platform(postgres, passwords)
             _apply_migrations(postgres, sql_dir)
             db = Database(postgres.conninfo("authenticator"), postgres.conninfo())
+            watch = SchemaWatch(postgres.conninfo(), reload_schema)
             keys = ApiKeys.generate(jwt_secret)
             auth_settings = AuthSettings()
             faults = FaultInjector()
             files = ObjectFiles(root / "objects")
             http = HttpServer(faults, host, port)
             stack = cls(root, postgres, db, keys, http, host, passwords["postgres"],
-                        auth_settings, faults, files)
+                        auth_settings, faults, files, watch)
             gateway = Gateway(keys, {
                 "/auth/v1": AuthService(db, keys.jwt_secret, f"{stack.url}/auth/v1",
                                         auth_settings).handle,
@@ -99,6 +104,8 @@ class Stack:
             }, faults)
             http.start(gateway)
         except BaseException:
+            if watch is not None:
+                watch.stop()
             if db is not None:
                 db.close()
             postgres.stop()
@@ -121,6 +128,7 @@ class Stack:
                 return
             self._stopped = True
         self._http.stop()
+        self._schema_watch.stop()
         self.db.close()
         self._postgres.stop()
         remove_tree(self.root)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +19,7 @@ import psycopg
 import pytest
 
 from tests.stack.db import Rollback
+from tests.stack.schema_watch import SchemaWatch
 from tests.stack.stack import Stack, StackError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -105,6 +107,21 @@ def test_project_owner_may_add_policies_but_not_alter_platform_tables(stack):
         owner.execute("drop policy stack_owner_probe on storage.objects")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             owner.execute("alter table storage.objects disable row level security")
+
+
+def test_ddl_anywhere_triggers_a_schema_reload(stack):
+    """Supabase's pgrst_ddl_watch/pgrst_drop_watch notify; the stack's listener reloads."""
+    reloads = threading.Event()
+    watch = SchemaWatch(stack.database_url, reloads.set)
+    try:
+        with psycopg.connect(stack.database_url, autocommit=True) as owner:
+            owner.execute("create table public.stack_watched (id int)")
+            assert reloads.wait(timeout=10)
+            reloads.clear()
+            owner.execute("drop table public.stack_watched")
+            assert reloads.wait(timeout=10)
+    finally:
+        watch.stop()
 
 
 def test_migrations_run_in_name_order_and_errors_name_the_file(tmp_path):

@@ -76,9 +76,7 @@ def _apply(ctx: SyncContext, writer: ContentWriter, step: Step,
     elif step.action == "skip":
         report.skipped.append(step)
     elif step.action == "delete-local":
-        _delete_local(ctx, writer, step.key)
-        ctx.base.forget(step.key)
-        report.count("delete-local", step.key)
+        _delete_local(ctx, writer, step, report)
     elif row is None:  # pull/conflict of a key that vanished since the manifest: next pull sees it
         if step.action == "conflict":
             report.conflicts.append(conflict_for(ctx, step, remote, None))
@@ -103,6 +101,8 @@ def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Ki
         return
     target = local.file if local is not None else \
         ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
+    if _touched_since_scan(ctx, step, target, local is not None, remote, row, report):
+        return
     writer.write(target, dump_document(doc).encode("utf-8"),
                  lambda: _written(ctx, report, step.key, target, entry))
 
@@ -119,6 +119,8 @@ def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
     target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
+    if _touched_since_scan(ctx, step, target, local is not None, remote, row, report):
+        return
     data = ctx.store.download_media(checked.object_name)
     if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
         raise ContentError("downloaded bytes do not match the row's sha256/size; not written",
@@ -127,7 +129,9 @@ def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
     writer.write(target, data, lambda: _written(ctx, report, step.key, target, entry))
 
 
-def _delete_local(ctx: SyncContext, writer: ContentWriter, key: str) -> None:
+def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step,
+                  report: SyncReport) -> None:
+    key = step.key
     table, name = split_key(key)
     if table == "media":
         item = ctx.copy.media.get(name)
@@ -136,8 +140,39 @@ def _delete_local(ctx: SyncContext, writer: ContentWriter, key: str) -> None:
         document = ctx.copy.documents.get(key)
         file = document.file if document else None
     if file is not None:
+        if _touched_since_scan(ctx, step, file, True, {}, None, report):
+            return
         writer.delete(file)
         ctx.copy.index.forget(_relative(ctx, file))
+    ctx.base.forget(step.key)
+    report.count("delete-local", step.key)
+
+
+def _touched_since_scan(ctx: SyncContext, step: Step, target: Path, known: bool,
+                        remote: dict[str, RemoteEntry], row: dict[str, Any] | None,
+                        report: SyncReport) -> bool:
+    """Refuse to replace a file edited while this pull ran, or one that holds another key.
+
+    `known`: the file is this key's file as scanned; otherwise it must not exist at all (a file
+    there belongs to another key, e.g. one with its own `slug:`).
+    """
+    entry = ctx.copy.index.entries.get(_relative(ctx, target)) if known else None
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        return False
+    if known and entry is not None and [stat.st_size, stat.st_mtime_ns] == entry[:2]:
+        return False
+    if known and entry is None:
+        return False  # a file that does not parse is only replaced with --force, as planned
+    if known:
+        changed = Step(step.key, "conflict", "changed locally while pulling; kept")
+        report.conflicts.append(conflict_for(ctx, changed, remote, row))
+    else:
+        report.errors.append(ContentError(
+            f"this file holds another key, so {step.key} cannot be pulled into it",
+            file=_relative(ctx, target), hint="rename one of the two (give it another slug)"))
+    return True
 
 
 def _written(ctx: SyncContext, report: SyncReport, key: str, file: Path, entry: BaseEntry) -> None:

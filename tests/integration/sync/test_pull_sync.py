@@ -235,3 +235,48 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
     failed = run(capsys, ci, "build", "--pull")
     assert failed.code == 1 and "posts/news" in failed.err
     assert (ci / "content/posts/news.md").read_text(encoding="utf-8").endswith("CI box.\n")
+
+
+def test_pull_never_writes_over_a_file_that_holds_another_key(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, make_user())
+    write_post(author, "foo", "Remote foo", "remote\n")
+    assert run(capsys, author, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    squatter = reader / "content/posts/foo.md"  # holds posts/bar
+    squatter.write_text("---\ntitle: Local bar\nslug: bar\n---\nmine\n", encoding="utf-8")
+    result = run(capsys, reader, "pull")
+    assert result.code == 1
+    assert "content/posts/foo.md" in result.err and "another key" in result.err
+    assert squatter.read_text(encoding="utf-8").endswith("mine\n")
+
+
+def test_a_file_edited_while_the_pull_runs_is_kept(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sitegen.sync.pull as pull_module
+
+    user = make_user()
+    author, reader = make_site(tmp_path / "author", stack), make_site(tmp_path / "reader", stack)
+    login_as(author, user)
+    write_post(author, "p", "P", "v1\n")
+    assert run(capsys, author, "push").code == 0
+    assert run(capsys, reader, "pull").code == 0
+    write_post(author, "p", "P", "v2\n")
+    assert run(capsys, author, "push").code == 0
+
+    real_fetch = pull_module.fetch_rows
+
+    def fetch_then_user_edits(*args: object, **kwargs: object) -> object:
+        rows = real_fetch(*args, **kwargs)  # the plan said "unchanged locally": pull it...
+        write_post(reader, "p", "P", "typed while pulling, longer\n")  # ...but the user types
+        return rows
+
+    monkeypatch.setattr(pull_module, "fetch_rows", fetch_then_user_edits)
+    result = run(capsys, reader, "pull")
+    assert result.code == 1 and "changed locally while pulling" in result.err
+    assert (reader / "content/posts/p.md").read_text(encoding="utf-8").endswith(
+        "typed while pulling, longer\n")

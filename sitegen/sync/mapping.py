@@ -31,6 +31,7 @@ from sitegen.slugs import is_valid_slug
 
 MAX_SLUG_LENGTH = 200
 MAX_BODY_BYTES = 2_000_000
+MAX_FRONT_CHARS = 100_000
 MAX_MEDIA_PATH_LENGTH = 255
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
 MEDIA_PREFIX = "media/"
@@ -122,6 +123,13 @@ class RemoteDocumentRow(BaseModel):
     def _body(cls, value: str) -> str:
         if len(value.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
             raise ValueError(f"is larger than {MAX_BODY_BYTES} bytes")
+        return value
+
+    @field_validator("front")
+    @classmethod
+    def _front(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(value, ensure_ascii=False)) > MAX_FRONT_CHARS:
+            raise ValueError(f"is larger than {MAX_FRONT_CHARS} characters of JSON")
         return value
 
 

@@ -106,6 +106,15 @@ def test_invalid_front_matter_in_a_row_is_reported_like_a_file() -> None:
     assert info.value.field == "template" and info.value.file == "remote pages/hello"
 
 
+def test_oversized_rows_are_rejected() -> None:
+    with pytest.raises(ContentError) as info:
+        row_to_document("post", remote_row(body="x" * 2_000_001))
+    assert info.value.field == "body"
+    with pytest.raises(ContentError) as info:
+        row_to_document("post", remote_row(front={"blob": "x" * 100_001}))
+    assert info.value.field == "front"
+
+
 def test_wrong_types_are_rejected() -> None:
     with pytest.raises(ContentError) as info:
         row_to_document("post", remote_row(draft="yes"))

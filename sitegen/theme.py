@@ -74,12 +74,22 @@ def static_files(paths: ThemePaths) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any]]) -> Any:
-    """The Jinja Environment for the theme, with sitegen's filters and the given globals."""
+def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any]],
+                     cache_dir: Path | None = None) -> Any:
+    """The Jinja Environment for the theme, with sitegen's filters and the given globals.
+
+    With `cache_dir`, compiled templates are kept there (keyed by their source's checksum), so
+    a fresh process does not compile the theme again.
+    """
     import jinja2
 
+    bytecode_cache = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in paths.template_dirs if d.is_dir()]),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,

@@ -16,7 +16,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
-from sitegen.cache import BuildState, DocStore, FileHasher, is_settled, save_state
+from sitegen.cache import CACHE_DIR, BuildState, DocStore, FileHasher, is_settled, save_state
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
@@ -69,7 +69,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
         previous = state.outputs if state and state.out_dir == str(out_dir) and options.use_cache else {}
         todo = [i for i, job in enumerate(jobs)
                 if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
-    env = make_environment(theme, _template_globals(site, static))
+    env = make_environment(theme, _template_globals(site, static), site_dir / CACHE_DIR / "jinja")
     _check_templates(env, jobs, todo)
 
     writer = OutputWriter(out_dir)

@@ -7,6 +7,7 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 from collections import defaultdict
@@ -232,7 +233,9 @@ def _entry(
         toc=body.toc, toc_html=Markup(toc_html(body.toc)),
     )
     template = doc.front.template or f"{doc.kind}.html"
-    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common))
+    # The body is rendered into `page.content` by now: do not keep a second copy of every post.
+    return Entry(doc=dataclasses.replace(doc, body=""), route=route, template=template, page=page,
+                 summary=Summary(**common))
 
 
 class _LinkTable:

@@ -56,6 +56,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     records = _load_documents(site_dir, inputs, config, options, times, progress)
     with times.phase("assemble"):
         site, next_due = _assemble(site_dir, config, options, records, inputs, hasher)
+    del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
                   for name, path in static_files(theme).items()}

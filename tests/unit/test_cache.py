@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.cache import BuildState, FileHasher, is_settled, load_state, save_state, state_path
+from sitegen.errors import BuildFailed
+from sitegen.sources.local import LocalContent, scan_content, scan_tree
+
+
+def test_state_round_trips_and_damage_means_no_cache(tmp_path: Path) -> None:
+    state = BuildState(version="1", out_dir="/x", input_dirs=("content",), inputs={"a": (1, 2)},
+                       outputs={"index.html": ("fp", 3, 4)})
+    save_state(tmp_path, "k", state)
+    assert load_state(tmp_path, "k") == state
+    assert (tmp_path / ".sitegen/.gitignore").read_text() == "*\n"
+    state_path(tmp_path, "k").write_bytes(b"not a pickle")
+    assert load_state(tmp_path, "k") is None
+    assert load_state(tmp_path, "missing") is None
+
+
+def test_recently_modified_files_are_checked_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "a.css"
+    path.write_text("one")
+    stat = (path.stat().st_size, path.stat().st_mtime_ns)
+    first = FileHasher({}, checked_ns=0)
+    sha_one = first.sha256(path, "a.css", stat)
+    path.write_text("two")  # same size; the mtime may well be the same tick
+    os.utime(path, ns=(stat[1], stat[1]))
+    racy = FileHasher(first.hashes, checked_ns=stat[1] + 1)  # the old scan saw it fresh
+    assert racy.sha256(path, "a.css", stat) != sha_one
+    settled = FileHasher(first.hashes, checked_ns=stat[1] + 10**10)
+    assert settled.sha256(path, "a.css", stat) == sha_one  # trusted: same stat, long settled
+    assert is_settled(1, 3 * 10**9) and not is_settled(2 * 10**9, 3 * 10**9)
+
+
+def test_scans_skip_dot_files_and_keep_only_markdown_documents(tmp_path: Path) -> None:
+    for rel in ("content/posts/a.md", "content/posts/.hidden.md", "content/posts/notes.txt",
+                "content/pages/x/b.md", "content/media/i/c.png", "content/.git/x"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("---\ntitle: T\n---\n")
+    files = scan_content(tmp_path)
+    assert sorted(files.documents) == ["content/pages/x/b.md", "content/posts/a.md"]
+    assert list(files.media) == ["content/media/i/c.png"]
+    assert "content/.git/x" not in scan_tree(tmp_path / "content", "content")
+
+
+def test_local_content_snapshot_and_its_errors(tmp_path: Path) -> None:
+    (tmp_path / "content/posts").mkdir(parents=True)
+    (tmp_path / "content/media").mkdir()
+    (tmp_path / "content/posts/a.md").write_text("---\ntitle: A\n---\nBody\n")
+    (tmp_path / "content/media/x.bin").write_bytes(b"abc")
+    snapshot = LocalContent(tmp_path).snapshot()
+    assert [d.key for d in snapshot.documents] == ["posts/a"]
+    assert snapshot.media[0].path == "x.bin" and snapshot.media[0].size == 3
+    assert snapshot.media[0].sha256.startswith("ba7816bf")
+    (tmp_path / "content/posts/b.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(BuildFailed, match="content/posts/b.md"):
+        LocalContent(tmp_path).snapshot()

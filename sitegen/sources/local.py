@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import BuildFailed, SitegenError
+from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.model import Document, Media, Snapshot
 
 CONTENT_DIR = "content"
@@ -85,6 +85,9 @@ class LocalContent:
             try:
                 text = (self.site_dir / path).read_text(encoding="utf-8")
                 documents.append(parse_document(text, source=path))
+            except UnicodeDecodeError as exc:
+                errors.append(ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
+                                           hint="save the file as UTF-8"))
             except ContentErrors as exc:
                 errors.extend(exc.errors)
             except SitegenError as exc:

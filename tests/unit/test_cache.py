@@ -59,3 +59,10 @@ def test_local_content_snapshot_and_its_errors(tmp_path: Path) -> None:
     (tmp_path / "content/posts/b.md").write_text("---\ntitle: [\n---\n")
     with pytest.raises(BuildFailed, match="content/posts/b.md"):
         LocalContent(tmp_path).snapshot()
+
+
+def test_snapshot_reports_non_utf8_files(tmp_path: Path) -> None:
+    (tmp_path / "content/pages").mkdir(parents=True)
+    (tmp_path / "content/pages/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    with pytest.raises(BuildFailed, match=r"content/pages/latin1.md: is not UTF-8 text \(byte 17\)"):
+        LocalContent(tmp_path).snapshot()

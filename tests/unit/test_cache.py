@@ -64,5 +64,5 @@ def test_local_content_snapshot_and_its_errors(tmp_path: Path) -> None:
 def test_snapshot_reports_non_utf8_files(tmp_path: Path) -> None:
     (tmp_path / "content/pages").mkdir(parents=True)
     (tmp_path / "content/pages/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
-    with pytest.raises(BuildFailed, match=r"content/pages/latin1.md: is not UTF-8 text \(byte 17\)"):
+    with pytest.raises(BuildFailed, match=r"content/pages/latin1.md: is not UTF-8 text \(byte 14\)"):
         LocalContent(tmp_path).snapshot()

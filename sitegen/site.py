@@ -116,7 +116,7 @@ def assemble(
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     warnings: list[SitegenError] = []
     entries = [
-        _entry(config, info, doc, routes[doc.key], rendered[doc.key], tags, links, warnings)
+        _entry(info, doc, routes[doc.key], rendered[doc.key], tags, links, warnings)
         for doc in documents
     ]
     if strict and warnings:
@@ -207,8 +207,8 @@ def tag_feed_path(route: Route) -> str:
 
 
 def _entry(
-    config: SiteConfig, info: SiteInfo, doc: Document, route: Route, rendered: DocRender,
-    tags: Mapping[str, Tag], links: _LinkTable, warnings: list[SitegenError],
+    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: Mapping[str, Tag],
+    links: _LinkTable, warnings: list[SitegenError],
 ) -> Entry:
     resolve = links.resolver(doc, warnings)
     body = rendered.body

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.cache import BuildState, is_settled, load_state, options_key
+from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.sources.local import Stats, scan_tree
 
@@ -57,6 +57,12 @@ def build_site(
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     key = state_key(site_dir, options)
+    with build_lock(site_dir):
+        return _build(site_dir, options, key, progress, started)
+
+
+def _build(site_dir: Path, options: BuildOptions, key: str,
+           progress: Callable[[int, int], None] | None, started: float) -> BuildResult:
     state = load_state(site_dir, key) if options.use_cache else None
     scanned = None
     if state is not None:

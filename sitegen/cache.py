@@ -20,7 +20,8 @@ import hashlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,23 @@ def options_key(values: Mapping[str, Any]) -> str:
 
 def state_path(site_dir: Path, key: str) -> Path:
     return site_dir / CACHE_DIR / f"build-{key}.pickle"
+
+
+@contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    """Serialise the builds of a site: a second `sitegen build` (or a build of `sitegen serve`)
+    waits for the first instead of both writing the same files and cache."""
+    import fcntl
+
+    folder = site_dir / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    _ignore_in_git(folder)
+    with (folder / "build.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def load_state(site_dir: Path, key: str) -> BuildState | None:

@@ -66,3 +66,24 @@ def test_snapshot_reports_non_utf8_files(tmp_path: Path) -> None:
     (tmp_path / "content/pages/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
     with pytest.raises(BuildFailed, match=r"content/pages/latin1.md: is not UTF-8 text \(byte 14\)"):
         LocalContent(tmp_path).snapshot()
+
+
+def test_builds_with_the_same_options_take_turns(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from sitegen.cache import build_lock
+
+    order: list[str] = []
+
+    def second() -> None:
+        with build_lock(tmp_path):
+            order.append("second")
+
+    with build_lock(tmp_path):
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.2)
+        order.append("first done")
+    thread.join()
+    assert order == ["first done", "second"]

@@ -80,7 +80,7 @@ def fetch_rows(
         in_table = sum(1 for key in remote if key.startswith(table + "/"))
         many = len(names) >= FETCH_ALL_RATIO * in_table and len(names) > 100
         if many:
-            notify(f"Fetching {len(names)} {table}...")
+            notify(f"  fetching {len(names)} {table}...")
         column = name_column(table)
         for row in store.fetch(table, None if many else names):
             name = row.get(column)
@@ -97,6 +97,7 @@ def conflict_for(
     entry = remote.get(step.key)
     return Conflict(
         key=step.key, reason=step.reason, local_file=local_file, local_time=local_time,
+        local_author=ctx.email,
         remote_version=entry.version if entry else None,
         remote_time=(row or {}).get("updated_at") or (entry.updated_at if entry else None),
         remote_author=(row or {}).get("updated_by_email"),

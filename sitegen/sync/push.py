@@ -151,15 +151,19 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
         return
     column = name_column(table)
     user_id = ctx.store.user_id
+    sent = 0
 
     def confirmed(batch: Sequence[Mapping[str, Any]]) -> None:
+        nonlocal sent
         for row in batch:
             key = f"{table}/{row[column]}"
             private = is_private(row.get("draft") is True, row.get("publish_at"))
             ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id, private))
             report.count("create" if row["version"] == 1 else "update", key)
         save_base(ctx.site_dir, ctx.base)
-        ctx.notify(f"Pushed {len(batch)} {table}")
+        sent += len(batch)
+        if len(rows) > len(batch):  # progress only for work that takes several requests
+            ctx.notify(f"  sent {sent} of {len(rows)} {table}")
 
     _write_isolating_refusals(ctx, table, rows, confirmed, report)
 

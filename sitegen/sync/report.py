@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from sitegen.errors import SitegenError, SyncConflict
 from sitegen.sync.plan import Step
 
-_DONE_WORDS = {"create": "created", "update": "updated", "delete-remote": "deleted remotely",
-               "pull": "pulled", "delete-local": "deleted locally"}
 
 
 @dataclass(frozen=True)
@@ -20,13 +18,15 @@ class Conflict:
     reason: str
     local_file: str | None
     local_time: str | None
+    local_author: str | None
     remote_version: int | None
     remote_time: str | None
     remote_author: str | None
 
     def describe(self) -> str:
-        local = f"local {self.local_file} (changed {self.local_time}, by you)" if self.local_file \
-            else "local: deleted"
+        you = f"you ({self.local_author})" if self.local_author else "you"
+        local = f"local {self.local_file} (changed {self.local_time}, by {you})" \
+            if self.local_file else "local: deleted"
         if self.remote_version is None:
             remote = "remote: deleted or unpublished"
         else:
@@ -52,13 +52,9 @@ class SyncReport:
 
     def summary(self, verb: str) -> str:
         """`Pulled 5000 posts, 12 pages, 3 media in 2.1 s` (plus deletions when there were any)."""
-        main = "pull" if verb == "Pulled" else None
-        parts = []
-        for table in ("posts", "pages", "media"):
-            if main is not None:
-                parts.append(f"{self.done[(main, table)]} {table}")
-            else:
-                parts.append(f"{sum(self.done[(a, table)] for a in ('create', 'update'))} {table}")
+        actions = ("pull",) if verb == "Pulled" else ("create", "update")
+        parts = [count_of(sum(self.done[(action, table)] for action in actions), table)
+                 for table in ("posts", "pages", "media")]
         text = f"{verb} {', '.join(parts)} in {self.seconds:.1f} s"
         deleted = sum(n for (action, _), n in self.done.items() if action.startswith("delete"))
         if deleted:
@@ -81,6 +77,12 @@ class SyncReport:
                      f"{'yours' if action == 'push' else 'the remote version'}")
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
+
+
+def count_of(number: int, table: str) -> str:
+    """`1 post`, `2 posts`, `3 media`."""
+    noun = table if number != 1 or table == "media" else table.removesuffix("s")
+    return f"{number} {noun}"
 
 
 class SyncErrors(SitegenError):

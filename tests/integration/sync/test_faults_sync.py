@@ -74,7 +74,7 @@ def test_push_cut_off_at_the_second_batch_resumes_without_loss_or_duplicates(
         write_post(site, f"post-{number:04d}", f"Post {number}")
 
     def break_after_first_batch(message: str) -> None:
-        if message.startswith("Pushed 1000 posts"):
+        if message.strip() == "sent 1000 of 1100 posts":
             faults.inject("drop", r"^/rest/v1/posts", method="POST", times=None)
 
     with pytest.raises(RemoteError):

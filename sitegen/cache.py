@@ -147,13 +147,13 @@ class DocStore:
                 continue
         return records
 
-    def update(self, changed: Iterable[Any], removed: Iterable[str]) -> None:
-        """Store changed DocRecords and forget removed paths, in one transaction."""
+    def update(self, changed: Iterable[tuple[str, str, bytes]], removed: Iterable[str]) -> None:
+        """Store changed records as (path, sha256, pickled DocRecord) and forget removed paths,
+        in one transaction. Records arrive pickled: workers pickle them anyway to send them."""
         with self._db:  # one transaction: committed, or rolled back on error
             self._db.executemany(
                 "INSERT OR REPLACE INTO docs (path, options, sha256, record) VALUES (?, ?, ?, ?)",
-                [(r.path, self._key, r.sha256, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
-                 for r in changed],
+                [(path, self._key, sha, blob) for path, sha, blob in changed],
             )
             self._db.executemany("DELETE FROM docs WHERE path = ?", [(p,) for p in removed])
 

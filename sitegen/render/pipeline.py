@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -163,7 +164,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     finally:
         store.close()
     records: dict[str, DocRecord] = {}
-    changed: list[DocRecord] = []
+    changed: list[tuple[str, str, bytes]] = []  # (path, sha256, pickled record) for the store
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
@@ -174,20 +175,22 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             size, mtime_ns = inputs[path]
             records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
                                                 checked_ns=time.time_ns())
-            changed.append(records[path])
+            changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
         else:
             todo.append(path)
 
-    def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
+    def task(start: int, stop: int) -> tuple[list[bytes], dict[str, float]]:
         local = PhaseTimes()
-        return [process_file(site_dir, p, md_options, local) for p in todo[start:stop]], local.seconds
+        done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
+        return [pickle.dumps(record, protocol=5) for record in done], local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
-    for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
+    for _, stop, (blobs, seconds) in map_ranges(task, len(todo), workers):
         times.add(seconds)
-        for record in done:
+        for blob in blobs:
+            record = pickle.loads(blob)
             records[record.path] = record
-        changed.extend(done)
+            changed.append((record.path, record.sha256, blob))
         if progress:
             progress(stop, len(todo))
     store = DocStore(site_dir, store_key)  # not kept open across the fork of the workers

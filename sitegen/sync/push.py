@@ -226,13 +226,19 @@ def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRep
         return
     versions = {split_key(s.key)[1]: s.version or 0 for s in steps}
     deleted = ctx.store.delete(table, versions)
+    # Not in the answer: changed meanwhile, or already gone (a retried delete whose first
+    # answer was lost deletes nothing the second time). Only a row still there is a conflict.
+    unconfirmed = [name for name in versions if name not in deleted]
+    still_there = {row[name_column(table)]: row for row in ctx.store.fetch(table, unconfirmed)} \
+        if unconfirmed else {}
     for step in steps:
-        if split_key(step.key)[1] in deleted:
+        row = still_there.get(split_key(step.key)[1])
+        if row is None:
             ctx.base.forget(step.key)
             report.count("delete-remote", step.key)
         else:
             changed = Step(step.key, "conflict", "changed remotely while deleting; kept")
-            report.conflicts.append(conflict_for(ctx, changed, {}, None))
+            report.conflicts.append(conflict_for(ctx, changed, {}, row))
     save_base(ctx.site_dir, ctx.base)
 
 

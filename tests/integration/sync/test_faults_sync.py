@@ -159,3 +159,34 @@ def test_a_write_landing_between_plan_and_push_is_a_conflict_and_the_rest_still_
     assert stack.admin_sql(  # type: ignore[attr-defined]
         "select slug, body, version from public.posts order by slug") == [
         ("contested", "fast\n", 2), ("fresh", "Hello.\n", 1)]
+
+
+def test_writes_and_deletes_whose_answer_was_lost_are_not_repeated_or_misreported(
+    stack: object, make_user: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server applied the request but the answer never came: the retry must not harm."""
+    import sitegen.remote.store as store_module
+
+    site = make_site(tmp_path / "site", stack)
+    login_as(site, make_user())
+    write_post(site, "kept", "Kept", "v1\n")
+    write_post(site, "doomed", "Doomed")
+    assert push(site).errors == []
+    write_post(site, "kept", "Kept", "v2\n")
+    (site / "content/posts/doomed.md").unlink()
+
+    real = store_module.with_retries
+
+    def answer_lost_once(operation: Callable[[], object], **kwargs: object) -> object:
+        if str(kwargs["describe"]).startswith(("write", "delete")):
+            operation()  # applied by the server; its answer is lost, so the client retries
+        return real(operation, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "with_retries", answer_lost_once)
+    report = push(site, prune=True)
+    monkeypatch.undo()
+    assert report.conflicts == [] and report.errors == []
+    assert stack.admin_sql(  # type: ignore[attr-defined]
+        "select slug, body, version from public.posts") == [("kept", "v2\n", 2)]
+    assert base_versions(site) == {"kept": 2}
+    assert sum(push(site).done.values()) == 0

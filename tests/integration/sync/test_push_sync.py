@@ -120,3 +120,16 @@ def test_pages_and_scripts_are_not_pushed_as_media(
     result = run(capsys, site, "push")
     assert result.code == 1 and "content/media/trap.html" in result.err and "static/" in result.err
     assert [r[0] for r in stack.admin_sql("select path from public.media")] == ["fine.png"]  # type: ignore[attr-defined]
+
+
+def test_a_broken_local_file_is_reported_and_the_rest_is_pushed(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(tmp_path / "site", stack)
+    login_as(site, make_user())
+    write_post(site, "good", "Good")
+    (site / "content/posts/broken.md").write_text("---\ntitle: Broken\ndraft: maybe\n---\n")
+    result = run(capsys, site, "push")
+    assert result.code == 1
+    assert "content/posts/broken.md:3: draft:" in result.err
+    assert [r[0] for r in stack.admin_sql("select slug from public.posts")] == ["good"]  # type: ignore[attr-defined]

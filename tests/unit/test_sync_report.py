@@ -1,0 +1,48 @@
+"""What push and pull say at the end, and the error a conflict becomes."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.errors import ContentError, SyncConflict
+from sitegen.sync.report import Conflict, SyncErrors, SyncReport
+
+
+def test_summary_counts_per_table_with_singulars() -> None:
+    report = SyncReport(seconds=2.14)
+    for key in ["posts/a", "posts/b", "pages/c", "media/x.png"]:
+        report.count("pull", key)
+    report.count("delete-local", "posts/z")
+    assert report.summary("Pulled") == "Pulled 2 posts, 1 page, 1 media in 2.1 s; deleted 1"
+    pushed = SyncReport(seconds=0.5)
+    pushed.count("create", "posts/a")
+    pushed.count("update", "posts/b")
+    assert pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s"
+
+
+def test_conflicts_become_one_error_naming_both_sides() -> None:
+    report = SyncReport()
+    report.conflicts.append(Conflict(
+        key="posts/a", reason="changed both locally and remotely",
+        local_file="content/posts/a.md", local_time="2026-01-02T10:00:00+00:00",
+        local_author="me@example.org", remote_version=4,
+        remote_time="2026-01-02T11:00:00+00:00", remote_author="them@example.org"))
+    with pytest.raises(SyncConflict) as info:
+        report.raise_for_problems("push")
+    text = str(info.value)
+    assert info.value.keys == ["posts/a"]
+    assert "content/posts/a.md (changed 2026-01-02T10:00:00+00:00, by you (me@example.org))" in text
+    assert "remote version 4 (changed 2026-01-02T11:00:00+00:00, by them@example.org)" in text
+    assert "sitegen push --force" in text
+
+
+def test_errors_are_raised_after_conflicts_are_ruled_out() -> None:
+    report = SyncReport()
+    report.raise_for_problems("pull")  # nothing wrong: no exception
+    report.errors = [ContentError("bad", file="remote posts/x")]
+    with pytest.raises(ContentError):
+        report.raise_for_problems("pull")
+    report.errors.append(ContentError("worse", file="remote posts/y"))
+    with pytest.raises(SyncErrors) as info:
+        report.raise_for_problems("pull")
+    assert "remote posts/x" in str(info.value) and "remote posts/y" in str(info.value)

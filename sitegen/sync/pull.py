@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,9 @@ def pull(
 
 def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     remote = read_manifests(ctx.store)
-    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, viewer=ctx.store.user_id,
-                      force=force)
+    viewer = ctx.store.user_id
+    _note_now_public(ctx, remote, viewer)
+    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, viewer=viewer, force=force)
     report = SyncReport(steps=steps)
     rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
                                   and s.action in ("pull", "conflict")], remote, ctx.notify)
@@ -66,6 +68,15 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     if not remote:
         report.notes.append(_empty_note(ctx))
     return report
+
+
+def _note_now_public(ctx: SyncContext, remote: dict[str, RemoteEntry], viewer: str | None) -> None:
+    """A private (draft/scheduled) key that someone else can now read has become public."""
+    for key, entry in remote.items():
+        was = ctx.base.entries.get(key)
+        if was is not None and was.private and was.author_id != viewer \
+                and was.version == entry.version:
+            ctx.base.record(key, replace(was, private=False))
 
 
 def _apply(ctx: SyncContext, writer: ContentWriter, step: Step,

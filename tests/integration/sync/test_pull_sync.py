@@ -280,3 +280,21 @@ def test_a_file_edited_while_the_pull_runs_is_kept(
     assert result.code == 1 and "changed locally while pulling" in result.err
     assert (reader / "content/posts/p.md").read_text(encoding="utf-8").endswith(
         "typed while pulling, longer\n")
+
+
+def test_a_scheduled_post_that_went_public_and_was_deleted_goes_for_everyone(
+    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user = make_user()
+    author = make_site(tmp_path / "author", stack)
+    login_as(author, user)
+    write_post(author, "later", "Later", date="2999-01-01")
+    assert run(capsys, author, "push").code == 0  # recorded as private: only its author sees it
+    stack.admin_sql(  # type: ignore[attr-defined]
+        "begin; set local session_replication_role = replica; "
+        "update public.posts set publish_at = now() - interval '1 minute'; commit")
+    (author / ".sitegen/session.json").unlink()  # the author now pulls anonymously
+    assert run(capsys, author, "pull").code == 0  # sees it as public now
+    stack.admin_sql("delete from public.posts")  # type: ignore[attr-defined]
+    assert run(capsys, author, "pull").code == 0
+    assert posts_of(author) == []  # deleted, not "hidden"

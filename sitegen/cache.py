@@ -45,6 +45,9 @@ class BuildState:
     file_hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path -> size, mtime, sha
     next_due: dt.datetime | None = None  # when a left-out future post becomes due
     scanned_ns: int = 0  # wall-clock time of the input scan (see is_settled)
+    # sha256 of the inputs too fresh at that scan to be trusted by stat, as the build read them;
+    # None when one of them was not a document (then the next build cannot be a quick no-op).
+    racy: dict[str, str] | None = None
     documents: int = 0
     warnings: tuple[SitegenError, ...] = ()
 

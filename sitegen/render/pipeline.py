@@ -57,6 +57,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     times.add({"read": time.perf_counter() - started})
 
     records = _load_documents(site_dir, inputs, config, options, times, progress)
+    racy = _racy_hashes(inputs, scanned_ns, records)
     with times.phase("assemble"):
         site, next_due = _assemble(site_dir, config, options, records, inputs, hasher)
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
@@ -92,7 +93,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
         save_state(site_dir, key, BuildState(
             version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
             outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
-            file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns,
+            file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns, racy=racy,
             documents=len(site.posts) + len(site.pages), warnings=site.warnings,
         ))
     return BuildResult(
@@ -199,6 +200,19 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     finally:
         store.close()
     return [records[p] for p in paths]
+
+
+def _racy_hashes(inputs: Stats, scanned_ns: int, records: Sequence[DocRecord]) -> dict[str, str] | None:
+    """sha256 (as read by this build) of the inputs too fresh to be trusted by stat next time;
+    None when one of them is not a document, whose bytes this build did not hash."""
+    by_path = {record.path: record.sha256 for record in records}
+    racy = {}
+    for path, (_, mtime_ns) in inputs.items():
+        if not is_settled(mtime_ns, scanned_ns):
+            if path not in by_path:
+                return None
+            racy[path] = by_path[path]
+    return racy
 
 
 def _output_stats(out_dir: Path, before: Stats, report: WriteReport) -> Stats:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -134,3 +136,25 @@ def test_lost_cache_still_gives_the_same_bytes(tmp_path: Path) -> None:
     build_site(site, BuildOptions())
     _, expected = clean_build(site, tmp_path / "clean")
     assert diff_trees(read_tree(site / "public"), expected) == []
+
+
+def test_rebuild_right_after_an_edit_is_a_quick_no_op(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    old = time.time_ns() - 10**10
+    for path in site.rglob("*"):
+        os.utime(path, ns=(old, old))  # an established site: only the edited file is fresh
+    build_site(site, BuildOptions())
+    EDITS["title"](site)
+    build_site(site, BuildOptions())  # the edited file is "racy": fresher than the scan
+    import sitegen.render.pipeline as pipeline
+
+    calls = []
+    original = pipeline.run_build
+    pipeline.run_build = lambda *args: calls.append(args) or original(*args)  # type: ignore[assignment]
+    try:
+        again = build_site(site, BuildOptions())
+    finally:
+        pipeline.run_build = original  # type: ignore[assignment]
+    assert calls == [] and again.written == 0  # answered by the stat + content check alone
+    _edit(site / "content/posts/post-3.md", "Post 9", "Post 8")  # same size, same mtime tick
+    assert "posts/post-3/index.html" in build_site(site, BuildOptions()).changed_paths

@@ -1,9 +1,13 @@
 """Writing pulled files: only inside content/, atomically, and durable before the base says so.
 
-A large pull writes thousands of small files; creating a file costs far more than rendering it.
-So files are written by a couple of background threads (file system calls release the GIL) while
-the pull keeps converting rows, each renamed into place without an fsync of its own; `flush`
-waits for all of them, syncs once, and only then runs the callbacks that record them in the base.
+A large pull writes thousands of small files; creating a file costs more than rendering it. So
+files are written by a background thread (file system calls release the GIL) while the pull
+keeps converting rows, each renamed into place without an fsync of its own; `flush` waits for
+all of them, syncs once, and only then runs the callbacks that record them in the base.
+
+Right before replacing a file the writer checks it is still the file that was scanned (same size
+and mtime), or that no file is there yet for a new key: an edit made while the pull ran, or a
+file holding another key, is never overwritten.
 """
 
 from __future__ import annotations
@@ -13,11 +17,25 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import Union
 
 from sitegen.errors import ContentError
 from sitegen.sync.state import write_atomic
 
 WRITER_THREADS = 1  # one writer overlaps the I/O with row conversion; more did not help (measured)
+ABSENT = "absent"  # `expect` for a new file: nothing may be there yet
+Expect = Union[tuple[int, int], str, None]  # (size, mtime_ns) as scanned, ABSENT, or no check
+
+
+class FileChanged(Exception):
+    """The file is no longer the one that was scanned: someone edited it meanwhile."""
+
+
+class FileOccupied(Exception):
+    """A new file's place is taken by another file (one holding another key)."""
+
+
+Refusal = Union[FileChanged, FileOccupied]
 
 
 class ContentWriter:
@@ -28,45 +46,57 @@ class ContentWriter:
         self.site_dir = site_dir
         self._safe_folders: set[Path] = set()
         self._pool = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="sitegen-write")
-        self._pending: list[tuple[Future[None], Path, Callable[[], None]]] = []
+        self._pending: list[tuple[Future[os.stat_result], Path, Callable[[os.stat_result], None],
+                                  Callable[[Refusal], None]]] = []
 
-    def write(self, target: Path, data: bytes, on_written: Callable[[], None]) -> None:
-        """Queue `data` for `target`; `on_written` runs in `flush` once it is safely on disk."""
-        self._check(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        future = self._pool.submit(write_atomic, target, data, durable=False)
-        self._pending.append((future, target, on_written))
+    def write(self, target: Path, data: bytes, *, expect: Expect,
+              on_written: Callable[[os.stat_result], None],
+              on_refused: Callable[[Refusal], None]) -> None:
+        """Queue `data` for `target`; in `flush`, `on_written(stat)` runs once it is safely on
+        disk, or `on_refused` if the file was not what `expect` says."""
+        self._prepare(target)
+        future = self._pool.submit(_write_checked, target, data, expect)
+        self._pending.append((future, target, on_written, on_refused))
 
-    def delete(self, target: Path) -> None:
-        """Delete `target` now (it must be inside the root too)."""
-        self._check(target)
+    def delete(self, target: Path, *, expect: Expect) -> None:
+        """Delete `target` now if it is still as scanned; raises FileChanged otherwise."""
+        self._check_inside(target)
+        _check_expected(target, expect)
         target.unlink(missing_ok=True)
 
     def flush(self) -> list[ContentError]:
-        """Wait for every queued write, sync, run the callbacks of those that succeeded."""
-        done, errors = [], []
-        for future, target, on_written in self._pending:
+        """Wait for every queued write, sync, then run the callbacks; returns write failures."""
+        done, refused, errors = [], [], []
+        for future, target, on_written, on_refused in self._pending:
             try:
-                future.result()
-                done.append(on_written)
+                done.append((on_written, future.result()))
+            except (FileChanged, FileOccupied) as exc:
+                refused.append((on_refused, exc))
             except OSError as exc:
                 errors.append(ContentError(f"cannot write the file: {exc.strerror or exc}",
                                            file=target.relative_to(self.site_dir).as_posix()))
         self._pending = []
         if done:
             os.sync()
-        for on_written in done:
-            on_written()
+        for on_written, stat in done:
+            on_written(stat)
+        for on_refused, exc in refused:
+            on_refused(exc)
         return errors
 
-    def _check(self, target: Path) -> None:
-        """The folder must resolve inside the root (symlinks included) before anything is made."""
+    def _prepare(self, target: Path) -> None:
+        """Check the folder once, then create it (mkdir costs a lot when done per file)."""
         folder = target.parent
         if folder not in self._safe_folders:
-            if not folder.resolve().is_relative_to(self.root):
-                raise ContentError(f"{folder} leads outside {self.root}; nothing written there",
-                                   hint="remove the symlink that leads out of content/")
+            self._check_inside(target)
+            folder.mkdir(parents=True, exist_ok=True)
             self._safe_folders.add(folder)
+
+    def _check_inside(self, target: Path) -> None:
+        """The folder must resolve inside the root (symlinks included) before anything is made."""
+        if not target.parent.resolve().is_relative_to(self.root):
+            raise ContentError(f"{target.parent} leads outside {self.root}; nothing written there",
+                               hint="remove the symlink that leads out of content/")
 
     def __enter__(self) -> ContentWriter:
         return self
@@ -74,3 +104,24 @@ class ContentWriter:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self._pool.shutdown(wait=True)
+
+
+def _write_checked(target: Path, data: bytes, expect: Expect) -> os.stat_result:
+    _check_expected(target, expect)
+    write_atomic(target, data, durable=False)
+    return target.stat()
+
+
+def _check_expected(target: Path, expect: Expect) -> None:
+    if expect is None:
+        return
+    if expect == ABSENT:
+        if os.path.lexists(target):
+            raise FileOccupied(target)
+        return
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        raise FileChanged(target) from None
+    if (stat.st_size, stat.st_mtime_ns) != expect:
+        raise FileChanged(target)

@@ -74,11 +74,15 @@ class FileIndex:
             return None  # could have been edited again within the same second
         return str(entry[2]), str(entry[3])
 
-    def note(self, site_dir: Path, path: str, key: str, digest: str) -> None:
-        """Remember the current state of `site_dir/path` as having `digest`."""
-        stat = (site_dir / path).stat()
-        self.entries[path] = [stat.st_size, stat.st_mtime_ns, key, digest]
+    def note(self, path: str, size: int, mtime_ns: int, key: str, digest: str) -> None:
+        """Remember that the file at `path` with this size and mtime has `digest`."""
+        self.entries[path] = [size, mtime_ns, key, digest]
         self.changed = True
+
+    def scanned_state(self, path: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) of a file as scanned, None when it was not indexed."""
+        entry = self.entries.get(path)
+        return (int(entry[0]), int(entry[1])) if entry else None  # type: ignore[call-overload]
 
     def forget(self, path: str) -> None:
         if self.entries.pop(path, None) is not None:
@@ -109,7 +113,7 @@ def scan(site_dir: Path) -> WorkingCopy:
     for path, (size, mtime_ns) in files.documents.items():
         known = old.lookup(path, size, mtime_ns)
         if known is None:
-            _add_document(copy, path, site_dir)
+            _add_document(copy, path, (size, mtime_ns), site_dir)
         else:
             copy.index.entries[path] = [size, mtime_ns, *known]
             _add(copy, LocalDocument(known[0], site_dir / path, known[1]), path, site_dir)
@@ -143,12 +147,12 @@ def save_index(site_dir: Path, index: FileIndex) -> None:
     index.changed = False
 
 
-def _add_document(copy: WorkingCopy, path: str, site_dir: Path) -> None:
+def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir: Path) -> None:
     file = site_dir / path
     try:
         doc = parse_document(file.read_text(encoding="utf-8"), source=path)
         local = LocalDocument(doc.key, file, content_hash(doc))
-        copy.index.note(site_dir, path, local.key, local.hash)
+        copy.index.note(path, *stat, local.key, local.hash)
     except ContentError as exc:
         copy.errors.append(exc)
         local = _unreadable(path, file)

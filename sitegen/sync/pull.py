@@ -9,6 +9,7 @@ when a pull stops early, for every file already written, so a re-run resumes whe
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from sitegen.sync.engine import (
     read_manifests,
     split_key,
 )
-from sitegen.sync.files import ContentWriter
+from sitegen.sync.files import ABSENT, ContentWriter, FileChanged, Refusal
 from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
 from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
 from sitegen.sync.plan import RemoteEntry, Step, plan_pull
@@ -112,10 +113,8 @@ def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Ki
         return
     target = local.file if local is not None else \
         ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
-    if _touched_since_scan(ctx, step, target, local is not None, remote, row, report):
-        return
-    writer.write(target, dump_document(doc).encode("utf-8"),
-                 lambda: _written(ctx, report, step.key, target, entry))
+    _queue_write(ctx, writer, report, step, target, dump_document(doc).encode("utf-8"), entry,
+                 replaces=local is not None, remote=remote, row=row)
 
 
 def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
@@ -130,67 +129,65 @@ def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
     target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
-    if _touched_since_scan(ctx, step, target, local is not None, remote, row, report):
-        return
     data = ctx.store.download_media(checked.object_name)
     if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
         raise ContentError("downloaded bytes do not match the row's sha256/size; not written",
                            file=f"remote {step.key}", field="sha256",
                            hint="the author should push the file again")
-    writer.write(target, data, lambda: _written(ctx, report, step.key, target, entry))
+    _queue_write(ctx, writer, report, step, target, data, entry, replaces=local is not None,
+                 remote=remote, row=row)
+
+
+def _queue_write(ctx: SyncContext, writer: ContentWriter, report: SyncReport, step: Step,
+                 target: Path, data: bytes, entry: BaseEntry, *, replaces: bool,
+                 remote: dict[str, RemoteEntry], row: dict[str, Any]) -> None:
+    """Write a pulled file; record it once on disk, unless the file was not what we scanned."""
+    path = _relative(ctx, target)
+
+    def written(stat: os.stat_result) -> None:
+        ctx.copy.index.note(path, stat.st_size, stat.st_mtime_ns, step.key, entry.hash)
+        ctx.base.record(step.key, entry)
+        report.count("pull", step.key)
+
+    def refused(reason: Refusal) -> None:
+        _report_refusal(ctx, report, step, path, reason, remote, row)
+
+    expect = ctx.copy.index.scanned_state(path) if replaces else ABSENT
+    writer.write(target, data, expect=expect, on_written=written, on_refused=refused)
 
 
 def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step,
                   report: SyncReport) -> None:
-    key = step.key
-    table, name = split_key(key)
+    table, name = split_key(step.key)
     if table == "media":
         item = ctx.copy.media.get(name)
         file = item.file if item else None
     else:
-        document = ctx.copy.documents.get(key)
+        document = ctx.copy.documents.get(step.key)
         file = document.file if document else None
     if file is not None:
-        if _touched_since_scan(ctx, step, file, True, {}, None, report):
+        path = _relative(ctx, file)
+        try:
+            writer.delete(file, expect=ctx.copy.index.scanned_state(path))
+        except FileChanged as exc:
+            _report_refusal(ctx, report, step, path, exc, {}, None)
             return
-        writer.delete(file)
-        ctx.copy.index.forget(_relative(ctx, file))
+        ctx.copy.index.forget(path)
     ctx.base.forget(step.key)
     report.count("delete-local", step.key)
 
 
-def _touched_since_scan(ctx: SyncContext, step: Step, target: Path, known: bool,
-                        remote: dict[str, RemoteEntry], row: dict[str, Any] | None,
-                        report: SyncReport) -> bool:
-    """Refuse to replace a file edited while this pull ran, or one that holds another key.
-
-    `known`: the file is this key's file as scanned; otherwise it must not exist at all (a file
-    there belongs to another key, e.g. one with its own `slug:`).
-    """
-    entry = ctx.copy.index.entries.get(_relative(ctx, target)) if known else None
-    try:
-        stat = target.stat()
-    except FileNotFoundError:
-        return False
-    if known and entry is not None and [stat.st_size, stat.st_mtime_ns] == entry[:2]:
-        return False
-    if known and entry is None:
-        return False  # a file that does not parse is only replaced with --force, as planned
-    if known:
+def _report_refusal(ctx: SyncContext, report: SyncReport, step: Step, path: str,
+                    reason: Refusal, remote: dict[str, RemoteEntry],
+                    row: dict[str, Any] | None) -> None:
+    """A file edited while the pull ran is a conflict; a file holding another key an error."""
+    if isinstance(reason, FileChanged):
         changed = Step(step.key, "conflict", "changed locally while pulling; kept")
         report.conflicts.append(conflict_for(ctx, changed, remote, row))
     else:
         report.errors.append(ContentError(
             f"this file holds another key, so {step.key} cannot be pulled into it",
-            file=_relative(ctx, target), hint="rename one of the two (give it another slug)"))
-    return True
-
-
-def _written(ctx: SyncContext, report: SyncReport, key: str, file: Path, entry: BaseEntry) -> None:
-    """A pulled file is on disk: remember its hash and record the key as in sync."""
-    ctx.copy.index.note(ctx.site_dir, _relative(ctx, file), key, entry.hash)
-    ctx.base.record(key, entry)
-    report.count("pull", key)
+            file=path, hint="rename one of the two (give it another slug)"))
 
 
 def _relative(ctx: SyncContext, file: Path) -> str:

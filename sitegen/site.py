@@ -7,12 +7,11 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -32,10 +31,17 @@ FEED_FILE = "feed.xml"
 
 @dataclass(frozen=True)
 class DocRender:
-    """The Markdown renderings of one document: its body and its front-matter summary."""
+    """The Markdown renderings of one document: its body and its front-matter summary.
+
+    Made once per file version and cached, so derived HTML (the toc) is computed here too.
+    """
 
     body: Rendered
     summary: Rendered | None
+    toc_html: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "toc_html", toc_html(self.body.toc))
 
 
 @dataclass(frozen=True)
@@ -230,12 +236,10 @@ def _entry(
     )
     page = Page(
         **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc))),
-        toc=body.toc, toc_html=Markup(toc_html(body.toc)),
+        toc=body.toc, toc_html=Markup(rendered.toc_html),
     )
     template = doc.front.template or f"{doc.kind}.html"
-    # The body is rendered into `page.content` by now: do not keep a second copy of every post.
-    return Entry(doc=dataclasses.replace(doc, body=""), route=route, template=template, page=page,
-                 summary=Summary(**common))
+    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common))
 
 
 class _LinkTable:

@@ -6,6 +6,7 @@ A `DocRecord` is what the build cache stores per file: it is reused while the fi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,9 @@ from sitegen.site import DocRender
 
 @dataclass(frozen=True)
 class DocRecord:
+    """One content file as the build knows it. `document` has an empty body (the body lives on
+    in `render`); `errors` are its content errors, reported again while the file is unchanged."""
+
     path: str
     size: int
     mtime_ns: int
@@ -84,4 +88,5 @@ def _parse_and_render(path: str, data: bytes, options: MarkdownOptions, times: P
         summary=render_markdown(summary, options) if summary else None,
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
-    return document, render, ()
+    # The build needs the body only to render it: leaving it out keeps the cache and memory lean.
+    return dataclasses.replace(document, body=""), render, ()

@@ -8,6 +8,7 @@ unchanged, and an output is rendered only when its fingerprint or its file chang
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import pickle
 import time
@@ -106,7 +107,7 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
 
 
 def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records: Sequence[DocRecord],
-              inputs: Stats, hasher: FileHasher) -> tuple[Site, Any]:
+              inputs: Stats, hasher: FileHasher) -> tuple[Site, dt.datetime | None]:
     """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
     if errors:

@@ -27,6 +27,7 @@ from sitegen.slugs import slugify
 _UNKNOWN = object()
 MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
 FEED_FILE = "feed.xml"
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _site_info(config: SiteConfig, documents: Sequence[Document], routes: Mappin
         author=config.author, base_url=config.base_url, base_path=base_path,
         menu=tuple(MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu),
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
+        feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
     )
 

@@ -41,6 +41,7 @@ class SiteInfo:
     base_path: str
     menu: tuple[MenuItem, ...]
     feed_url: str | None
+    feed_type: str  # MIME type of the site (and tag) feeds, for <link rel="alternate" type=...>
     generator: str
 
 

@@ -9,7 +9,8 @@ from sitegen.feeds import absolute_html, feed_xml, robots_txt, sitemap_xml
 from sitegen.render.views import Page, SiteInfo, Tag
 
 INFO = SiteInfo(title="T & Co", description="", language="en", author="", base_url="https://e.org/blog/",
-                base_path="/blog/", menu=(), feed_url="https://e.org/blog/feed.xml", generator="sitegen 0.1.0")
+                base_path="/blog/", menu=(), feed_url="https://e.org/blog/feed.xml",
+                feed_type="application/atom+xml", generator="sitegen 0.1.0")
 TAG = Tag(name="py", slug="py", url="/blog/tags/py/", count=1, feed_url=None)
 
 

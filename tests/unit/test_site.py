@@ -74,3 +74,11 @@ def test_summary_from_front_matter_or_first_paragraph() -> None:
     site = assemble(CONFIG, [doc], rendered, (), strict=False)
     assert site.posts[0].summary.summary == "<p><em>Short</em></p>\n"
     assert _site([doc]).posts[0].summary.summary == "<p>First para.</p>\n"
+
+
+@pytest.mark.parametrize(("feed_format", "mime"), [("atom", "application/atom+xml"), ("rss", "application/rss+xml")])
+def test_site_info_names_the_feed_mime_type(feed_format: str, mime: str) -> None:
+    config = parse_config(f'title = "T"\nbase_url = "https://e.org/"\n[feeds]\nformat = "{feed_format}"\n',
+                          "sitegen.toml")
+    site = assemble(config, [], {}, (), strict=False)
+    assert site.info.feed_type == mime

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, ConfigErrors
 
 CONFIG_FILE = "sitegen.toml"
 PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
@@ -193,22 +193,6 @@ def parse_config(text: str, file: str) -> SiteConfig:
     if len(errors) == 1:
         raise errors[0]
     raise ConfigErrors(errors)
-
-
-class ConfigErrors(ConfigError):
-    """Several problems in sitegen.toml, reported together (`errors` lists them)."""
-
-    def __init__(self, errors: list[ConfigError]) -> None:
-        first = errors[0]
-        super().__init__(first.message, file=first.file, line=first.line, field=first.field,
-                         hint=first.hint)
-        self.errors = errors
-
-    def __str__(self) -> str:
-        return "\n".join(ConfigError.__str__(e) for e in self.errors)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.errors,))
 
 
 def _config_error(err: Any, text: str, file: str) -> ConfigError:

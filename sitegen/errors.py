@@ -2,7 +2,9 @@
 
     SitegenError                 anything sitegen reports without a traceback (exit code 1)
     ├── ConfigError              sitegen.toml or environment settings are invalid
+    │   └── ConfigErrors         several of them in one file, reported together
     ├── ContentError             a page, post or media file is invalid (file:line, field)
+    │   └── ContentErrors        several of them in one file, reported together
     ├── ThemeError               a template is missing or fails (template:line)
     ├── BuildFailed              a build collected one or more errors; carries them all
     ├── RemoteError              Supabase answered with an error or could not be reached
@@ -66,6 +68,34 @@ class ConfigError(SitegenError):
 
 class ContentError(SitegenError):
     """A content file is invalid: bad front matter, broken link, missing media."""
+
+
+class _Several:
+    """Several errors of one kind, reported together; the first one gives the location.
+
+    A mixin rather than a class of its own, so that `except ContentError` still catches a file
+    with three problems. Picklable (errors cross the build's worker processes).
+    """
+
+    def __init__(self, errors: Sequence[SitegenError]) -> None:
+        first = errors[0]
+        SitegenError.__init__(self, first.message, file=first.file, line=first.line,  # type: ignore[arg-type]
+                              field=first.field, hint=first.hint)
+        self.errors = list(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(SitegenError.__str__(e) for e in self.errors)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
+
+
+class ConfigErrors(_Several, ConfigError):
+    """Several problems in sitegen.toml (`errors` lists them, first one first)."""
+
+
+class ContentErrors(_Several, ContentError):
+    """Several problems in one content file (`errors` lists them, first one first)."""
 
 
 class ThemeError(SitegenError):

@@ -25,7 +25,6 @@ from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML (libyaml when available) that keeps impossible dates like 2023-13-45 as text,
     so validation reports them with their line instead of YAML raising without one."""
@@ -96,7 +95,7 @@ def parse_document(
         default_slug = default_slug if default_slug is not None else path_slug
     yaml_text, body, body_line = _split(text, source)
     raw, key_lines = _load_yaml(yaml_text, source)
-    front = _validate(raw, key_lines, source)
+    front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
     if not is_valid_slug(slug):
         raise ContentErrors([ContentError(
@@ -327,7 +326,16 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _validate(raw: dict[str, Any], key_lines: Mapping[str, int], source: str) -> FrontMatter:
+def validate_front_matter(
+    raw: Mapping[str, Any], key_lines: Mapping[str, int], source: str
+) -> FrontMatter:
+    """Front matter values (already loaded from YAML or a database row) as a FrontMatter.
+
+    The one validation every document goes through, whatever its origin: `parse_document` uses
+    it for files, `sitegen pull` for remote rows (which have no YAML to re-parse). `key_lines`
+    maps field names to file lines for messages (empty when there is no file); `source` names
+    the document. Raises ContentErrors listing every invalid field at once.
+    """
     try:
         model = _FrontMatterIn.model_validate(raw)
     except ValidationError as exc:

@@ -24,8 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sitegen.errors import ContentError
-from sitegen import frontmatter
-from sitegen.frontmatter import front_matter_data
+from sitegen.frontmatter import front_matter_data, validate_front_matter
 from sitegen.model import Document, Kind, Media, make_key
 from sitegen.slugs import is_valid_slug
 
@@ -148,9 +147,8 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
                            hint="fix the row in Supabase so both agree")
     data: dict[str, Any] = {"title": checked.title, **front, "draft": checked.draft}
     # The same validation a local file's front matter gets, minus the YAML text (building and
-    # re-parsing YAML for every row was most of a large pull's time). frontmatter.py has no
-    # public name for this step yet; `parse_document` is the public one that wraps it.
-    validated = frontmatter._validate(data, {}, source)  # noqa: SLF001
+    # re-parsing YAML for every row was most of a large pull's time).
+    validated = validate_front_matter(data, {}, source)
     doc = Document(key=key, kind=kind, slug=checked.slug, front=validated, body=checked.body,
                    source=source)
     return doc, checked

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from sitegen.errors import ContentError
-from sitegen.frontmatter import document_location, dump_document, parse_document
+from sitegen.frontmatter import (
+    document_location,
+    dump_document,
+    parse_document,
+    validate_front_matter,
+)
 from sitegen.model import Document, FrontMatter
 
 GOOD = """---
@@ -94,3 +99,15 @@ def test_document_location_rejects_other_folders() -> None:
     assert document_location("pages/docs/Install.md") == ("page", "docs/install")
     with pytest.raises(ContentError, match="neither a post nor a page"):
         document_location("notes/x.md")
+
+
+def test_validate_front_matter_takes_loaded_values_and_reports_every_field() -> None:
+    front = validate_front_matter(
+        {"title": "Row", "date": "2024-01-05", "tags": "a, b", "mood": "ok"}, {}, "remote post:row"
+    )
+    assert (front.title, front.date, front.tags, front.extra) == (
+        "Row", dt.date(2024, 1, 5), ("a", "b"), {"mood": "ok"}
+    )
+    with pytest.raises(ContentError) as info:
+        validate_front_matter({"title": " ", "draft": "yes"}, {"draft": 4}, "remote post:row")
+    assert [(e.field, e.line) for e in info.value.errors] == [("title", 1), ("draft", 4)]

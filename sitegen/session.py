@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sitegen.errors import AuthError
+from sitegen.fsio import write_atomic
 
 STATE_DIR = ".sitegen"
 SESSION_FILE = "session.json"
@@ -63,18 +64,7 @@ def save_session(site_dir: Path, session: StoredSession) -> Path:
     path = session_path(site_dir)
     path.parent.mkdir(mode=0o700, exist_ok=True)
     os.chmod(path.parent, 0o700)
-    temporary = path.with_name(f".{SESSION_FILE}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)  # left over from a crash: O_EXCL below must create it afresh
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(session), handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(asdict(session), indent=2).encode("utf-8"), mode=0o600)
     return path
 
 

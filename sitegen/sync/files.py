@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Union
 
 from sitegen.errors import ContentError
-from sitegen.sync.state import write_atomic
+from sitegen.fsio import write_atomic
 
 WRITER_THREADS = 1  # one writer overlaps the I/O with row conversion; more did not help (measured)
 ABSENT = "absent"  # `expect` for a new file: nothing may be there yet

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
+from sitegen.fsio import write_atomic
 from sitegen.model import Document, make_key
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
-from sitegen.sync.state import write_atomic
 
 MEDIA_DIR = "media"
 INDEX_FILE = Path(".sitegen") / "sync" / "index.json"

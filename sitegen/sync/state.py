@@ -11,11 +11,11 @@ push or pull leaves a base that is true for every key it lists.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import ConfigError
+from sitegen.fsio import write_atomic
 
 BASE_FILE = Path(".sitegen") / "sync" / "base.json"
 _FORMAT = 1
@@ -89,24 +89,3 @@ def save_base(site_dir: Path, base: SyncBase) -> None:
     write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
     base.saved = True
 
-
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to `path` through a temp file in the same folder, then rename it over.
-
-    Readers see the old or the new bytes, never half. `durable` fsyncs before the rename; a
-    caller writing many files passes False and calls `os.sync()` once before recording them.
-    The file gets ordinary permissions (0666 minus the umask), like any file the user saves.
-    """
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(temp, flags, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

@@ -45,7 +45,7 @@ def test_failed_write_keeps_the_old_base(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("sitegen.sync.state.os.replace", broken_replace)
+    monkeypatch.setattr("sitegen.fsio.os.replace", broken_replace)
     with pytest.raises(OSError):
         save_base(tmp_path, SyncBase(URL, {"posts/b": BaseEntry(2, "h")}))
     monkeypatch.undo()
@@ -69,7 +69,7 @@ def test_unchanged_base_is_not_rewritten(tmp_path: Path) -> None:
 def test_atomic_writes_get_ordinary_permissions(tmp_path: Path) -> None:
     import os
 
-    from sitegen.sync.state import write_atomic
+    from sitegen.fsio import write_atomic
 
     old_umask = os.umask(0o022)
     try:
@@ -78,3 +78,17 @@ def test_atomic_writes_get_ordinary_permissions(tmp_path: Path) -> None:
         os.umask(old_umask)
     assert (tmp_path / "post.md").stat().st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["post.md"]
+
+
+def test_atomic_write_does_not_follow_a_link_planted_at_its_temp_name(tmp_path: Path) -> None:
+    import os
+
+    from sitegen.fsio import write_atomic
+
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes(b"untouched")
+    (tmp_path / f".secret.json.{os.getpid()}.tmp").symlink_to(elsewhere)
+    write_atomic(tmp_path / "secret.json", b"token", mode=0o600)
+    assert elsewhere.read_bytes() == b"untouched"
+    assert (tmp_path / "secret.json").read_bytes() == b"token"
+    assert (tmp_path / "secret.json").stat().st_mode & 0o777 == 0o600

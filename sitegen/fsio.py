@@ -1,0 +1,37 @@
+"""Replacing a file atomically: readers (and a crash) see the old bytes or the new, never half.
+
+One helper for every piece of state sitegen keeps on disk (the login session, the sync base and
+index) and for the files a pull writes into content/, so there is one place that gets the
+temp-file-and-rename dance right.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o666, durable: bool = True) -> None:
+    """Write `data` to `path` through a temp file in the same folder, then rename it over.
+
+    `mode` is the new file's permission bits (minus the umask): 0o666 for ordinary files the user
+    owns, 0o600 for secrets. The temp file is created afresh (O_EXCL, not following symlinks), so
+    a file or link planted under its name can neither widen the mode nor redirect the write.
+    `durable` fsyncs the data before the rename, so after a crash the new name never points at
+    empty or partial data; a caller writing many files at once passes False and makes them
+    durable in one batch (see sitegen.sync.files).
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.unlink(missing_ok=True)  # left over from a crash: O_EXCL below must create it afresh
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temp, flags, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

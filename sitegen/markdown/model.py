@@ -47,7 +47,7 @@ class LinkRef:
 class Rendered:
     """The result of render_markdown: HTML with link placeholders, plus facts about it.
 
-    `summary_html` is everything before a top-level `<!--more-->` line, else the first
+    `summary_html` is everything before a top-level `<!--more-->` (or `<!-- more -->`) line, else the first
     top-level paragraph, else "". `word_count` counts the words a reader reads: headings,
     paragraphs, lists, tables, footnotes and inline code; not code blocks (skimmed, not read),
     raw HTML or image alt text. `links` are in the order the HTML shows them (footnotes last).

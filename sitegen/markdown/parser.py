@@ -7,6 +7,7 @@ renders: everything per-document lives in the `env` dict passed to parse and ren
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -18,7 +19,8 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from sitegen.markdown.highlight import highlight_code
 from sitegen.slugs import slugify
 
-MORE_MARKER = "<!--more-->"
+# `<!--more-->` as Hugo and Jekyll write it, or `<!-- more -->` as Hexo and Pelican users do.
+MORE_MARKER = re.compile(r"<!--[ \t]*more[ \t]*-->[ \t]*$")
 MORE_TOKEN = "more_marker"
 
 
@@ -49,15 +51,15 @@ def _heading_slug(title: str) -> str:
 
 
 def _more_marker(state: StateBlock, start_line: int, _end_line: int, silent: bool) -> bool:
-    """A top-level `<!--more-->` line becomes a `more_marker` token, whether or not raw HTML
+    """A top-level `<!--more-->` (or `<!-- more -->`) line becomes a `more_marker` token, whether or not raw HTML
     is allowed, so the summary split works for remote (html-off) content too. It may interrupt
     a paragraph, as an HTML comment block does. It renders as nothing."""
     if state.level != 0 or state.sCount[start_line] - state.blkIndent >= 4:
         return False
     start = state.bMarks[start_line] + state.tShift[start_line]
-    if not state.src.startswith(MORE_MARKER, start):
+    if not state.src.startswith("<!--", start):  # cheap test first: this runs for every block
         return False
-    if state.src[start + len(MORE_MARKER) : state.eMarks[start_line]].strip(" \t"):
+    if MORE_MARKER.match(state.src, start, state.eMarks[start_line]) is None:
         return False
     if silent:
         return True

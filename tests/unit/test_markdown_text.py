@@ -23,6 +23,18 @@ def test_summary_is_everything_before_a_more_line() -> None:
         assert "more" not in rendered.html
 
 
+def test_more_line_may_have_spaces_inside_the_comment() -> None:
+    for marker in ("<!-- more -->", "<!--  more\t-->  ", "<!-- more-->"):
+        for allow_html in (False, True):
+            options = MarkdownOptions(allow_html=allow_html)
+            rendered = render_markdown(f"First.\n\n{marker}\n\nRest.", options)
+            assert rendered.summary_html == "<p>First.</p>\n", marker
+            assert rendered.html == "<p>First.</p>\n<p>Rest.</p>\n", marker
+    not_a_marker = render_markdown("First.\n\n<!-- more text -->\n\nRest.", DEFAULT)
+    assert not_a_marker.summary_html == "<p>First.</p>\n"
+    assert "&lt;!-- more text --&gt;" in not_a_marker.html
+
+
 def test_more_line_ends_a_paragraph_like_an_html_comment() -> None:
     rendered = render_markdown("One\n<!--more-->\nTwo", DEFAULT)
     assert rendered.summary_html == "<p>One</p>\n"

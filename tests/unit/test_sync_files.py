@@ -102,3 +102,56 @@ def test_a_failed_write_is_reported_and_not_recorded(tmp_path: Path) -> None:
     assert recorded == ["fine"]
     assert [error.file for error in errors] == ["content/posts/taken.md"]
     assert os.path.isdir(root / "posts" / "taken.md")
+
+
+def _write_posts(writer: ContentWriter, root: Path, count: int, order: list[str]) -> None:
+    for number in range(count):
+        writer.write(root / "posts" / f"p{number}.md", b"x", expect=ABSENT,
+                     on_written=lambda stat: order.append("recorded"),
+                     on_refused=lambda reason: pytest.fail(str(reason)))
+
+
+def test_a_few_files_are_synced_one_by_one_with_their_folders_before_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sitegen.sync import files
+
+    root = tmp_path / "content"
+    (root / "pages").mkdir(parents=True)
+    gone = root / "pages" / "gone.md"
+    gone.write_text("old")
+    order: list[str] = []
+    monkeypatch.setattr(files.os, "fdatasync", lambda fd: order.append("file"))
+    monkeypatch.setattr(files.os, "fsync", lambda fd: order.append("folder"))
+    monkeypatch.setattr(files, "_syncfs", lambda path: pytest.fail("no file-system sync"))
+    monkeypatch.setattr(files.os, "sync", lambda: pytest.fail("no machine-wide sync"))
+    with ContentWriter(root, tmp_path) as writer:
+        writer.delete(gone, expect=scanned(gone))
+        _write_posts(writer, root, 3, order)
+        assert writer.flush() == []
+    assert order == ["file"] * 3 + ["folder"] * 2 + ["recorded"] * 3  # posts/ and pages/
+
+
+def test_many_files_are_synced_with_one_call_for_their_file_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sitegen.sync import files
+
+    root = tmp_path / "content"
+    root.mkdir()
+    order: list[str] = []
+    monkeypatch.setattr(files.os, "fdatasync", lambda fd: pytest.fail("no per-file sync"))
+    monkeypatch.setattr(files, "_syncfs", lambda path: order.append(f"syncfs {path.name}") or True)
+    monkeypatch.setattr(files.os, "sync", lambda: pytest.fail("no machine-wide sync"))
+    with ContentWriter(root, tmp_path) as writer:
+        _write_posts(writer, root, files.FSYNC_EACH_MAX + 1, order)
+        assert writer.flush() == []
+    assert order == ["syncfs content"] + ["recorded"] * (files.FSYNC_EACH_MAX + 1)
+
+
+def test_syncfs_really_runs_here(tmp_path: Path) -> None:
+    import sys
+
+    from sitegen.sync.files import _syncfs
+
+    assert _syncfs(tmp_path) is sys.platform.startswith("linux")

@@ -90,12 +90,18 @@ class Doctor:
         from sitegen.remote.settings import key_role, load_remote_settings
 
         self.settings = load_remote_settings(self.site)
-        kind = "anon key" if key_role(self.settings.anon_key) == "anon" else "publishable key"
-        return f"{self.settings.url} with an {kind}"
+        key = self.settings.anon_key
+        if key_role(key) == "anon":
+            kind = "an anon key"
+        elif key.startswith("sb_publishable_"):
+            kind = "a publishable key"
+        else:
+            kind = "a key of unknown form (neither an anon JWT nor sb_publishable_...)"
+        return f"{self.settings.url} with {kind}"
 
     def reachable(self) -> str:
         from sitegen.remote.client import make_http_client
-        from sitegen.remote.failures import as_remote_error
+        from sitegen.remote.failures import KEY_HINT, as_remote_error
 
         with make_http_client() as http:
             try:
@@ -105,8 +111,7 @@ class Doctor:
                 error = as_remote_error(exc, "health check")
                 raise CheckFailed(error.message, error.hint) from None
         if response.status_code == 401:
-            raise CheckFailed("the server rejected SUPABASE_ANON_KEY",
-                              "copy the anon / publishable key again from Project Settings -> API")
+            raise CheckFailed("the server rejected SUPABASE_ANON_KEY", KEY_HINT)
         return f"the server answered (HTTP {response.status_code})"
 
     def schema(self) -> str:

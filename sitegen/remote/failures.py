@@ -22,6 +22,10 @@ from sitegen.errors import AuthError, RemoteError
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 530})
 LOGIN_HINT = "run `sitegen login`"
+OWN_ROWS_HINT = ("Row Level Security only lets authors change their own rows; check you are "
+                 "logged in as the right user (`sitegen whoami`)")
+KEY_HINT = ("copy the anon / publishable key of this project (Supabase dashboard: Project "
+            "Settings -> API) into SUPABASE_ANON_KEY in .env")
 SCHEMA_HINT = "apply the SQL files in sql/ to your project (see sql/README.md), then run `sitegen doctor`"
 
 
@@ -161,6 +165,8 @@ def auth_error(error: BaseException, describe: str) -> AuthError:
         listed = "; ".join(_WEAK_REASONS.get(r, r) for r in reasons or []) or message
         return AuthError(f"{describe} failed: the password is too weak: {listed}",
                          hint=f"choose a longer, less common password (server: {message})")
+    if _is_key_refusal(message):
+        return _key_error(describe, message)
     if isinstance(code, str) and code in _AUTH_CODES:
         text, hint = _AUTH_CODES[code]
         return AuthError(f"{describe} failed: {text}", hint=hint)
@@ -176,15 +182,25 @@ def _postgrest_error(error: Any, describe: str) -> RemoteError:
         return AuthError(f"{describe} failed: the server rejected the session ({message})",
                          hint=LOGIN_HINT)
     if code == "42501":
-        return RemoteError(f"{describe} failed: permission denied ({message})",
-                           hint="Row Level Security only lets authors change their own rows; "
-                                "check you are logged in as the right user (`sitegen whoami`)")
+        return RemoteError(f"{describe} failed: permission denied ({message})", hint=OWN_ROWS_HINT)
+    if not code and _is_key_refusal(message):
+        return _key_error(describe, message)
     if code in ("PGRST205", "PGRST202", "42P01", "42883"):
         return RemoteError(f"{describe} failed: the database schema is missing ({message})",
                            hint=SCHEMA_HINT)
     hint = getattr(error, "hint", None)
     return RemoteError(f"{describe} failed: {message}" + (f" ({code})" if code else ""),
                        hint=str(hint) if hint else None)
+
+
+def _is_key_refusal(message: str) -> bool:
+    """The API gateway's 401 for a wrong or malformed anon key ("Invalid API key")."""
+    return "invalid api key" in message.lower()
+
+
+def _key_error(describe: str, message: str) -> AuthError:
+    return AuthError(f"{describe} failed: the server does not accept this key ({message})",
+                     field="SUPABASE_ANON_KEY", hint=KEY_HINT)
 
 
 def _storage_error(error: Any, describe: str) -> RemoteError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import RemoteError
+from sitegen.remote.failures import OWN_ROWS_HINT, as_remote_error
 from sitegen.remote.retry import with_retries
 
 if TYPE_CHECKING:
@@ -121,12 +122,19 @@ class SupabaseStore:
     ) -> None:
         """Create or update full rows in batches (upsert on slug/path, version-guarded).
 
-        `default_to_null=False` keeps columns a row does not carry (e.g. media `alt`) as they are.
+        Every row of a call must carry the same keys. `default_to_null=False` does not protect a
+        key that only some rows lack: postgrest-py sends `columns=` as the union of all rows'
+        keys, so PostgREST gives a row without one of them the column default (NULL, or e.g.
+        `''`), and the merge then overwrites the stored value. That is why push always sends
+        full rows built by one function per table (mapping.document_to_row / media_to_row), never
+        just the fields that changed. A column that no row carries (media `alt`, edited remotely)
+        is outside `columns=` and keeps its stored value.
         `confirmed(batch)` runs after each batch the server accepted. Raises VersionConflict when
         any row of a batch was changed meanwhile; that batch is not applied at all (one
         statement), earlier batches are.
         """
         column = name_column(table)
+        _check_same_columns(rows)
         for batch in _batches(rows):
             self._run(
                 lambda batch=batch: self._supabase.table(table).upsert(
@@ -200,7 +208,8 @@ class SupabaseStore:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _run(self, operation: Any, describe: str, *, table: str | None = None) -> Any:
-        """Run with retries; a version conflict becomes VersionConflict, refusals RemoteError."""
+        """Run with retries; a version conflict becomes VersionConflict, an RLS refusal of a
+        write RowsRefused (push bisects the batch), anything else a RemoteError explaining it."""
         from postgrest.exceptions import APIError
         from storage3.exceptions import StorageApiError
 
@@ -217,13 +226,12 @@ class SupabaseStore:
         except VersionConflict:
             raise
         except APIError as exc:
-            error = RowsRefused if exc.code == "42501" and table is not None else RemoteError
-            raise error(f"could not {describe}: {exc.message} ({exc.code})",
-                        hint=_hint_for(exc.code)) from None
+            if exc.code == "42501" and table is not None:
+                raise RowsRefused(f"{describe} failed: row-level security refused a row",
+                                  hint=OWN_ROWS_HINT) from None
+            raise as_remote_error(exc, describe) from None
         except StorageApiError as exc:
-            raise RemoteError(f"could not {describe}: {exc.message} ({exc.status})",
-                              hint="only your own folder of the media bucket is writable; "
-                                   "`sitegen doctor` checks the bucket") from None
+            raise as_remote_error(exc, describe) from None
 
 
 def parse_manifest(table: str, data: Any) -> list[ManifestEntry]:
@@ -252,14 +260,6 @@ def _details(raw: Any) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _hint_for(code: str | None) -> str:
-    if code in ("42501", "PGRST301", "PGRST303"):
-        return "you may not write this row: log in as its author (`sitegen login`) or pull first"
-    if code in ("PGRST202", "PGRST205", "42P01", "42883"):
-        return "the schema is missing: apply the sql/ migrations (see docs/sync.md)"
-    return "run with -v to see the requests; `sitegen doctor` checks the setup"
-
-
 def _quote(value: str) -> str:
     """A value inside a PostgREST logic tree, double-quoted so `.,:()` in it are literal."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -277,6 +277,16 @@ def _chunks_by_length(names: Sequence[str], budget: int) -> Iterator[list[str]]:
         used += cost
     if chunk:
         yield chunk
+
+
+def _check_same_columns(rows: Sequence[Mapping[str, Any]]) -> None:
+    """Refuse rows with differing keys: PostgREST would blank the missing ones (see `write`)."""
+    if rows:
+        columns = rows[0].keys()
+        for row in rows:
+            if row.keys() != columns:
+                raise ValueError(f"rows of one write must carry the same columns; "
+                                 f"{sorted(columns ^ row.keys())} differ")
 
 
 def _batches(rows: Sequence[Mapping[str, Any]]) -> Iterator[Sequence[Mapping[str, Any]]]:

@@ -59,6 +59,19 @@ def test_postgrest_errors(code, cls, words):
     assert type(error) is cls and words in error.message
 
 
+@pytest.mark.parametrize("error", [
+    APIError({"message": "Invalid API key", "code": None, "details": None,
+              "hint": "Double check your Supabase `anon` or `service_role` API key."}),
+    AuthApiError("Invalid API key", 401, None),
+])
+def test_a_wrong_anon_key_names_the_setting_and_where_to_copy_it_from(error):
+    explained = as_remote_error(error, "pull posts")
+    assert str(explained) == (
+        "SUPABASE_ANON_KEY: pull posts failed: the server does not accept this key (Invalid API key)"
+        "\n  hint: copy the anon / publishable key of this project (Supabase dashboard: Project "
+        "Settings -> API) into SUPABASE_ANON_KEY in .env")
+
+
 def test_storage_refusals_explain_the_folder_rule():
     error = as_remote_error(StorageApiError("new row violates row-level security policy",
                                             "Unauthorized", "403"), "upload media")

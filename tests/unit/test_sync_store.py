@@ -9,6 +9,7 @@ from sitegen.remote.store import (
     PAGE_SIZE,
     ManifestEntry,
     _batches,
+    _check_same_columns,
     _chunks_by_length,
     _quote,
     parse_manifest,
@@ -43,3 +44,9 @@ def test_write_batches_split_by_rows_and_bytes() -> None:
 def test_values_in_logic_trees_are_quoted() -> None:
     assert _quote("img/a,b (1).png") == '"img/a,b (1).png"'
     assert _quote('say "hi" \\ bye') == '"say \\"hi\\" \\\\ bye"'
+
+
+def test_rows_of_one_write_must_carry_the_same_columns() -> None:
+    _check_same_columns([{"slug": "a", "alt": ""}, {"alt": "x", "slug": "b"}])
+    with pytest.raises(ValueError, match=r"\['alt'\] differ"):
+        _check_same_columns([{"slug": "a", "alt": ""}, {"slug": "b"}])  # b's alt would be blanked

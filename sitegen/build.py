@@ -11,14 +11,18 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.sources.local import Stats, scan_tree
+
+if TYPE_CHECKING:
+    from sitegen.render.memory import BuildMemory
 
 CONFIG_FILE = "sitegen.toml"
 
@@ -51,28 +55,104 @@ def build_site(
     options: BuildOptions = BuildOptions(),
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the site; raises ConfigError, ThemeError or BuildFailed (every error at once).
+    """Build the site once; raises ConfigError, ThemeError or BuildFailed (every error at once).
 
     On failure the output folder is untouched. `progress(done, total)` is called as work completes.
     """
-    started = time.perf_counter()
-    site_dir = site_dir.resolve()
-    key = state_key(site_dir, options)
-    with build_lock(site_dir):
-        return _build(site_dir, options, key, progress, started)
+    return Builder(site_dir, options, retain=False).build(progress=progress)
 
 
-def _build(site_dir: Path, options: BuildOptions, key: str,
-           progress: Callable[[int, int], None] | None, started: float) -> BuildResult:
-    state = load_state(site_dir, key) if options.use_cache else None
-    scanned = None
-    if state is not None:
-        scanned = (time.time_ns(), scan_inputs(site_dir, state.input_dirs))
-        if (result := _unchanged(site_dir, state, scanned[1], options, started)) is not None:
-            return result
-    from sitegen.render.pipeline import run_build
+class Builder:
+    """Builds one site again and again in one process (`sitegen serve`).
 
-    return run_build(site_dir, options, state, key, progress, started, scanned)
+    Between builds it keeps in memory what a fresh process reads back from `.sitegen/`: the
+    last state, every parsed and rendered document, the assembled entries, the views' digests
+    and the Jinja environment with its compiled templates. So a rebuild costs what changed,
+    plus a little bookkeeping. `retain=False` keeps nothing (a one-shot build, lower peak).
+    """
+
+    def __init__(self, site_dir: Path, options: BuildOptions = BuildOptions(), *,
+                 retain: bool = True) -> None:
+        self.site_dir = site_dir.resolve()
+        self.options = options
+        self._key = state_key(self.site_dir, options)
+        self._retain = retain
+        self._state: BuildState | None = None  # of the last successful build, when retained
+        self._pending: set[Path] = set()  # paths changed since then (a failed build keeps them)
+        self._memory: BuildMemory | None = None
+
+    def build(self, changed_paths: Iterable[Path] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> BuildResult:
+        """Build, trusting `changed_paths` (e.g. from a file watcher) to name every input file
+        changed since this builder's previous build instead of scanning every input; None (and
+        any first build) scans. Raises like `build_site`; on failure the output stays as it was."""
+        started = time.perf_counter()
+        self._pending.update(Path(os.path.abspath(p)) for p in changed_paths or ())
+        with build_lock(self.site_dir):
+            result = self._build(None if changed_paths is None else self._pending, progress, started)
+        self._pending.clear()
+        return result
+
+    def _build(self, changed: set[Path] | None, progress: Callable[[int, int], None] | None,
+               started: float) -> BuildResult:
+        state = self._state
+        scanned = _rescanned(self.site_dir, state, changed) if state is not None else None
+        if state is None and self.options.use_cache:
+            state = load_state(self.site_dir, self._key)
+        if state is not None:
+            scanned = scanned or (time.time_ns(), scan_inputs(self.site_dir, state.input_dirs))
+            if (result := _unchanged(self.site_dir, state, scanned[1], self.options, started)) is not None:
+                self._state = state if self._retain else None
+                return result
+        from sitegen.render.memory import BuildMemory
+        from sitegen.render.pipeline import run_build
+
+        memory = self._memory or BuildMemory(retain=self._retain)
+        memory.state = state
+        result = run_build(self.site_dir, self.options, self._key, progress, started, memory, scanned)
+        if self._retain:
+            self._memory, self._state = memory, memory.state
+        return result
+
+
+def _rescanned(site_dir: Path, state: BuildState, changed: Iterable[Path] | None
+               ) -> tuple[int, Stats] | None:
+    """(time, input stats): the previous build's stats updated for `changed` only; None (scan
+    everything) without paths, or for a path that is a folder, a deleted folder or no input."""
+    if changed is None:
+        return None
+    now = time.time_ns()
+    stats = dict(state.inputs)
+    roots = [(site_dir / folder, folder) for folder in state.input_dirs]
+    for path in changed:
+        key = CONFIG_FILE if path == site_dir / CONFIG_FILE else _input_key(path, roots)
+        if key is None:
+            return None  # not where the inputs are: look at everything
+        if not key:
+            continue  # a dot file, or in a dot folder: scans skip those too
+        try:
+            stat = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            if any(name.startswith(key + "/") for name in stats):
+                return None
+            stats.pop(key, None)
+            continue
+        if not path.is_file():
+            return None
+        stats[key] = (stat.st_size, stat.st_mtime_ns)
+    return now, dict(sorted(stats.items()))
+
+
+def _input_key(path: Path, roots: list[tuple[Path, str]]) -> str | None:
+    """`path`'s key in the input stats (as scan_tree names it); "" when scans skip it (dot
+    files and folders), None when it is in no input folder."""
+    for root, prefix in roots:
+        if path.is_relative_to(root):
+            parts = path.relative_to(root).parts
+            if not parts:
+                return None
+            return "" if any(part.startswith(".") for part in parts) else "/".join((prefix, *parts))
+    return None
 
 
 def state_key(site_dir: Path, options: BuildOptions) -> str:

@@ -105,6 +105,31 @@ def select_documents(
     return selected, next_due
 
 
+@dataclass
+class EntryMemo:
+    """The previous `assemble`'s entries, for a process that assembles the site again (serve).
+
+    An entry is a pure function of its document, its Markdown rendering, its route, its tags,
+    the site info and the link table; it is reused while all of these are the same, so a
+    one-post edit builds one new entry and the views of the others stay the same objects
+    (whose digests the fingerprinter then already knows).
+    """
+
+    info: SiteInfo | None = None
+    links: tuple[object, ...] = ()
+    entries: dict[str, _Made] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Made:
+    doc: Document
+    rendered: DocRender
+    route: Route
+    tags: tuple[Tag, ...]
+    entry: Entry
+    warnings: tuple[SitegenError, ...]
+
+
 def assemble(
     config: SiteConfig,
     documents: Sequence[Document],
@@ -112,8 +137,11 @@ def assemble(
     media: Sequence[Media],
     *,
     strict: bool,
+    memo: EntryMemo | None = None,
 ) -> Site:
-    """Build the Site; raises BuildFailed with every error (broken links too when strict)."""
+    """Build the Site; raises BuildFailed with every error (broken links too when strict).
+
+    With `memo`, unchanged entries of the previous call are reused (and the memo updated)."""
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -121,13 +149,25 @@ def assemble(
     info = _site_info(config, documents, routes)
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
+    reusable = memo.entries if memo is not None and memo.info == info and memo.links == links.contents() else {}
     warnings: list[SitegenError] = []
-    entries = [
-        _entry(info, doc, routes[doc.key], rendered[doc.key], tags, links, warnings)
-        for doc in documents
-    ]
+    made: dict[str, _Made] = {}
+    for doc in documents:
+        route, render = routes[doc.key], rendered[doc.key]
+        doc_tags = tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
+        known = reusable.get(doc.key)
+        if (known is None or known.doc is not doc or known.rendered is not render
+                or known.route != route or known.tags != doc_tags):
+            entry_warnings: list[SitegenError] = []
+            entry = _entry(info, doc, route, render, doc_tags, links, entry_warnings)
+            known = _Made(doc, render, route, doc_tags, entry, tuple(entry_warnings))
+        made[doc.key] = known
+        warnings += known.warnings
+    if memo is not None:
+        memo.info, memo.links, memo.entries = info, links.contents(), made
     if strict and warnings:
         raise BuildFailed(warnings)
+    entries = [m.entry for m in made.values()]
     posts = sorted((e for e in entries if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries if e.doc.kind == "page"), key=lambda e: e.doc.key)
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
@@ -215,7 +255,7 @@ def tag_feed_path(route: Route) -> str:
 
 
 def _entry(
-    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: Mapping[str, Tag],
+    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
     links: _LinkTable, warnings: list[SitegenError],
 ) -> Entry:
     resolve = links.resolver(doc, warnings)
@@ -230,8 +270,7 @@ def _entry(
     common = dict(
         key=doc.key, kind=doc.kind, slug=doc.slug, title=doc.front.title, url=url,
         abs_url=info.base_url + route.path, date=doc.front.date, updated=doc.front.updated,
-        tags=tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else (),
-        draft=doc.front.draft,
+        tags=tags, draft=doc.front.draft,
         summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc))),
         reading_time=reading_time(body.word_count), word_count=body.word_count, cover=cover,
         extra=doc.front.extra,
@@ -257,6 +296,10 @@ class _LinkTable:
         self.paths = {routes[d.key].path for d in documents}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
         self._memo: dict[tuple[str, str], str | None] = {}
+
+    def contents(self) -> tuple[object, ...]:
+        """Everything a lookup depends on: equal contents resolve every link the same way."""
+        return (self.base_path, self.by_file, self.media, self.paths, self.doc_urls)
 
     def lookup(self, doc: Document, target: str) -> str | None:
         """The URL `target` (as written in `doc`) points to, or None when nothing is there."""

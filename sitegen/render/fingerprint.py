@@ -28,9 +28,12 @@ _PLAIN = {str, int, float, bool, type(None)}
 class Fingerprinter:
     """Digests values, salted with what every output shares (version, config, templates)."""
 
-    def __init__(self, salt: str) -> None:
+    def __init__(self, salt: str, known_views: dict[int, tuple[object, bytes]] | None = None) -> None:
+        """`known_views`: the `views` of a previous Fingerprinter in this process (view digests
+        are not salted), so views that are still the same objects are not digested again."""
         self._salt = blake2b(salt.encode(), digest_size=16).digest()
-        self._views: dict[int, tuple[object, bytes]] = {}
+        self._known = known_views or {}
+        self.views: dict[int, tuple[object, bytes]] = {}  # the views digested by this one
 
     def of(self, value: Any) -> str:
         digest = blake2b(self._salt, digest_size=16)
@@ -58,11 +61,12 @@ class Fingerprinter:
 
     def _view_digest(self, view: object) -> bytes:
         """Digest of a shared view, computed once (the memo keeps `view` alive, so ids stay unique)."""
-        known = self._views.get(id(view))
+        known = self.views.get(id(view)) or self._known.get(id(view))
         if known is not None and known[0] is view:
+            self.views[id(view)] = known
             return known[1]
         digest = blake2b(_pickle(view), digest_size=16).digest()
-        self._views[id(view)] = (view, digest)
+        self.views[id(view)] = (view, digest)
         return digest
 
 

@@ -25,12 +25,13 @@ from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
+from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, plan_site
 from sitegen.site import Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
-    TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
+    ThemePaths, TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
     theme_paths,
 )
 from sitegen.writer import OutputWriter, WriteReport
@@ -42,10 +43,12 @@ PARALLEL_DOCUMENTS = 100
 PARALLEL_OUTPUTS = 200
 
 
-def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, key: str,
-              progress: Progress, started: float, scanned: tuple[int, Stats] | None) -> BuildResult:
-    """The full build. `scanned` is (time, stats) of the input scan build_site already made."""
+def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progress, started: float,
+              memory: BuildMemory, scanned: tuple[int, Stats] | None) -> BuildResult:
+    """The full build. `scanned` is (time, stats) of the inputs when the caller has them (from a
+    scan, or from the previous build's stats updated for the paths a watcher saw change)."""
     times = PhaseTimes()
+    state = memory.state
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
@@ -57,10 +60,10 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
                         state.scanned_ns if state else 0)
     times.add({"read": time.perf_counter() - started})
 
-    records = _load_documents(site_dir, inputs, config, options, times, progress)
+    records = _load_documents(site_dir, inputs, config, options, times, progress, memory)
     racy = _racy_hashes(inputs, scanned_ns, records)
     with times.phase("assemble"):
-        site, next_due = _assemble(site_dir, config, options, records, inputs, hasher)
+        site, next_due = _assemble(site_dir, config, options, records, inputs, hasher, memory)
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
@@ -70,12 +73,13 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
         salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
                      sorted((n, s) for n, (_, s) in static.items())))
-        fingerprints = _fingerprints(jobs, salt)
+        fingerprints = _fingerprints(jobs, salt, memory)
+        same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
+        previous = state.outputs if same_output else {}
         existing = scan_tree(out_dir, "")
-        previous = state.outputs if state and state.out_dir == str(out_dir) and options.use_cache else {}
         todo = [i for i, job in enumerate(jobs)
                 if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
-    env = make_environment(theme, _template_globals(site, static), site_dir / CACHE_DIR / "jinja")
+    env = _environment(site_dir, theme, templates, _template_globals(site, static), memory)
     _check_templates(env, jobs, todo)
 
     writer = OutputWriter(out_dir)
@@ -91,12 +95,13 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     times.add(produce_times)
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
-        save_state(site_dir, key, BuildState(
+        memory.state = BuildState(
             version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
             outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
             file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns, racy=racy,
             documents=len(site.posts) + len(site.pages), warnings=site.warnings,
-        ))
+        )
+        save_state(site_dir, key, memory.state)
     return BuildResult(
         documents=len(site.posts) + len(site.pages), written=len(report.written),
         unchanged=len(jobs) - len(report.written), removed=len(report.removed),
@@ -106,8 +111,21 @@ def run_build(site_dir: Path, options: BuildOptions, state: BuildState | None, k
     )
 
 
+def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str],
+                 globals_: dict[str, Any], memory: BuildMemory) -> Any:
+    """The Jinja environment; a builder keeps its compiled templates while no template changed."""
+    env_key = (theme.template_dirs, sorted(templates.items()))
+    if memory.env is not None and memory.env_key == env_key:
+        memory.env.globals.update(globals_)  # templates see env.globals through a ChainMap
+        return memory.env
+    env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+    if memory.retain:
+        memory.env, memory.env_key = env, env_key
+    return env
+
+
 def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records: Sequence[DocRecord],
-              inputs: Stats, hasher: FileHasher) -> tuple[Site, dt.datetime | None]:
+              inputs: Stats, hasher: FileHasher, memory: BuildMemory) -> tuple[Site, dt.datetime | None]:
     """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
     if errors:
@@ -118,7 +136,8 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
              for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
     by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
-    return assemble(config, selected, by_key, media, strict=options.strict), next_due
+    memo = memory.entries if memory.retain else None
+    return assemble(config, selected, by_key, media, strict=options.strict, memo=memo), next_due
 
 
 def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -153,18 +172,23 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
-                    times: PhaseTimes, progress: Progress) -> list[DocRecord]:
+                    times: PhaseTimes, progress: Progress, memory: BuildMemory) -> list[DocRecord]:
     """A record per content file, from the DocStore while the file's bytes are unchanged."""
     md = config.markdown
     md_options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight,
                                  toc_max_level=md.toc_max_level)
     paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
     store_key = f"{__version__}:{md_options!r}"
-    store = DocStore(site_dir, store_key)
-    try:
-        cached = store.load() if options.use_cache else {}
-    finally:
-        store.close()
+    if memory.records is not None and memory.records_key == store_key:
+        cached = memory.records
+    elif options.use_cache:
+        store = DocStore(site_dir, store_key)
+        try:
+            cached = store.load()
+        finally:
+            store.close()
+    else:
+        cached = {}
     records: dict[str, DocRecord] = {}
     changed: list[tuple[str, str, bytes]] = []  # (path, sha256, pickled record) for the store
     todo: list[str] = []
@@ -200,6 +224,8 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         store.update(changed, [p for p in cached if p not in records])
     finally:
         store.close()
+    if memory.retain:
+        memory.records, memory.records_key = records, store_key
     return [records[p] for p in paths]
 
 
@@ -230,8 +256,8 @@ def _same_bytes(path: Path, sha256: str) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
 
 
-def _fingerprints(jobs: Sequence[Job], salt: str) -> list[str]:
-    fingerprinter = Fingerprinter(salt)
+def _fingerprints(jobs: Sequence[Job], salt: str, memory: BuildMemory) -> list[str]:
+    fingerprinter = Fingerprinter(salt, memory.views)
     result = []
     for job in jobs:
         if isinstance(job, TemplateJob):
@@ -240,6 +266,8 @@ def _fingerprints(jobs: Sequence[Job], salt: str) -> list[str]:
             result.append(fingerprinter.of((job.make.__name__, job.args)))
         else:
             result.append(fingerprinter.of(("copy", job.sha256)))
+    if memory.retain:
+        memory.views = fingerprinter.views
     return result
 
 

@@ -4,7 +4,7 @@ How the pieces fit (each module has one job):
 
     watcher.SiteWatcher   watchdog observer; records relevant paths into a ChangeQueue
     debounce.ChangeQueue  gathers a burst of changes into one batch (quiet period, max wait)
-    loop.RebuildLoop      the one thread that rebuilds: batch -> build_site -> reload signal
+    loop.RebuildLoop      the one thread that rebuilds: batch -> Builder.build -> reload signal
     hub.ReloadHub         livereload WebSocket clients; sends the reload after a completed build
     devserver.DevServer   tornado HTTP server over the preview output folder (pretty URLs, 404)
     overlay               the error overlay injected into served pages while a problem lasts

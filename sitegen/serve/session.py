@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.build import BuildOptions, BuildResult, build_site
+from sitegen.build import Builder, BuildOptions, BuildResult
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError
 from sitegen.serve.debounce import ChangeQueue
@@ -49,8 +49,8 @@ class ServeSession:
         self.hub = ReloadHub()
         self.server = DevServer(self.output_dir, self.state, self.hub, options.host, options.port)
         self.url = f"http://{_url_host(options.host)}:{self.server.port}/"
-        self._build_options = BuildOptions(drafts=options.drafts, future=options.future,
-                                           output_dir=self.output_dir, base_url=self.url)
+        self._builder = Builder(self.site_dir, BuildOptions(
+            drafts=options.drafts, future=options.future, output_dir=self.output_dir, base_url=self.url))
         self._queue = ChangeQueue()
         self.watcher = SiteWatcher(self._queue, self._plan(config))
         self.loop = RebuildLoop(self._queue, self._build, self.state, self.hub)
@@ -64,7 +64,7 @@ class ServeSession:
             # First build before any thread exists: the build engine may fork workers, and
             # forking a process that runs other threads is unsafe.
             result = self.loop.rebuild(frozenset())
-            self._build_options = replace(self._build_options, jobs=1)  # threads from here on
+            self._builder.options = replace(self._builder.options, jobs=1)  # threads from here on
             self._start(self.watcher.start, self.watcher.stop)
             if result is not None:
                 self._queue.recheck()  # catches saves made during the first build (else a no-op)
@@ -94,9 +94,10 @@ class ServeSession:
         self._started.append(stop)
 
     def _build(self, sources: frozenset[Path]) -> BuildResult:
+        """Rebuild in memory; the watcher's paths spare scanning the whole site (none: scan)."""
         if any(path.parent == self.site_dir for path in sources):
             self._replan()  # sitegen.toml or a top-level folder changed: the theme may differ
-        return build_site(self.site_dir, self._build_options)
+        return self._builder.build(sources or None)
 
     def _replan(self) -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from hashlib import blake2b
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ class Entry:
     template: str
     page: Page
     summary: Summary
+    # Digests of `page` and `summary` from what they are made of (see `_view_digests`), or
+    # None when assemble was not told the documents' versions.
+    digests: tuple[bytes, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,11 +141,14 @@ def assemble(
     media: Sequence[Media],
     *,
     strict: bool,
+    versions: Mapping[str, str] | None = None,
     memo: EntryMemo | None = None,
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
-    With `memo`, unchanged entries of the previous call are reused (and the memo updated)."""
+    `versions`: document key -> a string naming its source bytes and the Markdown options it
+    was rendered with; with it, entries carry digests of their views. With `memo`, unchanged
+    entries of the previous call are reused (and the memo updated)."""
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -150,6 +157,7 @@ def assemble(
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     reusable = memo.entries if memo is not None and memo.info == info and memo.links == links.contents() else {}
+    info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = []
     made: dict[str, _Made] = {}
     for doc in documents:
@@ -159,7 +167,9 @@ def assemble(
         if (known is None or known.doc is not doc or known.rendered is not render
                 or known.route != route or known.tags != doc_tags):
             entry_warnings: list[SitegenError] = []
-            entry = _entry(info, doc, route, render, doc_tags, links, entry_warnings)
+            version = versions.get(doc.key) if versions is not None else None
+            entry = _entry(info, doc, route, render, doc_tags, links, entry_warnings,
+                           None if version is None else info_digest + version.encode())
             known = _Made(doc, render, route, doc_tags, entry, tuple(entry_warnings))
         made[doc.key] = known
         warnings += known.warnings
@@ -256,9 +266,13 @@ def tag_feed_path(route: Route) -> str:
 
 def _entry(
     info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
-    links: _LinkTable, warnings: list[SitegenError],
+    links: _LinkTable, warnings: list[SitegenError], version: bytes | None,
 ) -> Entry:
-    resolve = links.resolver(doc, warnings)
+    """The entry of `doc`. Its views are a pure function of `info`, the document and its
+    rendering (`version` names both), `route`, `tags` and the answers of the link table to the
+    lookups made here; so `version` and those give a digest of the views without pickling them."""
+    seen: list[tuple[str, str | None]] = []
+    resolve = links.resolver(doc, warnings, seen)
     body = rendered.body
     for ref in body.links:
         resolve(ref.target, ref.line, ref.kind)
@@ -271,16 +285,25 @@ def _entry(
         key=doc.key, kind=doc.kind, slug=doc.slug, title=doc.front.title, url=url,
         abs_url=info.base_url + route.path, date=doc.front.date, updated=doc.front.updated,
         tags=tags, draft=doc.front.draft,
-        summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc))),
+        summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc, seen))),
         reading_time=reading_time(body.word_count), word_count=body.word_count, cover=cover,
         extra=doc.front.extra,
     )
     page = Page(
-        **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc))),
+        **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc, seen))),
         toc=body.toc, toc_html=Markup(rendered.toc_html),
     )
     template = doc.front.template or f"{doc.kind}.html"
-    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common))
+    digests = None
+    if version is not None:
+        made_of = version + repr((doc.source, route, tags, seen)).encode()
+        digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
+    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common),
+                 digests=digests)
+
+
+def _digest(kind: bytes, made_of: bytes) -> bytes:
+    return blake2b(kind + b"\0" + made_of, digest_size=16).digest()
 
 
 class _LinkTable:
@@ -339,16 +362,25 @@ class _LinkTable:
         joined = posixpath.normpath(posixpath.join("/" + page_dir, path)).lstrip("/")
         return joined + "/" if path.endswith("/") and joined and not joined.endswith("/") else joined
 
-    def quiet_resolver(self, doc: Document) -> Callable[[str], str | None]:
-        return lambda target: self.lookup(doc, target)
+    def quiet_resolver(self, doc: Document, seen: list[tuple[str, str | None]]
+                       ) -> Callable[[str], str | None]:
+        """Resolve, appending each (target, answer) to `seen`: what the caller's output depends on."""
+
+        def lookup(target: str) -> str | None:
+            url = self.lookup(doc, target)
+            seen.append((target, url))
+            return url
+
+        return lookup
 
     def resolver(
-        self, doc: Document, warnings: list[SitegenError]
+        self, doc: Document, warnings: list[SitegenError], seen: list[tuple[str, str | None]]
     ) -> Callable[[str, int | None, str], str | None]:
-        """Resolve and record a warning naming file:line when the target is missing."""
+        """Resolve (see quiet_resolver) and record a warning naming file:line when the target is missing."""
+        lookup = self.quiet_resolver(doc, seen)
 
         def resolve(target: str, body_line: int | None, kind: str) -> str | None:
-            url = self.lookup(doc, target)
+            url = lookup(target)
             if url is None:
                 line = doc.body_line + body_line - 1 if body_line is not None else 1
                 warnings.append(_broken(doc, target, line, kind, body_line is None))

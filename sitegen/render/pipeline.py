@@ -73,7 +73,7 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
         salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
                      sorted((n, s) for n, (_, s) in static.items())))
-        fingerprints = _fingerprints(jobs, salt, memory)
+        fingerprints = _fingerprints(site, jobs, salt, memory)
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
         previous = state.outputs if same_output else {}
         existing = scan_tree(out_dir, "")
@@ -136,8 +136,11 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
              for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
     by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
+    _, store_key = _markdown_options(config)
+    versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
     memo = memory.entries if memory.retain else None
-    return assemble(config, selected, by_key, media, strict=options.strict, memo=memo), next_due
+    site = assemble(config, selected, by_key, media, strict=options.strict, versions=versions, memo=memo)
+    return site, next_due
 
 
 def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -171,14 +174,18 @@ def _stat(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
+    """The Markdown options, and the key naming them (and this version) in the DocStore."""
+    md = config.markdown
+    options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level)
+    return options, f"{__version__}:{options!r}"
+
+
 def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
                     times: PhaseTimes, progress: Progress, memory: BuildMemory) -> list[DocRecord]:
     """A record per content file, from the DocStore while the file's bytes are unchanged."""
-    md = config.markdown
-    md_options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight,
-                                 toc_max_level=md.toc_max_level)
+    md_options, store_key = _markdown_options(config)
     paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
-    store_key = f"{__version__}:{md_options!r}"
     if memory.records is not None and memory.records_key == store_key:
         cached = memory.records
     elif options.use_cache:
@@ -256,8 +263,13 @@ def _same_bytes(path: Path, sha256: str) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
 
 
-def _fingerprints(jobs: Sequence[Job], salt: str, memory: BuildMemory) -> list[str]:
-    fingerprinter = Fingerprinter(salt, memory.views)
+def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemory) -> list[str]:
+    known = dict(memory.views)
+    for entry in (*site.posts, *site.pages):  # their views' digests come from what they are made of
+        if entry.digests is not None:
+            known[id(entry.page)] = (entry.page, entry.digests[0])
+            known[id(entry.summary)] = (entry.summary, entry.digests[1])
+    fingerprinter = Fingerprinter(salt, known)
     result = []
     for job in jobs:
         if isinstance(job, TemplateJob):

@@ -296,7 +296,8 @@ def _entry(
     template = doc.front.template or f"{doc.kind}.html"
     digests = None
     if version is not None:
-        made_of = version + repr((doc.source, route, tags, seen)).encode()
+        # vars(): every field, at C speed (a dataclass's own repr is slow)
+        made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
     return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common),
                  digests=digests)

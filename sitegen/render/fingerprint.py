@@ -34,6 +34,7 @@ class Fingerprinter:
         self._salt = blake2b(salt.encode(), digest_size=16).digest()
         self._known = known_views or {}
         self.views: dict[int, tuple[object, bytes]] = {}  # the views digested by this one
+        self._tuples: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id -> (tuple, its _shallow)
 
     def of(self, value: Any) -> str:
         digest = blake2b(self._salt, digest_size=16)
@@ -48,16 +49,24 @@ class Fingerprinter:
             return value
         if isinstance(value, _SHARED):
             return (kind.__name__, self._view_digest(value))
-        if kind is tuple or kind is list:
-            if all(type(item) in _PLAIN for item in value):  # e.g. a paginator's urls
-                return value
-            return tuple(self._shallow(item) for item in value)
+        if kind is tuple:  # immutable, often shared (every page of a list has the same urls)
+            known = self._tuples.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._tuples[id(value)] = (value, self._shallow_items(value))
+            return known[1]
+        if kind is list:
+            return self._shallow_items(value)
         if kind is dict:
             return {key: self._shallow(item) for key, item in value.items()}
         if hasattr(kind, "__dataclass_fields__"):
             return (kind.__name__, *(self._shallow(getattr(value, name))
                                      for name in kind.__dataclass_fields__))
         return value
+
+    def _shallow_items(self, value: tuple[Any, ...] | list[Any]) -> Any:
+        if all(type(item) in _PLAIN for item in value):  # e.g. a paginator's urls
+            return value
+        return tuple(self._shallow(item) for item in value)
 
     def _view_digest(self, view: object) -> bytes:
         """Digest of a shared view, computed once (the memo keeps `view` alive, so ids stay unique)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -58,14 +59,26 @@ class PhaseTimes:
 def process_file(site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes) -> DocRecord:
     """Read, parse and render one file; content errors are kept in the record, not raised."""
     started = time.perf_counter()
-    full = site_dir / path
     checked_ns = time.time_ns()
-    stat = full.stat()
-    data = full.read_bytes()
+    stat, data = _read_file(site_dir / path)
     times.seconds["read"] += time.perf_counter() - started
     document, render, errors = _parse_and_render(path, data, options, times)
     return DocRecord(path, stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest(),
                      document, render, errors, checked_ns)
+
+
+def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
+    """The file's stat and bytes through one descriptor: both describe the same file even if it
+    is replaced meanwhile, in five system calls where stat() plus read_bytes() take eight."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        stat = os.fstat(fd)
+        chunks = []
+        while chunk := os.read(fd, stat.st_size + 1 if not chunks else 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return stat, b"".join(chunks)
 
 
 def _parse_and_render(path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes

@@ -113,7 +113,8 @@ def site(**changes: Any) -> SimpleNamespace:
         author="Ada Lovelace", base_url=BASE_URL, base_path=BASE_PATH,
         menu=[SimpleNamespace(title="About", url=url("/about/")),
               SimpleNamespace(title="Docs", url=url("/docs/getting-started/"))],
-        feed_url=abs_url("/atom.xml"), generator="sitegen 0.1.0",
+        feed_url=abs_url("/atom.xml"), feed_type="application/atom+xml",
+        generator="sitegen 0.1.0",
     )
     values.update(changes)
     return SimpleNamespace(**values)
@@ -276,6 +277,17 @@ def test_head_links_stylesheets_feed_and_canonical(render: Render, static: Stati
     assert '<meta name="description" content="Notes from the field">' in html
     assert '<meta name="generator" content="sitegen 0.1.0">' in html
     assert static.paths == {"style.css", "highlight.css"}
+
+
+def test_feed_links_carry_the_feed_type_of_the_site(render: Render) -> None:
+    rss = site(feed_url=abs_url("/rss.xml"), feed_type="application/rss+xml")
+    html = render("index.html", site=rss)
+    assert ('<link rel="alternate" type="application/rss+xml" title="Field Notes" '
+            f'href="{BASE_URL}rss.xml">') in html
+    tag_html = render("tag.html", site=rss)
+    assert ('<link rel="alternate" type="application/rss+xml" title="Field Notes: Python" '
+            f'href="{PYTHON.feed_url}">') in tag_html
+    assert "atom+xml" not in html + tag_html
 
 
 def test_no_feed_link_when_feeds_are_off(render: Render) -> None:

@@ -20,8 +20,9 @@ Examples:
 \b
 A key changed both locally and remotely since the last sync is a conflict:
 it is reported with both versions' times and authors, left untouched, and
-the exit code is 1. Run `sitegen pull` to see the remote version, merge,
-then push again (or use --force to keep yours).
+the exit code is 1. To merge: copy your file aside, `sitegen pull --force`
+(takes the remote version), merge your copy into it, push again. To keep
+yours as it is: `sitegen push --force`.
 """
 
 PULL_EPILOG = """\b
@@ -33,7 +34,8 @@ Examples:
 
 \b
 Files you changed locally are never overwritten without --force: such a
-key is reported as a conflict and the exit code is 1. Anonymous pulls get
+key is reported as a conflict and the exit code is 1 (copy your file aside
+before `sitegen pull --force` if you want to merge). Anonymous pulls get
 published content; log in (`sitegen login`) to also get your own drafts.
 """
 

@@ -78,8 +78,9 @@ def with_retries(
             if clock() - started + pause > policy.max_total:
                 raise _final(exc, describe, attempt,
                              f"the next try would be after {pause:.0f} s, beyond the time limit") from exc
-            log.debug("%s: %s; retrying in %.1f s (attempt %d of %d)",
-                      describe, failure.summary, pause, attempt + 1, policy.max_attempts)
+            # A warning, not debug: without it a user waits up to a minute looking at nothing.
+            log.warning("%s: %s; retrying in %.1f s (attempt %d of %d)",
+                        describe, failure.summary, pause, attempt + 1, policy.max_attempts)
             sleep(pause)
             attempt += 1
 

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +35,44 @@ class RemoteSettings:
 
 def load_remote_settings(site_dir: Path, environ: Mapping[str, str] | None = None) -> RemoteSettings:
     """Read the settings; the environment wins over `<site>/.env`. Raises ConfigError naming the variable."""
-    values = _read_env_file(site_dir / ENV_FILE)
-    values.update({k: v for k, v in (os.environ if environ is None else environ).items()
-                   if k in (URL_VARIABLE, KEY_VARIABLE)})
-    return RemoteSettings(url=_check_url(values.get(URL_VARIABLE, "")),
-                          anon_key=_check_anon_key(values.get(KEY_VARIABLE, "")))
+    env_file = site_dir / ENV_FILE
+    values = _read_env_file(env_file)
+    sources = {name: _Source(str(env_file), _line_of(env_file, name)) for name in values}
+    for name, value in (os.environ if environ is None else environ).items():
+        if name in (URL_VARIABLE, KEY_VARIABLE):
+            values[name] = value
+            sources[name] = _Source(None, None)
+    url, key = values.get(URL_VARIABLE, ""), values.get(KEY_VARIABLE, "")
+    try:
+        return RemoteSettings(url=_check_url(url), anon_key=_check_anon_key(key))
+    except ConfigError as error:  # say where the bad value came from: .env (line) or environment
+        source = sources.get(error.field or "")
+        if source is not None:
+            if source.file is None:
+                error.message += " (set in the environment, which wins over .env)"
+                error.args = (error.message,)
+            else:
+                error.file, error.line = source.file, source.line
+        raise
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a setting's value came from: a line of .env, or the environment (file None)."""
+
+    file: str | None
+    line: int | None
+
+
+def _line_of(path: Path, name: str) -> int | None:
+    """The line of .env that sets `name` (the last one wins, as in python-dotenv)."""
+    pattern = re.compile(rf"^\s*(?:export\s+)?{re.escape(name)}\s*=")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = [number for number, text in enumerate(lines, 1) if pattern.match(text)]
+    return found[-1] if found else None
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

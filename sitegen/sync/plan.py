@@ -114,7 +114,10 @@ def _push_step(
     if here == UNREADABLE:
         return Step(key, "skip", "the local file does not parse; fix it first")
     if there is not None and there.author_id not in (None, user_id):
-        return Step(key, "skip", "owned by another author; their rows are read-only for you")
+        if here is None:
+            return Step(key, "skip", "owned by another author; only they can delete it remotely")
+        return Step(key, "skip", "owned by another author, so your edit stays local; "
+                                 "to publish it, save it under another slug")
     if here is None:
         return _push_deletion(key, there, was, force, prune)
     if not _remote_changed(there, was):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from sitegen.errors import SitegenError, SyncConflict
 from sitegen.sync.plan import Step
 
+MERGE_HINT = ("to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
+              "merge your copy into it, then `sitegen push`; to keep yours as it is: "
+              "`sitegen push --force`")
+KEEP_REMOTE_HINT = "to drop your local edits instead: `sitegen pull --force`"
 
 
 @dataclass(frozen=True)
@@ -25,12 +30,12 @@ class Conflict:
 
     def describe(self) -> str:
         you = f"you ({self.local_author})" if self.local_author else "you"
-        local = f"local {self.local_file} (changed {self.local_time}, by {you})" \
+        local = f"local {self.local_file} (changed {moment(self.local_time)}, by {you})" \
             if self.local_file else "local: deleted"
         if self.remote_version is None:
             remote = "remote: deleted or unpublished"
         else:
-            remote = (f"remote version {self.remote_version} (changed {self.remote_time}, "
+            remote = (f"remote version {self.remote_version} (changed {moment(self.remote_time)}, "
                       f"by {self.remote_author or 'unknown'})")
         return f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
 
@@ -51,19 +56,29 @@ class SyncReport:
         self.done[(action, key.split("/", 1)[0])] += 1
 
     def summary(self, verb: str) -> str:
-        """`Pulled 5000 posts, 12 pages, 3 media in 2.1 s` (plus deletions when there were any)."""
-        actions = ("pull",) if verb == "Pulled" else ("create", "update")
+        """`Pulled 5000 posts, 12 pages, 3 media in 2.1 s`, plus deletions when there were any,
+        or a word that nothing needed doing (so a zero count does not look like a failure)."""
+        pulling = verb == "Pulled"
+        actions = ("pull",) if pulling else ("create", "update")
         parts = [count_of(sum(self.done[(action, table)] for action in actions), table)
                  for table in ("posts", "pages", "media")]
         text = f"{verb} {', '.join(parts)} in {self.seconds:.1f} s"
         deleted = sum(n for (action, _), n in self.done.items() if action.startswith("delete"))
         if deleted:
-            text += f"; deleted {deleted}"
+            where = f"local file{'s' if deleted != 1 else ''}" if pulling else "remotely"
+            text += f"; deleted {deleted} {where}"
+        elif not self.done and not self.conflicts and not self.errors:
+            text += ": already up to date" if pulling else ": nothing to push"
         return text
 
     def plan_lines(self) -> list[str]:
-        """One line per planned step, for --dry-run."""
-        return [f"  {step.action:<13} {step.key}  ({step.reason})" for step in self.steps]
+        """One line per planned step, then what they add up to, for --dry-run."""
+        lines = [f"  {step.action:<13} {step.key}  ({step.reason})" for step in self.steps]
+        totals = Counter(step.action for step in self.steps)
+        if totals:
+            lines.append(", ".join(f"{n} {action}" for action, n in sorted(totals.items()))
+                         + "; run without --dry-run to apply")
+        return lines
 
     def raise_for_problems(self, action: str) -> None:
         """Turn conflicts and errors into the error the CLI reports (exit code 1)."""
@@ -73,10 +88,22 @@ class SyncReport:
             raise SyncConflict(
                 f"{len(keys)} key{'s' if len(keys) != 1 else ''} changed on both sides; "
                 f"left untouched:\n{details}", keys=keys,
-                hint=f"merge the remote edits by hand, or `sitegen {action} --force` to keep "
-                     f"{'yours' if action == 'push' else 'the remote version'}")
+                hint=MERGE_HINT if action == "push" else f"{MERGE_HINT}; {KEEP_REMOTE_HINT}")
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
+
+
+def moment(text: str | None) -> str:
+    """An ISO timestamp from either side as `2026-11-22 03:47:34 UTC`, so both read alike."""
+    if not text:
+        return "at an unknown time"
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def count_of(number: int, table: str) -> str:

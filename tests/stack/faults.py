@@ -72,6 +72,11 @@ class FaultInjector:
         """Shorthand: `stack.faults.inject("status", r"^/rest/v1/posts", status=503, times=2)`."""
         return self.add(Fault(action=action, path=path, **options))  # type: ignore[arg-type]
 
+    def remove(self, fault: Fault) -> None:
+        """Deactivate this one fault (if a `times` limit has not already done so); others stay."""
+        with self._lock:
+            self._faults = [active for active in self._faults if active is not fault]
+
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()

@@ -79,3 +79,19 @@ def test_key_role_of_malformed_keys_is_none():
     assert key_role("a.b.c") is None
     assert key_role("not-a-jwt") is None
     assert key_role(jwt_with({"role": "anon"})) == "anon"
+
+
+def test_a_bad_value_in_dotenv_names_the_file_and_line(tmp_path):
+    (tmp_path / ".env").write_text(f"# Supabase\nSUPABASE_URL=localhost:54321\nSUPABASE_ANON_KEY={ANON}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_remote_settings(tmp_path, environ={})
+    assert str(caught.value).startswith(
+        f"{tmp_path / '.env'}:2: SUPABASE_URL: 'localhost:54321' is not an http(s) URL")
+
+
+def test_a_bad_value_from_the_environment_says_so(tmp_path):
+    (tmp_path / ".env").write_text(f"SUPABASE_URL=https://abc.supabase.co\nSUPABASE_ANON_KEY={ANON}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_remote_settings(tmp_path, environ={"SUPABASE_URL": "abc.supabase.co"})
+    assert caught.value.file is None
+    assert caught.value.message.endswith("(set in the environment, which wins over .env)")

@@ -153,3 +153,15 @@ def test_wrapped_network_errors_are_found_through_the_cause_chain():
 def test_parse_retry_after(value, expected):
     now = 1795316400.0  # 2026-11-22 03:00:00 UTC
     assert parse_retry_after(value, now=now) == expected
+
+
+def test_each_retry_is_announced_as_a_warning_so_a_wait_is_never_silent(caplog):
+    import logging
+
+    time = FakeTime()
+    with caplog.at_level(logging.WARNING, logger="sitegen.remote"):
+        assert run(failing(connect_error()), idempotent=True, time=time) == "done"
+    assert [record.levelno for record in caplog.records] == [logging.WARNING]
+    message = caplog.records[0].getMessage()
+    assert message.startswith("pull posts: cannot connect (ConnectError); retrying in ")
+    assert message.endswith(" s (attempt 2 of 5)")

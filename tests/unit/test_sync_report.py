@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sitegen.errors import ContentError, SyncConflict
+from sitegen.sync.plan import Step
 from sitegen.sync.report import Conflict, SyncErrors, SyncReport
 
 
@@ -13,11 +14,36 @@ def test_summary_counts_per_table_with_singulars() -> None:
     for key in ["posts/a", "posts/b", "pages/c", "media/x.png"]:
         report.count("pull", key)
     report.count("delete-local", "posts/z")
-    assert report.summary("Pulled") == "Pulled 2 posts, 1 page, 1 media in 2.1 s; deleted 1"
+    assert report.summary("Pulled") == (
+        "Pulled 2 posts, 1 page, 1 media in 2.1 s; deleted 1 local file")
     pushed = SyncReport(seconds=0.5)
     pushed.count("create", "posts/a")
     pushed.count("update", "posts/b")
     assert pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s"
+    pushed.count("delete-remote", "pages/c")
+    pushed.count("delete-remote", "pages/d")
+    assert pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s; deleted 2 remotely"
+
+
+def test_summary_says_when_there_was_nothing_to_do() -> None:
+    assert SyncReport(seconds=0.2).summary("Pulled") == (
+        "Pulled 0 posts, 0 pages, 0 media in 0.2 s: already up to date")
+    assert SyncReport(seconds=0.4).summary("Pushed") == (
+        "Pushed 0 posts, 0 pages, 0 media in 0.4 s: nothing to push")
+    failed = SyncReport(errors=[ContentError("bad", file="content/posts/x.md")])
+    assert "nothing to push" not in failed.summary("Pushed")  # not "fine" when something failed
+
+
+def test_dry_run_plan_ends_with_totals() -> None:
+    report = SyncReport(steps=[Step("posts/a", "create", "new locally"),
+                               Step("posts/b", "create", "new locally"),
+                               Step("pages/c", "update", "changed locally", version=2)])
+    assert report.plan_lines() == [
+        "  create        posts/a  (new locally)",
+        "  create        posts/b  (new locally)",
+        "  update        pages/c  (changed locally)",
+        "2 create, 1 update; run without --dry-run to apply",
+    ]
 
 
 def test_conflicts_become_one_error_naming_both_sides() -> None:
@@ -26,14 +52,17 @@ def test_conflicts_become_one_error_naming_both_sides() -> None:
         key="posts/a", reason="changed both locally and remotely",
         local_file="content/posts/a.md", local_time="2026-01-02T10:00:00+00:00",
         local_author="me@example.org", remote_version=4,
-        remote_time="2026-01-02T11:00:00+00:00", remote_author="them@example.org"))
+        remote_time="2026-01-02T12:00:00.161576+01:00", remote_author="them@example.org"))
     with pytest.raises(SyncConflict) as info:
         report.raise_for_problems("push")
     text = str(info.value)
     assert info.value.keys == ["posts/a"]
-    assert "content/posts/a.md (changed 2026-01-02T10:00:00+00:00, by you (me@example.org))" in text
-    assert "remote version 4 (changed 2026-01-02T11:00:00+00:00, by them@example.org)" in text
-    assert "sitegen push --force" in text
+    assert "content/posts/a.md (changed 2026-01-02 10:00:00 UTC, by you (me@example.org))" in text
+    assert "remote version 4 (changed 2026-01-02 11:00:00 UTC, by them@example.org)" in text
+    assert info.value.hint == (  # says how to see the remote version: a plain pull keeps yours
+        "to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
+        "merge your copy into it, then `sitegen push`; to keep yours as it is: "
+        "`sitegen push --force`")
 
 
 def test_errors_are_raised_after_conflicts_are_ruled_out() -> None:

@@ -8,62 +8,32 @@ tests/integration/conftest.py.
 
 from __future__ import annotations
 
-import io
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-PASSWORD = "correct-horse-battery"
-SITE_TOML = 'title = "Sync test site"\nbase_url = "https://example.org/"\n'
-
-
-@dataclass(frozen=True)
-class Author:
-    """A user of the stack with a logged-in site folder."""
-
-    email: str
-    password: str
-    user_id: str
-    site: Path
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-def make_site_dir(root: Path, url: str, anon_key: str) -> Path:
-    """A minimal site whose .env points at `url` with `anon_key`."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "sitegen.toml").write_text(SITE_TOML)
-    for folder in ("posts", "pages", "media"):
-        (root / "content" / folder).mkdir(parents=True, exist_ok=True)
-    (root / ".env").write_text(f"SUPABASE_URL={url}\nSUPABASE_ANON_KEY={anon_key}\n")
-    return root
-
-
-def unique_email(name: str) -> str:
-    return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
+from tests.integration.sync.sync_helpers import (
+    Author,
+    CliResult,
+    PASSWORD,
+    login_as,
+    make_site,
+    run,
+    unique_email,
+)
 
 
 @pytest.fixture
 def site(tmp_path: Path, stack) -> Path:
     """A site folder (not logged in) whose .env points at the stack."""
-    return make_site_dir(tmp_path / "site", stack.url, stack.anon_key)
+    return make_site(tmp_path / "site", stack)
 
 
 def _author(stack, make_user, root: Path, name: str) -> Author:
-    from sitegen.auth import login
-
     user = make_user(unique_email(name), PASSWORD)
-    site = make_site_dir(root, stack.url, stack.anon_key)
-    session = login(site, user.email, user.password)
-    assert session.user_id == user.id
+    site = make_site(root, stack)
+    assert login_as(site, user) == user.id
     return Author(email=user.email, password=user.password, user_id=user.id, site=site)
 
 
@@ -80,22 +50,13 @@ def author_b(tmp_path: Path, stack, make_user) -> Author:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run `sitegen <args> --site <site>` in-process; `stdin` feeds --password-stdin."""
-    from sitegen.cli import main
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """`cli(site, *args, stdin="")`: run `sitegen <args> --site <site>` in-process."""
 
-    def run(site: Path, *args: str, stdin: str = "") -> CliResult:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main([*args, "--site", str(site)])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
+    def run_in(site: Path, *args: str, stdin: str = "") -> CliResult:
+        return run(capsys, site, *args, stdin=stdin)
 
-    return run
+    return run_in
 
 
 @pytest.fixture

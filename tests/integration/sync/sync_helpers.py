@@ -1,12 +1,16 @@
-"""Helpers for the sync engine's integration tests: sites wired to the stack, CLI runs, counting.
+"""Helpers for the sync integration tests: sites wired to the stack, authors, CLI runs, counting.
 
 Everything talks to the real stack through sitegen itself (and so through supabase-py); the
-database is inspected with admin SQL only to check what the server really holds.
+database is inspected with admin SQL only to check what the server really holds. Fixtures built
+on these (`site`, `author_a`, `cli`, ...) are in conftest.py.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,10 +23,30 @@ from sitegen.sync.state import BASE_FILE
 
 REPO = Path(__file__).resolve().parents[3]
 MINIMAL_TOML = 'title = "Sync test site"\nbase_url = "https://example.org/"\n'
+PASSWORD = "correct-horse-battery"
 
 
-def make_site(root: Path, stack: object, *, example: bool = False) -> Path:
-    """A site folder whose .env points at the stack; with `example`, the repo's example content."""
+@dataclass(frozen=True)
+class Author:
+    """A user of the stack with a logged-in site folder."""
+
+    email: str
+    password: str
+    user_id: str
+    site: Path
+
+
+def unique_email(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def make_site(root: Path, stack: object, *, example: bool = False, user: object = None,
+              url: str | None = None) -> Path:
+    """A site folder whose .env points at the stack (or at `url`, e.g. where nobody listens).
+
+    With `example`, the repo's example content; with `user` (a conftest `make_user` user), logged
+    in as that user through sitegen's own login.
+    """
     root.mkdir(parents=True, exist_ok=True)
     toml = REPO / "sitegen.toml"
     (root / "sitegen.toml").write_text(toml.read_text() if example and toml.is_file() else MINIMAL_TOML)
@@ -32,7 +56,9 @@ def make_site(root: Path, stack: object, *, example: bool = False) -> Path:
         for folder in ("posts", "pages", "media"):
             (root / "content" / folder).mkdir(parents=True, exist_ok=True)
     (root / ".env").write_text(
-        f"SUPABASE_URL={stack.url}\nSUPABASE_ANON_KEY={stack.anon_key}\n")  # type: ignore[attr-defined]
+        f"SUPABASE_URL={url or stack.url}\nSUPABASE_ANON_KEY={stack.anon_key}\n")  # type: ignore[attr-defined]
+    if user is not None:
+        login_as(root, user)
     return root
 
 
@@ -43,21 +69,25 @@ def login_as(site: Path, user: object) -> str:
     return login(site, user.email, user.password).user_id  # type: ignore[attr-defined]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CliResult:
     code: int
     out: str
     err: str
 
 
-def run(capsys: pytest.CaptureFixture[str], site: Path, *args: str) -> CliResult:
-    """Run `sitegen <args> --site <site>` in-process, as the console script does."""
+def run(capsys: pytest.CaptureFixture[str], site: Path, *args: str, stdin: str = "") -> CliResult:
+    """Run `sitegen <args> --site <site>` in-process, as the console script does; `stdin` feeds
+    --password-stdin."""
     capsys.readouterr()
+    real_stdin, sys.stdin = sys.stdin, io.StringIO(stdin)
     try:
         main([*args, "--site", str(site)])
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)
+    finally:
+        sys.stdin = real_stdin
     captured = capsys.readouterr()
     return CliResult(code, captured.out, captured.err)
 
@@ -68,6 +98,15 @@ def write_post(site: Path, slug: str, title: str, body: str = "Hello.\n", **fron
     path = site / "content" / "posts" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("---\n" + "\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    return path
+
+
+def push_post(capsys: pytest.CaptureFixture[str], site: Path, slug: str, title: str,
+              body: str = "Hello.\n", **front: object) -> Path:
+    """`write_post`, then `sitegen push`, which must succeed: the usual "someone published"."""
+    path = write_post(site, slug, title, body, **front)
+    pushed = run(capsys, site, "push")
+    assert pushed.code == 0, pushed.err
     return path
 
 
@@ -85,7 +124,7 @@ def wipe_working_copy(site: Path) -> None:
 
 @contextmanager
 def count_requests(stack: object, path: str = r"^/rest/v1/") -> Iterator[object]:
-    """Count requests matching `path` with a zero-second delay fault; clears all faults after.
+    """Count requests matching `path` (`.hits`) with a zero-second delay fault, removed after.
 
     Faults injected before the counter win over it (first match), so inject those first.
     """
@@ -94,7 +133,7 @@ def count_requests(stack: object, path: str = r"^/rest/v1/") -> Iterator[object]
     try:
         yield counter
     finally:
-        faults.clear()
+        faults.remove(counter)
 
 
 def count_rows(stack: object, table: str) -> int:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from sitegen.session import load_session, session_path
-from tests.integration.sync.conftest import PASSWORD, make_site_dir, unique_email
+from tests.integration.sync.sync_helpers import PASSWORD, make_site, unique_email
 
 
 def test_signup_logs_in_and_stores_a_private_session(site, cli):
@@ -118,7 +118,7 @@ def test_logout_offline_forgets_the_session_with_a_warning(tmp_path, cli, quick_
                                                             stack):
     from sitegen.session import StoredSession, save_session
 
-    site = make_site_dir(tmp_path / "offline", unused_url, stack.anon_key)
+    site = make_site(tmp_path / "offline", stack, url=unused_url)
     save_session(site, StoredSession(url=unused_url, user_id="u", email="a@example.org",
                                      expires_at=int(time.time()) + 3600, access_token="a",
                                      refresh_token="r"))
@@ -129,12 +129,15 @@ def test_logout_offline_forgets_the_session_with_a_warning(tmp_path, cli, quick_
     assert not session_path(site).exists()
 
 
-def test_unreachable_server_names_the_url(tmp_path, cli, quick_retries, unused_url, stack):
-    site = make_site_dir(tmp_path / "offline", unused_url, stack.anon_key)
+def test_unreachable_server_names_the_url(tmp_path, cli, quick_retries, unused_url, stack, caplog):
+    site = make_site(tmp_path / "offline", stack, url=unused_url)
     result = cli(site, "login", "--email", "x@example.org", "--password-stdin", stdin=PASSWORD + "\n")
     assert result.code == 1
     assert f"cannot reach the Supabase server at {unused_url}" in result.err
     assert "SUPABASE_URL" in result.err
+    retries = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(retries) == 4 and all(  # announced at the default verbosity: not a silent wait
+        r.startswith("log in: cannot connect (ConnectError); retrying in ") for r in retries)
 
 
 def test_an_expired_access_token_is_refreshed_automatically(author_a, cli, stack, monkeypatch):

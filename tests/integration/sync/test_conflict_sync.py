@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.integration.sync.sync_helpers import login_as, make_site, run, write_post
+from tests.integration.sync.sync_helpers import make_site, push_post, run, write_post
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 User = Callable[..., object]
@@ -23,11 +24,9 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    laptop, desktop = make_site(tmp_path / "laptop", stack), make_site(tmp_path / "desktop", stack)
-    login_as(laptop, user)
-    login_as(desktop, user)
-    write_post(laptop, "shared", "Shared", "First draft.\n")
-    assert run(capsys, laptop, "push").code == 0
+    laptop = make_site(tmp_path / "laptop", stack, user=user)
+    desktop = make_site(tmp_path / "desktop", stack, user=user)
+    push_post(capsys, laptop, "shared", "Shared", "First draft.\n")
     assert run(capsys, desktop, "pull").code == 0
 
     write_post(laptop, "shared", "Shared", "Laptop words.\n")
@@ -39,7 +38,10 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     assert pushed.code == 1
     assert "posts/shared: changed both locally and remotely" in pushed.err
     assert "remote version 2" in pushed.err and user.email in pushed.err  # type: ignore[attr-defined]
-    assert "content/posts/shared.md (changed 20" in pushed.err  # local file and time
+    assert re.search(r"local content/posts/shared\.md \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
+                     r"by you \(", pushed.err)  # local file and time
+    assert re.search(r"remote version 2 \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, by ", pushed.err)
+    assert "copy your file aside, `sitegen pull --force`" in pushed.err  # how to see theirs
     assert remote_post(stack, "shared")[1:3] == ("Laptop words.\n", 2)  # left untouched
     pulled = run(capsys, desktop, "pull")
     assert pulled.code == 1 and "posts/shared" in pulled.err
@@ -61,13 +63,11 @@ def test_pull_force_takes_the_remote_version(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    one, two = make_site(tmp_path / "one", stack), make_site(tmp_path / "two", stack)
-    login_as(one, user)
-    write_post(one, "p", "P", "v1\n")
-    assert run(capsys, one, "push").code == 0
+    one = make_site(tmp_path / "one", stack, user=user)
+    two = make_site(tmp_path / "two", stack)
+    push_post(capsys, one, "p", "P", "v1\n")
     assert run(capsys, two, "pull").code == 0
-    write_post(one, "p", "P", "v2\n")
-    assert run(capsys, one, "push").code == 0
+    push_post(capsys, one, "p", "P", "v2\n")
     local = write_post(two, "p", "P", "mine\n")
     assert run(capsys, two, "pull").code == 1
     assert run(capsys, two, "pull", "--force").code == 0
@@ -78,11 +78,9 @@ def test_another_authors_post_is_never_written(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     alice, bob = make_user(), make_user()
-    site_a, site_b = make_site(tmp_path / "a", stack), make_site(tmp_path / "b", stack)
-    login_as(site_a, alice)
-    login_as(site_b, bob)
-    write_post(site_a, "alices", "Alice's", "Alice wrote this.\n")
-    assert run(capsys, site_a, "push").code == 0
+    site_a = make_site(tmp_path / "a", stack, user=alice)
+    site_b = make_site(tmp_path / "b", stack, user=bob)
+    push_post(capsys, site_a, "alices", "Alice's", "Alice wrote this.\n")
     assert run(capsys, site_b, "pull").code == 0
 
     write_post(site_b, "alices", "Alice's", "Bob scribbled here.\n")
@@ -98,9 +96,8 @@ def test_two_machines_creating_the_same_key_conflict_unless_identical(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    one, two = make_site(tmp_path / "one", stack), make_site(tmp_path / "two", stack)
-    login_as(one, user)
-    login_as(two, user)
+    one = make_site(tmp_path / "one", stack, user=user)
+    two = make_site(tmp_path / "two", stack, user=user)
     write_post(one, "same", "Same", "identical\n")
     write_post(one, "differs", "Differs", "one\n")
     write_post(two, "same", "Same", "identical\n")
@@ -116,11 +113,9 @@ def test_two_machines_creating_the_same_key_conflict_unless_identical(
 def test_dry_run_prints_the_plan_and_changes_nothing(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     write_post(site, "old", "Old")
-    write_post(site, "kept", "Kept")
-    assert run(capsys, site, "push").code == 0
+    push_post(capsys, site, "kept", "Kept")
     (site / "content/posts/old.md").unlink()
     write_post(site, "kept", "Kept", "changed\n")
     write_post(site, "new", "New")
@@ -139,11 +134,9 @@ def test_a_slug_taken_by_another_authors_hidden_draft_is_refused_alone(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     alice, bob = make_user(), make_user()
-    site_a, site_b = make_site(tmp_path / "a", stack), make_site(tmp_path / "b", stack)
-    login_as(site_a, alice)
-    login_as(site_b, bob)
-    write_post(site_a, "taken", "Alice's secret", draft="true")
-    assert run(capsys, site_a, "push").code == 0
+    site_a = make_site(tmp_path / "a", stack, user=alice)
+    site_b = make_site(tmp_path / "b", stack, user=bob)
+    push_post(capsys, site_a, "taken", "Alice's secret", draft="true")
     for slug in ("aaa", "taken", "zzz"):
         write_post(site_b, slug, f"Bob's {slug}")
     result = run(capsys, site_b, "push")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.integration.sync.conftest import make_site_dir
+from tests.integration.sync.sync_helpers import make_site
 
 
 def lines(output: str) -> dict[str, str]:
@@ -58,7 +56,7 @@ def test_a_missing_schema_fails_with_the_apply_hint(tmp_path: Path, cli):
     empty = tmp_path / "no-sql"
     empty.mkdir()
     with Stack.start(sql_dir=empty) as bare:
-        site = make_site_dir(tmp_path / "site", bare.url, bare.anon_key)
+        site = make_site(tmp_path / "site", bare)
         result = cli(site, "doctor")
     assert result.code == 1
     verdicts = lines(result.out)
@@ -83,7 +81,7 @@ def test_loose_permissions_are_caught_by_the_anonymous_write_probe(site, cli, st
 
 def test_an_unreachable_server_fails_and_names_the_url(tmp_path: Path, cli, stack, unused_url,
                                                        quick_retries):
-    site = make_site_dir(tmp_path / "site", unused_url, stack.anon_key)
+    site = make_site(tmp_path / "site", stack, url=unused_url)
     result = cli(site, "doctor")
     assert result.code == 1
     verdicts = lines(result.out)

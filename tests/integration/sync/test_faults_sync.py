@@ -18,8 +18,8 @@ from sitegen.errors import RemoteError, SyncConflict
 from sitegen.sync.push import push
 from tests.integration.sync.sync_helpers import (
     count_rows,
-    login_as,
     make_site,
+    push_post,
     run,
     write_post,
 )
@@ -41,8 +41,7 @@ def test_push_and_pull_ride_out_503s_and_dropped_connections(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     faults = stack.faults  # type: ignore[attr-defined]
-    site = make_site(tmp_path / "author", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "author", stack, user=make_user())
     for number in range(30):
         write_post(site, f"p{number:02d}", f"P{number}")
     (site / "content/media/x.bin").write_bytes(b"x" * 1000)
@@ -68,8 +67,7 @@ def test_push_cut_off_at_the_second_batch_resumes_without_loss_or_duplicates(
     stack: object, make_user: User, tmp_path: Path
 ) -> None:
     faults = stack.faults  # type: ignore[attr-defined]
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     for number in range(1100):
         write_post(site, f"post-{number:04d}", f"Post {number}")
 
@@ -94,8 +92,7 @@ def test_push_killed_midway_and_rerun_ends_consistent(
     stack: object, make_user: User, tmp_path: Path
 ) -> None:
     faults = stack.faults  # type: ignore[attr-defined]
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     for number in range(50):
         write_post(site, f"post-{number:02d}", f"Post {number}")
     slow = faults.inject("delay", r"^/rest/v1/posts", method="POST", seconds=3.0, times=1)
@@ -124,11 +121,9 @@ def test_a_write_landing_between_plan_and_push_is_a_conflict_and_the_rest_still_
 ) -> None:
     faults = stack.faults  # type: ignore[attr-defined]
     user = make_user()
-    slow_site, fast_site = make_site(tmp_path / "slow", stack), make_site(tmp_path / "fast", stack)
-    login_as(slow_site, user)
-    login_as(fast_site, user)
-    write_post(slow_site, "contested", "Contested", "v1\n")
-    assert run(capsys, slow_site, "push").code == 0
+    slow_site = make_site(tmp_path / "slow", stack, user=user)
+    fast_site = make_site(tmp_path / "fast", stack, user=user)
+    push_post(capsys, slow_site, "contested", "Contested", "v1\n")
     assert run(capsys, fast_site, "pull").code == 0
     write_post(slow_site, "contested", "Contested", "slow\n")
     write_post(slow_site, "fresh", "Fresh")
@@ -167,8 +162,7 @@ def test_writes_and_deletes_whose_answer_was_lost_are_not_repeated_or_misreporte
     """The server applied the request but the answer never came: the retry must not harm."""
     import sitegen.remote.store as store_module
 
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     write_post(site, "kept", "Kept", "v1\n")
     write_post(site, "doomed", "Doomed")
     assert push(site).errors == []

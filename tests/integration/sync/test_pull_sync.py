@@ -14,6 +14,7 @@ from tests.integration.sync.sync_helpers import (
     files_under,
     login_as,
     make_site,
+    push_post,
     run,
     write_post,
 )
@@ -29,23 +30,34 @@ def posts_of(site: Path) -> list[str]:
 def test_no_change_pull_costs_one_request_per_table(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
-    write_post(author, "one", "One")
-    assert run(capsys, author, "push").code == 0
+    author = make_site(tmp_path / "author", stack, user=make_user())
+    push_post(capsys, author, "one", "One")
     reader = make_site(tmp_path / "reader", stack)
     assert run(capsys, reader, "pull").code == 0
     with count_requests(stack, r"^/(rest|storage)/v1/") as requests:
         result = run(capsys, reader, "pull")
-    assert result.code == 0 and "Pulled 0 posts" in result.out
+    assert result.code == 0
+    assert "Pulled 0 posts, 0 pages, 0 media in " in result.out and ": already up to date" in result.out
     assert requests.hits == 3
+
+
+def test_a_wrong_anon_key_is_named_with_where_to_get_the_right_one(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = site / ".env"
+    env.write_text(env.read_text().replace("SUPABASE_ANON_KEY=", "SUPABASE_ANON_KEY=x"))
+    result = run(capsys, site, "pull")
+    assert result.code == 1
+    assert result.err == (
+        "error: SUPABASE_ANON_KEY: read the posts manifest failed: the server does not accept "
+        "this key (Invalid API key)\n  hint: copy the anon / publishable key of this project "
+        "(Supabase dashboard: Project Settings -> API) into SUPABASE_ANON_KEY in .env\n")
 
 
 def test_pull_gets_every_row_beyond_the_1000_row_cap(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
+    author = make_site(tmp_path / "author", stack, user=make_user())
     for number in range(1100):
         write_post(author, f"post-{number:04d}", f"Post {number}")
     assert run(capsys, author, "push").code == 0
@@ -59,8 +71,7 @@ def test_pull_gets_every_row_beyond_the_1000_row_cap(
 def test_deletions_and_unpublishing_propagate_but_local_edits_are_kept(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
+    author = make_site(tmp_path / "author", stack, user=make_user())
     for slug in ("gone", "hidden", "edited", "stays"):
         write_post(author, slug, slug.title())
     assert run(capsys, author, "push").code == 0
@@ -85,18 +96,15 @@ def test_author_gets_own_drafts_anonymous_does_not_and_logout_keeps_them(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, user)
+    author = make_site(tmp_path / "author", stack, user=user)
     write_post(author, "draft", "Draft", draft="true")
-    write_post(author, "public", "Public")
-    assert run(capsys, author, "push").code == 0
+    push_post(capsys, author, "public", "Public")
 
     anonymous = make_site(tmp_path / "anonymous", stack)
     assert run(capsys, anonymous, "pull").code == 0
     assert posts_of(anonymous) == ["public"]
 
-    second_machine = make_site(tmp_path / "second", stack)
-    login_as(second_machine, user)
+    second_machine = make_site(tmp_path / "second", stack, user=user)
     assert run(capsys, second_machine, "pull").code == 0
     assert posts_of(second_machine) == ["draft", "public"]
 
@@ -123,8 +131,7 @@ def test_empty_pull_says_whether_login_or_rls_may_be_why(
     assert result.code == 0
     assert "not logged in" in result.err and "row-level security" in result.err
     user = make_user()
-    logged_in = make_site(tmp_path / "logged-in", stack)
-    login_as(logged_in, user)
+    logged_in = make_site(tmp_path / "logged-in", stack, user=user)
     result = run(capsys, logged_in, "pull")
     assert user.email in result.err and "row-level security" in result.err  # type: ignore[attr-defined]
 
@@ -132,10 +139,8 @@ def test_empty_pull_says_whether_login_or_rls_may_be_why(
 def test_scheduled_post_appears_when_its_time_comes(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
-    write_post(author, "later", "Later", date="2999-01-01")
-    assert run(capsys, author, "push").code == 0
+    author = make_site(tmp_path / "author", stack, user=make_user())
+    push_post(capsys, author, "later", "Later", date="2999-01-01")
     reader = make_site(tmp_path / "reader", stack)
     assert run(capsys, reader, "pull").code == 0
     assert posts_of(reader) == []
@@ -201,8 +206,7 @@ def test_verbose_pull_logs_each_request_without_secrets(
 ) -> None:
     import logging
 
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     caplog.set_level(logging.DEBUG, logger="sitegen")
     result = run(capsys, site, "pull", "-v")
     assert result.code == 0
@@ -218,10 +222,8 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, user)
-    write_post(author, "news", "News", "Fresh news.\n")
-    assert run(capsys, author, "push").code == 0
+    author = make_site(tmp_path / "author", stack, user=user)
+    push_post(capsys, author, "news", "News", "Fresh news.\n")
 
     ci = make_site(tmp_path / "ci", stack)
     result = run(capsys, ci, "build", "--pull")
@@ -230,8 +232,7 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
     assert any(b"Fresh news." in data for data in built.values())
 
     write_post(ci, "news", "News", "Edited on the CI box.\n")
-    write_post(author, "news", "News", "Newer news.\n")
-    assert run(capsys, author, "push").code == 0
+    push_post(capsys, author, "news", "News", "Newer news.\n")
     failed = run(capsys, ci, "build", "--pull")
     assert failed.code == 1 and "posts/news" in failed.err
     assert (ci / "content/posts/news.md").read_text(encoding="utf-8").endswith("CI box.\n")
@@ -240,10 +241,8 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
 def test_pull_never_writes_over_a_file_that_holds_another_key(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
-    write_post(author, "foo", "Remote foo", "remote\n")
-    assert run(capsys, author, "push").code == 0
+    author = make_site(tmp_path / "author", stack, user=make_user())
+    push_post(capsys, author, "foo", "Remote foo", "remote\n")
     reader = make_site(tmp_path / "reader", stack)
     squatter = reader / "content/posts/foo.md"  # holds posts/bar
     squatter.write_text("---\ntitle: Local bar\nslug: bar\n---\nmine\n", encoding="utf-8")
@@ -260,13 +259,11 @@ def test_a_file_edited_while_the_pull_runs_is_kept(
     import sitegen.sync.pull as pull_module
 
     user = make_user()
-    author, reader = make_site(tmp_path / "author", stack), make_site(tmp_path / "reader", stack)
-    login_as(author, user)
-    write_post(author, "p", "P", "v1\n")
-    assert run(capsys, author, "push").code == 0
+    author = make_site(tmp_path / "author", stack, user=user)
+    reader = make_site(tmp_path / "reader", stack)
+    push_post(capsys, author, "p", "P", "v1\n")
     assert run(capsys, reader, "pull").code == 0
-    write_post(author, "p", "P", "v2\n")
-    assert run(capsys, author, "push").code == 0
+    push_post(capsys, author, "p", "P", "v2\n")
 
     real_fetch = pull_module.fetch_rows
 
@@ -286,8 +283,7 @@ def test_a_scheduled_post_that_went_public_and_was_deleted_goes_for_everyone(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, user)
+    author = make_site(tmp_path / "author", stack, user=user)
     write_post(author, "later", "Later", date="2999-01-01")
     assert run(capsys, author, "push").code == 0  # recorded as private: only its author sees it
     stack.admin_sql(  # type: ignore[attr-defined]

@@ -11,8 +11,8 @@ import pytest
 from tests.integration.sync.sync_helpers import (
     count_requests,
     count_rows,
-    login_as,
     make_site,
+    push_post,
     run,
     write_post,
 )
@@ -24,8 +24,7 @@ User = Callable[..., object]
 def test_push_of_1000_new_posts_takes_at_most_5_rest_requests(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     for number in range(1000):
         write_post(site, f"post-{number:04d}", f"Post {number}", tags="[a, b]")
     with count_requests(stack) as requests:
@@ -46,8 +45,7 @@ def test_push_of_1000_new_posts_takes_at_most_5_rest_requests(
 def test_push_sends_full_rows_and_keeps_columns_it_does_not_own(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     write_post(site, "rich", "Rich", "Body.\n", date="2024-05-01", tags="[x, y]", summary="S")
     media = site / "content/media/cat.png"
     media.write_bytes(b"cat v1")
@@ -72,16 +70,13 @@ def test_prune_deletes_only_synced_keys_and_removes_unreferenced_own_objects(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     user = make_user()
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, user)
+    site = make_site(tmp_path / "site", stack, user=user)
     write_post(site, "doomed", "Doomed")
     (site / "content/media/a.txt").write_bytes(b"first")
     (site / "content/media/b.txt").write_bytes(b"gone soon")
     assert run(capsys, site, "push").code == 0
-    other_machine = make_site(tmp_path / "other", stack)
-    login_as(other_machine, user)
-    write_post(other_machine, "never-synced-there", "Elsewhere")
-    assert run(capsys, other_machine, "push").code == 0
+    other_machine = make_site(tmp_path / "other", stack, user=user)
+    push_post(capsys, other_machine, "never-synced-there", "Elsewhere")
 
     (site / "content/posts/doomed.md").unlink()
     (site / "content/media/b.txt").unlink()
@@ -113,8 +108,7 @@ def test_push_requires_login(
 def test_pages_and_scripts_are_not_pushed_as_media(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     (site / "content/media/trap.html").write_text("<script>alert(1)</script>")
     (site / "content/media/fine.png").write_bytes(b"png")
     result = run(capsys, site, "push")
@@ -125,8 +119,7 @@ def test_pages_and_scripts_are_not_pushed_as_media(
 def test_a_broken_local_file_is_reported_and_the_rest_is_pushed(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site(tmp_path / "site", stack)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, user=make_user())
     write_post(site, "good", "Good")
     (site / "content/posts/broken.md").write_text("---\ntitle: Broken\ndraft: maybe\n---\n")
     result = run(capsys, site, "push")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.remote.client import open_client
-from tests.integration.sync.conftest import Author, make_site_dir
+from tests.integration.sync.sync_helpers import Author, make_site
 
 TABLES = ["posts", "pages"]
 STATES = ["draft", "published", "scheduled"]
@@ -43,7 +43,7 @@ ALLOWED = {
 
 @pytest.fixture
 def actors(tmp_path: Path, stack, author_a: Author, author_b: Author):
-    anonymous_site = make_site_dir(tmp_path / "anonymous", stack.url, stack.anon_key)
+    anonymous_site = make_site(tmp_path / "anonymous", stack)
     clients = {
         "anonymous": open_client(anonymous_site, require_login=False),
         "author": open_client(author_a.site, require_login=True),

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from sitegen.remote.client import open_client
-from tests.integration.sync.conftest import Author, make_site_dir
+from tests.integration.sync.sync_helpers import Author, make_site
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"pixels" * 10
 SHA = hashlib.sha256(PNG).hexdigest()
@@ -22,7 +22,7 @@ SHA = hashlib.sha256(PNG).hexdigest()
 
 @pytest.fixture
 def clients(tmp_path: Path, stack, author_a: Author, author_b: Author):
-    anonymous_site = make_site_dir(tmp_path / "anonymous", stack.url, stack.anon_key)
+    anonymous_site = make_site(tmp_path / "anonymous", stack)
     opened = {
         "anonymous": open_client(anonymous_site, require_login=False),
         "a": open_client(author_a.site, require_login=True),

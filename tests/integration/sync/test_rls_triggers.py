@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sitegen.remote.client import open_client
-from tests.integration.sync.conftest import Author
+from tests.integration.sync.sync_helpers import Author
 
 
 @pytest.fixture

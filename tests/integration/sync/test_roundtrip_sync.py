@@ -11,7 +11,6 @@ import pytest
 from tests.integration.sync.sync_helpers import (
     count_requests,
     files_under,
-    login_as,
     make_site,
     run,
     wipe_working_copy,
@@ -32,8 +31,7 @@ def test_example_site_survives_push_wipe_pull_byte_identical(
     stack: object, make_user: Callable[..., object], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    site = make_site(tmp_path / "site", stack, example=True)
-    login_as(site, make_user())
+    site = make_site(tmp_path / "site", stack, example=True, user=make_user())
     original = build_into(site, tmp_path / "out-original")
     assert original, "the example site builds to something"
 
@@ -54,8 +52,7 @@ def test_media_round_trip_downloads_only_changed_files(
     stack: object, make_user: Callable[..., object], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    author = make_site(tmp_path / "author", stack)
-    login_as(author, make_user())
+    author = make_site(tmp_path / "author", stack, user=make_user())
     media = author / "content" / "media"
     (media / "img").mkdir()
     (media / "img" / "a.png").write_bytes(b"\x89PNG first")

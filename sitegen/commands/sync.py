@@ -76,14 +76,9 @@ def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None)
 @verbosity_options
 def pull_command(force: bool, site_dir: Path | None) -> None:
     """Bring remote changes from Supabase into content/."""
-    from sitegen.sync.pull import pull
+    from sitegen.sync import run_pull
 
-    report = pull(_site(site_dir), force=force, notify=say)
-    for note in report.notes:
-        warn(note)
-    _show_skipped(report.skipped)
-    say(report.summary("Pulled"))
-    report.raise_for_problems("pull")
+    run_pull(_site(site_dir), force=force)
 
 
 def _site(site_dir: Path | None) -> Path:

@@ -104,15 +104,19 @@ def conflict_for(
     )
 
 
-def local_side(ctx: SyncContext, key: str) -> tuple[str | None, str | None]:
-    """The local file of `key` (relative to the site) and its modification time, if any."""
+def local_file(ctx: SyncContext, key: str) -> Path | None:
+    """The file in content/ that holds `key`, if the working copy has one."""
     table, name = split_key(key)
     if table == "media":
         item = ctx.copy.media.get(name)
-        file = item.file if item else None
-    else:
-        document = ctx.copy.documents.get(key)
-        file = document.file if document else None
+        return item.file if item else None
+    document = ctx.copy.documents.get(key)
+    return document.file if document else None
+
+
+def local_side(ctx: SyncContext, key: str) -> tuple[str | None, str | None]:
+    """The local file of `key` (relative to the site) and its modification time, if any."""
+    file = local_file(ctx, key)
     if file is None:
         return None, None
     moment = datetime.fromtimestamp(file.stat().st_mtime, tz=timezone.utc)

@@ -23,6 +23,7 @@ from sitegen.sync.engine import (
     SyncContext,
     conflict_for,
     fetch_rows,
+    local_file,
     open_context,
     read_manifests,
     split_key,
@@ -158,13 +159,7 @@ def _queue_write(ctx: SyncContext, writer: ContentWriter, report: SyncReport, st
 
 def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step,
                   report: SyncReport) -> None:
-    table, name = split_key(step.key)
-    if table == "media":
-        item = ctx.copy.media.get(name)
-        file = item.file if item else None
-    else:
-        document = ctx.copy.documents.get(step.key)
-        file = document.file if document else None
+    file = local_file(ctx, step.key)
     if file is not None:
         path = _relative(ctx, file)
         try:

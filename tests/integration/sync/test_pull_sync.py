@@ -294,3 +294,18 @@ def test_a_scheduled_post_that_went_public_and_was_deleted_goes_for_everyone(
     stack.admin_sql("delete from public.posts")  # type: ignore[attr-defined]
     assert run(capsys, author, "pull").code == 0
     assert posts_of(author) == []  # deleted, not "hidden"
+
+
+def test_a_pull_that_gets_no_rows_says_whether_login_or_rls_may_be_why(
+    site: Path, stack: object, make_user: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anonymous = run(capsys, site, "pull")
+    assert anonymous.code == 0
+    assert ("warning: No rows came back. You are not logged in, so only published content is "
+            "visible (row-level security); `sitegen login` to also get your drafts.") in anonymous.err
+    user = make_user()
+    author = make_site(site.parent / "author", stack, user=user)
+    logged_in = run(capsys, author, "pull")
+    assert logged_in.code == 0
+    assert (f"warning: No rows came back for {user.email}: the project holds no content yet, "  # type: ignore[attr-defined]
+            "or its row-level security policies hide every row") in logged_in.err

@@ -8,6 +8,9 @@ Two parts:
   base_url, drafts, future) produced last time: the stats of every input file, each output's
   fingerprint and stat. It makes a no-op rebuild a matter of stat calls, and lets a changed
   build skip every output whose fingerprint and file are unchanged.
+- The entries (`.sitegen/build-<options>.entries.pickle`): the documents and assembled entries
+  of that build without their rendered bodies, so the next one reads only what changed from
+  the DocStore.
 
 This module imports nothing heavy: the no-op path of `sitegen build` runs on it alone.
 Losing the cache is always safe; it is only ever a shortcut to the same bytes.
@@ -95,6 +98,27 @@ def save_state(site_dir: Path, key: str, state: BuildState) -> None:
     _atomic_write(path, pickle.dumps((_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def entries_path(site_dir: Path, key: str) -> Path:
+    return site_dir / CACHE_DIR / f"build-{key}.entries.pickle"
+
+
+def load_entries(site_dir: Path, key: str) -> Any:
+    """What `save_entries` stored for builds with options `key`, or None."""
+    try:
+        with entries_path(site_dir, key).open("rb") as handle:
+            stored_format, value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+            ImportError):
+        return None
+    return value if stored_format == _FORMAT else None
+
+
+def save_entries(site_dir: Path, key: str, value: Any) -> None:
+    """Store the assembled entries of a build (see render.pipeline): apart from the state, so
+    that the no-op path does not load them."""
+    _atomic_write(entries_path(site_dir, key), pickle.dumps((_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def is_settled(mtime_ns: int, checked_ns: int) -> bool:
     """True when a file's stat can be trusted as a stand-in for its bytes.
 
@@ -149,6 +173,15 @@ class DocStore:
             except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
                 continue
         return records
+
+    def get(self, path: str) -> Any:
+        """The DocRecord of `path` made with the current options, or None."""
+        row = self._db.execute("SELECT record FROM docs WHERE path = ? AND options = ?",
+                               (path, self._key)).fetchone()
+        try:
+            return None if row is None else pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
+            return None
 
     def update(self, changed: Iterable[tuple[str, str, bytes]], removed: Iterable[str]) -> None:
         """Store changed records as (path, sha256, pickled DocRecord) and forget removed paths,

@@ -7,7 +7,9 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import posixpath
 from hashlib import blake2b
 from collections import defaultdict
@@ -53,7 +55,7 @@ class Entry:
     doc: Document
     route: Route
     template: str
-    page: Page
+    page: Page | PageRef
     summary: Summary
     # Digests of `page` and `summary` from what they are made of (see `_view_digests`), or
     # None when assemble was not told the documents' versions.
@@ -111,27 +113,45 @@ def select_documents(
 
 @dataclass
 class EntryMemo:
-    """The previous `assemble`'s entries, for a process that assembles the site again (serve).
+    """The previous `assemble`'s entries: kept in memory by `sitegen serve`, on disk between
+    `sitegen build`s (without their pages, which are big: see PageRef).
 
-    An entry is a pure function of its document, its Markdown rendering, its route, its tags,
-    the site info and the link table; it is reused while all of these are the same, so a
-    one-post edit builds one new entry and the views of the others stay the same objects
-    (whose digests the fingerprinter then already knows).
+    An entry is a pure function of its document and rendering (its version), its route, its
+    tags, the site info and the answers the link table gave to the lookups it made; it is
+    reused while all of these are the same, so a one-post edit builds one new entry.
     """
 
     info: SiteInfo | None = None
     links: tuple[object, ...] = ()
-    entries: dict[str, _Made] = field(default_factory=dict)
+    entries: dict[str, Made] = field(default_factory=dict)
+
+    def without_pages(self) -> EntryMemo:
+        """A copy small enough to store: entries are rebuilt from their parts, pages on demand."""
+        entries = {key: dataclasses.replace(made, entry=None) for key, made in self.entries.items()}
+        return EntryMemo(self.info, (), entries)
 
 
 @dataclass(frozen=True)
-class _Made:
-    doc: Document
-    rendered: DocRender
+class Made:
+    """One document's entry and what it was made from (see EntryMemo)."""
+
+    version: str
     route: Route
     tags: tuple[Tag, ...]
-    entry: Entry
+    seen: tuple[tuple[str, str | None], ...]  # (link target, answer) in the order asked
+    summary: Summary
+    digests: tuple[bytes, bytes]
     warnings: tuple[SitegenError, ...]
+    entry: Entry | None  # None when stored without its page
+
+
+@dataclass(frozen=True, eq=False)
+class PageRef:
+    """A page not built yet (its entry came from the memo): `digest` identifies it for
+    fingerprints; `build()` makes it, for the few outputs that are rendered."""
+
+    digest: bytes
+    build: Callable[[], Page]
 
 
 def assemble(
@@ -147,8 +167,9 @@ def assemble(
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
     `versions`: document key -> a string naming its source bytes and the Markdown options it
-    was rendered with; with it, entries carry digests of their views. With `memo`, unchanged
-    entries of the previous call are reused (and the memo updated)."""
+    was rendered with; with it, entries carry digests of their views, and with `memo` too,
+    unchanged entries of the previous call are reused (and the memo updated). `rendered` is
+    only read for the entries that are built."""
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -156,28 +177,38 @@ def assemble(
     info = _site_info(config, documents, routes)
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
-    reusable = memo.entries if memo is not None and memo.info == info and memo.links == links.contents() else {}
+    reusable = memo.entries if memo is not None and versions is not None and memo.info == info else {}
+    same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = []
-    made: dict[str, _Made] = {}
+    made: dict[str, Made] = {}
     for doc in documents:
-        route, render = routes[doc.key], rendered[doc.key]
+        route = routes[doc.key]
         doc_tags = tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
+        version = versions.get(doc.key) if versions is not None else None
         known = reusable.get(doc.key)
-        if (known is None or known.doc is not doc or known.rendered is not render
-                or known.route != route or known.tags != doc_tags):
+        if (known is not None and known.version == version and known.route == route
+                and known.tags == doc_tags
+                and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))):
+            if known.entry is None:
+                build = functools.partial(_page, info, doc, route, rendered, doc_tags, links)
+                known = dataclasses.replace(known, entry=Entry(
+                    doc=doc, route=route, template=_template(doc), page=PageRef(known.digests[0], build),
+                    summary=known.summary, digests=known.digests))
+        else:
             entry_warnings: list[SitegenError] = []
-            version = versions.get(doc.key) if versions is not None else None
-            entry = _entry(info, doc, route, render, doc_tags, links, entry_warnings,
+            seen: list[tuple[str, str | None]] = []
+            entry = _entry(info, doc, route, rendered[doc.key], doc_tags, links, entry_warnings, seen,
                            None if version is None else info_digest + version.encode())
-            known = _Made(doc, render, route, doc_tags, entry, tuple(entry_warnings))
+            known = Made(version or "", route, doc_tags, tuple(seen), entry.summary,
+                         entry.digests or (b"", b""), tuple(entry_warnings), entry)
         made[doc.key] = known
         warnings += known.warnings
-    if memo is not None:
+    if memo is not None and versions is not None:
         memo.info, memo.links, memo.entries = info, links.contents(), made
     if strict and warnings:
         raise BuildFailed(warnings)
-    entries = [m.entry for m in made.values()]
+    entries = [m.entry for m in made.values() if m.entry is not None]
     posts = sorted((e for e in entries if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries if e.doc.kind == "page"), key=lambda e: e.doc.key)
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
@@ -190,6 +221,14 @@ def assemble(
         tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
         media=tuple(sorted(media, key=lambda m: m.path)), warnings=tuple(warnings),
     )
+
+
+def _page(info: SiteInfo, doc: Document, route: Route, rendered: Mapping[str, DocRender],
+          tags: tuple[Tag, ...], links: _LinkTable) -> Page:
+    """The page of a reused entry, built as its entry was (so it equals the one digested)."""
+    page = _entry(info, doc, route, rendered[doc.key], tags, links, [], [], None).page
+    assert isinstance(page, Page)
+    return page
 
 
 def _newest_first(entry: Entry) -> tuple[int, float, str]:
@@ -266,12 +305,13 @@ def tag_feed_path(route: Route) -> str:
 
 def _entry(
     info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
-    links: _LinkTable, warnings: list[SitegenError], version: bytes | None,
+    links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
+    version: bytes | None,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
-    lookups made here; so `version` and those give a digest of the views without pickling them."""
-    seen: list[tuple[str, str | None]] = []
+    lookups made here (appended to `seen`); so those give a digest of the views without
+    pickling them."""
     resolve = links.resolver(doc, warnings, seen)
     body = rendered.body
     for ref in body.links:
@@ -293,14 +333,17 @@ def _entry(
         **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc, seen))),
         toc=body.toc, toc_html=Markup(rendered.toc_html),
     )
-    template = doc.front.template or f"{doc.kind}.html"
     digests = None
     if version is not None:
         # vars(): every field, at C speed (a dataclass's own repr is slow)
         made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
-    return Entry(doc=doc, route=route, template=template, page=page, summary=Summary(**common),
+    return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=Summary(**common),
                  digests=digests)
+
+
+def _template(doc: Document) -> str:
+    return doc.front.template or f"{doc.kind}.html"
 
 
 def _digest(kind: bytes, made_of: bytes) -> bytes:

@@ -20,6 +20,7 @@ from hashlib import blake2b
 from typing import Any
 
 from sitegen.render.views import Page, SiteInfo, Summary, Tag
+from sitegen.site import PageRef
 
 _SHARED = (Page, Summary, Tag, SiteInfo)
 _PLAIN = {str, int, float, bool, type(None)}
@@ -49,6 +50,8 @@ class Fingerprinter:
             return value
         if isinstance(value, _SHARED):
             return (kind.__name__, self._view_digest(value))
+        if kind is PageRef:  # stands for the Page with that digest
+            return ("Page", value.digest)
         if kind is tuple:  # immutable, often shared (every page of a list has the same urls)
             known = self._tuples.get(id(value))
             if known is None or known[0] is not value:

@@ -18,16 +18,20 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
-from sitegen.cache import CACHE_DIR, BuildState, DocStore, FileHasher, is_settled, save_state
+from sitegen.cache import (
+    CACHE_DIR, BuildState, DocStore, FileHasher, is_settled, load_entries, save_entries, save_state,
+)
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
+from sitegen.render.views import Page
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import map_ranges, worker_count
-from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, plan_site
+from sitegen.render.renders import StoredRenders
+from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, plan_site
 from sitegen.site import Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
@@ -60,10 +64,15 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
                         state.scanned_ns if state else 0)
     times.add({"read": time.perf_counter() - started})
 
-    records = _load_documents(site_dir, inputs, config, options, times, progress, memory)
+    records = _load_documents(site_dir, inputs, config, options, times, progress, memory, key)
     racy = _racy_hashes(inputs, scanned_ns, records)
+    md_options, store_key = _markdown_options(config)
+    renders = StoredRenders(site_dir, records, store_key, md_options)
     with times.phase("assemble"):
-        site, next_due = _assemble(site_dir, config, options, records, inputs, hasher, memory)
+        site, next_due = _assemble(site_dir, config, options, records, renders, inputs, hasher, memory)
+        if not memory.retain and options.use_cache:  # the next `sitegen build` starts from these
+            lite = {r.path: dataclasses.replace(r, render=None) for r in records}
+            save_entries(site_dir, key, (store_key, lite, memory.entries.without_pages()))
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
@@ -92,6 +101,8 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     except BaseException:
         writer.abort()
         raise
+    finally:
+        renders.close()
     times.add(produce_times)
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
@@ -125,7 +136,8 @@ def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str]
 
 
 def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records: Sequence[DocRecord],
-              inputs: Stats, hasher: FileHasher, memory: BuildMemory) -> tuple[Site, dt.datetime | None]:
+              renders: StoredRenders, inputs: Stats, hasher: FileHasher, memory: BuildMemory
+              ) -> tuple[Site, dt.datetime | None]:
     """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
     if errors:
@@ -135,11 +147,10 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
                                           now=build_now())
     media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
              for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
-    by_key = {r.document.key: r.render for r in records if r.document is not None and r.render}
     _, store_key = _markdown_options(config)
     versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
-    memo = memory.entries if memory.retain else None
-    site = assemble(config, selected, by_key, media, strict=options.strict, versions=versions, memo=memo)
+    site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
+                    memo=memory.entries)
     return site, next_due
 
 
@@ -182,12 +193,15 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
 
 
 def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
-                    times: PhaseTimes, progress: Progress, memory: BuildMemory) -> list[DocRecord]:
+                    times: PhaseTimes, progress: Progress, memory: BuildMemory, key: str) -> list[DocRecord]:
     """A record per content file, from the DocStore while the file's bytes are unchanged."""
     md_options, store_key = _markdown_options(config)
     paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
+    stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
     if memory.records is not None and memory.records_key == store_key:
         cached = memory.records
+    elif stored is not None and stored[0] == store_key:  # records without renders, and entries
+        cached, memory.entries = stored[1], stored[2]
     elif options.use_cache:
         store = DocStore(site_dir, store_key)
         try:
@@ -208,7 +222,8 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             size, mtime_ns = inputs[path]
             records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
                                                 checked_ns=time.time_ns())
-            changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
+            if record.render is not None:  # else the store keeps the row it has
+                changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
         else:
             todo.append(path)
 
@@ -267,8 +282,9 @@ def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemor
     known = dict(memory.views)
     for entry in (*site.posts, *site.pages):  # their views' digests come from what they are made of
         if entry.digests is not None:
-            known[id(entry.page)] = (entry.page, entry.digests[0])
             known[id(entry.summary)] = (entry.summary, entry.digests[1])
+            if isinstance(entry.page, Page):  # a PageRef carries its digest
+                known[id(entry.page)] = (entry.page, entry.digests[0])
     fingerprinter = Fingerprinter(salt, known)
     result = []
     for job in jobs:
@@ -349,7 +365,8 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
 
 def _bytes_of(job: Job, env: Any) -> bytes:
     if isinstance(job, TemplateJob):
-        return render_template(env, job.template, job.context, source=job.source).encode("utf-8")
+        context = {name: built(value) for name, value in job.context.items()}
+        return render_template(env, job.template, context, source=job.source).encode("utf-8")
     if isinstance(job, TextJob):
-        return job.make(*job.args).encode("utf-8")
+        return job.make(*(built(arg) for arg in job.args)).encode("utf-8")
     return job.path.read_bytes()

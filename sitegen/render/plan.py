@@ -2,7 +2,7 @@
 
 Planning is cheap and pure; producing a job's bytes is the expensive part, done only for jobs
 whose fingerprint changed (see build.py). Jobs are plain values so a forked worker can produce
-any of them by index.
+any of them by index. Pages may still be `PageRef`s here: `built()` makes them for rendering.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sitegen.errors import ContentError, SitegenError, BuildFailed
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
 from sitegen.render.views import Paginator, Summary, YearGroup
 from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, paged_route, route_of_path, tag_route
-from sitegen.site import FEED_FILE, MEDIA_DIR, Site, tag_feed_path
+from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _xml_jobs(site: Site) -> list[Job]:
     sitemap_url = None
     if config.sitemap.enabled:
         sitemap_url = info.base_url + "sitemap.xml"
-        urls = [(info.base_url, None), *((e.page.abs_url, e.page.updated or e.page.date)
+        urls = [(info.base_url, None), *((e.summary.abs_url, e.summary.updated or e.summary.date)
                                          for e in (*site.posts, *site.pages))]
         urls += [(site.abs_url(route.path), None) for route in
                  (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))]
@@ -153,6 +153,15 @@ def _tag_feeds(site: Site) -> list[Job]:
                 pages, config.feeds.format)
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
     return jobs
+
+
+def built(value: Any) -> Any:
+    """`value` (a context value or a job argument) with any PageRef in it replaced by its page."""
+    if isinstance(value, PageRef):
+        return value.build()
+    if type(value) is tuple and any(isinstance(item, PageRef) for item in value):
+        return tuple(built(item) for item in value)
+    return value
 
 
 def _check_unique(jobs: Sequence[Job]) -> None:

@@ -95,3 +95,29 @@ def test_a_deleted_folder_rescans_everything(tmp_path: Path) -> None:
     builder.build([folder])  # some watchers report only the folder
     _assert_clean(site, tmp_path)
     assert not (site / "public/docs/guide").exists()
+
+
+def _fingerprints(site: Path) -> dict[str, str]:
+    from sitegen.build import state_key
+    from sitegen.cache import load_state
+
+    state = load_state(site, state_key(site.resolve(), BuildOptions()))
+    assert state is not None
+    return {path: fingerprint for path, (fingerprint, _, _) in state.outputs.items()}
+
+
+@pytest.mark.parametrize("edit", ["body", "tag added", "slug"])
+def test_fingerprints_do_not_depend_on_what_was_reused(tmp_path: Path, edit: str) -> None:
+    """Entries reused from the last build (in memory or from .sitegen/) must give the same
+    fingerprints as entries built afresh, or every page would be rendered again."""
+    reused, fresh, kept = (_site(tmp_path / name) for name in ("reused", "fresh", "kept"))
+    for site in (reused, kept):
+        Builder(site, BuildOptions(), retain=False).build()
+    builder = Builder(kept, BuildOptions())
+    builder.build()
+    for site in (reused, fresh, kept):
+        EDITS[edit](site)
+    Builder(reused, BuildOptions(), retain=False).build()
+    Builder(fresh, BuildOptions(), retain=False).build()
+    builder.build(None)
+    assert _fingerprints(reused) == _fingerprints(fresh) == _fingerprints(kept)

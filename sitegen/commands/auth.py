@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from sitegen.console import say, verbosity_options, warn
-from sitegen.errors import SitegenError
 
 SITE_OPTION = click.option(
     "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -50,15 +49,19 @@ Examples:
 
 
 def resolve_site(site_dir: Path | None) -> Path:
-    """The site folder: --site if given (it must hold sitegen.toml), else the nearest one above."""
+    """The site folder: --site if given (it must hold sitegen.toml), else the nearest one above.
+
+    Shared by every command that talks to Supabase (auth, push/pull, doctor).
+    """
     from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.errors import ConfigError
 
     if site_dir is None:
         return find_site_dir(Path.cwd())
     if not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                           hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
-    return site_dir
+        raise ConfigError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
+                          hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
+    return site_dir.resolve()
 
 
 def _ask_email(email: str | None, password_stdin: bool) -> str:

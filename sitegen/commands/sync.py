@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sitegen.commands.auth import SITE_OPTION, resolve_site
 from sitegen.console import say, verbosity_options, warn
 
 PUSH_EPILOG = """\b
@@ -42,8 +43,6 @@ published content; log in (`sitegen login`) to also get your own drafts.
 if TYPE_CHECKING:
     from sitegen.sync.plan import Step
 
-_SITE_HELP = "The site folder (default: the nearest folder with sitegen.toml)."
-
 
 @click.command("push", epilog=PUSH_EPILOG)
 @click.option("--dry-run", is_flag=True,
@@ -51,14 +50,13 @@ _SITE_HELP = "The site folder (default: the nearest folder with sitegen.toml)."
 @click.option("--prune", is_flag=True,
               help="Delete remotely what you deleted locally (only keys a sync brought here).")
 @click.option("--force", is_flag=True, help="Overwrite remote changes made since your last sync.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help=_SITE_HELP)
+@SITE_OPTION
 @verbosity_options
 def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None) -> None:
     """Send local changes in content/ to Supabase."""
     from sitegen.sync.push import push
 
-    report = push(_site(site_dir), dry_run=dry_run, prune=prune, force=force, notify=say)
+    report = push(resolve_site(site_dir), dry_run=dry_run, prune=prune, force=force, notify=say)
     if dry_run:
         say("Plan (nothing was changed):" if report.steps else "Nothing to push.")
         for line in report.plan_lines():
@@ -71,26 +69,13 @@ def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None)
 
 @click.command("pull", epilog=PULL_EPILOG)
 @click.option("--force", is_flag=True, help="Overwrite local changes with the remote version.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help=_SITE_HELP)
+@SITE_OPTION
 @verbosity_options
 def pull_command(force: bool, site_dir: Path | None) -> None:
     """Bring remote changes from Supabase into content/."""
     from sitegen.sync import run_pull
 
-    run_pull(_site(site_dir), force=force)
-
-
-def _site(site_dir: Path | None) -> Path:
-    from sitegen.config import CONFIG_FILE, find_site_dir
-    from sitegen.errors import ConfigError
-
-    if site_dir is None:
-        return find_site_dir(Path.cwd())
-    if not (site_dir / CONFIG_FILE).is_file():
-        raise ConfigError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                          hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
-    return site_dir.resolve()
+    run_pull(resolve_site(site_dir), force=force)
 
 
 def _show_skipped(skipped: list[Step]) -> None:

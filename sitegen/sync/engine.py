@@ -21,6 +21,7 @@ from sitegen.sync.state import SyncBase, load_base
 
 Notify = Callable[[str], None]
 FETCH_ALL_RATIO = 0.3  # fetching this share of a table or more: page through it all instead
+MANY_FILES = 10  # media transfers are one request each: from this many on, say they are coming
 
 
 @dataclass

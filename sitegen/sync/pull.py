@@ -19,6 +19,7 @@ from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
 from sitegen.sync.engine import (
+    MANY_FILES,
     Notify,
     SyncContext,
     conflict_for,
@@ -55,6 +56,9 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     report = SyncReport(steps=steps)
     rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
                                   and s.action in ("pull", "conflict")], remote, ctx.notify)
+    downloads = sum(1 for s in steps if s.key.startswith("media/") and s.key in rows)
+    if downloads >= MANY_FILES:  # one request each: say so, or a long pull looks stuck
+        ctx.notify(f"  downloading up to {downloads} media files...")
     with ContentWriter(ctx.site_dir / CONTENT_DIR, ctx.site_dir) as writer:
         try:
             for step in steps:

@@ -20,6 +20,7 @@ from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.model import Media
 from sitegen.remote.store import RowsRefused, VersionConflict, name_column
 from sitegen.sync.engine import (
+    MANY_FILES,
     Notify,
     SyncContext,
     conflict_for,
@@ -136,6 +137,8 @@ def _apply(ctx: SyncContext, steps: list[Step], report: SyncReport, *, prune: bo
 
 
 def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:
+    if table == "media" and len(steps) >= MANY_FILES:  # uploads are one request each
+        ctx.notify(f"  uploading {len(steps)} media files...")
     rows: list[dict[str, Any]] = []
     hashes: dict[str, str] = {}
     for step in steps:

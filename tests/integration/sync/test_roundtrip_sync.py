@@ -76,3 +76,27 @@ def test_media_round_trip_downloads_only_changed_files(
     with count_requests(stack, r"^/(rest|storage)/v1/") as requests:
         assert run(capsys, reader, "pull").code == 0
     assert requests.hits == 3  # nothing changed: one manifest per table, no downloads
+
+
+def test_many_media_transfers_are_announced_few_are_not(
+    stack: object, make_user: Callable[..., object], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    author = make_site(tmp_path / "author", stack, user=make_user())
+    media = author / "content" / "media"
+    for number in range(9):
+        (media / f"f{number}.bin").write_bytes(b"x%d" % number)
+    few = run(capsys, author, "push")
+    assert few.code == 0 and "uploading" not in few.out
+    (media / "f9.bin").write_bytes(b"x9")
+    (media / "f10.bin").write_bytes(b"x10")
+    assert "uploading" not in run(capsys, author, "push").out  # 2 new ones
+    for number in range(11, 21):
+        (media / f"f{number}.bin").write_bytes(b"x%d" % number)
+    many = run(capsys, author, "push")
+    assert many.code == 0 and "  uploading 10 media files...\n" in many.out
+
+    reader = make_site(tmp_path / "reader", stack)
+    pulled = run(capsys, reader, "pull")
+    assert pulled.code == 0 and "  downloading up to 21 media files...\n" in pulled.out
+    assert files_under(reader / "content" / "media") == files_under(media)

@@ -128,7 +128,7 @@ class EntryMemo:
     def without_pages(self) -> EntryMemo:
         """A copy small enough to store: entries are rebuilt from their parts, pages on demand."""
         entries = {key: dataclasses.replace(made, entry=None) for key, made in self.entries.items()}
-        return EntryMemo(self.info, (), entries)
+        return EntryMemo(self.info, self.links, entries)
 
 
 @dataclass(frozen=True)

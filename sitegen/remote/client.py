@@ -80,7 +80,8 @@ def open_client(
     settings = load_remote_settings(site_dir)
     session = load_session(site_dir)
     if session is not None and session.url != settings.url:
-        log.warning("warning: the stored login is for %s, not %s; ignoring it", session.url, settings.url)
+        log.warning("warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "
+                    "(run `sitegen login` to log in there)", session.url, settings.url)
         session = None
     if session is None and require_login:
         raise AuthError("not logged in", hint="run `sitegen login` (or `sitegen signup` first)")

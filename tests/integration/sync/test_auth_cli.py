@@ -193,3 +193,16 @@ def test_interactive_login_prompts_for_email_and_a_hidden_password(site, cli, ma
     assert "Email:" in result.out and "Password:" in result.out + result.err
     assert PASSWORD not in result.out + result.err  # hidden input is not echoed
     assert load_session(site).email == email
+
+
+def test_a_login_for_another_project_is_ignored_with_a_warning_saying_what_to_do(
+        author_a, cli, stack, caplog):
+    env = author_a.site / ".env"
+    env.write_text(env.read_text().replace(stack.url, stack.url + "/"))  # same project: still used
+    assert cli(author_a.site, "whoami").code == 0
+    env.write_text(env.read_text().replace(stack.url + "/", stack.url.replace("127.0.0.1", "localhost")))
+    result = cli(author_a.site, "push")
+    assert result.code == 1 and "not logged in" in result.err
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"warning: the stored login is for {stack.url}, but SUPABASE_URL is "
+        f"{stack.url.replace('127.0.0.1', 'localhost')}; ignoring it (run `sitegen login` to log in there)"]

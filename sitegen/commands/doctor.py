@@ -68,11 +68,18 @@ class Doctor:
             say(f"ok    {name}: {probe()}")
             self.passed.add(name)
         except (CheckFailed, SitegenError) as exc:
-            self.failures += 1
-            field_name = getattr(exc, "field", None)
-            say(f"FAIL  {name}: {field_name + ': ' if field_name else ''}{exc.message}")
-            if exc.hint:
-                say(f"      hint: {exc.hint}")
+            self._fail(name, exc.message, getattr(exc, "field", None), exc.hint)
+        except Exception as exc:  # an unforeseen answer fails this check, not the whole doctor
+            from sitegen.remote.failures import as_remote_error
+
+            error = as_remote_error(exc, name)
+            self._fail(name, error.message, error.field, error.hint)
+
+    def _fail(self, name: str, message: str, field_name: str | None, hint: str | None) -> None:
+        self.failures += 1
+        say(f"FAIL  {name}: {field_name + ': ' if field_name else ''}{message}")
+        if hint:
+            say(f"      hint: {hint}")
 
     def close(self) -> None:
         for client in (self.anonymous, self.author):
@@ -178,10 +185,14 @@ class Doctor:
         return "created, read back and deleted a probe draft"
 
     def media_bucket(self) -> str:
-        import httpx
+        from sitegen.remote.client import make_http_client
 
+        with make_http_client() as http:  # the shared set-up: timeouts, and -v logs the requests
+            return self._media_bucket(http)
+
+    def _media_bucket(self, http: Any) -> str:
         public = f"{self.settings.url}/storage/v1/object/public/media"
-        missing = httpx.get(f"{public}/sitegen-doctor/{uuid.uuid4().hex}.txt", timeout=30)
+        missing = http.get(f"{public}/sitegen-doctor/{uuid.uuid4().hex}.txt")
         if "bucket not found" in missing.text.lower():
             raise CheckFailed("the `media` bucket is missing or not public",
                               "apply sql/005_storage.sql, or make the bucket public in Storage")
@@ -193,7 +204,7 @@ class Doctor:
         _expect_ok(lambda: bucket.upload(name, payload, {"content-type": "text/plain"}),
                    "uploading into your folder of the media bucket")
         try:
-            fetched = httpx.get(f"{public}/{name}", timeout=30)
+            fetched = http.get(f"{public}/{name}")
         finally:
             bucket.remove([name])
         if fetched.status_code != 200 or fetched.content != payload:

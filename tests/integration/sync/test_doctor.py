@@ -88,3 +88,17 @@ def test_an_unreachable_server_fails_and_names_the_url(tmp_path: Path, cli, stac
     assert verdicts["server"].startswith(
         f"FAIL  server: health check failed: cannot reach the Supabase server at {unused_url}")
     assert verdicts["login"].startswith("skip")
+
+
+def test_an_unforeseen_error_fails_its_check_and_the_others_still_run(tmp_path, capsys):
+    from sitegen.commands.doctor import Doctor
+
+    def broken() -> str:
+        raise ValueError("odd answer")
+
+    doctor = Doctor(tmp_path)
+    doctor.check("first", broken)
+    doctor.check("second", lambda: "fine")
+    assert doctor.failures == 1 and doctor.passed == {"second"}
+    assert capsys.readouterr().out == (
+        "FAIL  first: first failed: ValueError: odd answer\nok    second: fine\n")

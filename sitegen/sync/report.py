@@ -67,7 +67,7 @@ class SyncReport:
         if deleted:
             where = f"local file{'s' if deleted != 1 else ''}" if pulling else "remotely"
             text += f"; deleted {deleted} {where}"
-        elif not self.done and not self.conflicts and not self.errors:
+        elif not (self.done or self.conflicts or self.errors or self.skipped):
             text += ": already up to date" if pulling else ": nothing to push"
         return text
 

@@ -32,6 +32,8 @@ def test_summary_says_when_there_was_nothing_to_do() -> None:
         "Pushed 0 posts, 0 pages, 0 media in 0.4 s: nothing to push")
     failed = SyncReport(errors=[ContentError("bad", file="content/posts/x.md")])
     assert "nothing to push" not in failed.summary("Pushed")  # not "fine" when something failed
+    skipped = SyncReport(skipped=[Step("posts/theirs", "skip", "owned by another author")])
+    assert "nothing to push" not in skipped.summary("Pushed")  # something was left out
 
 
 def test_dry_run_plan_ends_with_totals() -> None:

@@ -112,7 +112,8 @@ def _push_step(
     if _local_unchanged(here, was):
         return None
     if here == UNREADABLE:
-        return Step(key, "skip", "the local file does not parse; fix it first")
+        return Step(key, "skip", "not pushed: the local file has errors (listed below); "
+                                 "fix them and push again")
     if there is not None and there.author_id not in (None, user_id):
         if here is None:
             return Step(key, "skip", "owned by another author; only they can delete it remotely")

@@ -140,7 +140,7 @@ def test_push_never_writes_another_authors_key() -> None:
 
 def test_push_unreadable_local_file_is_skipped() -> None:
     step = plan_push({K: UNREADABLE}, remote(2), base(2), user_id=ME)[0]
-    assert step.action == "skip" and "parse" in step.reason
+    assert step.action == "skip" and "has errors" in step.reason
 
 
 def test_plans_are_sorted_by_key() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,21 @@ def author_a(tmp_path: Path, stack, make_user) -> Author:
 def author_b(tmp_path: Path, stack, make_user) -> Author:
     """Author B: another confirmed, logged-in user (in a separate site folder)."""
     return _author(stack, make_user, tmp_path / "site-b", "author-b")
+
+
+@pytest.fixture
+def clients(tmp_path: Path, stack, author_a: Author, author_b: Author) -> Iterator[dict[str, Any]]:
+    """Open `RemoteClient`s by role: "anonymous" (no login), "a" (author A), "b" (author B)."""
+    from sitegen.remote.client import open_client
+
+    opened = {
+        "anonymous": open_client(make_site(tmp_path / "anonymous", stack), require_login=False),
+        "a": open_client(author_a.site, require_login=True),
+        "b": open_client(author_b.site, require_login=True),
+    }
+    yield opened
+    for client in opened.values():
+        client.close()
 
 
 @pytest.fixture

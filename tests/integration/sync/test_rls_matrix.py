@@ -10,12 +10,8 @@ denied write changed nothing.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
-
-from sitegen.remote.client import open_client
-from tests.integration.sync.sync_helpers import Author, make_site
 
 TABLES = ["posts", "pages"]
 STATES = ["draft", "published", "scheduled"]
@@ -42,16 +38,9 @@ ALLOWED = {
 
 
 @pytest.fixture
-def actors(tmp_path: Path, stack, author_a: Author, author_b: Author):
-    anonymous_site = make_site(tmp_path / "anonymous", stack)
-    clients = {
-        "anonymous": open_client(anonymous_site, require_login=False),
-        "author": open_client(author_a.site, require_login=True),
-        "other": open_client(author_b.site, require_login=True),
-    }
-    yield clients
-    for client in clients.values():
-        client.close()
+def actors(clients):
+    """The clients under the actor names of the matrix."""
+    return {"anonymous": clients["anonymous"], "author": clients["a"], "other": clients["b"]}
 
 
 def insert_as_admin(stack, table: str, state: str, owner: str) -> str:

@@ -8,29 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 
-from sitegen.remote.client import open_client
-from tests.integration.sync.sync_helpers import Author, make_site
+from tests.integration.sync.sync_helpers import Author
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"pixels" * 10
 SHA = hashlib.sha256(PNG).hexdigest()
 
 
-@pytest.fixture
-def clients(tmp_path: Path, stack, author_a: Author, author_b: Author):
-    anonymous_site = make_site(tmp_path / "anonymous", stack)
-    opened = {
-        "anonymous": open_client(anonymous_site, require_login=False),
-        "a": open_client(author_a.site, require_login=True),
-        "b": open_client(author_b.site, require_login=True),
-    }
-    yield opened
-    for client in opened.values():
-        client.close()
 
 
 def object_name(owner: Author) -> str:

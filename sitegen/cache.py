@@ -32,7 +32,7 @@ from typing import Any
 from sitegen.errors import SitegenError
 
 CACHE_DIR = ".sitegen"
-_FORMAT = 2  # bump when the layout of cached values changes
+_FORMAT = 3  # bump when the layout of cached values changes
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 

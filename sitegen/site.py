@@ -7,7 +7,6 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import posixpath
@@ -123,12 +122,12 @@ class EntryMemo:
 
     info: SiteInfo | None = None
     links: tuple[object, ...] = ()
-    entries: dict[str, Made] = field(default_factory=dict)
+    made: dict[str, Made] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)  # in memory only: they hold pages
 
     def without_pages(self) -> EntryMemo:
         """A copy small enough to store: entries are rebuilt from their parts, pages on demand."""
-        entries = {key: dataclasses.replace(made, entry=None) for key, made in self.entries.items()}
-        return EntryMemo(self.info, self.links, entries)
+        return EntryMemo(self.info, self.links, self.made)
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,6 @@ class Made:
     summary: Summary
     digests: tuple[bytes, bytes]
     warnings: tuple[SitegenError, ...]
-    entry: Entry | None  # None when stored without its page
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,11 +175,13 @@ def assemble(
     info = _site_info(config, documents, routes)
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
-    reusable = memo.entries if memo is not None and versions is not None and memo.info == info else {}
+    reusable = memo.made if memo is not None and versions is not None and memo.info == info else {}
+    built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = []
     made: dict[str, Made] = {}
+    entries: dict[str, Entry] = {}
     for doc in documents:
         route = routes[doc.key]
         doc_tags = tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
@@ -190,27 +190,28 @@ def assemble(
         if (known is not None and known.version == version and known.route == route
                 and known.tags == doc_tags
                 and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))):
-            if known.entry is None:
+            entry = built.get(doc.key)
+            if entry is None:  # stored without it: build the entry around a PageRef
                 build = functools.partial(_page, info, doc, route, rendered, doc_tags, links)
-                known = dataclasses.replace(known, entry=Entry(
-                    doc=doc, route=route, template=_template(doc), page=PageRef(known.digests[0], build),
-                    summary=known.summary, digests=known.digests))
+                entry = Entry(doc=doc, route=route, template=_template(doc),
+                              page=PageRef(known.digests[0], build), summary=known.summary,
+                              digests=known.digests)
         else:
             entry_warnings: list[SitegenError] = []
             seen: list[tuple[str, str | None]] = []
             entry = _entry(info, doc, route, rendered[doc.key], doc_tags, links, entry_warnings, seen,
                            None if version is None else info_digest + version.encode())
             known = Made(version or "", route, doc_tags, tuple(seen), entry.summary,
-                         entry.digests or (b"", b""), tuple(entry_warnings), entry)
+                         entry.digests or (b"", b""), tuple(entry_warnings))
         made[doc.key] = known
+        entries[doc.key] = entry
         warnings += known.warnings
     if memo is not None and versions is not None:
-        memo.info, memo.links, memo.entries = info, links.contents(), made
+        memo.info, memo.links, memo.made, memo.entries = info, links.contents(), made, entries
     if strict and warnings:
         raise BuildFailed(warnings)
-    entries = [m.entry for m in made.values() if m.entry is not None]
-    posts = sorted((e for e in entries if e.doc.kind == "post"), key=_newest_first)
-    pages = sorted((e for e in entries if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
+    pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
     for entry in posts:
         for tag in entry.summary.tags:

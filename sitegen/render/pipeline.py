@@ -71,7 +71,7 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     with times.phase("assemble"):
         site, next_due = _assemble(site_dir, config, options, records, renders, inputs, hasher, memory)
         if not memory.retain and options.use_cache:  # the next `sitegen build` starts from these
-            lite = {r.path: dataclasses.replace(r, render=None) for r in records}
+            lite = {r.path: r if r.render is None else dataclasses.replace(r, render=None) for r in records}
             save_entries(site_dir, key, (store_key, lite, memory.entries.without_pages()))
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):

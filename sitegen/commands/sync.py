@@ -64,7 +64,7 @@ def push_command(dry_run: bool, prune: bool, force: bool, site_dir: Path | None)
     else:
         _show_skipped(report.skipped)
         say(report.summary("Pushed"))
-    report.raise_for_problems("push")
+    report.raise_for_problems()
 
 
 @click.command("pull", epilog=PULL_EPILOG)

@@ -22,4 +22,4 @@ def run_pull(site_dir: Path, *, force: bool = False) -> None:
     for step in report.skipped:
         warn(f"{step.key}: {step.reason}")
     say(report.summary("Pulled"))
-    report.raise_for_problems("pull")
+    report.raise_for_problems()

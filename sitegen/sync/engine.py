@@ -102,6 +102,7 @@ def conflict_for(
         remote_version=entry.version if entry else None,
         remote_time=(row or {}).get("updated_at") or (entry.updated_at if entry else None),
         remote_author=(row or {}).get("updated_by_email"),
+        read_only=entry is not None and entry.author_id not in (None, ctx.store.user_id),
     )
 
 

@@ -12,7 +12,6 @@ from sitegen.sync.plan import Step
 MERGE_HINT = ("to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
               "merge your copy into it, then `sitegen push`; to keep yours as it is: "
               "`sitegen push --force`")
-KEEP_REMOTE_HINT = "to drop your local edits instead: `sitegen pull --force`"
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,7 @@ class Conflict:
     remote_version: int | None
     remote_time: str | None
     remote_author: str | None
+    read_only: bool = False  # the remote row is another author's: --force cannot push over it
 
     def describe(self) -> str:
         you = f"you ({self.local_author})" if self.local_author else "you"
@@ -37,7 +37,11 @@ class Conflict:
         else:
             remote = (f"remote version {self.remote_version} (changed {moment(self.remote_time)}, "
                       f"by {self.remote_author or 'unknown'})")
-        return f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
+        text = f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
+        if self.read_only:
+            text += ("\n      another author's key: only they can change it; to publish your "
+                     "version, save it under another slug")
+        return text
 
 
 @dataclass
@@ -80,15 +84,14 @@ class SyncReport:
                          + "; run without --dry-run to apply")
         return lines
 
-    def raise_for_problems(self, action: str) -> None:
+    def raise_for_problems(self) -> None:
         """Turn conflicts and errors into the error the CLI reports (exit code 1)."""
         if self.conflicts:
             keys = [conflict.key for conflict in self.conflicts]
             details = "\n".join(conflict.describe() for conflict in self.conflicts)
             raise SyncConflict(
                 f"{len(keys)} key{'s' if len(keys) != 1 else ''} changed on both sides; "
-                f"left untouched:\n{details}", keys=keys,
-                hint=MERGE_HINT if action == "push" else f"{MERGE_HINT}; {KEEP_REMOTE_HINT}")
+                f"left untouched:\n{details}", keys=keys, hint=MERGE_HINT)
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
 

@@ -56,7 +56,7 @@ def test_conflicts_become_one_error_naming_both_sides() -> None:
         local_author="me@example.org", remote_version=4,
         remote_time="2026-01-02T12:00:00.161576+01:00", remote_author="them@example.org"))
     with pytest.raises(SyncConflict) as info:
-        report.raise_for_problems("push")
+        report.raise_for_problems()
     text = str(info.value)
     assert info.value.keys == ["posts/a"]
     assert "content/posts/a.md (changed 2026-01-02 10:00:00 UTC, by you (me@example.org))" in text
@@ -67,13 +67,29 @@ def test_conflicts_become_one_error_naming_both_sides() -> None:
         "`sitegen push --force`")
 
 
+def test_a_conflict_on_another_authors_key_says_force_cannot_help() -> None:
+    report = SyncReport(conflicts=[Conflict(
+        key="posts/theirs", reason="changed both locally and remotely",
+        local_file="content/posts/theirs.md", local_time=None, local_author=None,
+        remote_version=3, remote_time=None, remote_author="them@example.org", read_only=True)])
+    with pytest.raises(SyncConflict) as info:
+        report.raise_for_problems()
+    assert str(info.value).splitlines()[1:5] == [
+        "  posts/theirs: changed both locally and remotely",
+        "      local content/posts/theirs.md (changed at an unknown time, by you)",
+        "      remote version 3 (changed at an unknown time, by them@example.org)",
+        "      another author's key: only they can change it; to publish your version, save it "
+        "under another slug",
+    ]
+
+
 def test_errors_are_raised_after_conflicts_are_ruled_out() -> None:
     report = SyncReport()
-    report.raise_for_problems("pull")  # nothing wrong: no exception
+    report.raise_for_problems()  # nothing wrong: no exception
     report.errors = [ContentError("bad", file="remote posts/x")]
     with pytest.raises(ContentError):
-        report.raise_for_problems("pull")
+        report.raise_for_problems()
     report.errors.append(ContentError("worse", file="remote posts/y"))
     with pytest.raises(SyncErrors) as info:
-        report.raise_for_problems("pull")
+        report.raise_for_problems()
     assert "remote posts/x" in str(info.value) and "remote posts/y" in str(info.value)

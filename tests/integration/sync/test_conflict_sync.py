@@ -91,6 +91,12 @@ def test_another_authors_post_is_never_written(
     assert "posts/alices: owned by another author" in deleted.err
     assert remote_post(stack, "alices")[1:3] == ("Alice wrote this.\n", 1)
 
+    write_post(site_b, "alices", "Alice's", "Bob scribbled again.\n")
+    push_post(capsys, site_a, "alices", "Alice's", "Alice's second thoughts.\n")
+    pulled = run(capsys, site_b, "pull")
+    assert pulled.code == 1 and "posts/alices: changed both locally and remotely" in pulled.err
+    assert "another author's key: only they can change it" in pulled.err  # --force cannot help
+
 
 def test_two_machines_creating_the_same_key_conflict_unless_identical(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]

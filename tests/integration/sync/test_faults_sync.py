@@ -150,7 +150,7 @@ def test_a_write_landing_between_plan_and_push_is_a_conflict_and_the_rest_still_
     assert report is not None, outcome.get("error")
     assert [c.key for c in report.conflicts] == ["posts/contested"]  # type: ignore[attr-defined]
     with pytest.raises(SyncConflict):
-        report.raise_for_problems("push")  # type: ignore[attr-defined]
+        report.raise_for_problems()  # type: ignore[attr-defined]
     assert stack.admin_sql(  # type: ignore[attr-defined]
         "select slug, body, version from public.posts order by slug") == [
         ("contested", "fast\n", 2), ("fresh", "Hello.\n", 1)]

@@ -59,7 +59,7 @@ class OutputWriter:
         if self.fresh:
             folder = safe_output_path(rel).rpartition("/")[0]
             if folder not in self._folders:  # one mkdir per folder: mkdir is slow on some disks
-                os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+                (self.staging / folder).mkdir(parents=True, exist_ok=True)  # mkdir first, no stat
                 self._folders.add(folder)
             _write_file(os.path.join(self.staging, rel), data)
             return True

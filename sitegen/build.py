@@ -71,6 +71,8 @@ class Builder:
     last state, every parsed and rendered document, the assembled entries, the views' digests
     and the Jinja environment with its compiled templates. So a rebuild costs what changed,
     plus a little bookkeeping. `retain=False` keeps nothing (a one-shot build, lower peak).
+    A build given `changed_paths` trusts them and the output folder (as this builder left
+    it): files changed behind its back are seen by the next build without paths.
     """
 
     def __init__(self, site_dir: Path, options: BuildOptions = BuildOptions(), *,
@@ -99,6 +101,7 @@ class Builder:
                started: float) -> BuildResult:
         state = self._state
         scanned = _rescanned(self.site_dir, state, changed) if state is not None else None
+        trusted = scanned is not None and self._memory is not None
         if state is None and self.options.use_cache:
             state = load_state(self.site_dir, self._key)
         if state is not None:
@@ -111,7 +114,8 @@ class Builder:
 
         memory = self._memory or BuildMemory(retain=self._retain)
         memory.state = state
-        result = run_build(self.site_dir, self.options, self._key, progress, started, memory, scanned)
+        result = run_build(self.site_dir, self.options, self._key, progress, started, memory, scanned,
+                           trust_outputs=trusted)
         if self._retain:
             self._memory, self._state = memory, memory.state
         return result

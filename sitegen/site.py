@@ -175,7 +175,9 @@ def assemble(
     info = _site_info(config, documents, routes)
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
-    reusable = memo.made if memo is not None and versions is not None and memo.info == info else {}
+    if memo is not None and memo.info == info:
+        info = memo.info  # the same object: contexts that did not change stay identical
+    reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()

@@ -24,5 +24,7 @@ class BuildMemory:
     records_key: str = ""  # the DocStore key (version + Markdown options) they were made with
     entries: EntryMemo = field(default_factory=EntryMemo)
     views: dict[int, tuple[object, bytes]] = field(default_factory=dict)  # see Fingerprinter
+    # (salt, output -> (template, context names, context values, fingerprint)) of template pages
+    page_prints: tuple[str, dict[str, Any]] = ("", {})
     env: Any = None  # the Jinja environment of the last build
     env_key: object = None  # what it was made from (theme folders, template hashes)

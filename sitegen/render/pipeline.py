@@ -48,9 +48,12 @@ PARALLEL_OUTPUTS = 200
 
 
 def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progress, started: float,
-              memory: BuildMemory, scanned: tuple[int, Stats] | None) -> BuildResult:
+              memory: BuildMemory, scanned: tuple[int, Stats] | None, trust_outputs: bool = False
+              ) -> BuildResult:
     """The full build. `scanned` is (time, stats) of the inputs when the caller has them (from a
-    scan, or from the previous build's stats updated for the paths a watcher saw change)."""
+    scan, or from the previous build's stats updated for the paths a watcher saw change).
+    `trust_outputs`: the output folder is as the last build left it (a watched preview), so
+    it need not be scanned."""
     times = PhaseTimes()
     state = memory.state
     config = _effective_config(site_dir, options)
@@ -85,7 +88,10 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
         fingerprints = _fingerprints(site, jobs, salt, memory)
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
         previous = state.outputs if same_output else {}
-        existing = scan_tree(out_dir, "")
+        if trust_outputs and same_output and state is not None:  # a builder wrote them last
+            existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
+        else:
+            existing = scan_tree(out_dir, "")
         todo = [i for i, job in enumerate(jobs)
                 if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
     env = _environment(site_dir, theme, templates, _template_globals(site, static), memory)
@@ -286,17 +292,33 @@ def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemor
             if isinstance(entry.page, Page):  # a PageRef carries its digest
                 known[id(entry.page)] = (entry.page, entry.digests[0])
     fingerprinter = Fingerprinter(salt, known)
+    before = memory.page_prints if memory.page_prints[0] == salt else (salt, {})
+    page_prints: dict[str, tuple[str, tuple[str, ...], tuple[Any, ...], str]] = {}
     result = []
     for job in jobs:
         if isinstance(job, TemplateJob):
-            result.append(fingerprinter.of((job.template, job.context)))
+            names, values = tuple(job.context), tuple(job.context.values())
+            last = before[1].get(job.output)
+            if last is not None and last[:2] == (job.template, names) and _same_values(last[2], values):
+                result.append(last[3])
+            else:
+                result.append(fingerprinter.of((job.template, job.context)))
+            page_prints[job.output] = (job.template, names, values, result[-1])
         elif isinstance(job, TextJob):
             result.append(fingerprinter.of((job.make.__name__, job.args)))
         else:
             result.append(fingerprinter.of(("copy", job.sha256)))
     if memory.retain:
-        memory.views = fingerprinter.views
+        memory.views, memory.page_prints = fingerprinter.views, (salt, page_prints)
     return result
+
+
+def _same_values(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """True when a page's context values are the very same objects (views and paginators are
+    immutable) or equal plain values as last time: then so is its fingerprint."""
+    return len(before) == len(now) and all(
+        a is b or (type(a) is type(b) and type(a) in (str, int, float, bool) and a == b)
+        for a, b in zip(before, now))
 
 
 def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dict[str, Any]:

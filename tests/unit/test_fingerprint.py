@@ -17,3 +17,24 @@ def test_equal_contexts_match_and_any_difference_shows() -> None:
     assert fp.of(base) != Fingerprinter("other salt").of(base)
     page = Paginator(items=(tag,), number=1, total_pages=1, total_items=1, prev_url=None, next_url=None, urls=("/",))
     assert fp.of({"p": page}) != fp.of({"p": Paginator((tag,), 1, 1, 1, None, None, ("/", "/2/"))})
+
+
+def test_a_shared_tuple_is_read_once_per_fingerprinter_and_changes_still_show() -> None:
+    fp = Fingerprinter("salt")
+    urls = ("/", "/2/")
+    first = fp.of({"urls": urls, "n": 1})
+    assert fp.of({"urls": urls, "n": 1}) == first
+    assert fp.of({"urls": ("/", "/3/"), "n": 1}) != first  # another tuple, though seen after
+
+
+def test_a_page_ref_stands_for_the_page_with_its_digest() -> None:
+    from sitegen.render.views import Page
+    from sitegen.site import PageRef
+
+    page = Page(key="posts/a", kind="post", slug="a", title="A", url="/a/", abs_url="https://e.org/a/",
+                date=None, updated=None, tags=(), draft=False, summary=Markup(""), reading_time=1,
+                word_count=1, cover=None, extra={}, content=Markup("<p>A</p>"), toc=(), toc_html=Markup(""))
+    digest = b"d" * 16
+    built = Fingerprinter("salt", {id(page): (page, digest)}).of({"page": page})
+    assert Fingerprinter("salt").of({"page": PageRef(digest, lambda: page)}) == built
+    assert Fingerprinter("salt").of({"page": PageRef(b"e" * 16, lambda: page)}) != built

@@ -123,7 +123,7 @@ def fetch(port: int, path: str) -> bytes:
 async def save_to_reload(site: Path, serve: Serve, edits: int
                          ) -> tuple[list[float], list[float], list[float]]:
     """Seconds from saving a post to (reload signal received, rebuilt page fetched), and the
-    seconds build_site took for each of those rebuilds."""
+    seconds the engine (Builder.build) took for each of those rebuilds."""
     port = serve.port
     client = await connect(port)
     posts = sorted((site / "content/posts").glob("*.md"))
@@ -183,7 +183,7 @@ def main() -> None:
           f"max {1000 * max(served):.0f} ms; budget 300 ms -> "
           f"{'OK' if served_median <= 0.3 else 'OVER'}")
     overhead = [total - build for total, build in zip(served, engine)]
-    print(f"  of which build_site:     median {1000 * statistics.median(engine):.0f} ms "
+    print(f"  of which the rebuild:    median {1000 * statistics.median(engine):.0f} ms "
           f"(incremental one-post rebuild)")
     print(f"  of which serve:          median {1000 * statistics.median(overhead):.0f} ms "
           f"(events, {int(1000 * QUIET_SECONDS)} ms quiet period, signal, fetch)")

@@ -8,6 +8,7 @@ same everywhere.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,13 +40,29 @@ def verbosity_options(func: F) -> F:
     return func
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever `sys.stderr` is when a message is logged.
+
+    A plain StreamHandler keeps the stream it was created with; when the CLI runs several times in
+    one process (tests, `serve` rebuilds) that stream may have been replaced or closed since.
+    """
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        """Ignored: the stream is always the current sys.stderr."""
+
+
 def set_level(level: int) -> None:
     """Set verbosity and route the `sitegen` logger to stderr accordingly."""
     global _level
     _level = level
     logger = logging.getLogger("sitegen")
     if not logger.handlers:
-        handler = logging.StreamHandler()
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level >= 1 else logging.WARNING)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, ContentErrors
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
 
@@ -106,22 +106,6 @@ def parse_document(
         key=make_key(kind, slug), kind=kind, slug=slug, front=front, body=body,
         source=source, body_line=body_line,
     )
-
-
-class ContentErrors(ContentError):
-    """Several problems in one file, reported together (`errors` lists them, first one first)."""
-
-    def __init__(self, errors: list[ContentError]) -> None:
-        first = errors[0]
-        super().__init__(first.message, file=first.file, line=first.line, field=first.field,
-                         hint=first.hint)
-        self.errors = errors
-
-    def __str__(self) -> str:
-        return "\n".join(ContentError.__str__(e) for e in self.errors)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.errors,))
 
 
 def dump_document(doc: Document) -> str:

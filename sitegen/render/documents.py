@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import ContentError
-from sitegen.frontmatter import ContentErrors, parse_document
+from sitegen.errors import ContentErrors
+from sitegen.frontmatter import parse_document
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.model import Document
 from sitegen.site import DocRender

@@ -76,7 +76,8 @@ class LocalContent:
 
     def snapshot(self) -> Snapshot:
         """Parse every document; BuildFailed lists every invalid file."""
-        from sitegen.frontmatter import ContentErrors, parse_document
+        from sitegen.errors import ContentErrors
+        from sitegen.frontmatter import parse_document
 
         files = scan_content(self.site_dir)
         documents: list[Document] = []

@@ -76,6 +76,7 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
         if not memory.retain and options.use_cache:  # the next `sitegen build` starts from these
             lite = {r.path: r if r.render is None else dataclasses.replace(r, render=None) for r in records}
             save_entries(site_dir, key, (store_key, lite, memory.entries.without_pages()))
+    renders.keep_only_stored()
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))

@@ -46,6 +46,12 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
+    def keep_only_stored(self) -> None:
+        """Forget the records that came with a render: once the site is assembled only pages
+        built on demand (PageRefs, whose records came without one) ask again, and holding
+        every rendered body until the end of the build would double the peak memory."""
+        self._records = {key: r for key, r in self._records.items() if r.render is None}
+
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():
             self._store[1].close()

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
-from hashlib import blake2b
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 
 from markupsafe import Markup
 
@@ -56,7 +56,7 @@ class Entry:
     template: str
     page: Page | PageRef
     summary: Summary
-    # Digests of `page` and `summary` from what they are made of (see `_view_digests`), or
+    # Digests of `page` and `summary` from what they are made of (see `_entry`), or
     # None when assemble was not told the documents' versions.
     digests: tuple[bytes, bytes] | None = None
 

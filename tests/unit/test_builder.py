@@ -121,3 +121,15 @@ def test_fingerprints_do_not_depend_on_what_was_reused(tmp_path: Path, edit: str
     Builder(fresh, BuildOptions(), retain=False).build()
     builder.build(None)
     assert _fingerprints(reused) == _fingerprints(fresh) == _fingerprints(kept)
+
+
+def test_stored_entries_without_the_doc_store_still_give_the_same_bytes(tmp_path: Path) -> None:
+    """Pages of reused entries read their bodies from the DocStore; if it is lost, they are
+    rendered from their files again."""
+    site = _site(tmp_path / "site")
+    Builder(site, BuildOptions(), retain=False).build()
+    (site / ".sitegen/build-docs.sqlite").unlink()
+    EDITS["body"](site)  # the feeds show post-3 and the pages of stored entries around it
+    result = Builder(site, BuildOptions(), retain=False).build()
+    _assert_clean(site, tmp_path)
+    assert "feed.xml" in result.changed_paths

@@ -7,9 +7,12 @@ covered by construction; nothing needs to know which fields a template actually 
 The digest is taken over the context's pickle: C-speed, and it spells out every field of every
 frozen view, with its type (so `Markup` and `str` differ). Views shared by many contexts (a
 post's summary appears in lists, tags and feeds) are digested once per build and stand in
-the pickled context as that digest. Equal contexts built the same way pickle to the same
-bytes (the pickle runs without its memo, so sharing does not matter); the rare exception (a YAML `!!set` in free front-matter fields, whose order follows
-string hashing) can only make a fingerprint differ, which costs a re-render, never a stale page.
+the pickled context as that digest. The digests of posts' and pages' views are usually
+known already (`known_views`): `site.assemble` derives them from what the views are made of,
+and a `PageRef` (a page not built) carries its page's digest. Equal contexts built the same
+way pickle to the same bytes (the pickle runs without its memo, so sharing does not matter);
+the rare exception (a YAML `!!set` in free front-matter fields, whose order follows string
+hashing) can only make a fingerprint differ, which costs a re-render, never a stale page.
 """
 
 from __future__ import annotations

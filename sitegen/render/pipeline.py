@@ -1,8 +1,10 @@
 """The build pipeline: read -> parse -> Markdown -> assemble -> plan -> render -> write.
 
 Each phase is a call into the module that owns it; this module only passes values along and
-keeps the incremental bookkeeping: documents come from the DocStore while their bytes are
-unchanged, and an output is rendered only when its fingerprint or its file changed.
+keeps the incremental bookkeeping: documents come from the last build's stored entries (or
+the DocStore) while their bytes are unchanged, entries are reused while what they are made
+of is, and an output is rendered only when its fingerprint or its file changed. `memory`
+(render/memory.py) is what a `Builder` keeps between builds in one process.
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ import sys
 import click
 
 from sitegen import __version__
-from sitegen.errors import SitegenError
+from collections.abc import Iterator
+
+from sitegen.errors import BuildFailed, SitegenError
 
 # name -> "module:attribute"; each attribute is a click.Command.
 COMMANDS: dict[str, str] = {
@@ -70,6 +72,16 @@ def cli() -> None:
     """sitegen builds a static site from Markdown in content/ and syncs it with Supabase."""
 
 
+def _each_error(exc: SitegenError) -> Iterator[SitegenError]:
+    """The single errors inside `exc` (a build or a file may carry several), in order."""
+    inner = getattr(exc, "errors", None)
+    if not inner:
+        yield exc
+        return
+    for error in inner:
+        yield from _each_error(error)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into messages and exit codes."""
     try:
@@ -83,7 +95,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except SitegenError as exc:
-        click.secho(f"error: {exc}", err=True, fg="red")
+        for single in _each_error(exc):
+            click.secho(f"error: {single}", err=True, fg="red")
+        if isinstance(exc, BuildFailed):
+            click.echo(exc.message, err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

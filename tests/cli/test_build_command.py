@@ -88,3 +88,18 @@ def test_pull_without_a_configured_remote_fails_clearly(site: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert not (site / "public").exists()  # nothing is built when the pull fails
+
+
+def test_every_error_of_a_failed_build_is_its_own_error_line(site: Path) -> None:
+    (site / "content/posts/no-title.md").write_text("---\ndate: 2024-01-01\n---\nBody\n")
+    (site / "content/posts/two-problems.md").write_text("---\ntitle: \ndate: 2024-13-45\n---\nBody\n")
+    result = sitegen("build", cwd=site)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert errors == [
+        "error: content/posts/no-title.md:1: title: is required",
+        "error: content/posts/two-problems.md:2: title: must be text, not None (put it in quotes)",
+        "error: content/posts/two-problems.md:3: date: '2024-13-45' is not an ISO date",
+    ]
+    assert lines[-1] == "build failed with 3 errors; the output folder was left untouched"

@@ -157,6 +157,9 @@ class DocStore:
         _ignore_in_git(folder)
         self._db = sqlite3.connect(folder / "build-docs.sqlite", timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A cache need not survive a power cut (a lost row is rendered again); in WAL mode this
+        # still never corrupts the file, and saves a sync per transaction.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT,"
             " record BLOB)"

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +77,11 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     renders = StoredRenders(site_dir, records, store_key, md_options)
     with times.phase("assemble"):
         site, next_due = _assemble(site_dir, config, options, records, renders, inputs, hasher, memory)
+        saved: Callable[[], None] | None = None
         if not memory.retain and options.use_cache:  # the next `sitegen build` starts from these
             lite = {r.path: r if r.render is None else dataclasses.replace(r, render=None) for r in records}
-            save_entries(site_dir, key, (store_key, lite, memory.entries.without_pages()))
+            saved = functools.partial(save_entries, site_dir, key,
+                                      (store_key, lite, memory.entries.without_pages()))
     renders.keep_only_stored()
     del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
@@ -103,7 +107,7 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     writer = OutputWriter(out_dir)
     writer.prepare()
     try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress)
+        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, meanwhile=saved)
         with times.phase("write"):
             produced = {job.output for job in jobs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
@@ -220,7 +224,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     else:
         cached = {}
     records: dict[str, DocRecord] = {}
-    changed: list[tuple[str, str, bytes]] = []  # (path, sha256, pickled record) for the store
+    changed: list[tuple[str, str, bytes]] = []  # (path, sha256, pickled record) of reused files
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
@@ -242,19 +246,26 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         return [pickle.dumps(record, protocol=5) for record in done], local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
-    for _, stop, (blobs, seconds) in map_ranges(task, len(todo), workers):
-        times.add(seconds)
-        for blob in blobs:
-            record = pickle.loads(blob)
-            records[record.path] = record
-            changed.append((record.path, record.sha256, blob))
-        if progress:
-            progress(stop, len(todo))
-    store = DocStore(site_dir, store_key)  # not kept open across the fork of the workers
+    store: DocStore | None = None
     try:
+        for _, stop, (blobs, seconds) in map_ranges(task, len(todo), workers):
+            times.add(seconds)
+            rendered = []
+            for blob in blobs:
+                record = pickle.loads(blob)
+                records[record.path] = record
+                rendered.append((record.path, record.sha256, blob))
+            # Stored while the workers render the rest (and the pickles freed): opened only
+            # now, once the workers are forked, since a connection must not cross a fork.
+            store = store or DocStore(site_dir, store_key)
+            store.update(rendered, [])
+            if progress:
+                progress(stop, len(todo))
+        store = store or DocStore(site_dir, store_key)
         store.update(changed, [p for p in cached if p not in records])
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     if memory.retain:
         memory.records, memory.records_key = records, store_key
     return [records[p] for p in paths]
@@ -348,26 +359,39 @@ def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None
 
 
 def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputWriter,
-             options: BuildOptions, progress: Progress) -> tuple[list[str], dict[str, float]]:
-    """Render the outputs in `todo` and stage those whose bytes changed; every error is collected."""
+             options: BuildOptions, progress: Progress, meanwhile: Callable[[], None] | None = None
+             ) -> tuple[list[str], dict[str, float]]:
+    """Render the outputs in `todo` and stage those whose bytes changed; every error is collected.
+    `meanwhile` runs in this process once the workers have started (it would otherwise hold
+    up the build between the two parallel phases)."""
 
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
+        # One writer thread per process: creating folders and files is kernel time that
+        # releases the GIL, so it overlaps the rendering of the next outputs.
         staged, seconds, errors = [], {}, []
-        for index in todo[start:stop]:
-            job = jobs[index]
+        written: list[tuple[str, Future[bool]]] = []
+
+        def write(output: str, data: bytes) -> bool:
             began = time.perf_counter()
             try:
-                data = _bytes_of(job, env)
-            except SitegenError as exc:
-                errors.append(exc)
-                continue
-            name = f"template:{job.template}" if isinstance(job, TemplateJob) else (
-                "copy" if isinstance(job, CopyJob) else "feeds")
-            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
-            began = time.perf_counter()
-            if writer.offer(job.output, data):
-                staged.append(job.output)
-            seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
+                return writer.offer(output, data)
+            finally:
+                seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
+
+        with ThreadPoolExecutor(max_workers=1) as io:
+            for index in todo[start:stop]:
+                job = jobs[index]
+                began = time.perf_counter()
+                try:
+                    data = _bytes_of(job, env)
+                except SitegenError as exc:
+                    errors.append(exc)
+                    continue
+                name = f"template:{job.template}" if isinstance(job, TemplateJob) else (
+                    "copy" if isinstance(job, CopyJob) else "feeds")
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
+                written.append((job.output, io.submit(write, job.output, data)))
+        staged += [output for output, done in written if done.result()]
         return staged, seconds, errors
 
     staged: list[str] = []
@@ -375,6 +399,9 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
     errors: dict[tuple[Any, ...], SitegenError] = {}
     workers = worker_count(options.jobs, len(todo), PARALLEL_OUTPUTS)
     for _, stop, (done, seconds, failed) in map_ranges(task, len(todo), workers):
+        if meanwhile is not None:
+            meanwhile()
+            meanwhile = None
         staged += done
         for name, value in seconds.items():
             totals[name] = totals.get(name, 0.0) + value
@@ -382,6 +409,8 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
             errors.setdefault((error.file, error.line, type(error)), error)
         if progress:
             progress(stop, len(todo))
+    if meanwhile is not None:  # nothing to render
+        meanwhile()
     if errors:
         raise BuildFailed(list(errors.values()))
     totals["templates"] = sum(v for k, v in totals.items() if k.startswith("template:"))

@@ -1,7 +1,7 @@
-"""The content model: documents, media and snapshots, as plain frozen values.
+"""The content model: documents and media, as plain frozen values.
 
 No I/O and no validation here: `frontmatter.py` turns text into these values (validating with
-pydantic at that boundary), content stores produce `Snapshot`s, the build consumes them. Values are
+pydantic at that boundary); the build and sync read and write them. Values are
 picklable so they can cross process boundaries and live in the build cache.
 """
 
@@ -70,11 +70,3 @@ class Media:
     path: str
     sha256: str
     size: int
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a content store holds at one moment."""
-
-    documents: tuple[Document, ...]
-    media: tuple[Media, ...] = ()

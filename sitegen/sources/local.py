@@ -1,7 +1,7 @@
 """The local working copy: `content/posts/**.md`, `content/pages/**.md`, `content/media/**`.
 
-Scanning only stats files (cheap, used by the build to decide what changed); reading parses
-them. Paths are POSIX and relative to the site folder (`content/posts/a.md`), as in messages.
+Scanning only stats files (cheap: the build and sync use it to decide what changed); they parse
+the files they need themselves. Paths are POSIX and relative to the site folder (`content/posts/a.md`), as in messages.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import BuildFailed, ContentError, SitegenError
-from sitegen.model import Document, Media, Snapshot
 
 CONTENT_DIR = "content"
 DOCUMENT_DIRS = ("content/posts", "content/pages")
@@ -66,37 +64,3 @@ def sha256_file(path: Path) -> str:
 def media_path(site_path: str) -> str:
     """`content/media/img/a.png` -> `img/a.png`."""
     return site_path.removeprefix(MEDIA_ROOT + "/")
-
-
-class LocalContent:
-    """content/ as a ContentStore (no cache: sync wants the files as they are now)."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir
-
-    def snapshot(self) -> Snapshot:
-        """Parse every document; BuildFailed lists every invalid file."""
-        from sitegen.errors import ContentErrors
-        from sitegen.frontmatter import parse_document
-
-        files = scan_content(self.site_dir)
-        documents: list[Document] = []
-        errors: list[SitegenError] = []
-        for path in files.documents:
-            try:
-                text = (self.site_dir / path).read_text(encoding="utf-8")
-                documents.append(parse_document(text, source=path))
-            except UnicodeDecodeError as exc:
-                errors.append(ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
-                                           hint="save the file as UTF-8"))
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
-            except SitegenError as exc:
-                errors.append(exc)
-        if errors:
-            raise BuildFailed(errors)
-        media = tuple(
-            Media(path=media_path(path), sha256=sha256_file(self.site_dir / path), size=size)
-            for path, (size, _) in files.media.items()
-        )
-        return Snapshot(documents=tuple(documents), media=media)

@@ -3,11 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 
 from sitegen.cache import BuildState, FileHasher, is_settled, load_state, save_state, state_path
-from sitegen.errors import BuildFailed
-from sitegen.sources.local import LocalContent, scan_content, scan_tree
+from sitegen.sources.local import scan_content, scan_tree
 
 
 def test_state_round_trips_and_damage_means_no_cache(tmp_path: Path) -> None:
@@ -45,27 +43,6 @@ def test_scans_skip_dot_files_and_keep_only_markdown_documents(tmp_path: Path) -
     assert sorted(files.documents) == ["content/pages/x/b.md", "content/posts/a.md"]
     assert list(files.media) == ["content/media/i/c.png"]
     assert "content/.git/x" not in scan_tree(tmp_path / "content", "content")
-
-
-def test_local_content_snapshot_and_its_errors(tmp_path: Path) -> None:
-    (tmp_path / "content/posts").mkdir(parents=True)
-    (tmp_path / "content/media").mkdir()
-    (tmp_path / "content/posts/a.md").write_text("---\ntitle: A\n---\nBody\n")
-    (tmp_path / "content/media/x.bin").write_bytes(b"abc")
-    snapshot = LocalContent(tmp_path).snapshot()
-    assert [d.key for d in snapshot.documents] == ["posts/a"]
-    assert snapshot.media[0].path == "x.bin" and snapshot.media[0].size == 3
-    assert snapshot.media[0].sha256.startswith("ba7816bf")
-    (tmp_path / "content/posts/b.md").write_text("---\ntitle: [\n---\n")
-    with pytest.raises(BuildFailed, match="content/posts/b.md"):
-        LocalContent(tmp_path).snapshot()
-
-
-def test_snapshot_reports_non_utf8_files(tmp_path: Path) -> None:
-    (tmp_path / "content/pages").mkdir(parents=True)
-    (tmp_path / "content/pages/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
-    with pytest.raises(BuildFailed, match=r"content/pages/latin1.md: is not UTF-8 text \(byte 14\)"):
-        LocalContent(tmp_path).snapshot()
 
 
 def test_builds_with_the_same_options_take_turns(tmp_path: Path) -> None:

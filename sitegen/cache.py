@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import SitegenError
+from sitegen.fsio import write_atomic
 
 CACHE_DIR = ".sitegen"
 _FORMAT = 3  # bump when the layout of cached values changes
@@ -84,18 +84,12 @@ def build_lock(site_dir: Path) -> Iterator[None]:
 
 def load_state(site_dir: Path, key: str) -> BuildState | None:
     """The stored state, or None when absent, unreadable or from another cache format."""
-    try:
-        with state_path(site_dir, key).open("rb") as handle:
-            stored_format, state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError):
-        return None
-    return state if stored_format == _FORMAT and isinstance(state, BuildState) else None
+    state = _load_pickled(state_path(site_dir, key))
+    return state if isinstance(state, BuildState) else None
 
 
 def save_state(site_dir: Path, key: str, state: BuildState) -> None:
-    path = state_path(site_dir, key)
-    _atomic_write(path, pickle.dumps((_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
+    _save_pickled(state_path(site_dir, key), state)
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
@@ -104,19 +98,13 @@ def entries_path(site_dir: Path, key: str) -> Path:
 
 def load_entries(site_dir: Path, key: str) -> Any:
     """What `save_entries` stored for builds with options `key`, or None."""
-    try:
-        with entries_path(site_dir, key).open("rb") as handle:
-            stored_format, value = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError):
-        return None
-    return value if stored_format == _FORMAT else None
+    return _load_pickled(entries_path(site_dir, key))
 
 
 def save_entries(site_dir: Path, key: str, value: Any) -> None:
     """Store the assembled entries of a build (see render.pipeline): apart from the state, so
     that the no-op path does not load them."""
-    _atomic_write(entries_path(site_dir, key), pickle.dumps((_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL))
+    _save_pickled(entries_path(site_dir, key), value)
 
 
 def is_settled(mtime_ns: int, checked_ns: int) -> bool:
@@ -207,9 +195,23 @@ def _ignore_in_git(folder: Path) -> None:
         marker.write_text("*\n", encoding="utf-8")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _load_pickled(path: Path) -> Any:
+    """A value `_save_pickled` stored, or None when absent, unreadable or from another cache format.
+
+    Any failure just means "no cache": the build then does the work again.
+    """
+    try:
+        with path.open("rb") as handle:
+            stored_format, value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+            ImportError):
+        return None
+    return value if stored_format == _FORMAT else None
+
+
+def _save_pickled(path: Path, value: Any) -> None:
+    """Store `value` tagged with the cache format; not fsynced: a lost cache is rebuilt."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _ignore_in_git(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    write_atomic(path, pickle.dumps((_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL),
+                 durable=False)

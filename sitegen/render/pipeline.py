@@ -163,7 +163,7 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     _, store_key = _markdown_options(config)
     versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
     site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
-                    memo=memory.entries)
+                    memo=memory.entries, complete=renders.complete)
     return site, next_due
 
 
@@ -235,40 +235,41 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             size, mtime_ns = inputs[path]
             records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
                                                 checked_ns=time.time_ns())
-            if record.render is not None:  # else the store keeps the row it has
+            if record.render is not None and record.render.has_body:  # else the store keeps its row
                 changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
         else:
             todo.append(path)
 
-    def task(start: int, stop: int) -> tuple[list[bytes], dict[str, float]]:
+    def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
+        """Process files and store their complete records (each worker through its own
+        connection); return what this build keeps in memory: outlines, unless `retain`."""
         local = PhaseTimes()
         done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
-        return [pickle.dumps(record, protocol=5) for record in done], local.seconds
+        store = DocStore(site_dir, store_key)
+        try:
+            store.update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
+        finally:
+            store.close()
+        return (done if memory.retain else [record.outline() for record in done]), local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
-    store: DocStore | None = None
-    try:
-        for _, stop, (blobs, seconds) in map_ranges(task, len(todo), workers):
-            times.add(seconds)
-            rendered = []
-            for blob in blobs:
-                record = pickle.loads(blob)
-                records[record.path] = record
-                rendered.append((record.path, record.sha256, blob))
-            # Stored while the workers render the rest (and the pickles freed): opened only
-            # now, once the workers are forked, since a connection must not cross a fork.
-            store = store or DocStore(site_dir, store_key)
-            store.update(rendered, [])
-            if progress:
-                progress(stop, len(todo))
-        store = store or DocStore(site_dir, store_key)
-        store.update(changed, [p for p in cached if p not in records])
-    finally:
-        if store is not None:
+    if workers > 1:
+        DocStore(site_dir, store_key).close()  # created once, before two workers would race to
+    for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
+        times.add(seconds)
+        records.update((record.path, record) for record in done)
+        if progress:
+            progress(stop, len(todo))
+    if changed or any(p not in records for p in cached):
+        store = DocStore(site_dir, store_key)
+        try:
+            store.update(changed, [p for p in cached if p not in records])
+        finally:
             store.close()
     if memory.retain:
         memory.records, memory.records_key = records, store_key
-    return [records[p] for p in paths]
+        return [records[p] for p in paths]
+    return [records[p].outline() for p in paths]  # the DocStore has the complete records
 
 
 def _racy_hashes(inputs: Stats, scanned_ns: int, records: Sequence[DocRecord]) -> dict[str, str] | None:

@@ -18,9 +18,11 @@ from sitegen.site import DocRender
 
 
 class StoredRenders(Mapping[str, DocRender]):
-    """Renders of `records` by document key; a record without one is completed from the store
-    (or, if the store lost it, by rendering the file again). Safe in forked workers: each
-    process opens its own connection."""
+    """Renders of `records` by document key, as the records hold them (maybe outlines); a
+    record without one is completed from the store (or, if the store lost it, by rendering
+    the file again), and so is an outline by `complete`. Loaded renders are not kept: each
+    page is made once per output that shows it, and keeping them would hold every body.
+    Safe in forked workers: each process opens its own connection."""
 
     def __init__(self, site_dir: Path, records: Sequence[DocRecord], store_key: str,
                  md_options: MarkdownOptions) -> None:
@@ -28,17 +30,11 @@ class StoredRenders(Mapping[str, DocRender]):
         self._records = {r.document.key: r for r in records if r.document is not None}
         self._store_key = store_key
         self._md_options = md_options
-        self._loaded: dict[str, DocRender] = {}
         self._store: tuple[int, DocStore] | None = None
 
     def __getitem__(self, key: str) -> DocRender:
         record = self._records[key]
-        if record.render is not None:
-            return record.render
-        render = self._loaded.get(key)
-        if render is None:
-            render = self._loaded[key] = self._load(record)
-        return render
+        return record.render if record.render is not None else self._load(record)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)
@@ -46,11 +42,17 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
+    def complete(self, key: str) -> DocRender:
+        """The rendering of `key` with its body's HTML."""
+        render = self[key]
+        return render if render.has_body else self._load(self._records[key])
+
     def keep_only_stored(self) -> None:
-        """Forget the records that came with a render: once the site is assembled only pages
-        built on demand (PageRefs, whose records came without one) ask again, and holding
-        every rendered body until the end of the build would double the peak memory."""
-        self._records = {key: r for key, r in self._records.items() if r.render is None}
+        """Forget the records that came with a complete render: once the site is assembled only
+        pages built on demand (PageRefs, whose records came without one) ask again, and
+        holding every rendered body until the end of the build would double the peak memory."""
+        self._records = {key: r for key, r in self._records.items()
+                         if r.render is None or not r.render.has_body}
 
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():
@@ -61,7 +63,8 @@ class StoredRenders(Mapping[str, DocRender]):
         if self._store is None or self._store[0] != os.getpid():
             self._store = (os.getpid(), DocStore(self._site_dir, self._store_key))
         stored = self._store[1].get(record.path)
-        if isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None:
+        if (isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None
+                and stored.render.has_body):
             return stored.render
         made = process_file(self._site_dir, record.path, self._md_options, PhaseTimes())
         if made.render is None:  # the file changed into something broken since it was scanned

@@ -35,9 +35,13 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
     return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def map_ranges(task: Callable[[int, int], R], total: int, workers: int, chunks_per_worker: int = 4
+def map_ranges(task: Callable[[int, int], R], total: int, workers: int, smallest: int = 16
                ) -> Iterator[tuple[int, int, R]]:
-    """Yield (start, stop, task(start, stop)) over [0, total) in order, using `workers` processes."""
+    """Yield (start, stop, task(start, stop)) over [0, total) in order, using `workers` processes.
+
+    Ranges shrink as the work runs out (guided scheduling: each takes a share of what is
+    left, down to `smallest` items), so the workers finish within a small range of each
+    other instead of one idling while the other ends a large range."""
     global _task
     if total == 0:
         return
@@ -47,14 +51,24 @@ def map_ranges(task: Callable[[int, int], R], total: int, workers: int, chunks_p
             stop = min(total, start + step)
             yield start, stop, task(start, stop)
         return
-    step = max(1, -(-total // (workers * chunks_per_worker)))
     _task = task
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [(s, min(total, s + step), pool.submit(_run, s, min(total, s + step)))
-                       for s in range(0, total, step)]
+            futures = [(start, stop, pool.submit(_run, start, stop))
+                       for start, stop in guided_ranges(total, workers, smallest)]
             for start, stop, future in futures:
                 yield start, stop, future.result()  # type: ignore[misc]
     finally:
         _task = None
+
+
+def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, int]]:
+    """Consecutive ranges over [0, total): each a 1/(2 * workers) share of what is left, and
+    at least `smallest` long."""
+    ranges, start = [], 0
+    while start < total:
+        stop = min(total, start + max(smallest, (total - start) // (2 * workers)))
+        ranges.append((start, stop))
+        start = stop
+    return ranges

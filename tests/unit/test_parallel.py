@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 import threading
 
-from sitegen.render.parallel import map_ranges, worker_count
+from sitegen.render.parallel import guided_ranges, map_ranges, worker_count
 
 
 def test_forked_workers_return_results_in_order() -> None:
@@ -25,3 +25,12 @@ def test_small_work_and_threaded_processes_stay_in_process() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_guided_ranges_cover_the_work_and_shrink_to_the_smallest() -> None:
+    ranges = guided_ranges(1100, workers=2, smallest=16)
+    assert ranges[0] == (0, 275) and ranges[-1][1] == 1100
+    assert all(stop == start for (_, stop), (start, _) in zip(ranges, ranges[1:]))
+    sizes = [stop - start for start, stop in ranges]
+    assert sizes == sorted(sizes, reverse=True) and min(sizes[:-1]) == 16
+    assert guided_ranges(5, workers=2, smallest=16) == [(0, 5)]

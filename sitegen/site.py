@@ -12,7 +12,7 @@ import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from hashlib import blake2b
 
 from markupsafe import Markup
@@ -37,25 +37,14 @@ class DocRender:
     """The Markdown renderings of one document: its body and its front-matter summary.
 
     Made once per file version and cached, so derived HTML (the toc) is computed here too.
-    An outline (`has_body` False) lacks the body's HTML: a one-shot build keeps only outlines
-    in memory, so that its peak does not grow with every page's HTML (see `outline`).
     """
 
     body: Rendered
     summary: Rendered | None
-    has_body: bool = True
     toc_html: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "toc_html", toc_html(self.body.toc))
-
-    def outline(self) -> DocRender:
-        """This rendering without what only its page shows (the body's HTML and toc): all that
-        assembling an entry needs. Its page is then a PageRef, made from the complete
-        rendering when an output needs it."""
-        summary_html = "" if self.summary is not None else self.body.summary_html  # see _entry
-        return DocRender(replace(self.body, html="", summary_html=summary_html, toc=()),
-                         self.summary, has_body=False)
 
 
 @dataclass(frozen=True)
@@ -172,16 +161,16 @@ def assemble(
     strict: bool,
     versions: Mapping[str, str] | None = None,
     memo: EntryMemo | None = None,
-    complete: Callable[[str], DocRender] | None = None,
+    lazy_pages: bool = False,
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
     `versions`: document key -> a string naming its source bytes and the Markdown options it
     was rendered with; with it, entries carry digests of their views, and with `memo` too,
     unchanged entries of the previous call are reused (and the memo updated). `rendered` is
-    only read for the entries that are built; a rendering there may be an outline (needs
-    `versions`), whose page `complete(key)` makes when an output needs it."""
-    load = complete or rendered.__getitem__
+    only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
+    page a PageRef, built when an output shows it: a one-shot build then never holds every
+    page's content at once."""
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -208,7 +197,8 @@ def assemble(
                 and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))):
             entry = built.get(doc.key)
             if entry is None:  # stored without it: build the entry around a PageRef
-                build = functools.partial(_page, info, doc, route, load, doc_tags, links)
+                build = functools.partial(_page, known.summary, known.seen,
+                                          functools.partial(rendered.__getitem__, doc.key))
                 entry = Entry(doc=doc, route=route, template=_template(doc),
                               page=PageRef(known.digests[0], build), summary=known.summary,
                               digests=known.digests)
@@ -216,7 +206,7 @@ def assemble(
             entry_warnings: list[SitegenError] = []
             seen: list[tuple[str, str | None]] = []
             entry = _entry(info, doc, route, rendered[doc.key], doc_tags, links, entry_warnings, seen,
-                           None if version is None else info_digest + version.encode(), load)
+                           None if version is None else info_digest + version.encode(), lazy_pages)
             known = Made(version or "", route, doc_tags, tuple(seen), entry.summary,
                          entry.digests or (b"", b""), tuple(entry_warnings))
         made[doc.key] = known
@@ -240,12 +230,19 @@ def assemble(
     )
 
 
-def _page(info: SiteInfo, doc: Document, route: Route, load: Callable[[str], DocRender],
-          tags: tuple[Tag, ...], links: _LinkTable) -> Page:
-    """The page behind a PageRef, built as its entry was (so it equals the one digested)."""
-    page = _entry(info, doc, route, load(doc.key), tags, links, [], [], None, None).page
-    assert isinstance(page, Page)
-    return page
+def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], DocRender]) -> Page:
+    """The page behind a PageRef: its entry's summary plus the content of the rendering
+    `load` gives, whose links resolve as they did when the entry was made (`seen`); so it
+    is the page the entry's digest names."""
+    rendered = load()
+    return Page(**vars(summary), content=_content(rendered.body.html, seen), toc=rendered.body.toc,
+                toc_html=Markup(rendered.toc_html))
+
+
+def _content(html: str, seen: Sequence[tuple[str, str | None]]) -> Markup:
+    """The body's HTML with its link placeholders resolved: every target in it is one of
+    body.links, which the entry looked up (and recorded in `seen`) already."""
+    return Markup(resolve_links(html, dict(seen).get))
 
 
 def _newest_first(entry: Entry) -> tuple[int, float, str]:
@@ -323,12 +320,12 @@ def tag_feed_path(route: Route) -> str:
 def _entry(
     info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
     links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
-    version: bytes | None, load: Callable[[str], DocRender] | None,
+    version: bytes | None, lazy_page: bool = False,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
     lookups made here (appended to `seen`); so those give a digest of the views without
-    pickling them. For an outline rendering the page is a PageRef made with `load`."""
+    pickling them. With `lazy_page` the page is a PageRef."""
     resolve = links.resolver(doc, warnings, seen)
     body = rendered.body
     for ref in body.links:
@@ -351,18 +348,16 @@ def _entry(
         # vars(): every field, at C speed (a dataclass's own repr is slow)
         made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
+    summary = Summary(**common)
     page: Page | PageRef
-    if rendered.has_body:
-        # The content's links are body.links, already looked up above: no need to see them again.
-        page = Page(
-            **common, content=Markup(resolve_links(body.html, links.quiet_resolver(doc, []))),
-            toc=body.toc, toc_html=Markup(rendered.toc_html),
-        )
-    elif digests is not None and load is not None:
-        page = PageRef(digests[0], functools.partial(_page, info, doc, route, load, tags, links))
+    if not lazy_page:
+        page = Page(**common, content=_content(body.html, seen), toc=body.toc,
+                    toc_html=Markup(rendered.toc_html))
+    elif digests is not None:
+        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), lambda: rendered))
     else:
-        raise ValueError(f"{doc.source}: an outline rendering needs its version and a loader")
-    return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=Summary(**common),
+        raise ValueError(f"{doc.source}: a lazy page needs the document's version (for its digest)")
+    return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=summary,
                  digests=digests)
 
 

@@ -37,13 +37,6 @@ class DocRecord:
     errors: tuple[ContentError, ...] = ()
     checked_ns: int = 0  # when the file was read (see cache.is_settled)
 
-    def outline(self) -> DocRecord:
-        """This record with an outline of its render (see DocRender.outline): what a one-shot
-        build keeps in memory once the complete record is in the DocStore."""
-        if self.render is None or not self.render.has_body:
-            return self
-        return dataclasses.replace(self, render=self.render.outline())
-
 
 @dataclass
 class PhaseTimes:

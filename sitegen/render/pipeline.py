@@ -163,7 +163,7 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     _, store_key = _markdown_options(config)
     versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
     site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
-                    memo=memory.entries, complete=renders.complete)
+                    memo=memory.entries, lazy_pages=not memory.retain)
     return site, next_due
 
 
@@ -235,14 +235,13 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             size, mtime_ns = inputs[path]
             records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
                                                 checked_ns=time.time_ns())
-            if record.render is not None and record.render.has_body:  # else the store keeps its row
+            if record.render is not None:  # else the store keeps the row it has
                 changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
         else:
             todo.append(path)
 
     def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
-        """Process files and store their complete records (each worker through its own
-        connection); return what this build keeps in memory: outlines, unless `retain`."""
+        """Process files and store their records (each worker through its own connection)."""
         local = PhaseTimes()
         done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
         store = DocStore(site_dir, store_key)
@@ -250,7 +249,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             store.update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
         finally:
             store.close()
-        return (done if memory.retain else [record.outline() for record in done]), local.seconds
+        return done, local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
     if workers > 1:
@@ -268,8 +267,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             store.close()
     if memory.retain:
         memory.records, memory.records_key = records, store_key
-        return [records[p] for p in paths]
-    return [records[p].outline() for p in paths]  # the DocStore has the complete records
+    return [records[p] for p in paths]
 
 
 def _racy_hashes(inputs: Stats, scanned_ns: int, records: Sequence[DocRecord]) -> dict[str, str] | None:

@@ -18,9 +18,8 @@ from sitegen.site import DocRender
 
 
 class StoredRenders(Mapping[str, DocRender]):
-    """Renders of `records` by document key, as the records hold them (maybe outlines); a
-    record without one is completed from the store (or, if the store lost it, by rendering
-    the file again), and so is an outline by `complete`. Loaded renders are not kept: each
+    """Renders of `records` by document key; a record without one is completed from the store
+    (or, if the store lost it, by rendering the file again). Loaded renders are not kept: a
     page is made once per output that shows it, and keeping them would hold every body.
     Safe in forked workers: each process opens its own connection."""
 
@@ -42,17 +41,11 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
-    def complete(self, key: str) -> DocRender:
-        """The rendering of `key` with its body's HTML."""
-        render = self[key]
-        return render if render.has_body else self._load(self._records[key])
-
     def keep_only_stored(self) -> None:
-        """Forget the records that came with a complete render: once the site is assembled only
-        pages built on demand (PageRefs, whose records came without one) ask again, and
+        """Forget the records that came with a render: once the site is assembled only
+        pages built on demand (PageRefs whose records came without one) ask again, and
         holding every rendered body until the end of the build would double the peak memory."""
-        self._records = {key: r for key, r in self._records.items()
-                         if r.render is None or not r.render.has_body}
+        self._records = {key: r for key, r in self._records.items() if r.render is None}
 
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():
@@ -63,8 +56,7 @@ class StoredRenders(Mapping[str, DocRender]):
         if self._store is None or self._store[0] != os.getpid():
             self._store = (os.getpid(), DocStore(self._site_dir, self._store_key))
         stored = self._store[1].get(record.path)
-        if (isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None
-                and stored.render.has_body):
+        if isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None:
             return stored.render
         made = process_file(self._site_dir, record.path, self._md_options, PhaseTimes())
         if made.render is None:  # the file changed into something broken since it was scanned

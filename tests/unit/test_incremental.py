@@ -161,11 +161,11 @@ def test_rebuild_right_after_an_edit_is_a_quick_no_op(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_one_shot_build_keeps_only_outlines_and_stores_complete_records(
+def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    """The memory of a one-shot build must not grow with every page's HTML: documents are
-    assembled from outlines, pages made on demand from the DocStore, where every worker has
-    stored the complete records; the output is still a clean build's."""
+    """The memory of a one-shot build must not hold every page's content at once: its pages
+    are PageRefs, built when an output shows them, while the workers that render the
+    Markdown store the records in the DocStore; the output is still a clean build's."""
     import sitegen.render.pipeline as pipeline
     from sitegen.cache import DocStore
     from sitegen.site import PageRef
@@ -176,13 +176,13 @@ def test_a_one_shot_build_keeps_only_outlines_and_stores_complete_records(
 
     def spy(*args: object, **kwargs: object) -> object:
         made = original(*args, **kwargs)  # type: ignore[arg-type]
-        assembled.append((args[2], made))
+        assembled.append(made)
         return made
 
     monkeypatch.setattr(pipeline, "assemble", spy)
     build_site(site, BuildOptions(jobs=jobs))
-    (rendered, made), = assembled
-    assert len(rendered) == 8 and all(not rendered[key].has_body for key in rendered)
+    made, = assembled
+    assert len(made.posts) + len(made.pages) == 8
     assert all(isinstance(entry.page, PageRef) for entry in (*made.posts, *made.pages))
     _, store_key = pipeline._markdown_options(pipeline.load_config(site))
     store = DocStore(site, store_key)
@@ -190,7 +190,6 @@ def test_a_one_shot_build_keeps_only_outlines_and_stores_complete_records(
         stored = store.load()
     finally:
         store.close()
-    assert len(stored) == 8 and all(record.render.has_body and record.render.body.html
-                                    for record in stored.values())
+    assert len(stored) == 8 and all(record.render.body.html for record in stored.values())
     _, clean = clean_build(site, tmp_path / "clean", jobs=1)
     assert diff_trees(read_tree(site / "public"), clean) == []

@@ -84,41 +84,30 @@ def test_site_info_names_the_feed_mime_type(feed_format: str, mime: str) -> None
     assert site.info.feed_type == mime
 
 
-def test_outline_renders_give_page_refs_equal_to_the_full_pages_with_the_same_digests() -> None:
-    """A one-shot build assembles from outlines (no body HTML in memory): each page is then a
-    PageRef made from the complete rendering on demand, and must be the very page (and carry
-    the very digests) that assembling from the complete renderings gives."""
+def test_lazy_pages_equal_the_eager_pages_and_carry_the_same_digests() -> None:
+    """A one-shot build makes every page a PageRef, built when an output shows it; it must be
+    the very page (with the very digests) that an eager assemble gives."""
     body = "Intro with [a](a.md) and [gone](nope.md).\n\n## Part\n\n```python\nx = 1\n```\n"
     docs = [_doc("posts/a.md", "title: A\ntags: [x]"),
             _doc("posts/l.md", 'title: L\nsummary: "See [a](a.md)"', body),
             _doc("pages/about.md", "title: About", "No summary line.\n\nSecond.\n")]
     options = MarkdownOptions()
-    full = {d.key: DocRender(render_markdown(d.body, options),
-                             render_markdown(d.front.summary, options) if d.front.summary else None)
-            for d in docs}
-    outlines = {key: render.outline() for key, render in full.items()}
-    assert all(not r.has_body and r.body.html == "" and r.body.toc == () for r in outlines.values())
+    rendered = {d.key: DocRender(render_markdown(d.body, options),
+                                 render_markdown(d.front.summary, options) if d.front.summary else None)
+                for d in docs}
     versions = {d.key: f"v1:{d.key}" for d in docs}
-    loaded: list[str] = []
-
-    def complete(key: str) -> DocRender:
-        loaded.append(key)
-        return full[key]
-
-    eager = assemble(CONFIG, docs, full, (), strict=False, versions=versions)
-    lazy = assemble(CONFIG, docs, outlines, (), strict=False, versions=versions, complete=complete)
-    assert loaded == []  # assembling reads no body
+    eager = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions)
+    lazy = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions, lazy_pages=True)
     assert [w.message for w in lazy.warnings] == [w.message for w in eager.warnings]
     for made, expected in zip((*lazy.posts, *lazy.pages), (*eager.posts, *eager.pages), strict=True):
         assert isinstance(made.page, PageRef) and not isinstance(expected.page, PageRef)
         assert made.digests == expected.digests and made.summary == expected.summary
         assert made.page.digest == expected.digests[0]
         assert made.page.build() == expected.page
-    assert sorted(loaded) == sorted(d.key for d in docs)
 
 
-def test_an_outline_without_versions_is_refused() -> None:
+def test_lazy_pages_without_versions_are_refused() -> None:
     doc = _doc("posts/a.md", "title: A")
-    outline = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()), None).outline()}
-    with pytest.raises(ValueError, match="outline"):
-        assemble(CONFIG, [doc], outline, (), strict=False)
+    rendered = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()), None)}
+    with pytest.raises(ValueError, match="lazy page"):
+        assemble(CONFIG, [doc], rendered, (), strict=False, lazy_pages=True)

@@ -19,6 +19,7 @@ Losing the cache is always safe; it is only ever a shortcut to the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import pickle
 import sqlite3
@@ -213,5 +214,5 @@ def _save_pickled(path: Path, value: Any) -> None:
     """Store `value` tagged with the cache format; not fsynced: a lost cache is rebuilt."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _ignore_in_git(path.parent)
-    write_atomic(path, pickle.dumps((_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL),
+    write_atomic(path, functools.partial(pickle.dump, (_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL),
                  durable=False)

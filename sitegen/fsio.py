@@ -8,11 +8,17 @@ temp-file-and-rename dance right.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o666, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], *, mode: int = 0o666,
+                 durable: bool = True) -> None:
     """Write `data` to `path` through a temp file in the same folder, then rename it over.
+
+    `data` is the bytes, or a function writing them to the open file: a large value (the
+    build's entries) is then streamed out without ever being held as one bytes object.
 
     `mode` is the new file's permission bits (minus the umask): 0o666 for ordinary files the user
     owns, 0o600 for secrets. The temp file is created afresh (O_EXCL, not following symlinks), so
@@ -27,7 +33,10 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o666, durable: bool = 
     descriptor = os.open(temp, flags, mode)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -43,8 +43,8 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, peak_kb // 1024
 
 
-def bench_site(posts: int, runs: int, jobs: str | None) -> dict[str, float]:
-    site = WORK / f"blog-{posts}"
+def bench_site(work: Path, posts: int, runs: int, jobs: str | None) -> dict[str, float]:
+    site = work / f"blog-{posts}"
     if not (site / "sitegen.toml").exists():
         generate(site, posts)
         time.sleep(2.1)  # files this fresh are re-checked by content (see sitegen/cache.py)
@@ -68,8 +68,8 @@ def bench_site(posts: int, runs: int, jobs: str | None) -> dict[str, float]:
             "edit": statistics.median(edit), "memory": statistics.median(memory)}
 
 
-def help_time(runs: int) -> float:
-    return statistics.median(measure(["sitegen", "--help"], WORK)[0] for _ in range(runs))
+def help_time(work: Path, runs: int) -> float:
+    return statistics.median(measure(["sitegen", "--help"], work)[0] for _ in range(runs))
 
 
 def main() -> None:
@@ -77,15 +77,17 @@ def main() -> None:
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", help="pass --jobs N to sitegen build (default: automatic)")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="folder for the generated sites (default: bench/.work); see README")
     args = parser.parse_args()
-    WORK.mkdir(exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians)")
     print(f"{'posts':>6} {'cold s':>8} {'no-op s':>8} {'edit s':>8} {'peak MB':>8}")
     for posts in args.posts:
-        row = bench_site(posts, args.runs, args.jobs)
+        row = bench_site(args.work, posts, args.runs, args.jobs)
         print(f"{posts:>6} {row['cold']:8.2f} {row['noop']:8.2f} {row['edit']:8.2f} {row['memory']:8.0f}",
               flush=True)
-    print(f"sitegen --help: {help_time(args.runs):.3f} s")
+    print(f"sitegen --help: {help_time(args.work, args.runs):.3f} s")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def make_key(kind: Kind, slug: str) -> str:
     return f"{kind}s/{slug}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontMatter:
     """Validated front matter. `extra` keeps every field sitegen does not know, for templates.
 
@@ -45,7 +45,7 @@ class FrontMatter:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed page or post.
 
@@ -63,7 +63,7 @@ class Document:
     body_line: int = field(default=1, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     """A media file, by its path relative to the media root (`img/cat.png`), with a checksum."""
 

@@ -32,7 +32,7 @@ FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocRender:
     """The Markdown renderings of one document: its body and its front-matter summary.
 

@@ -20,7 +20,7 @@ class MarkdownOptions:
     toc_max_level: int = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TocEntry:
     """One heading of the table of contents; `title` is plain text."""
 
@@ -29,7 +29,7 @@ class TocEntry:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """An internal link or image, for the build to resolve and to report when broken.
 
@@ -43,7 +43,7 @@ class LinkRef:
     kind: str  # "link" or "image"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """The result of render_markdown: HTML with link placeholders, plus facts about it.
 

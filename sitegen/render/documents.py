@@ -23,7 +23,7 @@ from sitegen.model import Document
 from sitegen.site import DocRender
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocRecord:
     """One content file as the build knows it. `document` has an empty body (the body lives on
     in `render`); `errors` are its content errors, reported again while the file is unchanged."""

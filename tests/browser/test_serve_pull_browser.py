@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException
-from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from sitegen.cli import main
@@ -28,11 +26,18 @@ def push(site: Path) -> None:
         assert exc.code == 0, f"push failed with {exc.code}"
 
 
+def body_text(browser: webdriver.Chrome) -> str:
+    """The page's text, read in one script call: the live reload may replace the page between
+    a find_element and its .text (a stale element), never inside one script."""
+    return str(browser.execute_script("return document.body ? document.body.innerText : ''"))
+
+
 def overlay(browser: webdriver.Chrome) -> str | None:
-    try:
-        return browser.find_element(By.ID, OVERLAY_ID).text
-    except NoSuchElementException:
-        return None
+    """The error overlay's text, or None when there is none (one script call, as body_text)."""
+    text = browser.execute_script(
+        "const shown = document.getElementById(arguments[0]); return shown ? shown.innerText : null",
+        OVERLAY_ID)
+    return None if text is None else str(text)
 
 
 @pytest.fixture()
@@ -63,21 +68,21 @@ def test_remote_changes_reach_the_open_page(
     monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(base_delay=0.01, max_delay=0.02))
     browser.get(reader_session.url)
     WebDriverWait(browser, TIMEOUT).until(
-        lambda b: "First post" in b.find_element(By.TAG_NAME, "body").text,
+        lambda b: "First post" in body_text(b),
         message="the first pull never showed the existing post")
 
     write_post(author, "fresh", "Fresh from Supabase", "Pushed by another author.\n",
                date="2024-02-01")
     push(author)
     WebDriverWait(browser, TIMEOUT).until(
-        lambda b: "Fresh from Supabase" in b.find_element(By.TAG_NAME, "body").text,
+        lambda b: "Fresh from Supabase" in body_text(b),
         message="the pushed post never appeared in the open page")
 
     stack.faults.inject("status", r"^/rest/v1/", status=500, times=None)
     try:
         WebDriverWait(browser, TIMEOUT).until(
             lambda b: "pull failed" in (overlay(b) or ""), message="no overlay for a failing pull")
-        assert "Fresh from Supabase" in browser.find_element(By.TAG_NAME, "body").text
+        assert "Fresh from Supabase" in body_text(browser)
     finally:
         stack.faults.clear()
     WebDriverWait(browser, TIMEOUT).until(lambda b: overlay(b) is None,

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -240,30 +241,35 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         else:
             todo.append(path)
 
+    stores: dict[int, DocStore] = {}
+
+    def own_store() -> DocStore:
+        """This process's connection, kept for all its ranges: a connection must not cross a
+        fork, and closing the last one checkpoints the WAL (with an fsync) each time. A worker
+        never closes its own; what it committed is in the WAL all the same."""
+        if os.getpid() not in stores:
+            stores[os.getpid()] = DocStore(site_dir, store_key)
+        return stores[os.getpid()]
+
     def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
-        """Process files and store their records (each worker through its own connection)."""
         local = PhaseTimes()
         done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
-        store = DocStore(site_dir, store_key)
-        try:
-            store.update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
-        finally:
-            store.close()
+        own_store().update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
         return done, local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
     if workers > 1:
         DocStore(site_dir, store_key).close()  # created once, before two workers would race to
-    for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
-        times.add(seconds)
-        records.update((record.path, record) for record in done)
-        if progress:
-            progress(stop, len(todo))
-    if changed or any(p not in records for p in cached):
-        store = DocStore(site_dir, store_key)
-        try:
-            store.update(changed, [p for p in cached if p not in records])
-        finally:
+    try:
+        for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
+            times.add(seconds)
+            records.update((record.path, record) for record in done)
+            if progress:
+                progress(stop, len(todo))
+        if changed or any(p not in records for p in cached):
+            own_store().update(changed, [p for p in cached if p not in records])
+    finally:
+        for store in stores.values():  # this process's only: the workers' are in their copies
             store.close()
     if memory.retain:
         memory.records, memory.records_key = records, store_key

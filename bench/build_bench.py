@@ -68,6 +68,19 @@ def bench_site(work: Path, posts: int, runs: int, jobs: str | None) -> dict[str,
             "edit": statistics.median(edit), "memory": statistics.median(memory)}
 
 
+def reference_seconds() -> float:
+    """Best of three runs of a fixed single-threaded loop: how fast this (virtual) machine
+    is right now, so figures from different moments can be told apart (bench/README.md)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(3_000_000):
+            total += number * number % 7
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def help_time(work: Path, runs: int) -> float:
     return statistics.median(measure(["sitegen", "--help"], work)[0] for _ in range(runs))
 
@@ -81,7 +94,8 @@ def main() -> None:
                         help="folder for the generated sites (default: bench/.work); see README")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians)")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians), "
+          f"reference loop: {reference_seconds():.3f} s")
     print(f"{'posts':>6} {'cold s':>8} {'no-op s':>8} {'edit s':>8} {'peak MB':>8}")
     for posts in args.posts:
         row = bench_site(args.work, posts, args.runs, args.jobs)

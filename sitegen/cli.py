@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 content/build/remote error, 2 usage error, 130 interrupted.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -80,6 +81,36 @@ def _each_error(exc: SitegenError) -> Iterator[SitegenError]:
         return
     for error in inner:
         yield from _each_error(error)
+
+
+def run() -> None:
+    """The `sitegen` command: `main`, then leave without Python's own teardown.
+
+    After a build the process holds every document, entry and page view, and interpreter
+    shutdown walks and frees them one by one (~60 ms after a 4000-post edit build) where
+    the operating system frees the memory at once. Everything sitegen writes is written
+    and renamed into place before `main` returns, and its threads are daemons: only the
+    standard streams need flushing. An unexpected exception still ends the usual way.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`sitegen build | head`) or stream
+            pass
+    os._exit(code)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    """The status sys.exit(value) gives: None is 0, an int itself, anything else is printed, 1."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    print(exc.code, file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -103,3 +103,27 @@ def test_every_error_of_a_failed_build_is_its_own_error_line(site: Path) -> None
         "error: content/posts/two-problems.md:3: date: '2024-13-45' is not an ISO date",
     ]
     assert lines[-1] == "build failed with 3 errors; the output folder was left untouched"
+
+
+def test_the_console_script_delivers_all_output_through_a_pipe_with_its_exit_code(site: Path) -> None:
+    """`sitegen` leaves without Python's teardown (os._exit): what it printed must still
+    arrive whole through a pipe (block-buffered), with the status main chose."""
+    script = Path(sys.executable).with_name("sitegen")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    built = subprocess.run([str(script), "build", "--timings"], cwd=site, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()
+    assert SUMMARY.match(lines[0]) and "Slowest templates:" in lines
+    helped = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and "Commands:" in helped.stdout and helped.stdout.endswith("\n")
+    usage = subprocess.run([str(script), "build", "--jobs", "0"], cwd=site, capture_output=True,
+                           text=True, timeout=60)
+    assert usage.returncode == 2 and "--jobs" in usage.stderr
+
+
+def test_exit_codes_follow_sys_exit() -> None:
+    from sitegen.cli import _exit_code
+
+    assert [_exit_code(SystemExit(value)) for value in (None, 0, 1, 2, 130)] == [0, 0, 1, 2, 130]
+    assert _exit_code(SystemExit("a message")) == 1

@@ -214,5 +214,5 @@ def _save_pickled(path: Path, value: Any) -> None:
     """Store `value` tagged with the cache format; not fsynced: a lost cache is rebuilt."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _ignore_in_git(path.parent)
-    write_atomic(path, functools.partial(pickle.dump, (_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL),
-                 durable=False)
+    dump = functools.partial(pickle.dump, (_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomic(path, dump, durable=False)  # streamed: never one bytes object of it all

@@ -231,9 +231,9 @@ def assemble(
 
 
 def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], DocRender]) -> Page:
-    """The page behind a PageRef: its entry's summary plus the content of the rendering
-    `load` gives, whose links resolve as they did when the entry was made (`seen`); so it
-    is the page the entry's digest names."""
+    """An entry's page: its summary plus the content of the rendering `load` gives, whose
+    links resolve as they did when the entry was made (`seen`). Made at once or, behind a
+    PageRef, when an output shows it: either way the page the entry's digest names."""
     rendered = load()
     return Page(**vars(summary), content=_content(rendered.body.html, seen), toc=rendered.body.toc,
                 toc_html=Markup(rendered.toc_html))
@@ -320,7 +320,7 @@ def tag_feed_path(route: Route) -> str:
 def _entry(
     info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
     links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
-    version: bytes | None, lazy_page: bool = False,
+    version: bytes | None, lazy_page: bool,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -351,8 +351,7 @@ def _entry(
     summary = Summary(**common)
     page: Page | PageRef
     if not lazy_page:
-        page = Page(**common, content=_content(body.html, seen), toc=body.toc,
-                    toc_html=Markup(rendered.toc_html))
+        page = _page(summary, seen, lambda: rendered)
     elif digests is not None:
         page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), lambda: rendered))
     else:

@@ -259,7 +259,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
     if workers > 1:
-        DocStore(site_dir, store_key).close()  # created once, before two workers would race to
+        DocStore(site_dir, store_key).close()  # create it now: two workers would race to create it
     try:
         for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
             times.add(seconds)

@@ -42,9 +42,9 @@ class StoredRenders(Mapping[str, DocRender]):
         return len(self._records)
 
     def keep_only_stored(self) -> None:
-        """Forget the records that came with a render: once the site is assembled only
-        pages built on demand (PageRefs whose records came without one) ask again, and
-        holding every rendered body until the end of the build would double the peak memory."""
+        """Forget the records that came with a render: once the site is assembled, only the
+        pages of reused entries (PageRefs whose records came without one) ask this mapping
+        again; every other page holds the render it is made from."""
         self._records = {key: r for key, r in self._records.items() if r.render is None}
 
     def close(self) -> None:

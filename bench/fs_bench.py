@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1100)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    missing = [str(folder) for folder in args.folders if not folder.is_dir()]
+    if missing:
+        parser.error(f"not a folder: {', '.join(missing)}")
     for folder in args.folders:
         seconds = []
         for _ in range(args.runs):

@@ -1,7 +1,8 @@
-"""Helpers shared by build tests: whole output trees as {path: bytes}, and clean builds."""
+"""Helpers shared by build tests: whole output trees as {path: bytes}, clean builds, links."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 from sitegen.build import BuildOptions, BuildResult, build_site
@@ -36,3 +37,19 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def link_targets(html: str) -> list[str]:
+    """Every href and src in `html`, in order."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.targets
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.targets += [value for name, value in attrs if name in ("href", "src") and value]

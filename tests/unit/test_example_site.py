@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,18 +10,9 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.config import load_config
-from tests.golden.trees import EPOCH, FIXTURE_SITES, clean_build, read_tree
+from tests.golden.trees import EPOCH, FIXTURE_SITES, clean_build, link_targets, read_tree
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.urls += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 def _internal_targets(tree: dict[str, bytes], base_path: str) -> dict[str, set[str]]:
@@ -31,9 +21,7 @@ def _internal_targets(tree: dict[str, bytes], base_path: str) -> dict[str, set[s
     for page, data in tree.items():
         if not page.endswith(".html"):
             continue
-        parser = _Links()
-        parser.feed(data.decode())
-        for url in parser.urls:
+        for url in link_targets(data.decode()):
             path = unquote(urlsplit(url).path)
             if not path.startswith(base_path) or urlsplit(url).netloc:
                 continue

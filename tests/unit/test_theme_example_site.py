@@ -8,24 +8,15 @@ and future posts stay out, and every page is well-formed HTML with one <h1> and 
 from __future__ import annotations
 
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import BuildOptions, build_site
+from tests.golden.trees import link_targets
 from tests.unit.test_theme_templates import check_html
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.targets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.targets += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 @pytest.fixture(scope="module", params=["/", "/docs/v1/"], ids=["root", "sub-path"])
@@ -78,9 +69,7 @@ def test_every_page_is_well_formed(public: Path) -> None:
 def test_every_internal_link_and_image_resolves(public: Path) -> None:
     checked = 0
     for page in public.rglob("*.html"):
-        parser = Links()
-        parser.feed(page.read_text())
-        for target in parser.targets:
+        for target in link_targets(page.read_text()):
             if target.startswith(("#", "http://", "https://", "mailto:")):
                 continue
             path = target.split("#")[0].split("?")[0]

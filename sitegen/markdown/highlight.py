@@ -38,8 +38,10 @@ def _lexer(lang: str) -> Any:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
+    from sitegen.markdown.lexing import accelerate
+
     try:
-        return get_lexer_by_name(lang)
+        return accelerate(get_lexer_by_name(lang))
     except ClassNotFound:
         return None
 

@@ -251,16 +251,11 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             stores[os.getpid()] = DocStore(site_dir, store_key)
         return stores[os.getpid()]
 
-    parent = os.getpid()
-
-    def task(start: int, stop: int) -> tuple[list[DocRecord] | list[bytes], dict[str, float]]:
-        """The records; from a worker as pickled for the store, since its result is pickled
-        anyway and the same bytes serve both (a record pickles in ~50 us)."""
+    def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
         local = PhaseTimes()
         done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
-        pickled = [pickle.dumps(r, protocol=5) for r in done]
-        own_store().update([(r.path, r.sha256, data) for r, data in zip(done, pickled)], [])
-        return (done if os.getpid() == parent else pickled), local.seconds
+        own_store().update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
+        return done, local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
     if workers > 1:
@@ -268,9 +263,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     try:
         for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
             times.add(seconds)
-            for item in done:
-                record = pickle.loads(item) if isinstance(item, bytes) else item
-                records[record.path] = record
+            records.update((record.path, record) for record in done)
             if progress:
                 progress(stop, len(todo))
         if changed or any(p not in records for p in cached):

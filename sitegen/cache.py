@@ -33,7 +33,7 @@ from sitegen.errors import SitegenError
 from sitegen.fsio import write_atomic
 
 CACHE_DIR = ".sitegen"
-_FORMAT = 4  # bump when the layout of cached values changes
+_FORMAT = 5  # bump when the layout of cached values changes
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 

@@ -6,9 +6,11 @@ and the build swaps it for the final URL with resolve_links.
 
 A placeholder is `START target SEP href END` (or `START href END` when both are the same):
 `target` is what the build resolves, `href` is what markdown-it would have written, kept for
-broken links. The markers are Unicode noncharacters, which the standard reserves for a
-program's internal use: user text cannot contain them (clean_source removes them, and
-markdown-it turns `&#xFDD0;` into U+FFFD), and HTML escaping leaves them alone.
+broken links. The markers are ASCII control characters that HTML forbids in text: user text
+cannot contain them (clean_source replaces them, and markdown-it turns `&#2;` into U+FFFD),
+and HTML escaping leaves them alone. Being ASCII, they keep an ASCII body a one-byte-per-
+character string: a single non-ASCII marker would double the memory every body takes, and
+pickling such a string caches a UTF-8 copy of it on top.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from html import unescape
 from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.common.utils import escapeHtml
 
-START, SEP, END = "\ufdd0", "\ufdd1", "\ufdd2"
+START, SEP, END = "\x02", "\x1f", "\x03"  # STX, US, ETX
 _FORGE_PROOF = str.maketrans(dict.fromkeys((START, SEP, END), "\ufffd"))
-_PLACEHOLDER = re.compile("\ufdd0([^\ufdd1\ufdd2]*)(?:\ufdd1([^\ufdd2]*))?\ufdd2")
+_PLACEHOLDER = re.compile(f"{START}([^{SEP}{END}]*)(?:{SEP}([^{END}]*))?{END}")
 _NOT_INTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:|//|#")
 
 

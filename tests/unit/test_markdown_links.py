@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sitegen.markdown import LinkRef, MarkdownOptions, render_markdown, resolve_links
+from sitegen.markdown.links import END, SEP, START
 
 DEFAULT = MarkdownOptions()
 
@@ -33,7 +34,7 @@ def test_external_links_fragments_and_empty_are_not_internal() -> None:
     )
     rendered = render_markdown(body, DEFAULT)
     assert rendered.links == ()
-    assert "\ufdd0" not in rendered.html
+    assert START not in rendered.html
     assert 'href="https://x.org"' in rendered.html and 'href="#top"' in rendered.html
 
 
@@ -74,12 +75,19 @@ def test_broken_link_with_decoded_target_keeps_markdown_its_href() -> None:
 
 
 def test_user_text_cannot_forge_a_placeholder() -> None:
-    body = "text \ufdd0evil.md\ufdd2 and &#xFDD0; [x](a%EF%B7%90b.md) and `\ufdd1`"
+    body = f"text {START}evil.md{END} and &#2; &#x1f; [x](a%02b.md) and `{SEP}`"
     rendered = render_markdown(body, DEFAULT)
     calls: list[str] = []
     out = resolve_links(rendered.html, lambda t: calls.append(t) or "/ok/")
     assert calls == ["a\ufffdb.md"]
-    assert "evil.md" in out and "\ufdd0" not in out and "\ufdd1" not in out
+    assert "evil.md" in out and not {START, SEP, END} & set(out)
+
+
+def test_an_ascii_body_with_internal_links_renders_to_ascii() -> None:
+    # A one-byte-per-character string: half the memory of one holding a non-ASCII marker.
+    rendered = render_markdown("[a](a.md) ![b](/media/b.png) [c](c.md#x)\n\nsee [d][] \n\n[d]: d.md", DEFAULT)
+    assert len(rendered.links) == 4
+    assert rendered.html.isascii() and rendered.summary_html.isascii()
 
 
 def test_line_numbers_in_paragraphs_lists_tables_and_footnotes() -> None:

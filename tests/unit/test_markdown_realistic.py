@@ -132,5 +132,5 @@ def test_realistic_post_facts() -> None:
     assert rendered.html.count('class="task-list-item"') == 4
     assert 'href="https://forum.example.com/c/sitegen"' in rendered.html
     resolved = resolve_links(rendered.html, lambda target: "/" + target.split(".")[0] + "/")
-    assert "\ufdd0" not in resolved
+    assert "\x02" not in resolved  # links.START: every placeholder was resolved
     assert '<a href="/hello/">the previous post</a>' in resolved

@@ -138,7 +138,10 @@ class FileHasher:
 
 
 class DocStore:
-    """Parsed and rendered documents by path, valid for one Markdown options key."""
+    """Parsed and rendered documents by path, valid for one Markdown options key.
+
+    A row holds the document's record with an outline of its rendering (see DocRender) and,
+    apart, the body's HTML: the build keeps records in memory, bodies only here."""
 
     def __init__(self, site_dir: Path, options_key: str) -> None:
         folder = site_dir / CACHE_DIR
@@ -149,9 +152,13 @@ class DocStore:
         # A cache need not survive a power cut (a lost row is rendered again); in WAL mode this
         # still never corrupts the file, and saves a sync per transaction.
         self._db.execute("PRAGMA synchronous=NORMAL")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:  # another layout
+            with self._db:
+                self._db.execute("DROP TABLE IF EXISTS docs")
+                self._db.execute(f"PRAGMA user_version = {_FORMAT}")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT,"
-            " record BLOB)"
+            " record BLOB, html TEXT)"
         )
         self._key = f"{_FORMAT}:{options_key}"
 
@@ -175,13 +182,22 @@ class DocStore:
         except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
             return None
 
-    def update(self, changed: Iterable[tuple[str, str, bytes]], removed: Iterable[str]) -> None:
-        """Store changed records as (path, sha256, pickled DocRecord) and forget removed paths,
-        in one transaction. Records arrive pickled: workers pickle them anyway to send them."""
+    def body_html(self, path: str, sha256: str) -> str | None:
+        """The body's HTML of `path` as rendered from the bytes `sha256` names, or None."""
+        row = self._db.execute("SELECT html FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
+                               (path, self._key, sha256)).fetchone()
+        return None if row is None else row[0]
+
+    def update(self, changed: Iterable[tuple[str, str, bytes, str | None]], removed: Iterable[str]) -> None:
+        """Store changed records as (path, sha256, pickled DocRecord, body HTML) and forget
+        removed paths, in one transaction. Records arrive pickled: workers pickle them anyway
+        to send them. A body HTML of None keeps the row's: the record's bytes are unchanged."""
         with self._db:  # one transaction: committed, or rolled back on error
             self._db.executemany(
-                "INSERT OR REPLACE INTO docs (path, options, sha256, record) VALUES (?, ?, ?, ?)",
-                [(path, self._key, sha, blob) for path, sha, blob in changed],
+                "INSERT INTO docs (path, options, sha256, record, html) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (path) DO UPDATE SET options = excluded.options, sha256 = excluded.sha256,"
+                " record = excluded.record, html = coalesce(excluded.html, docs.html)",
+                [(path, self._key, sha, blob, html) for path, sha, blob, html in changed],
             )
             self._db.executemany("DELETE FROM docs WHERE path = ?", [(p,) for p in removed])
 

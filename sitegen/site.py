@@ -7,6 +7,7 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import posixpath
@@ -42,9 +43,20 @@ class DocRender:
     body: Rendered
     summary: Rendered | None
     toc_html: str = field(init=False)
+    # False in an outline: the body's HTML (`body.html`), most of a rendering's size, is left
+    # out. A build keeps it in the DocStore and reads it back only to make the document's page.
+    complete: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "toc_html", toc_html(self.body.toc))
+
+    def outline(self) -> DocRender:
+        """This rendering without the body's HTML: all that an entry is made of (not its page)."""
+        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=""), complete=False)
+
+    def completed(self, html: str) -> DocRender:
+        """The outline with its body's HTML back."""
+        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=html), complete=True)
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ def assemble(
     versions: Mapping[str, str] | None = None,
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
+    complete: Callable[[str], DocRender] | None = None,
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -170,7 +183,9 @@ def assemble(
     unchanged entries of the previous call are reused (and the memo updated). `rendered` is
     only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
     page a PageRef, built when an output shows it: a one-shot build then never holds every
-    page's content at once."""
+    page's content at once. `rendered` may hold outlines (see DocRender); `complete(key)`
+    then gives a document's complete rendering, for its page (default: `rendered[key]`)."""
+    load = complete or rendered.__getitem__
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -197,15 +212,15 @@ def assemble(
                 and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))):
             entry = built.get(doc.key)
             if entry is None:  # stored without it: build the entry around a PageRef
-                build = functools.partial(_page, known.summary, known.seen,
-                                          functools.partial(rendered.__getitem__, doc.key))
+                build = functools.partial(_page, known.summary, known.seen, functools.partial(load, doc.key))
                 entry = Entry(doc=doc, route=route, template=_template(doc),
                               page=PageRef(known.digests[0], build), summary=known.summary,
                               digests=known.digests)
         else:
             entry_warnings: list[SitegenError] = []
             seen: list[tuple[str, str | None]] = []
-            entry = _entry(info, doc, route, rendered[doc.key], doc_tags, links, entry_warnings, seen,
+            entry = _entry(info, doc, route, rendered[doc.key], functools.partial(load, doc.key), doc_tags,
+                           links, entry_warnings, seen,
                            None if version is None else info_digest + version.encode(), lazy_pages)
             known = Made(version or "", route, doc_tags, tuple(seen), entry.summary,
                          entry.digests or (b"", b""), tuple(entry_warnings))
@@ -235,6 +250,8 @@ def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callab
     links resolve as they did when the entry was made (`seen`). Made at once or, behind a
     PageRef, when an output shows it: either way the page the entry's digest names."""
     rendered = load()
+    if not rendered.complete:
+        raise ValueError(f"{summary.key}: a page needs the complete rendering, not its outline")
     return Page(**vars(summary), content=_content(rendered.body.html, seen), toc=rendered.body.toc,
                 toc_html=Markup(rendered.toc_html))
 
@@ -318,14 +335,15 @@ def tag_feed_path(route: Route) -> str:
 
 
 def _entry(
-    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, tags: tuple[Tag, ...],
-    links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
+    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, load: Callable[[], DocRender],
+    tags: tuple[Tag, ...], links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
     version: bytes | None, lazy_page: bool,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
     lookups made here (appended to `seen`); so those give a digest of the views without
-    pickling them. With `lazy_page` the page is a PageRef."""
+    pickling them. `rendered` may be an outline: the page is made from what `load` gives,
+    at once or, with `lazy_page`, behind a PageRef."""
     resolve = links.resolver(doc, warnings, seen)
     body = rendered.body
     for ref in body.links:
@@ -351,9 +369,9 @@ def _entry(
     summary = Summary(**common)
     page: Page | PageRef
     if not lazy_page:
-        page = _page(summary, seen, lambda: rendered)
+        page = _page(summary, seen, load)
     elif digests is not None:
-        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), lambda: rendered))
+        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), load))
     else:
         raise ValueError(f"{doc.source}: a lazy page needs the document's version (for its digest)")
     return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=summary,

@@ -83,8 +83,6 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
             lite = {r.path: r if r.render is None else dataclasses.replace(r, render=None) for r in records}
             saved = functools.partial(save_entries, site_dir, key,
                                       (store_key, lite, memory.entries.without_pages()))
-    renders.keep_only_stored()
-    del records  # the Site holds what is still needed; the raw Markdown and HTML can go
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
                   for name, path in static_files(theme).items()}
@@ -164,7 +162,7 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     _, store_key = _markdown_options(config)
     versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
     site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
-                    memo=memory.entries, lazy_pages=not memory.retain)
+                    memo=memory.entries, lazy_pages=not memory.retain, complete=renders.complete)
     return site, next_due
 
 
@@ -225,7 +223,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     else:
         cached = {}
     records: dict[str, DocRecord] = {}
-    changed: list[tuple[str, str, bytes]] = []  # (path, sha256, pickled record) of reused files
+    changed: list[tuple[str, str, bytes, None]] = []  # (path, sha256, pickled record, None) of reused files
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
@@ -237,7 +235,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
                                                 checked_ns=time.time_ns())
             if record.render is not None:  # else the store keeps the row it has
-                changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5)))
+                changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5), None))
         else:
             todo.append(path)
 
@@ -252,9 +250,17 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         return stores[os.getpid()]
 
     def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
+        """Records with outlines: the bodies' HTML goes to the store, not to this build's memory."""
         local = PhaseTimes()
-        done = [process_file(site_dir, p, md_options, local) for p in todo[start:stop]]
-        own_store().update([(r.path, r.sha256, pickle.dumps(r, protocol=5)) for r in done], [])
+        done, rows = [], []
+        for path in todo[start:stop]:
+            record = process_file(site_dir, path, md_options, local)
+            html = record.render.body.html if record.render is not None else None
+            if record.render is not None:
+                record = dataclasses.replace(record, render=record.render.outline())
+            done.append(record)
+            rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), html))
+        own_store().update(rows, [])
         return done, local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)

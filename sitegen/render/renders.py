@@ -1,8 +1,9 @@
-"""Documents' Markdown renderings by key, read from the DocStore only when an entry needs one.
+"""Documents' Markdown renderings by key, read from the DocStore only when needed.
 
-A build whose entries come from the previous build (see `site.EntryMemo`) needs the rendered
-body of a document only for the entries it builds again and the pages it renders: reading
-the few from the store beats loading every row.
+Records hold outlines of their renderings (see DocRender): the bodies' HTML, most of a
+build's memory otherwise, stays in the DocStore and is read back for the one page that
+shows it. A build whose entries come from the previous build (see `site.EntryMemo`) has
+records without even an outline: the few entries it builds again read theirs from the store.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from sitegen.site import DocRender
 
 
 class StoredRenders(Mapping[str, DocRender]):
-    """Renders of `records` by document key; a record without one is completed from the store
-    (or, if the store lost it, by rendering the file again). Loaded renders are not kept: a
-    page is made once per output that shows it, and keeping them would hold every body.
-    Safe in forked workers: each process opens its own connection."""
+    """Renderings of `records` by document key: `renders[key]` may be an outline, enough to
+    make an entry; `complete(key)` adds the body's HTML, for a page. What is read from the
+    store is not kept: a page is made once per output that shows it, and keeping them would
+    hold every body. Safe in forked workers: each process opens its own connection."""
 
     def __init__(self, site_dir: Path, records: Sequence[DocRecord], store_key: str,
                  md_options: MarkdownOptions) -> None:
@@ -33,7 +34,12 @@ class StoredRenders(Mapping[str, DocRender]):
 
     def __getitem__(self, key: str) -> DocRender:
         record = self._records[key]
-        return record.render if record.render is not None else self._load(record)
+        if record.render is not None:
+            return record.render
+        stored = self._own_store().get(record.path)
+        if isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None:
+            return stored.render
+        return self._render_again(record)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)
@@ -41,24 +47,28 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
-    def keep_only_stored(self) -> None:
-        """Forget the records that came with a render: once the site is assembled, only the
-        pages of reused entries (PageRefs whose records came without one) ask this mapping
-        again; every other page holds the render it is made from."""
-        self._records = {key: r for key, r in self._records.items() if r.render is None}
+    def complete(self, key: str) -> DocRender:
+        """The rendering of `key` with its body's HTML."""
+        record = self._records[key]
+        outline = self[key]
+        if outline.complete:
+            return outline
+        html = self._own_store().body_html(record.path, record.sha256)
+        return outline.completed(html) if html is not None else self._render_again(record)
 
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():
             self._store[1].close()
         self._store = None
 
-    def _load(self, record: DocRecord) -> DocRender:
+    def _own_store(self) -> DocStore:
         if self._store is None or self._store[0] != os.getpid():
             self._store = (os.getpid(), DocStore(self._site_dir, self._store_key))
-        stored = self._store[1].get(record.path)
-        if isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None:
-            return stored.render
+        return self._store[1]
+
+    def _render_again(self, record: DocRecord) -> DocRender:
+        """For a row the store lost (or never had): render the file again."""
         made = process_file(self._site_dir, record.path, self._md_options, PhaseTimes())
-        if made.render is None:  # the file changed into something broken since it was scanned
+        if made.render is None or made.sha256 != record.sha256:
             raise RuntimeError(f"{record.path} changed during the build; build again")
         return made.render

@@ -133,3 +133,30 @@ def test_stored_entries_without_the_doc_store_still_give_the_same_bytes(tmp_path
     result = Builder(site, BuildOptions(), retain=False).build()
     _assert_clean(site, tmp_path)
     assert "feed.xml" in result.changed_paths
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_whose_body_the_doc_store_lost_are_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """A build keeps bodies in the DocStore only; a page whose body cannot be read back
+    (a damaged or shared cache) is made from its file again, with the same bytes."""
+    from sitegen.cache import DocStore
+
+    monkeypatch.setattr(DocStore, "body_html", lambda self, path, sha256: None)
+    site = _site(tmp_path / "site")
+    Builder(site, BuildOptions(jobs=jobs), retain=False).build()
+    _assert_clean(site, tmp_path)
+
+
+def test_a_doc_store_of_an_older_layout_is_replaced(tmp_path: Path) -> None:
+    import sqlite3
+
+    site = _site(tmp_path / "site")
+    (site / ".sitegen").mkdir()
+    old = sqlite3.connect(site / ".sitegen/build-docs.sqlite")
+    with old:
+        old.execute("CREATE TABLE docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT, record BLOB)")
+        old.execute("INSERT INTO docs VALUES ('content/posts/post-1.md', 'x', 'y', x'00')")
+    old.close()
+    Builder(site, BuildOptions(), retain=False).build()
+    _assert_clean(site, tmp_path)

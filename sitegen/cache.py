@@ -33,7 +33,7 @@ from sitegen.errors import SitegenError
 from sitegen.fsio import write_atomic
 
 CACHE_DIR = ".sitegen"
-_FORMAT = 5  # bump when the layout of cached values changes
+_FORMAT = 6  # bump when the layout of cached values changes
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
@@ -141,7 +141,7 @@ class DocStore:
     """Parsed and rendered documents by path, valid for one Markdown options key.
 
     A row holds the document's record with an outline of its rendering (see DocRender) and,
-    apart, the body's HTML: the build keeps records in memory, bodies only here."""
+    apart, its body (HTML and toc): the build keeps records in memory, bodies only here."""
 
     def __init__(self, site_dir: Path, options_key: str) -> None:
         folder = site_dir / CACHE_DIR
@@ -158,7 +158,7 @@ class DocStore:
                 self._db.execute(f"PRAGMA user_version = {_FORMAT}")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT,"
-            " record BLOB, html TEXT)"
+            " record BLOB, body BLOB)"
         )
         self._key = f"{_FORMAT}:{options_key}"
 
@@ -182,22 +182,25 @@ class DocStore:
         except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
             return None
 
-    def body_html(self, path: str, sha256: str) -> str | None:
-        """The body's HTML of `path` as rendered from the bytes `sha256` names, or None."""
-        row = self._db.execute("SELECT html FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
+    def body(self, path: str, sha256: str) -> Any:
+        """(HTML, toc) of the body of `path` as rendered from the bytes `sha256` names, or None."""
+        row = self._db.execute("SELECT body FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
                                (path, self._key, sha256)).fetchone()
-        return None if row is None else row[0]
+        try:
+            return None if row is None or row[0] is None else pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
+            return None
 
-    def update(self, changed: Iterable[tuple[str, str, bytes, str | None]], removed: Iterable[str]) -> None:
-        """Store changed records as (path, sha256, pickled DocRecord, body HTML) and forget
-        removed paths, in one transaction. Records arrive pickled: workers pickle them anyway
-        to send them. A body HTML of None keeps the row's: the record's bytes are unchanged."""
+    def update(self, changed: Iterable[tuple[str, str, bytes, bytes | None]], removed: Iterable[str]) -> None:
+        """Store changed records as (path, sha256, pickled DocRecord, pickled body) and forget
+        removed paths, in one transaction. A body of None keeps the row's: the record's
+        bytes are unchanged."""
         with self._db:  # one transaction: committed, or rolled back on error
             self._db.executemany(
-                "INSERT INTO docs (path, options, sha256, record, html) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO docs (path, options, sha256, record, body) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (path) DO UPDATE SET options = excluded.options, sha256 = excluded.sha256,"
-                " record = excluded.record, html = coalesce(excluded.html, docs.html)",
-                [(path, self._key, sha, blob, html) for path, sha, blob, html in changed],
+                " record = excluded.record, body = coalesce(excluded.body, docs.body)",
+                [(path, self._key, sha, blob, body) for path, sha, blob, body in changed],
             )
             self._db.executemany("DELETE FROM docs WHERE path = ?", [(p,) for p in removed])
 

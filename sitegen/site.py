@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
-from sitegen.markdown import Rendered, reading_time, resolve_links, toc_html
+from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import Route, route_for, tag_route
@@ -43,20 +43,21 @@ class DocRender:
     body: Rendered
     summary: Rendered | None
     toc_html: str = field(init=False)
-    # False in an outline: the body's HTML (`body.html`), most of a rendering's size, is left
-    # out. A build keeps it in the DocStore and reads it back only to make the document's page.
+    # False in an outline: the body's HTML and table of contents (`body.html`, `body.toc`), most
+    # of a rendering's size, are left out. A build keeps them in the DocStore and reads them
+    # back only to make the document's page.
     complete: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "toc_html", toc_html(self.body.toc))
 
     def outline(self) -> DocRender:
-        """This rendering without the body's HTML: all that an entry is made of (not its page)."""
-        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=""), complete=False)
+        """This rendering without the body's HTML and toc: all that an entry is made of (not its page)."""
+        return dataclasses.replace(self, body=dataclasses.replace(self.body, html="", toc=()), complete=False)
 
-    def completed(self, html: str) -> DocRender:
-        """The outline with its body's HTML back."""
-        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=html), complete=True)
+    def completed(self, html: str, toc: tuple[TocEntry, ...]) -> DocRender:
+        """The outline with its body's HTML and toc back."""
+        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=html, toc=toc), complete=True)
 
 
 @dataclass(frozen=True)

@@ -250,16 +250,16 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         return stores[os.getpid()]
 
     def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
-        """Records with outlines: the bodies' HTML goes to the store, not to this build's memory."""
+        """Records with outlines: the bodies go to the store, not to this build's memory."""
         local = PhaseTimes()
         done, rows = [], []
         for path in todo[start:stop]:
-            record = process_file(site_dir, path, md_options, local)
-            html = record.render.body.html if record.render is not None else None
+            record, body = process_file(site_dir, path, md_options, local), None
             if record.render is not None:
+                body = pickle.dumps((record.render.body.html, record.render.body.toc), protocol=5)
                 record = dataclasses.replace(record, render=record.render.outline())
             done.append(record)
-            rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), html))
+            rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
         own_store().update(rows, [])
         return done, local.seconds
 

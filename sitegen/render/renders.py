@@ -1,7 +1,7 @@
 """Documents' Markdown renderings by key, read from the DocStore only when needed.
 
-Records hold outlines of their renderings (see DocRender): the bodies' HTML, most of a
-build's memory otherwise, stays in the DocStore and is read back for the one page that
+Records hold outlines of their renderings (see DocRender): the bodies' HTML and tocs, most
+of a build's memory otherwise, stay in the DocStore and is read back for the one page that
 shows it. A build whose entries come from the previous build (see `site.EntryMemo`) has
 records without even an outline: the few entries it builds again read theirs from the store.
 """
@@ -20,7 +20,7 @@ from sitegen.site import DocRender
 
 class StoredRenders(Mapping[str, DocRender]):
     """Renderings of `records` by document key: `renders[key]` may be an outline, enough to
-    make an entry; `complete(key)` adds the body's HTML, for a page. What is read from the
+    make an entry; `complete(key)` adds the body's HTML and toc, for a page. What is read from the
     store is not kept: a page is made once per output that shows it, and keeping them would
     hold every body. Safe in forked workers: each process opens its own connection."""
 
@@ -48,13 +48,13 @@ class StoredRenders(Mapping[str, DocRender]):
         return len(self._records)
 
     def complete(self, key: str) -> DocRender:
-        """The rendering of `key` with its body's HTML."""
+        """The rendering of `key` with its body's HTML and toc."""
         record = self._records[key]
         outline = self[key]
         if outline.complete:
             return outline
-        html = self._own_store().body_html(record.path, record.sha256)
-        return outline.completed(html) if html is not None else self._render_again(record)
+        body = self._own_store().body(record.path, record.sha256)
+        return outline.completed(*body) if body is not None else self._render_again(record)
 
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():

@@ -138,11 +138,11 @@ def test_stored_entries_without_the_doc_store_still_give_the_same_bytes(tmp_path
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pages_whose_body_the_doc_store_lost_are_rendered_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    """A build keeps bodies in the DocStore only; a page whose body cannot be read back
+    """A build keeps bodies (HTML and toc) in the DocStore only; a page whose body cannot be read back
     (a damaged or shared cache) is made from its file again, with the same bytes."""
     from sitegen.cache import DocStore
 
-    monkeypatch.setattr(DocStore, "body_html", lambda self, path, sha256: None)
+    monkeypatch.setattr(DocStore, "body", lambda self, path, sha256: None)
     site = _site(tmp_path / "site")
     Builder(site, BuildOptions(jobs=jobs), retain=False).build()
     _assert_clean(site, tmp_path)

@@ -165,7 +165,7 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     """The memory of a one-shot build must not hold every page's content at once: its pages
     are PageRefs, built when an output shows them, and its records hold outlines (no body
-    HTML), while the workers that render the Markdown store the records and the bodies in
+    HTML or toc), while the workers that render the Markdown store the records and the bodies in
     the DocStore; the output is still a clean build's."""
     import sitegen.render.pipeline as pipeline
     from sitegen.cache import DocStore
@@ -185,15 +185,15 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     (made, renders), = assembled
     assert len(made.posts) + len(made.pages) == 8
     assert all(isinstance(entry.page, PageRef) for entry in (*made.posts, *made.pages))
-    assert not any(renders[key].complete or renders[key].body.html for key in renders)
+    assert not any(renders[key].complete or renders[key].body.html or renders[key].body.toc for key in renders)
     _, store_key = pipeline._markdown_options(pipeline.load_config(site))
     store = DocStore(site, store_key)
     try:
         stored = store.load()
-        bodies = [store.body_html(path, record.sha256) for path, record in stored.items()]
+        bodies = [store.body(path, record.sha256) for path, record in stored.items()]
     finally:
         store.close()
     assert len(stored) == 8 and all(not record.render.complete for record in stored.values())
-    assert all(body and body.startswith("<") for body in bodies)
+    assert all(body and body[0].startswith("<") for body in bodies)
     _, clean = clean_build(site, tmp_path / "clean", jobs=1)
     assert diff_trees(read_tree(site / "public"), clean) == []

@@ -23,7 +23,7 @@ import functools
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from sitegen.errors import SitegenError
 from sitegen.fsio import write_atomic
 
 CACHE_DIR = ".sitegen"
-_FORMAT = 6  # bump when the layout of cached values changes
+_FORMAT = 7  # bump when the layout of cached values changes
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
@@ -182,17 +182,25 @@ class DocStore:
         except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
             return None
 
-    def body(self, path: str, sha256: str) -> Any:
-        """(HTML, toc) of the body of `path` as rendered from the bytes `sha256` names, or None."""
+    def body(self, path: str, sha256: str) -> bytes | None:
+        """The stored body of `path` as rendered from the bytes `sha256` names, or None."""
         row = self._db.execute("SELECT body FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
                                (path, self._key, sha256)).fetchone()
-        try:
-            return None if row is None or row[0] is None else pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
-            return None
+        return None if row is None else row[0]
+
+    def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
+        found = {}
+        for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
+            chunk = paths[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT path, sha256, body FROM docs WHERE options = ? AND path IN ({','.join('?' * len(chunk))})"
+                " AND body IS NOT NULL", (self._key, *chunk))
+            found.update((path, (sha256, body)) for path, sha256, body in rows)
+        return found
 
     def update(self, changed: Iterable[tuple[str, str, bytes, bytes | None]], removed: Iterable[str]) -> None:
-        """Store changed records as (path, sha256, pickled DocRecord, pickled body) and forget
+        """Store changed records as (path, sha256, pickled DocRecord, body) and forget
         removed paths, in one transaction. A body of None keeps the row's: the record's
         bytes are unchanged."""
         with self._db:  # one transaction: committed, or rolled back on error

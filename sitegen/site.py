@@ -34,6 +34,16 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
 @dataclass(frozen=True, slots=True)
+class PageBody:
+    """What a document's page shows of its rendering besides the summary: the body's HTML
+    (with link placeholders) and its table of contents."""
+
+    html: str
+    toc: tuple[TocEntry, ...]
+    toc_html: str
+
+
+@dataclass(frozen=True, slots=True)
 class DocRender:
     """The Markdown renderings of one document: its body and its front-matter summary.
 
@@ -43,21 +53,21 @@ class DocRender:
     body: Rendered
     summary: Rendered | None
     toc_html: str = field(init=False)
-    # False in an outline: the body's HTML and table of contents (`body.html`, `body.toc`), most
-    # of a rendering's size, are left out. A build keeps them in the DocStore and reads them
-    # back only to make the document's page.
+    # False in an outline: the page body (`body.html`, `body.toc`), most of a rendering's
+    # size, is left out. A build keeps it in the DocStore and reads it back for the page.
     complete: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "toc_html", toc_html(self.body.toc))
 
     def outline(self) -> DocRender:
-        """This rendering without the body's HTML and toc: all that an entry is made of (not its page)."""
+        """This rendering without its page body: all that an entry is made of (not its page)."""
         return dataclasses.replace(self, body=dataclasses.replace(self.body, html="", toc=()), complete=False)
 
-    def completed(self, html: str, toc: tuple[TocEntry, ...]) -> DocRender:
-        """The outline with its body's HTML and toc back."""
-        return dataclasses.replace(self, body=dataclasses.replace(self.body, html=html, toc=toc), complete=True)
+    def page_body(self) -> PageBody:
+        if not self.complete:
+            raise ValueError("an outline has no page body: read it from the DocStore")
+        return PageBody(self.body.html, self.body.toc, self.toc_html)
 
 
 @dataclass(frozen=True)
@@ -158,11 +168,13 @@ class Made:
 
 @dataclass(frozen=True, eq=False)
 class PageRef:
-    """A page not built yet (its entry came from the memo): `digest` identifies it for
-    fingerprints; `build()` makes it, for the few outputs that are rendered."""
+    """A page not built yet (a one-shot build's, or its entry came from the memo): `digest`
+    identifies it for fingerprints; `build()` makes it, for the outputs that are rendered.
+    `key` names its document, whose body can then be read ahead (see StoredRenders)."""
 
     digest: bytes
     build: Callable[[], Page]
+    key: str = ""
 
 
 def assemble(
@@ -175,7 +187,7 @@ def assemble(
     versions: Mapping[str, str] | None = None,
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
-    complete: Callable[[str], DocRender] | None = None,
+    page_body: Callable[[str], PageBody] | None = None,
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -184,9 +196,9 @@ def assemble(
     unchanged entries of the previous call are reused (and the memo updated). `rendered` is
     only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
     page a PageRef, built when an output shows it: a one-shot build then never holds every
-    page's content at once. `rendered` may hold outlines (see DocRender); `complete(key)`
-    then gives a document's complete rendering, for its page (default: `rendered[key]`)."""
-    load = complete or rendered.__getitem__
+    page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
+    then gives what a document's page shows (default: from `rendered[key]`)."""
+    load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -215,7 +227,7 @@ def assemble(
             if entry is None:  # stored without it: build the entry around a PageRef
                 build = functools.partial(_page, known.summary, known.seen, functools.partial(load, doc.key))
                 entry = Entry(doc=doc, route=route, template=_template(doc),
-                              page=PageRef(known.digests[0], build), summary=known.summary,
+                              page=PageRef(known.digests[0], build, doc.key), summary=known.summary,
                               digests=known.digests)
         else:
             entry_warnings: list[SitegenError] = []
@@ -246,15 +258,12 @@ def assemble(
     )
 
 
-def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], DocRender]) -> Page:
-    """An entry's page: its summary plus the content of the rendering `load` gives, whose
-    links resolve as they did when the entry was made (`seen`). Made at once or, behind a
-    PageRef, when an output shows it: either way the page the entry's digest names."""
-    rendered = load()
-    if not rendered.complete:
-        raise ValueError(f"{summary.key}: a page needs the complete rendering, not its outline")
-    return Page(**vars(summary), content=_content(rendered.body.html, seen), toc=rendered.body.toc,
-                toc_html=Markup(rendered.toc_html))
+def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], PageBody]) -> Page:
+    """An entry's page: its summary plus the page body `load` gives, whose links resolve as
+    they did when the entry was made (`seen`). Made at once or, behind a PageRef, when an
+    output shows it: either way the page the entry's digest names."""
+    body = load()
+    return Page(**vars(summary), content=_content(body.html, seen), toc=body.toc, toc_html=Markup(body.toc_html))
 
 
 def _content(html: str, seen: Sequence[tuple[str, str | None]]) -> Markup:
@@ -336,7 +345,7 @@ def tag_feed_path(route: Route) -> str:
 
 
 def _entry(
-    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, load: Callable[[], DocRender],
+    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, load: Callable[[], PageBody],
     tags: tuple[Tag, ...], links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
     version: bytes | None, lazy_page: bool,
 ) -> Entry:
@@ -372,7 +381,7 @@ def _entry(
     if not lazy_page:
         page = _page(summary, seen, load)
     elif digests is not None:
-        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), load))
+        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), load), doc.key)
     else:
         raise ValueError(f"{doc.source}: a lazy page needs the document's version (for its digest)")
     return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=summary,

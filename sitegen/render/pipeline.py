@@ -35,8 +35,8 @@ from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import map_ranges, worker_count
-from sitegen.render.renders import StoredRenders
-from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, plan_site
+from sitegen.render.renders import StoredRenders, pack_body
+from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.site import Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
@@ -106,7 +106,7 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     writer = OutputWriter(out_dir)
     writer.prepare()
     try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, meanwhile=saved)
+        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, renders, meanwhile=saved)
         with times.phase("write"):
             produced = {job.output for job in jobs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
@@ -162,7 +162,7 @@ def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records
     _, store_key = _markdown_options(config)
     versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
     site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
-                    memo=memory.entries, lazy_pages=not memory.retain, complete=renders.complete)
+                    memo=memory.entries, lazy_pages=not memory.retain, page_body=renders.page_body)
     return site, next_due
 
 
@@ -256,7 +256,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
         for path in todo[start:stop]:
             record, body = process_file(site_dir, path, md_options, local), None
             if record.render is not None:
-                body = pickle.dumps((record.render.body.html, record.render.body.toc), protocol=5)
+                body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())
             done.append(record)
             rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
@@ -370,11 +370,12 @@ def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None
 
 
 def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputWriter,
-             options: BuildOptions, progress: Progress, meanwhile: Callable[[], None] | None = None
-             ) -> tuple[list[str], dict[str, float]]:
+             options: BuildOptions, progress: Progress, renders: StoredRenders,
+             meanwhile: Callable[[], None] | None = None) -> tuple[list[str], dict[str, float]]:
     """Render the outputs in `todo` and stage those whose bytes changed; every error is collected.
-    `meanwhile` runs in this process once the workers have started (it would otherwise hold
-    up the build between the two parallel phases)."""
+    The bodies of their pages are read ahead from `renders` a block at a time. `meanwhile`
+    runs in this process once the workers have started (it would otherwise hold up the build
+    between the two parallel phases)."""
 
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
@@ -389,9 +390,12 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
             finally:
                 seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
 
+        block_starts = _page_blocks(jobs, todo[start:stop])
         with ThreadPoolExecutor(max_workers=1) as io:
             for index in todo[start:stop]:
                 job = jobs[index]
+                if index in block_starts:
+                    renders.read_ahead(block_starts[index])
                 began = time.perf_counter()
                 try:
                     data = _bytes_of(job, env)
@@ -426,6 +430,22 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
         raise BuildFailed(list(errors.values()))
     totals["templates"] = sum(v for k, v in totals.items() if k.startswith("template:"))
     return staged, totals
+
+
+def _page_blocks(jobs: Sequence[Job], todo: Sequence[int], size: int = 64) -> dict[int, list[str]]:
+    """Job index -> the document keys of the pages shown by it and the jobs after it, up to
+    about `size` pages: the blocks whose bodies are read ahead together."""
+    blocks: dict[int, list[str]] = {}
+    keys: list[str] = []
+    for index in todo:
+        job = jobs[index]
+        values = job.context.values() if isinstance(job, TemplateJob) else (
+            job.args if isinstance(job, TextJob) else ())
+        found = [key for value in values for key in page_keys(value)]
+        if found and (not keys or len(keys) >= size):
+            keys = blocks[index] = []
+        keys += found
+    return blocks
 
 
 def _bytes_of(job: Job, env: Any) -> bytes:

@@ -8,7 +8,7 @@ any of them by index. Pages may still be `PageRef`s here: `built()` makes them f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,14 @@ def _tag_feeds(site: Site) -> list[Job]:
                 pages, config.feeds.format)
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
     return jobs
+
+
+def page_keys(value: Any) -> Iterator[str]:
+    """The document keys of the PageRefs in `value` (what `built` would build)."""
+    if isinstance(value, PageRef):
+        yield value.key
+    elif type(value) is tuple:
+        yield from (item.key for item in value if isinstance(item, PageRef))
 
 
 def built(value: Any) -> Any:

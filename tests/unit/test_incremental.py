@@ -169,6 +169,7 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     the DocStore; the output is still a clean build's."""
     import sitegen.render.pipeline as pipeline
     from sitegen.cache import DocStore
+    from sitegen.render.renders import unpack_body
     from sitegen.site import PageRef
 
     site = _site(tmp_path / "site")
@@ -190,10 +191,10 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     store = DocStore(site, store_key)
     try:
         stored = store.load()
-        bodies = [store.body(path, record.sha256) for path, record in stored.items()]
+        bodies = [unpack_body(store.body(path, record.sha256) or b"") for path, record in stored.items()]
     finally:
         store.close()
     assert len(stored) == 8 and all(not record.render.complete for record in stored.values())
-    assert all(body and body[0].startswith("<") for body in bodies)
+    assert all(body.html.startswith("<") for body in bodies)
     _, clean = clean_build(site, tmp_path / "clean", jobs=1)
     assert diff_trees(read_tree(site / "public"), clean) == []

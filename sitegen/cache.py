@@ -23,17 +23,18 @@ import functools
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
 from sitegen.fsio import write_atomic
 
 CACHE_DIR = ".sitegen"
-_FORMAT = 7  # bump when the layout of cached values changes
+_FORMAT = 8  # bump when the layout of cached values changes
+_CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
@@ -85,27 +86,50 @@ def build_lock(site_dir: Path) -> Iterator[None]:
 
 def load_state(site_dir: Path, key: str) -> BuildState | None:
     """The stored state, or None when absent, unreadable or from another cache format."""
-    state = _load_pickled(state_path(site_dir, key))
+    state = _load_pickled(state_path(site_dir, key), pickle.load)
     return state if isinstance(state, BuildState) else None
 
 
 def save_state(site_dir: Path, key: str, state: BuildState) -> None:
-    _save_pickled(state_path(site_dir, key), state)
+    _save_pickled(state_path(site_dir, key), functools.partial(pickle.dump, state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
     return site_dir / CACHE_DIR / f"build-{key}.entries.pickle"
 
 
-def load_entries(site_dir: Path, key: str) -> Any:
-    """What `save_entries` stored for builds with options `key`, or None."""
-    return _load_pickled(entries_path(site_dir, key))
+def load_entries(site_dir: Path, key: str) -> tuple[Any, list[dict[str, Any]]] | None:
+    """(header, tables) as `save_entries` stored them for builds with options `key`, or None."""
+
+    def read(handle: BinaryIO) -> tuple[Any, list[dict[str, Any]]]:
+        header, count = pickle.load(handle)
+        tables = []
+        for _ in range(count):
+            table: dict[str, Any] = {}
+            while chunk := pickle.load(handle):  # a pickle per chunk, each with a memo of its own
+                table.update(chunk)
+            tables.append(table)
+        return header, tables
+
+    return _load_pickled(entries_path(site_dir, key), read)
 
 
-def save_entries(site_dir: Path, key: str, value: Any) -> None:
+def save_entries(site_dir: Path, key: str, header: Any, tables: Sequence[Mapping[str, Any]]) -> None:
     """Store the assembled entries of a build (see render.pipeline): apart from the state, so
-    that the no-op path does not load them."""
-    _save_pickled(entries_path(site_dir, key), value)
+    that the no-op path does not load them. The tables' items go a chunk per pickle: a single
+    pickle of them all would hold a memo of every object it wrote until the end (~20 MB at
+    16000 posts, the peak of a cold build)."""
+
+    def write(handle: BinaryIO) -> None:
+        dump = functools.partial(pickle.dump, file=handle, protocol=pickle.HIGHEST_PROTOCOL)
+        dump((header, len(tables)))
+        for table in tables:
+            items = list(table.items())
+            for start in range(0, len(items), _CHUNK):
+                dump(items[start:start + _CHUNK])
+            dump([])  # the end of the table
+
+    _save_pickled(entries_path(site_dir, key), write)
 
 
 def is_settled(mtime_ns: int, checked_ns: int) -> bool:
@@ -223,23 +247,28 @@ def _ignore_in_git(folder: Path) -> None:
         marker.write_text("*\n", encoding="utf-8")
 
 
-def _load_pickled(path: Path) -> Any:
-    """A value `_save_pickled` stored, or None when absent, unreadable or from another cache format.
+def _load_pickled(path: Path, read: Callable[[BinaryIO], Any]) -> Any:
+    """What `read` makes of a file `_save_pickled` wrote, or None when it is absent,
+    unreadable or from another cache format.
 
     Any failure just means "no cache": the build then does the work again.
     """
     try:
         with path.open("rb") as handle:
-            stored_format, value = pickle.load(handle)
+            return read(handle) if pickle.load(handle) == _FORMAT else None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
             ImportError):
         return None
-    return value if stored_format == _FORMAT else None
 
 
-def _save_pickled(path: Path, value: Any) -> None:
-    """Store `value` tagged with the cache format; not fsynced: a lost cache is rebuilt."""
+def _save_pickled(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """A file of the cache format's tag, then what `write` writes; not fsynced: a lost cache
+    is rebuilt. Streamed: never one bytes object of it all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _ignore_in_git(path.parent)
-    dump = functools.partial(pickle.dump, (_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
-    write_atomic(path, dump, durable=False)  # streamed: never one bytes object of it all
+
+    def dump(handle: BinaryIO) -> None:
+        pickle.dump(_FORMAT, handle)
+        write(handle)
+
+    write_atomic(path, dump, durable=False)

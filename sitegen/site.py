@@ -136,7 +136,7 @@ def select_documents(
 @dataclass
 class EntryMemo:
     """The previous `assemble`'s entries: kept in memory by `sitegen serve`, on disk between
-    `sitegen build`s (without their pages, which are big: see PageRef).
+    `sitegen build`s (`info`, `links` and `made`: not the entries, which hold pages).
 
     An entry is a pure function of its document and rendering (its version), its route, its
     tags, the site info and the answers the link table gave to the lookups it made; it is
@@ -147,10 +147,6 @@ class EntryMemo:
     links: tuple[object, ...] = ()
     made: dict[str, Made] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)  # in memory only: they hold pages
-
-    def without_pages(self) -> EntryMemo:
-        """A copy small enough to store: entries are rebuilt from their parts, pages on demand."""
-        return EntryMemo(self.info, self.links, self.made)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import map_ranges, worker_count
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
-from sitegen.site import Site, assemble, select_documents
+from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
     ThemePaths, TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
@@ -79,10 +79,14 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     with times.phase("assemble"):
         site, next_due = _assemble(site_dir, config, options, records, renders, inputs, hasher, memory)
         saved: Callable[[], None] | None = None
-        if not memory.retain and options.use_cache:  # the next `sitegen build` starts from these
-            lite = {r.path: r if r.render is None else dataclasses.replace(r, render=None) for r in records}
-            saved = functools.partial(save_entries, site_dir, key,
-                                      (store_key, lite, memory.entries.without_pages()))
+        if not memory.retain:  # keep no outline past this point (`sitegen serve` keeps its records)
+            lite = [r if r.render is None else dataclasses.replace(r, render=None) for r in records]
+            renders.forget_outlines(lite)
+            if options.use_cache:  # the next `sitegen build` starts from these
+                memo = memory.entries
+                saved = functools.partial(save_entries, site_dir, key, (store_key, memo.info, memo.links),
+                                          ({r.path: r for r in lite}, memo.made))
+    del records
     with times.phase("plan"):
         static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
                   for name, path in static_files(theme).items()}
@@ -212,8 +216,9 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
     if memory.records is not None and memory.records_key == store_key:
         cached = memory.records
-    elif stored is not None and stored[0] == store_key:  # records without renders, and entries
-        cached, memory.entries = stored[1], stored[2]
+    elif stored is not None and stored[0][0] == store_key:  # records without renders, and entries
+        (_, info, links), (cached, made) = stored
+        memory.entries = EntryMemo(info, links, made)
     elif options.use_cache:
         store = DocStore(site_dir, store_key)
         try:

@@ -71,6 +71,12 @@ class StoredRenders(Mapping[str, DocRender]):
         paths = sorted({r.path for r in records if r.render is None or not r.render.complete})
         self._ahead = self._own_store().bodies(paths) if paths else {}
 
+    def forget_outlines(self, records: Sequence[DocRecord]) -> None:
+        """Hold `records` (the same documents without their renderings) instead: once the
+        site is assembled only pages ask, and a page needs no more of a record than its
+        path and sha256. Outlines are ~1 KB per document."""
+        self._records = {r.document.key: r for r in records if r.document is not None}
+
     def close(self) -> None:
         if self._store is not None and self._store[0] == os.getpid():
             self._store[1].close()

@@ -84,3 +84,20 @@ def test_doc_store_reads_many_bodies_at_once_and_keeps_a_body_on_a_record_only_u
         assert other.bodies(["p7.md"]) == {}  # rows made with other Markdown options do not count
     finally:
         other.close()
+
+
+def test_entries_round_trip_in_chunks_and_another_format_means_no_cache(tmp_path: Path) -> None:
+    from sitegen.cache import entries_path, load_entries, save_entries
+
+    shared = ("a tag",)
+    first = {f"k{i}": (i, shared) for i in range(2500)}  # more than one chunk
+    save_entries(tmp_path, "opts", ("header", 1), (first, {}, {"x": None}))
+    header, tables = load_entries(tmp_path, "opts")
+    assert header == ("header", 1) and tables == [first, {}, {"x": None}]
+    assert list(tables[0]) == list(first)  # in order
+    assert tables[0]["k0"][1] is tables[0]["k999"][1]  # shared within a chunk
+    path = entries_path(tmp_path, "opts")
+    path.write_bytes(path.read_bytes()[:-40])  # cut short
+    assert load_entries(tmp_path, "opts") is None
+    path.write_bytes(b"\x80\x05K\x00.")  # a pickle of 0: another cache format
+    assert load_entries(tmp_path, "opts") is None and load_entries(tmp_path, "other") is None

@@ -91,7 +91,8 @@ def load_state(site_dir: Path, key: str) -> BuildState | None:
 
 
 def save_state(site_dir: Path, key: str, state: BuildState) -> None:
-    _save_pickled(state_path(site_dir, key), functools.partial(pickle.dump, state, protocol=pickle.HIGHEST_PROTOCOL))
+    write = functools.partial(pickle.dump, state, protocol=pickle.HIGHEST_PROTOCOL)
+    _save_pickled(state_path(site_dir, key), write)
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
@@ -208,9 +209,8 @@ class DocStore:
 
     def body(self, path: str, sha256: str) -> bytes | None:
         """The stored body of `path` as rendered from the bytes `sha256` names, or None."""
-        row = self._db.execute("SELECT body FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
-                               (path, self._key, sha256)).fetchone()
-        return None if row is None else row[0]
+        found = self.bodies([path]).get(path)
+        return found[1] if found is not None and found[0] == sha256 else None
 
     def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""

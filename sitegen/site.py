@@ -65,6 +65,7 @@ class DocRender:
         return dataclasses.replace(self, body=dataclasses.replace(self.body, html="", toc=()), complete=False)
 
     def page_body(self) -> PageBody:
+        """What this (complete) rendering gives the document's page besides its summary."""
         if not self.complete:
             raise ValueError("an outline has no page body: read it from the DocStore")
         return PageBody(self.body.html, self.body.toc, self.toc_html)

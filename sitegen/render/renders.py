@@ -1,8 +1,8 @@
 """Documents' Markdown renderings by key, read from the DocStore only when needed.
 
-Records hold outlines of their renderings (see DocRender): the bodies' HTML and tocs, most
-of a build's memory otherwise, stay in the DocStore and is read back for the one page that
-shows it. A build whose entries come from the previous build (see `site.EntryMemo`) has
+Records hold outlines of their renderings (see DocRender): the page bodies (HTML and toc),
+most of a build's memory otherwise, stay in the DocStore and are read back for the page
+that shows them. A build whose entries come from the previous build (see `site.EntryMemo`) has
 records without even an outline: the few entries it builds again read theirs from the store.
 """
 

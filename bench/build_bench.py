@@ -10,6 +10,8 @@ from RUSAGE_CHILDREN of a fresh wrapper process per build. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import os
 import shutil
 import statistics
@@ -85,6 +87,18 @@ def help_time(work: Path, runs: int) -> float:
     return statistics.median(measure(["sitegen", "--help"], work)[0] for _ in range(runs))
 
 
+def compile_package() -> Path:
+    """Compile sitegen's modules to bytecode, as `pip install .` (the README's first command)
+    does at install time. An editable install (the test command's) in an environment that
+    sets PYTHONDONTWRITEBYTECODE, as this VM does, would otherwise compile them from source
+    in every process measured, the forked workers' lazy imports included (bench/README.md)."""
+    spec = importlib.util.find_spec("sitegen")
+    assert spec is not None and spec.origin is not None, "sitegen is not installed"
+    package = Path(spec.origin).parent
+    compileall.compile_dir(package, quiet=1)
+    return package
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="sitegen build benchmark")
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 4000])
@@ -94,6 +108,7 @@ def main() -> None:
                         help="folder for the generated sites (default: bench/.work); see README")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    print(f"sitegen from {compile_package()} (bytecode compiled)")
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians), "
           f"reference loop: {reference_seconds():.3f} s")
     print(f"{'posts':>6} {'cold s':>8} {'no-op s':>8} {'edit s':>8} {'peak MB':>8}")

@@ -1,75 +1,69 @@
-"""Pygments' RegexLexer, driven with one regular expression per state: same tokens, half the time.
+"""Pygments' RegexLexer, trying at each position only the rules that can start there: same tokens,
+a fifth of the time.
 
-A RegexLexer state is a list of rules tried in order at each position: a Python loop of one
-`re` match per rule, some 40 of them per token in Pygments' Python lexer. Lexing was a
-third of the Markdown time of a post with one code block. Joined into one alternation,
-`(?:rule1)()|(?:rule2)()|...`, the same rules are tried in the same order by the regex engine
-itself, and the empty group closing the alternative that matched (`lastindex`) names the
-rule. The match is the rule's own: nothing follows it in its alternative, so the engine
-accepts the first way the rule matches, as the rule alone would.
+A RegexLexer state is a list of rules tried in order at each position until one matches: in
+Pygments' Python lexer some 50 `re` matches, nearly all of them failing, for every token.
+Lexing was a third of the Markdown time of a post with one code block.
 
-Joining a state recompiles its rules (tens of milliseconds for Python's large Unicode
-classes), so a state is joined only once it has lexed `JOIN_AFTER` tokens in this process:
-a build with a few code blocks never pays for it. Rules whose meaning would change
-inside a larger pattern (numbered or named backreferences, conditionals, VERBOSE or ASCII
-flags) leave their state as Pygments runs it. tests/unit/test_lexing.py compares the token
-streams with Pygments' own for every RegexLexer Pygments ships.
+Which characters a match of a rule can begin with follows from its pattern, as `re` itself
+parses it: `(def)(\\s+)` only with "d", `[]{}:(),;[]` only with one of those. A rule that
+cannot begin with the character at the position cannot match there, so leaving it out of the
+loop changes nothing; the others are tried in their order, each with its own pattern, as
+Pygments does. Rules that can match an empty string (or whose pattern this analysis does not
+follow, such as a backreference) are tried everywhere. The rules left for a (state,
+character) pair are worked out when the pair first occurs, and kept for the process.
+tests/unit/test_lexing.py compares the token streams with Pygments' own for every
+RegexLexer Pygments ships.
 """
 
 from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from re import _constants as sre  # re's own parser: private, so any surprise only costs speed
+from re import _parser as sre_parse
 from typing import Any
 
 from pygments.lexer import RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
-JOIN_AFTER = 1000  # steps in a state before it is joined (see the module docstring)
-
-_UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # backreferences and conditionals
-_LEADING_FLAGS = re.compile(r"\(\?[imsx]+\)")  # already in pattern.flags, and only legal first
-_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
-
 Rule = tuple[Callable[..., Any], Any, Any]  # Pygments' (match, action, new state)
+StartTest = Callable[[str], object]  # truthy when a match may begin with this character
+
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W",
+}
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)  # anchors and lookarounds consume nothing
 
 
-class _Joined:
-    """A state's rules as one pattern, and each rule by the number of its closing group."""
-
-    __slots__ = ("match", "rules")
-
-    def __init__(self, match: Callable[[str, int], re.Match[str] | None],
-                 rules: dict[int, Rule]) -> None:
-        self.match = match
-        self.rules = rules
+class _Opaque(Exception):
+    """A pattern element this analysis does not follow: its rule is tried everywhere."""
 
 
-class _States:
-    """Per token table (shared by the lexers of a class): joined states, states that cannot
-    be joined (False), and how many steps each state has taken so far."""
+class _State:
+    """One state's rules, and the rules worth trying for each character met so far."""
 
-    def __init__(self, tokendefs: dict[str, list[Rule]]) -> None:
-        self.tokendefs = tokendefs
-        self.joined: dict[str, _Joined | bool] = {}
-        self.steps: dict[str, int] = {}
+    __slots__ = ("rules", "starts", "by_char")
 
-    def get(self, name: str) -> _Joined | None:
-        joined = self.joined.get(name)
-        if joined is None:
-            count = self.steps[name] = self.steps.get(name, 0) + 1
-            if count < JOIN_AFTER:
-                return None
-            joined = self.joined[name] = _join(self.tokendefs[name]) or False
-        return joined or None
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.starts = [_start_test(rule) for rule in rules]
+        self.by_char: dict[str, tuple[Rule, ...]] = {}
+
+    def for_char(self, char: str) -> tuple[Rule, ...]:
+        rules = self.by_char[char] = tuple(
+            rule for rule, starts in zip(self.rules, self.starts) if starts is None or starts(char))
+        return rules
 
 
-_tables: dict[int, _States] = {}  # by id() of a token table; _States keeps the table alive
+_tables: dict[int, dict[str, _State]] = {}  # by id() of a token table (Pygments keeps it alive)
 
 
 def accelerate(lexer: Any) -> Any:
-    """`lexer`, lexing through joined states when it is a plain RegexLexer (one that does not
+    """`lexer`, lexing with narrowed rules when it is a plain RegexLexer (one that does not
     change how its tokens are produced); any other lexer is returned untouched."""
     if (isinstance(lexer, RegexLexer)
             and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed):
@@ -77,71 +71,121 @@ def accelerate(lexer: Any) -> Any:
     return lexer
 
 
-def _join(rules: list[Rule]) -> _Joined | None:
-    """One pattern for a state's rules, or None when one of them cannot take part."""
-    parts: list[str] = []
-    by_group: dict[int, Rule] = {}
-    group = 0
-    for rule in rules:
-        pattern = getattr(rule[0], "__self__", None)
-        part = _alternative(pattern) if isinstance(pattern, re.Pattern) else None
-        if part is None:
-            return None
-        parts.append(part)
-        group += pattern.groups + 1  # type: ignore[union-attr]
-        by_group[group] = rule
+def _start_test(rule: Rule) -> StartTest | None:
+    """The test of the characters a match of the rule can begin with; None when it may begin
+    anywhere (an empty match is possible, or the rule is not a plain pattern we can read)."""
+    pattern = getattr(rule[0], "__self__", None)
+    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+        return None
     try:
-        return _Joined(re.compile("|".join(parts)).match, by_group)
-    except re.error:  # e.g. two rules naming a group alike
+        pieces, can_be_empty = _starts(sre_parse.parse(pattern.pattern, pattern.flags), pattern.flags)
+        return None if can_be_empty else re.compile("|".join(pieces)).match
+    except (_Opaque, re.error, TypeError, ValueError, AttributeError):
         return None
 
 
-def _alternative(pattern: re.Pattern[Any]) -> str | None:
-    """`(?flags:rule)()`: the rule with its own flags, closed by an empty marker group."""
-    source = pattern.pattern
-    flags = pattern.flags & ~re.UNICODE
-    if not isinstance(source, str) or _UNSAFE.search(source):
-        return None
-    if flags & ~(re.IGNORECASE | re.MULTILINE | re.DOTALL):
-        return None
-    lead = _LEADING_FLAGS.match(source)
-    body = source if lead is None else source[lead.end():]
-    letters = "".join(letter for flag, letter in _SCOPED_FLAGS if flags & flag)
-    return f"(?{letters}:{body})()"
+def _starts(items: Any, flags: int) -> tuple[list[str], bool]:
+    """Patterns of one character each, together matching every character a match of `items`
+    (a parsed sequence) can begin with; and whether the sequence can match nothing at all."""
+    pieces: list[str] = []
+    for op, value in items:
+        found, can_be_empty = _starts_of(op, value, flags)
+        pieces += found
+        if not can_be_empty:
+            return pieces, False
+    return pieces, True
+
+
+def _starts_of(op: Any, value: Any, flags: int) -> tuple[list[str], bool]:
+    if op is sre.LITERAL:
+        return [_scoped(_char(value), flags)], False
+    if op is sre.NOT_LITERAL:
+        return [_scoped(f"[^{_char(value)}]", flags)], False
+    if op is sre.ANY:
+        return ["(?s:.)"], False
+    if op is sre.IN:
+        return [_scoped(_char_class(value), flags)], False
+    if op is sre.BRANCH:
+        pieces: list[str] = []
+        any_empty = False
+        for branch in value[1]:
+            found, can_be_empty = _starts(branch, flags)
+            pieces += found
+            any_empty = any_empty or can_be_empty
+        return pieces, any_empty
+    if op is sre.SUBPATTERN:  # (group, flags added, flags removed, sequence)
+        return _starts(value[3], (flags | value[1]) & ~value[2])
+    if op in _REPEATS:  # (min, max, sequence)
+        found, can_be_empty = _starts(value[2], flags)
+        return found, can_be_empty or value[0] == 0
+    if op is sre.ATOMIC_GROUP:
+        return _starts(value, flags)
+    if op in _ZERO_WIDTH:
+        return [], True
+    raise _Opaque(op)
+
+
+def _char_class(items: Any) -> str:
+    parts = []
+    for op, value in items:
+        if op is sre.NEGATE:
+            parts.insert(0, "^")
+        elif op is sre.LITERAL:
+            parts.append(_char(value))
+        elif op is sre.RANGE:
+            parts.append(f"{_char(value[0])}-{_char(value[1])}")
+        elif op is sre.CATEGORY and value in _CATEGORIES:
+            parts.append(_CATEGORIES[value])
+        else:
+            raise _Opaque(op)
+    return f"[{''.join(parts)}]"
+
+
+def _char(code: int) -> str:
+    return f"\\U{code:08x}"
+
+
+def _scoped(piece: str, flags: int) -> str:
+    """The piece under the flags that decide which characters it matches."""
+    return f"(?{'a' if flags & re.ASCII else ''}{'i' if flags & re.IGNORECASE else '-i'}:{piece})"
 
 
 def _tokens(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
             ) -> Iterator[tuple[int, Any, str]]:
-    """RegexLexer.get_tokens_unprocessed, step for step, with joined states where possible."""
+    """RegexLexer.get_tokens_unprocessed, step for step, skipping rules that cannot match."""
     tokendefs = self._tokens
-    table = _tables.get(id(tokendefs))
-    if table is None:
-        table = _tables[id(tokendefs)] = _States(tokendefs)
+    states = _tables.get(id(tokendefs))
+    if states is None:
+        states = _tables[id(tokendefs)] = {}
     pos = 0
+    end = len(text)
     statestack = list(stack)
     while True:
-        joined = table.get(statestack[-1])
-        rule: Rule | None = None
-        if joined is not None:
-            found = joined.match(text, pos)
-            if found is not None:
-                rule = joined.rules[found.lastindex]  # type: ignore[index]
-                action = rule[1]
-                if type(action) is _TokenType:  # the common case: no need to match again
-                    yield pos, action, found.group()
-                    pos = found.end()
-                    match = None
-                else:
-                    match = rule[0](text, pos)
+        name = statestack[-1]
+        state = states.get(name)
+        if state is None:
+            state = states[name] = _State(tokendefs[name])
+        if pos < end:
+            rules = state.by_char.get(text[pos])
+            if rules is None:
+                rules = state.for_char(text[pos])
         else:
-            for rule in tokendefs[statestack[-1]]:
-                match = rule[0](text, pos)
-                if match:
-                    break
-            else:
-                rule = None
-        if rule is None:
-            if pos >= len(text):
+            rules = state.rules
+        for rule in rules:
+            match = rule[0](text, pos)
+            if match:
+                action = rule[1]
+                if action is not None:
+                    if type(action) is _TokenType:
+                        yield pos, action, match.group()
+                    else:
+                        yield from action(self, match)
+                pos = match.end()
+                if rule[2] is not None:
+                    _enter(statestack, rule[2])
+                break
+        else:
+            if pos >= end:
                 return
             if text[pos] == "\n":  # at the end of a line, reset to "root"
                 statestack = ["root"]
@@ -149,17 +193,6 @@ def _tokens(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
             else:
                 yield pos, Error, text[pos]
             pos += 1
-            continue
-        if match is not None:
-            action = rule[1]
-            if action is not None:
-                if type(action) is _TokenType:
-                    yield pos, action, match.group()
-                else:
-                    yield from action(self, match)
-            pos = match.end()
-        if rule[2] is not None:
-            _enter(statestack, rule[2])
 
 
 def _enter(statestack: list[str], new_state: Any) -> None:

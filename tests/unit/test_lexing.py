@@ -1,8 +1,9 @@
-"""sitegen.markdown.lexing: joined states give exactly Pygments' tokens, for every RegexLexer."""
+"""sitegen.markdown.lexing: narrowed rules give exactly Pygments' tokens, for every RegexLexer."""
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from pygments.lexer import RegexLexer, bygroups
@@ -36,7 +37,9 @@ class Ünïcode(Base):  \t# tab, non-ASCII
 
 def _samples() -> list[str]:
     rng = random.Random(7)
-    alphabet = "abcxyz_ 019\n\t\"'`#/*-+=<>()[]{}:;,.\\$@%&|!?^~é"
+    # Besides code characters: letters that match others only under IGNORECASE (the Kelvin
+    # sign, long s, dotted and dotless i), non-ASCII word and non-word characters, a non-BMP one.
+    alphabet = "abcxyz_ 019\n\t\"'`#/*-+=<>()[]{}:;,.\\$@%&|!?^~é\u212aſİı·€\U0001d518"
     return [POLYGLOT, *("".join(rng.choice(alphabet) for _ in range(600)) for _ in range(2))]
 
 
@@ -55,13 +58,12 @@ def _both(make: type[RegexLexer] | object) -> tuple[object, object]:
     return make(), lexing.accelerate(make())  # type: ignore[operator]
 
 
-@pytest.fixture
-def join_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexing, "JOIN_AFTER", 1)
+@pytest.fixture(autouse=True)
+def fresh_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lexing, "_tables", {})
 
 
-def test_every_plain_regex_lexer_gives_pygments_own_tokens(join_at_once: None) -> None:
+def test_every_plain_regex_lexer_gives_pygments_own_tokens() -> None:
     classes = _plain_regex_lexers()
     assert len(classes) > 300  # Pygments ships some 400: a wrong filter would test nothing
     samples = _samples()
@@ -72,26 +74,51 @@ def test_every_plain_regex_lexer_gives_pygments_own_tokens(join_at_once: None) -
             if list(stock.get_tokens(sample)) != list(fast.get_tokens(sample)):  # type: ignore[attr-defined]
                 different.append(cls.__name__)
     assert different == []
-    tables = list(lexing._tables.values())
-    joined = sum(1 for t in tables for j in t.joined.values() if j)
-    assert joined > 1000  # most states were really lexed through a joined pattern
+    states = [state for table in lexing._tables.values() for state in table.values()]
+    tried = sum(len(rules) for state in states for rules in state.by_char.values())
+    offered = sum(len(state.rules) * len(state.by_char) for state in states)
+    assert tried < offered / 3  # most rules were really left out
 
 
-def test_before_join_after_steps_a_state_is_lexed_as_pygments_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexing, "JOIN_AFTER", 50)
-    monkeypatch.setattr(lexing, "_tables", {})
+def test_python_tries_few_of_its_rules_at_a_name_or_a_bracket() -> None:
     lexer = lexing.accelerate(get_lexer_by_name("python"))
-    code = "x = 1\n"  # a few steps: nothing joined yet
-    assert list(lexer.get_tokens(code)) == list(get_lexer_by_name("python").get_tokens(code))
-    (table,) = lexing._tables.values()
-    assert table.joined == {}
-    long_code = POLYGLOT * 3
-    assert list(lexer.get_tokens(long_code)) == list(get_lexer_by_name("python").get_tokens(long_code))
-    assert table.joined["root"]
+    list(lexer.get_tokens("def f(x):\n    return x\n"))
+    (states,) = lexing._tables.values()
+    root = states["root"]
+    assert len(root.rules) > 40
+    assert 0 < len(root.by_char["d"]) < 8  # keywords, `def`, names...
+    assert len(root.by_char["("]) == 1  # punctuation only
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"(?i)k\w*", "\u212aelvin"),  # the Kelvin sign matches "k" when case is ignored
+    (r"(?i)[r-t]+", "ſ"),  # and long s matches "s"
+    (r"(?a)\W+", "é"),  # not a word character for ASCII patterns
+    (r"(?a:\W)", "é"),
+    (r"\U0001d518+", "\U0001d518"),
+    (r"(?<!\.)\bx", "x"),  # lookarounds and anchors consume nothing
+    (r"(?:ab)*c", "c"),  # an optional part is looked through
+])
+def test_a_rule_is_tried_at_every_character_it_can_start_with(pattern: str, text: str) -> None:
+    rule = (re.compile(pattern).match, Name, None)
+    starts = lexing._start_test(rule)
+    assert starts is not None and starts(text[0])
+    assert rule[0](text, 0)
+
+
+@pytest.mark.parametrize("pattern", [r"x*", r"(?=a)", r"\b", r"(a|)", r"(a)?\1b", r"(a)?(?(1)b|c)"])
+def test_rules_that_can_match_nothing_or_refer_back_are_tried_everywhere(pattern: str) -> None:
+    assert lexing._start_test((re.compile(pattern).match, Name, None)) is None
+
+
+def test_a_rule_is_left_out_only_where_it_cannot_start() -> None:
+    starts = lexing._start_test((re.compile(r"(def)(\s+)|[A-Z]\w*|([\"'])(.*?)\2").match, Name, None))
+    assert starts is not None
+    assert [c for c in "dDeAZaz_ ('\"" if starts(c)] == ["d", "D", "A", "Z", "'", '"']
 
 
 class _Backreference(RegexLexer):
-    """A quoted string closed by the quote that opened it: `\\1` cannot be joined."""
+    """A quoted string closed by the quote that opened it."""
 
     name = "backreference test"
     tokens = {
@@ -103,12 +130,10 @@ class _Backreference(RegexLexer):
     }
 
 
-def test_a_state_with_a_backreference_stays_on_pygments_path(join_at_once: None) -> None:
+def test_a_state_with_a_backreference_gives_pygments_own_tokens() -> None:
     stock, fast = _both(_Backreference)
     text = "say 'it\"s' and \"x'y\" now\n"
     assert list(fast.get_tokens(text)) == list(stock.get_tokens(text))  # type: ignore[attr-defined]
-    (table,) = lexing._tables.values()
-    assert table.joined == {"root": False}
 
 
 def test_lexers_that_make_their_own_tokens_are_left_alone() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 
@@ -52,3 +53,14 @@ def test_sitemap_and_robots() -> None:
         None, "2024-01-02T00:00:00Z"]
     assert robots_txt("https://e.org/blog/sitemap.xml").endswith("Sitemap: https://e.org/blog/sitemap.xml\n")
     assert "Sitemap" not in robots_txt(None)
+
+
+def test_markup_characters_and_attribute_whitespace_survive_an_xml_parser() -> None:
+    tag = Tag(name='a"b\'c <&>\n\td', slug="x", url="/blog/tags/x/", count=1, feed_url=None)
+    page = dataclasses.replace(_page(1, dt.date(2024, 1, 1)), title="1 < 2 & 3 > 0", tags=(tag,))
+    root = ET.fromstring(feed_xml(INFO, "T", INFO.base_url, INFO.feed_url or "", [page], "atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = root.find("a:entry", ns)
+    assert entry is not None
+    assert entry.findtext("a:title", namespaces=ns) == "1 < 2 & 3 > 0"
+    assert entry.find("a:category", ns).get("term") == 'a"b\'c <&>\n\td'  # type: ignore[union-attr]

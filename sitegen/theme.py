@@ -76,7 +76,8 @@ def static_files(paths: ThemePaths) -> dict[str, Path]:
 
 def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any]],
                      cache_dir: Path | None = None) -> Any:
-    """The Jinja Environment for the theme, with sitegen's filters and the given globals.
+    """The Jinja Environment for the theme, with sitegen's filters, the given globals and the
+    `{% cache %}` tag (fragments.py).
 
     With `cache_dir`, compiled templates are kept there (keyed by their source's checksum), so
     a fresh process does not compile the theme again.
@@ -95,6 +96,7 @@ def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any
         auto_reload=False,
         cache_size=-1,
         keep_trailing_newline=True,
+        extensions=["sitegen.fragments.FragmentCache"],
     )
     env.filters.update(date=format_date, isodate=isodate, rfc3339=rfc3339)
     env.globals.update(globals_)

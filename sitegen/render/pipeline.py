@@ -28,6 +28,7 @@ from sitegen.cache import (
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.fragments import forget_fragments
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
 from sitegen.render.views import Page
@@ -144,6 +145,7 @@ def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str]
     env_key = (theme.template_dirs, sorted(templates.items()))
     if memory.env is not None and memory.env_key == env_key:
         memory.env.globals.update(globals_)  # templates see env.globals through a ChainMap
+        forget_fragments(memory.env)
         return memory.env
     env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
     if memory.retain:

@@ -19,6 +19,8 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from sitegen.fragments import FragmentCache
+
 THEME = Path(__file__).resolve().parents[2] / "sitegen" / "themes" / "default"
 TEMPLATES = ["index.html", "post.html", "page.html", "tags.html", "tag.html", "archive.html",
              "404.html"]
@@ -59,7 +61,7 @@ def environment(static: StaticRecorder, extra_templates: dict[str, str] | None =
         loaders.append(jinja2.DictLoader(extra_templates))  # a site's templates/ comes first
     loaders.append(jinja2.FileSystemLoader(THEME / "templates"))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, extensions=[FragmentCache])
     env.filters["date"] = lambda value, fmt: value.strftime(fmt)
     env.filters["isodate"] = lambda value: value.isoformat()
     env.filters["rfc3339"] = lambda value: value.isoformat()

@@ -103,6 +103,18 @@ def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any
     return env
 
 
+def compiled_environment(paths: ThemePaths, cache_dir: Path) -> Any:
+    """`make_environment` (globals to be added) with every template of the theme compiled.
+    A template that fails to compile is left out: `load_template` reports it if it is used."""
+    env = make_environment(paths, {}, cache_dir)
+    for name in template_files(paths):
+        try:
+            load_template(env, name, source="the theme")
+        except ThemeError:
+            pass
+    return env
+
+
 def format_date(value: dt.date | None, format: str = "%Y-%m-%d") -> str:
     return "" if value is None else value.strftime(format)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -61,6 +61,18 @@ def map_ranges(task: Callable[[int, int], R], total: int, workers: int, smallest
                 yield start, stop, future.result()  # type: ignore[misc]
     finally:
         _task = None
+
+
+def after_first(results: Iterable[R], meanwhile: Callable[[], None] | None) -> Iterator[R]:
+    """`results`, running `meanwhile` in this process once the first has come (or at the end if
+    none does): by then the workers are busy, and this process would only wait for them."""
+    for result in results:
+        if meanwhile is not None:
+            meanwhile()
+            meanwhile = None
+        yield result
+    if meanwhile is not None:
+        meanwhile()
 
 
 def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, int]]:

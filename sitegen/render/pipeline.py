@@ -28,21 +28,20 @@ from sitegen.cache import (
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
-from sitegen.fragments import forget_fragments
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
 from sitegen.render.views import Page
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
-from sitegen.render.parallel import map_ranges, worker_count
+from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
-    ThemePaths, TemplateValueError, load_template, make_environment, render_template, static_files, template_files,
-    theme_paths,
+    ThemePaths, TemplateValueError, compiled_environment, load_template, make_environment, render_template,
+    static_files, template_files, theme_paths,
 )
 from sitegen.writer import OutputWriter, WriteReport
 
@@ -73,7 +72,14 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
                         state.scanned_ns if state else 0)
     times.add({"read": time.perf_counter() - started})
 
-    records = _load_documents(site_dir, inputs, config, options, times, progress, memory, key)
+    early_env: list[Any] = []
+
+    def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
+        if memory.env is None:
+            early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
+
+    records = _load_documents(site_dir, inputs, config, options, times, progress, memory, key,
+                              meanwhile=compile_theme)
     racy = _racy_hashes(inputs, scanned_ns, records)
     md_options, store_key = _markdown_options(config)
     renders = StoredRenders(site_dir, records, store_key, md_options)
@@ -105,7 +111,8 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
             existing = scan_tree(out_dir, "")
         todo = [i for i, job in enumerate(jobs)
                 if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
-    env = _environment(site_dir, theme, templates, _template_globals(site, static), memory)
+    env = _environment(site_dir, theme, templates, _template_globals(site, static), memory,
+                       early_env[0] if early_env else None)
     _check_templates(env, jobs, todo)
 
     writer = OutputWriter(out_dir)
@@ -140,14 +147,21 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
 
 
 def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str],
-                 globals_: dict[str, Any], memory: BuildMemory) -> Any:
-    """The Jinja environment; a builder keeps its compiled templates while no template changed."""
+                 globals_: dict[str, Any], memory: BuildMemory, early: Any | None) -> Any:
+    """The Jinja environment: a builder keeps its compiled templates while no template changed;
+    else the one compiled `early` (while the Markdown ran), or a new one."""
     env_key = (theme.template_dirs, sorted(templates.items()))
     if memory.env is not None and memory.env_key == env_key:
+        from sitegen.fragments import forget_fragments  # imports Jinja, which only builds need
+
         memory.env.globals.update(globals_)  # templates see env.globals through a ChainMap
         forget_fragments(memory.env)
         return memory.env
-    env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+    if early is not None:
+        env = early
+        env.globals.update(globals_)
+    else:
+        env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
@@ -211,8 +225,10 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
 
 
 def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
-                    times: PhaseTimes, progress: Progress, memory: BuildMemory, key: str) -> list[DocRecord]:
-    """A record per content file, from the DocStore while the file's bytes are unchanged."""
+                    times: PhaseTimes, progress: Progress, memory: BuildMemory, key: str,
+                    meanwhile: Callable[[], None] | None = None) -> list[DocRecord]:
+    """A record per content file, from the DocStore while the file's bytes are unchanged.
+    `meanwhile` runs in this process while the workers render (see `after_first`)."""
     md_options, store_key = _markdown_options(config)
     paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
     stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
@@ -274,7 +290,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     if workers > 1:
         DocStore(site_dir, store_key).close()  # create it now: two workers would race to create it
     try:
-        for _, stop, (done, seconds) in map_ranges(task, len(todo), workers):
+        for _, stop, (done, seconds) in after_first(map_ranges(task, len(todo), workers), meanwhile):
             times.add(seconds)
             records.update((record.path, record) for record in done)
             if progress:
@@ -420,10 +436,7 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
     totals: dict[str, float] = {}
     errors: dict[tuple[Any, ...], SitegenError] = {}
     workers = worker_count(options.jobs, len(todo), PARALLEL_OUTPUTS)
-    for _, stop, (done, seconds, failed) in map_ranges(task, len(todo), workers):
-        if meanwhile is not None:
-            meanwhile()
-            meanwhile = None
+    for _, stop, (done, seconds, failed) in after_first(map_ranges(task, len(todo), workers), meanwhile):
         staged += done
         for name, value in seconds.items():
             totals[name] = totals.get(name, 0.0) + value
@@ -431,8 +444,6 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
             errors.setdefault((error.file, error.line, type(error)), error)
         if progress:
             progress(stop, len(todo))
-    if meanwhile is not None:  # nothing to render
-        meanwhile()
     if errors:
         raise BuildFailed(list(errors.values()))
     totals["templates"] = sum(v for k, v in totals.items() if k.startswith("template:"))

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 
-from sitegen.render.parallel import guided_ranges, map_ranges, worker_count
+from sitegen.render.parallel import after_first, guided_ranges, map_ranges, worker_count
 
 
 def test_forked_workers_return_results_in_order() -> None:
@@ -34,3 +35,19 @@ def test_guided_ranges_cover_the_work_and_shrink_to_the_smallest() -> None:
     sizes = [stop - start for start, stop in ranges]
     assert sizes == sorted(sizes, reverse=True) and min(sizes[:-1]) == 16
     assert guided_ranges(5, workers=2, smallest=16) == [(0, 5)]
+
+
+def test_meanwhile_runs_once_after_the_first_result_or_at_the_end() -> None:
+    seen: list[object] = []
+
+    def results(count: int) -> Iterator[int]:
+        for n in range(count):
+            seen.append(f"made {n}")
+            yield n
+
+    for value in after_first(results(2), lambda: seen.append("meanwhile")):
+        seen.append(value)
+    assert seen == ["made 0", "meanwhile", 0, "made 1", 1]
+    seen.clear()
+    assert list(after_first(results(0), lambda: seen.append("meanwhile"))) == []
+    assert seen == ["meanwhile"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ConfigError, ThemeError
-from sitegen.theme import isodate, make_environment, render_template, rfc3339, static_files, theme_paths
+from sitegen.theme import compiled_environment, isodate, make_environment, render_template, rfc3339, static_files, theme_paths
 
 
 def test_filters() -> None:
@@ -47,3 +47,16 @@ def test_template_errors_name_template_and_line(tmp_path: Path) -> None:
     assert str(syntax.value).startswith("templates/b.html:1: template syntax error:")
     with pytest.raises(ThemeError, match="template 'zzz.html' not found"):
         render_template(env, "zzz.html", {}, source="s")
+
+
+def test_a_compiled_environment_holds_every_template_and_leaves_broken_ones_to_their_use(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/broken.html").write_text("{% if %}\n")
+    (tmp_path / "templates/404.html").write_text("mine {{ x }}")
+    paths = theme_paths(tmp_path, "default")
+    env = compiled_environment(paths, tmp_path / "jinja")
+    (tmp_path / "templates/404.html").unlink()  # compiled already: the file is not read again
+    env.globals["x"] = "<b>"  # globals added later are seen by templates compiled before
+    assert render_template(env, "404.html", {}, source="t") == "mine &lt;b&gt;"
+    with pytest.raises(ThemeError, match="templates/broken.html:1: template syntax error"):
+        render_template(env, "broken.html", {}, source="s")

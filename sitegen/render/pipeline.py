@@ -102,23 +102,37 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
         salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
                      sorted((n, s) for n, (_, s) in static.items())))
-        fingerprints = _fingerprints(site, jobs, salt, memory)
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
         previous = state.outputs if same_output else {}
         if trust_outputs and same_output and state is not None:  # a builder wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
         else:
             existing = scan_tree(out_dir, "")
-        todo = [i for i, job in enumerate(jobs)
-                if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
+        fingerprints: list[str] = []
+
+        def fingerprint() -> None:
+            fingerprints[:] = _fingerprints(site, jobs, salt, memory)
+
+        if previous:
+            fingerprint()
+            todo = [i for i, job in enumerate(jobs)
+                    if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
+        else:  # every output is made: fingerprints are for the next build, and can wait (below)
+            todo = list(range(len(jobs)))
     env = _environment(site_dir, theme, templates, _template_globals(site, static), memory,
                        early_env[0] if early_env else None)
     _check_templates(env, jobs, todo)
 
+    def meanwhile() -> None:  # while the page workers render
+        if saved is not None:
+            saved()
+        if not fingerprints:
+            fingerprint()
+
     writer = OutputWriter(out_dir)
     writer.prepare()
     try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, renders, meanwhile=saved)
+        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, renders, meanwhile)
         with times.phase("write"):
             produced = {job.output for job in jobs}
             report = writer.commit(staged, [path for path in existing if path not in produced])

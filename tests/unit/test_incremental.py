@@ -87,10 +87,11 @@ def test_incremental_output_equals_a_clean_build(tmp_path: Path, edit: str) -> N
     assert result.written < len(expected)  # incremental: not everything was rewritten
 
 
-def test_no_op_rebuild_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
+def test_no_op_rebuild_writes_nothing(tmp_path: Path, jobs: int) -> None:
     site = _site(tmp_path / "site")
-    first = build_site(site, BuildOptions())
-    again = build_site(site, BuildOptions())
+    first = build_site(site, BuildOptions(jobs=jobs))
+    again = build_site(site, BuildOptions(jobs=jobs))
     assert (again.written, again.removed, again.changed_paths) == (0, 0, ())
     assert again.unchanged == first.written
 
@@ -103,6 +104,27 @@ def test_body_edit_rerenders_only_what_shows_the_post(tmp_path: Path) -> None:
     # the post itself and the feeds that carry its content; its summary did not change
     assert set(result.changed_paths) == {"posts/post-3/index.html", "feed.xml", "tags/alpha/feed.xml",
                                          "tags/beta/feed.xml"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
+def test_an_edit_after_a_first_build_renders_only_what_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    import sitegen.render.pipeline as pipeline
+
+    site = _site(tmp_path / "site")
+    first = build_site(site, BuildOptions(jobs=jobs))
+    EDITS["body"](site)
+    rendered: list[str] = []
+    original = pipeline._bytes_of
+
+    def spy(job: pipeline.Job, env: object) -> bytes:
+        rendered.append(job.output)
+        return original(job, env)
+
+    monkeypatch.setattr(pipeline, "_bytes_of", spy)
+    build_site(site, BuildOptions(jobs=1))
+    assert "posts/post-3/index.html" in rendered
+    assert 0 < len(rendered) < first.written / 2
 
 
 def test_removed_output_file_is_restored(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import types
+from functools import lru_cache
 from collections.abc import Callable, Iterator, Sequence
 from re import _constants as sre  # re's own parser: private, so any surprise only costs speed
 from re import _parser as sre_parse
@@ -77,8 +78,14 @@ def _start_test(rule: Rule) -> StartTest | None:
     pattern = getattr(rule[0], "__self__", None)
     if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
         return None
+    return _pattern_start_test(pattern.pattern, pattern.flags)
+
+
+@lru_cache(maxsize=None)
+def _pattern_start_test(source: str, flags: int) -> StartTest | None:
+    """`_start_test` by pattern: a lexer's states include the same rules many times over."""
     try:
-        pieces, can_be_empty = _starts(sre_parse.parse(pattern.pattern, pattern.flags), pattern.flags)
+        pieces, can_be_empty = _starts(sre_parse.parse(source, flags), flags)
         return None if can_be_empty else re.compile("|".join(pieces)).match
     except (_Opaque, re.error, TypeError, ValueError, AttributeError):
         return None
@@ -142,7 +149,10 @@ def _char_class(items: Any) -> str:
 
 
 def _char(code: int) -> str:
-    return f"\\U{code:08x}"
+    """The character as a pattern: itself when that cannot mean anything else (shorter
+    patterns compile faster: Unicode classes run to hundreds of ranges), else escaped."""
+    char = chr(code)
+    return char if char.isalnum() else f"\\U{code:08x}"
 
 
 def _scoped(piece: str, flags: int) -> str:

@@ -286,17 +286,22 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             stores[os.getpid()] = DocStore(site_dir, store_key)
         return stores[os.getpid()]
 
-    def task(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
-        """Records with outlines: the bodies go to the store, not to this build's memory."""
+    builder = os.getpid()
+
+    def task(start: int, stop: int) -> tuple[list[DocRecord | bytes], dict[str, float]]:
+        """Records with outlines: the bodies go to the store, not to this build's memory. A
+        forked worker returns each record as the pickle it made for the store, so records
+        cross to the builder without being pickled a second time."""
         local = PhaseTimes()
-        done, rows = [], []
+        done: list[DocRecord | bytes] = []
+        rows = []
         for path in todo[start:stop]:
             record, body = process_file(site_dir, path, md_options, local), None
             if record.render is not None:
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())
-            done.append(record)
             rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
+            done.append(record if os.getpid() == builder else rows[-1][2])
         own_store().update(rows, [])
         return done, local.seconds
 
@@ -306,7 +311,10 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     try:
         for _, stop, (done, seconds) in after_first(map_ranges(task, len(todo), workers), meanwhile):
             times.add(seconds)
-            records.update((record.path, record) for record in done)
+            for record in done:
+                if isinstance(record, bytes):
+                    record = pickle.loads(record)
+                records[record.path] = record
             if progress:
                 progress(stop, len(todo))
         if changed or any(p not in records for p in cached):

@@ -14,16 +14,16 @@ from markdown_it.token import Token
 
 from sitegen.markdown.links import clean_source, is_internal, placeholder, target_of
 from sitegen.markdown.model import LinkRef, MarkdownOptions, Rendered, TocEntry
-from sitegen.markdown.parser import MORE_TOKEN, markdown_parser
+from sitegen.markdown.parser import MORE_TOKEN, markdown_parser, plugins_for
 
 
 def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
     """Render a Markdown body; a pure function of (body, options), so it can be cached."""
-    md = markdown_parser(
-        allow_html=options.allow_html, highlight=options.highlight, anchors=options.anchors
-    )
+    source = clean_source(body)
+    md = markdown_parser(allow_html=options.allow_html, highlight=options.highlight,
+                         anchors=options.anchors, **plugins_for(source))
     env: dict[str, Any] = {}
-    tokens = md.parse(clean_source(body), env)
+    tokens = md.parse(source, env)
     walk = _Walk(options)
     walk.run(tokens)
 

@@ -7,8 +7,10 @@ import pickle
 import subprocess
 import sys
 
+import pytest
+
 from sitegen.markdown import MarkdownOptions, Rendered, render_markdown
-from sitegen.markdown.parser import markdown_parser
+from sitegen.markdown.parser import markdown_parser, plugins_for
 
 DEFAULT = MarkdownOptions()
 
@@ -193,3 +195,31 @@ def f(x):
 
 [^n]: A note with [a link](notes.md).
 """
+
+
+PLUGIN_SOURCES = [
+    REALISTIC_BODY,
+    "Plain text with a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- a list\n- [link](x.md)\n",
+    "A note.[^1] And ^[an inline one].\n\n[^1]: The note.\n",
+    "- [ ] to do\n- [x] done\n- [X]\tdone too\n\n> - [ ] quoted\n",
+    "Only an inline note^[like this] here.\n",  # each kind of mark alone
+    "[^1]: A definition nobody refers to.\n",
+    "- [X] done\n",
+    "- [x]\n  done\n",
+    "Text with ^ and [ brackets ] and [x]y and ^^[ but no footnote.\n",
+    "```\n[^not a note] - [ ] not a task\n```\n",
+]
+
+
+@pytest.mark.parametrize("source", PLUGIN_SOURCES)
+def test_leaving_out_plugins_a_source_cannot_use_changes_no_token(source: str) -> None:
+    options = {"allow_html": False, "highlight": True, "anchors": True}
+    every = markdown_parser(**options).parse(source)
+    chosen = markdown_parser(**options, **plugins_for(source)).parse(source)
+    assert [t.as_dict() for t in chosen] == [t.as_dict() for t in every]
+
+
+def test_plain_documents_are_parsed_without_the_footnote_and_task_plugins() -> None:
+    assert plugins_for(PLUGIN_SOURCES[1]) == {"footnotes": False, "task_lists": False}
+    assert plugins_for(PLUGIN_SOURCES[2]) == {"footnotes": True, "task_lists": False}
+    assert plugins_for(PLUGIN_SOURCES[3]) == {"footnotes": False, "task_lists": True}

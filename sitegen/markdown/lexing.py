@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import types
-from functools import lru_cache
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from re import _constants as sre  # re's own parser: private, so any surprise only costs speed
 from re import _parser as sre_parse
 from typing import Any
@@ -104,6 +104,7 @@ def _starts(items: Any, flags: int) -> tuple[list[str], bool]:
 
 
 def _starts_of(op: Any, value: Any, flags: int) -> tuple[list[str], bool]:
+    """`_starts` of one parsed element."""
     if op is sre.LITERAL:
         return [_scoped(_char(value), flags)], False
     if op is sre.NOT_LITERAL:

@@ -286,7 +286,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             stores[os.getpid()] = DocStore(site_dir, store_key)
         return stores[os.getpid()]
 
-    builder = os.getpid()
+    builder_pid = os.getpid()
 
     def task(start: int, stop: int) -> tuple[list[DocRecord | bytes], dict[str, float]]:
         """Records with outlines: the bodies go to the store, not to this build's memory. A
@@ -301,7 +301,7 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())
             rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
-            done.append(record if os.getpid() == builder else rows[-1][2])
+            done.append(record if os.getpid() == builder_pid else rows[-1][2])
         own_store().update(rows, [])
         return done, local.seconds
 

@@ -344,8 +344,9 @@ def _output_stats(out_dir: Path, before: Stats, report: WriteReport) -> Stats:
     """Stats of the output folder after a commit: the scan from before, updated for the changes."""
     removed = set(report.removed)
     after = {path: stat for path, stat in before.items() if path not in removed}
+    root = str(out_dir)
     for path in report.written:
-        stat = (out_dir / path).stat()
+        stat = os.stat(os.path.join(root, path))  # not pathlib: a third of the time, per file
         after[path] = (stat.st_size, stat.st_mtime_ns)
     return after
 

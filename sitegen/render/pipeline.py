@@ -422,6 +422,9 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
     The bodies of their pages are read ahead from `renders` a block at a time. `meanwhile`
     runs in this process once the workers have started (it would otherwise hold up the build
     between the two parallel phases)."""
+    # A feed costs as much as several pages: feeds go first, so the small ranges that end the
+    # phase (see map_ranges) hold cheap outputs and the workers finish together.
+    todo = sorted(todo, key=lambda index: not isinstance(jobs[index], TextJob))
 
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that

@@ -127,6 +127,24 @@ def test_an_edit_after_a_first_build_renders_only_what_it_changes(
     assert 0 < len(rendered) < first.written / 2
 
 
+def test_feeds_are_rendered_before_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed costs several pages: rendered last, it would leave one worker waiting at the end."""
+    import sitegen.render.pipeline as pipeline
+
+    site = _site(tmp_path / "site")
+    rendered: list[str] = []
+    original = pipeline._bytes_of
+
+    def spy(job: pipeline.Job, env: object) -> bytes:
+        rendered.append(job.output)
+        return original(job, env)
+
+    monkeypatch.setattr(pipeline, "_bytes_of", spy)
+    build_site(site, BuildOptions(jobs=1))
+    texts = [i for i, output in enumerate(rendered) if output.endswith((".xml", ".txt"))]
+    assert "feed.xml" in rendered and texts == list(range(len(texts)))
+
+
 def test_removed_output_file_is_restored(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     build_site(site, BuildOptions())

@@ -106,14 +106,10 @@ def test_body_edit_rerenders_only_what_shows_the_post(tmp_path: Path) -> None:
                                          "tags/beta/feed.xml"}
 
 
-@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
-def test_an_edit_after_a_first_build_renders_only_what_it_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+def _rendering_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The outputs rendered from now on, in order (by builds in this process: jobs=1)."""
     import sitegen.render.pipeline as pipeline
 
-    site = _site(tmp_path / "site")
-    first = build_site(site, BuildOptions(jobs=jobs))
-    EDITS["body"](site)
     rendered: list[str] = []
     original = pipeline._bytes_of
 
@@ -122,6 +118,16 @@ def test_an_edit_after_a_first_build_renders_only_what_it_changes(
         return original(job, env)
 
     monkeypatch.setattr(pipeline, "_bytes_of", spy)
+    return rendered
+
+
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
+def test_an_edit_after_a_first_build_renders_only_what_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    site = _site(tmp_path / "site")
+    first = build_site(site, BuildOptions(jobs=jobs))
+    EDITS["body"](site)
+    rendered = _rendering_recorded(monkeypatch)
     build_site(site, BuildOptions(jobs=1))
     assert "posts/post-3/index.html" in rendered
     assert 0 < len(rendered) < first.written / 2
@@ -129,17 +135,8 @@ def test_an_edit_after_a_first_build_renders_only_what_it_changes(
 
 def test_feeds_are_rendered_before_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A feed costs several pages: rendered last, it would leave one worker waiting at the end."""
-    import sitegen.render.pipeline as pipeline
-
     site = _site(tmp_path / "site")
-    rendered: list[str] = []
-    original = pipeline._bytes_of
-
-    def spy(job: pipeline.Job, env: object) -> bytes:
-        rendered.append(job.output)
-        return original(job, env)
-
-    monkeypatch.setattr(pipeline, "_bytes_of", spy)
+    rendered = _rendering_recorded(monkeypatch)
     build_site(site, BuildOptions(jobs=1))
     texts = [i for i, output in enumerate(rendered) if output.endswith((".xml", ".txt"))]
     assert "feed.xml" in rendered and texts == list(range(len(texts)))

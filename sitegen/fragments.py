@@ -36,6 +36,8 @@ class FragmentCache(Extension):
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
+        if parser.stream.current.test("block_end"):
+            parser.fail("cache needs a key, what the fragment depends on: {% cache post %}", lineno)
         keys = [parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             keys.append(parser.parse_expression())

@@ -69,6 +69,12 @@ def test_keys_are_per_fragment_and_may_be_several() -> None:
     assert counter.calls == 3
 
 
+def test_a_cache_without_a_key_is_a_syntax_error_that_says_so() -> None:
+    with pytest.raises(jinja2.TemplateSyntaxError, match="cache needs a key") as error:
+        _env({"t": "line one\n{% cache %}x{% endcache %}"})[0].get_template("t")
+    assert error.value.lineno == 2
+
+
 def test_forgetting_renders_again(monkeypatch: pytest.MonkeyPatch) -> None:
     env, counter = _env({"t": "{% cache k %}{{ count() }}{% endcache %}"})
     assert _render(env, "t", k="a") == "1"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 WORK = Path(__file__).resolve().parent / ".work"
 # Runs one command and prints its wall time and the peak RSS (KB) of its process tree's largest process.
@@ -37,8 +37,13 @@ print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 
 def measure(command: list[str], cwd: Path) -> tuple[float, int]:
     """(wall seconds, peak RSS in MB) of one fresh run of `command`."""
-    output = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, check=True,
-                            capture_output=True, text=True).stdout.split()
+    output = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     seconds, peak_kb, code = float(output[0]), int(output[1]), int(output[2])
     if code != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {code} in {cwd}")
@@ -66,8 +71,12 @@ def bench_site(work: Path, posts: int, runs: int, jobs: str | None) -> dict[str,
         edited.write_text(original + f"\nEdited in run {run}.\n")
         edit.append(measure(build, site)[0])
     edited.write_text(original)
-    return {"cold": statistics.median(cold), "noop": statistics.median(noop),
-            "edit": statistics.median(edit), "memory": statistics.median(memory)}
+    return {
+        "cold": statistics.median(cold),
+        "noop": statistics.median(noop),
+        "edit": statistics.median(edit),
+        "memory": statistics.median(memory),
+    }
 
 
 def reference_seconds() -> float:
@@ -88,7 +97,9 @@ def reference_pair_seconds() -> float:
     cores busy, and the VM's second core can be slow while the first is not."""
     command = [sys.executable, "-c", "from build_bench import reference_seconds as r; print(r())"]
     here = str(Path(__file__).resolve().parent)
-    runs = [subprocess.Popen(command, cwd=here, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, cwd=here, stdout=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     return max(float(run.communicate()[0]) for run in runs)
 
 
@@ -113,20 +124,30 @@ def main() -> None:
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", help="pass --jobs N to sitegen build (default: automatic)")
-    parser.add_argument("--work", type=Path, default=WORK,
-                        help="folder for the generated sites (default: bench/.work); see README")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=WORK,
+        help="folder for the generated sites (default: bench/.work); see README",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"sitegen from {compile_package()} (bytecode compiled)")
-    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians), "
-          f"reference loop: {reference_seconds():.3f} s, two at once: {reference_pair_seconds():.3f} s")
+    print(
+        f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs: {args.runs} (medians), "
+        f"reference loop: {reference_seconds():.3f} s, two at once: {reference_pair_seconds():.3f} s"
+    )
     print(f"{'posts':>6} {'cold s':>8} {'no-op s':>8} {'edit s':>8} {'peak MB':>8}")
     for posts in args.posts:
         row = bench_site(args.work, posts, args.runs, args.jobs)
-        print(f"{posts:>6} {row['cold']:8.2f} {row['noop']:8.2f} {row['edit']:8.2f} {row['memory']:8.0f}",
-              flush=True)
+        print(
+            f"{posts:>6} {row['cold']:8.2f} {row['noop']:8.2f} {row['edit']:8.2f} {row['memory']:8.0f}",
+            flush=True,
+        )
     print(f"sitegen --help: {help_time(args.work, args.runs):.3f} s")
-    print(f"reference loop after: {reference_seconds():.3f} s, two at once: {reference_pair_seconds():.3f} s")
+    print(
+        f"reference loop after: {reference_seconds():.3f} s, two at once: {reference_pair_seconds():.3f} s"
+    )
 
 
 if __name__ == "__main__":

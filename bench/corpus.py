@@ -15,8 +15,33 @@ import shutil
 from pathlib import Path
 
 TAGS = [f"topic-{i}" for i in range(40)]
-WORDS = ("static site generator markdown template render cache build page post feed tag "
-         "theme python fast simple reader writer content media image link table code list").split()
+WORDS = [
+    "static",
+    "site",
+    "generator",
+    "markdown",
+    "template",
+    "render",
+    "cache",
+    "build",
+    "page",
+    "post",
+    "feed",
+    "tag",
+    "theme",
+    "python",
+    "fast",
+    "simple",
+    "reader",
+    "writer",
+    "content",
+    "media",
+    "image",
+    "link",
+    "table",
+    "code",
+    "list",
+]
 
 CONFIG = """title = "Benchmark blog"
 description = "A synthetic blog for sitegen benchmarks."
@@ -52,32 +77,52 @@ def post_text(index: int, posts: int, pages: int) -> str:
     date = dt.datetime(2020, 1, 1, 8, 0) + dt.timedelta(hours=7 * index)
     tags = sorted(rng.sample(TAGS, 3))
     other = rng.randrange(posts)
-    front = [f'title: "Post number {index}: {rng.choice(WORDS)} {rng.choice(WORDS)}"',
-             f"date: {date:%Y-%m-%d %H:%M:%S}", f"tags: [{', '.join(tags)}]"]
+    front = [
+        f'title: "Post number {index}: {rng.choice(WORDS)} {rng.choice(WORDS)}"',
+        f"date: {date:%Y-%m-%d %H:%M:%S}",
+        f"tags: [{', '.join(tags)}]",
+    ]
     if index % 5 == 0:
         front.append(f'summary: "A short summary of post {index}."')
     body = [
-        _paragraph(rng), "",
-        f"## Getting started with {rng.choice(WORDS)}", "",
-        _paragraph(rng), "",
-        "- " + _sentence(rng, 6), "- " + _sentence(rng, 7), "- " + _sentence(rng, 5), "",
-        f"See [the previous post](post-{other:05d}.md) and [the about page](../pages/page-{index % max(pages, 1):04d}.md).", "",
-        "## Some code", "",
-        CODE.format(n=index % 20 + 2), "",
-        "### A table", "",
-        "| name | value | note |", "|------|------:|------|",
-        *(f"| row {r} | {rng.randint(1, 999)} | {rng.choice(WORDS)} |" for r in range(4)), "",
-        "![A diagram](../media/diagram.svg)", "",
-        "## Conclusion", "",
-        _paragraph(rng), "",
+        _paragraph(rng),
+        "",
+        f"## Getting started with {rng.choice(WORDS)}",
+        "",
+        _paragraph(rng),
+        "",
+        "- " + _sentence(rng, 6),
+        "- " + _sentence(rng, 7),
+        "- " + _sentence(rng, 5),
+        "",
+        f"See [the previous post](post-{other:05d}.md) and [the about page](../pages/page-{index % max(pages, 1):04d}.md).",
+        "",
+        "## Some code",
+        "",
+        CODE.format(n=index % 20 + 2),
+        "",
+        "### A table",
+        "",
+        "| name | value | note |",
+        "|------|------:|------|",
+        *(f"| row {r} | {rng.randint(1, 999)} | {rng.choice(WORDS)} |" for r in range(4)),
+        "",
+        "![A diagram](../media/diagram.svg)",
+        "",
+        "## Conclusion",
+        "",
+        _paragraph(rng),
+        "",
     ]
     return "---\n" + "\n".join(front) + "\n---\n\n" + "\n".join(body)
 
 
 def page_text(index: int) -> str:
     rng = random.Random(-index - 1)
-    return (f'---\ntitle: "Page {index}"\n---\n\n## About {rng.choice(WORDS)}\n\n'
-            f"{_paragraph(rng)}\n\n{_paragraph(rng)}\n")
+    return (
+        f'---\ntitle: "Page {index}"\n---\n\n## About {rng.choice(WORDS)}\n\n'
+        f"{_paragraph(rng)}\n\n{_paragraph(rng)}\n"
+    )
 
 
 def generate(site: Path, posts: int) -> None:
@@ -88,7 +133,8 @@ def generate(site: Path, posts: int) -> None:
         (site / folder).mkdir(parents=True)
     (site / "sitegen.toml").write_text(CONFIG)
     (site / "content/media/diagram.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n')
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'
+    )
     for index in range(posts):
         (site / f"content/posts/post-{index:05d}.md").write_text(post_text(index, posts, pages))
     for index in range(pages):

@@ -33,9 +33,9 @@ from pathlib import Path
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402  (bench/ is not a package)
+from corpus import generate
 
-from sitegen.serve.debounce import QUIET_SECONDS  # noqa: E402
+from sitegen.serve.debounce import QUIET_SECONDS
 
 SITEGEN = [sys.executable, "-m", "sitegen"]
 PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -69,10 +69,12 @@ class Serve:
         self.port = port
         self.process = subprocess.Popen(
             [*SITEGEN, "serve", "--port", str(port), "--site", str(site)],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        while not (line := self._line()).startswith("Serving http://"):
+        while not self._line().startswith("Serving http://"):
             pass
         self.start_seconds = time.perf_counter() - started
 
@@ -120,8 +122,9 @@ def fetch(port: int, path: str) -> bytes:
     return body
 
 
-async def save_to_reload(site: Path, serve: Serve, edits: int
-                         ) -> tuple[list[float], list[float], list[float]]:
+async def save_to_reload(
+    site: Path, serve: Serve, edits: int
+) -> tuple[list[float], list[float], list[float]]:
     """Seconds from saving a post to (reload signal received, rebuilt page fetched), and the
     seconds the engine (Builder.build) took for each of those rebuilds."""
     port = serve.port
@@ -173,20 +176,30 @@ def main() -> None:
     build, start = statistics.median(builds), statistics.median(starts)
     print(f"posts: {args.posts}, edits: {args.edits}, runs: {args.runs}")
     print(f"cold sitegen build:        {build:.2f} s (median of {builds_text(builds)})")
-    print(f"cold sitegen serve start:  {start:.2f} s (median of {builds_text(starts)}); "
-          f"budget {build + 0.5:.2f} s -> {'OK' if start <= build + 0.5 else 'OVER'}")
+    print(
+        f"cold sitegen serve start:  {start:.2f} s (median of {builds_text(starts)}); "
+        f"budget {build + 0.5:.2f} s -> {'OK' if start <= build + 0.5 else 'OVER'}"
+    )
     print(f"warm sitegen serve start:  {serve.start_seconds:.2f} s")
-    print(f"save -> reload signal:     median {1000 * statistics.median(signals):.0f} ms, "
-          f"max {1000 * max(signals):.0f} ms")
+    print(
+        f"save -> reload signal:     median {1000 * statistics.median(signals):.0f} ms, "
+        f"max {1000 * max(signals):.0f} ms"
+    )
     served_median = statistics.median(served)
-    print(f"save -> page served:       median {1000 * served_median:.0f} ms, "
-          f"max {1000 * max(served):.0f} ms; budget 300 ms -> "
-          f"{'OK' if served_median <= 0.3 else 'OVER'}")
-    overhead = [total - build for total, build in zip(served, engine)]
-    print(f"  of which the rebuild:    median {1000 * statistics.median(engine):.0f} ms "
-          f"(incremental one-post rebuild)")
-    print(f"  of which serve:          median {1000 * statistics.median(overhead):.0f} ms "
-          f"(events, {int(1000 * QUIET_SECONDS)} ms quiet period, signal, fetch)")
+    print(
+        f"save -> page served:       median {1000 * served_median:.0f} ms, "
+        f"max {1000 * max(served):.0f} ms; budget 300 ms -> "
+        f"{'OK' if served_median <= 0.3 else 'OVER'}"
+    )
+    overhead = [total - build for total, build in zip(served, engine, strict=False)]
+    print(
+        f"  of which the rebuild:    median {1000 * statistics.median(engine):.0f} ms "
+        f"(incremental one-post rebuild)"
+    )
+    print(
+        f"  of which serve:          median {1000 * statistics.median(overhead):.0f} ms "
+        f"(events, {int(1000 * QUIET_SECONDS)} ms quiet period, signal, fetch)"
+    )
 
 
 def builds_text(values: list[float]) -> str:

@@ -66,8 +66,13 @@ class StackAddress:
 def _client(stack: StackAddress):
     from supabase import ClientOptions, create_client
 
-    return create_client(stack.url, stack.anon_key, ClientOptions(
-        auto_refresh_token=False, persist_session=False, postgrest_client_retry=False))
+    return create_client(
+        stack.url,
+        stack.anon_key,
+        ClientOptions(
+            auto_refresh_token=False, persist_session=False, postgrest_client_retry=False
+        ),
+    )
 
 
 def big_select_latency(stack, runs: int) -> dict[str, float]:
@@ -82,9 +87,12 @@ def big_select_latency(stack, runs: int) -> dict[str, float]:
         samples.append(time.perf_counter() - began)
         assert len(rows) == ROWS
     samples.sort()
-    return {"runs": runs, "median_ms": 1000 * statistics.median(samples),
-            "p90_ms": 1000 * samples[int(0.9 * (len(samples) - 1))],
-            "min_ms": 1000 * samples[0]}
+    return {
+        "runs": runs,
+        "median_ms": 1000 * statistics.median(samples),
+        "p90_ms": 1000 * samples[int(0.9 * (len(samples) - 1))],
+        "min_ms": 1000 * samples[0],
+    }
 
 
 def small_read_throughput(stack, threads: int, requests: int, max_seconds: float) -> dict:
@@ -123,8 +131,12 @@ def small_read_throughput(stack, threads: int, requests: int, max_seconds: float
     if errors:
         raise RuntimeError(f"{len(errors)} reader(s) failed: {errors[0]!r}")
     total = sum(done)
-    return {"threads": threads, "requests": total, "seconds": elapsed,
-            "requests_per_second": total / elapsed}
+    return {
+        "threads": threads,
+        "requests": total,
+        "seconds": elapsed,
+        "requests_per_second": total / elapsed,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         stack = StackAddress(**parent_end.recv())
         report = {
             "select_1000_rows": big_select_latency(stack, args.runs),
-            "small_reads": small_read_throughput(stack, args.threads, args.requests,
-                                                 args.max_seconds),
+            "small_reads": small_read_throughput(
+                stack, args.threads, args.requests, args.max_seconds
+            ),
         }
     finally:
         parent_end.send("stop")

@@ -41,8 +41,10 @@ def bench_start_stop(starts: int) -> None:
         stack = Stack.start()
         up.append(stack.startup_seconds)
         down.append(timed(stack.stop))
-    print(f"stack start-up (incl. sql/): median {median_ms(up)}, max {max(up) * 1000:.0f} ms "
-          f"over {starts}")
+    print(
+        f"stack start-up (incl. sql/): median {median_ms(up)}, max {max(up) * 1000:.0f} ms "
+        f"over {starts}"
+    )
     print(f"stack shutdown: median {median_ms(down)}")
 
 
@@ -54,13 +56,15 @@ def bench_requests(runs: int, threads: int, seconds: float) -> None:
     options = ClientOptions(auto_refresh_token=False, persist_session=False)
     with Stack.start() as stack:
         admin = create_client(stack.url, stack.service_key, options)
-        admin.auth.admin.create_user({"email": "bench@example.com", "password": "bench-password",
-                                      "email_confirm": True})
+        admin.auth.admin.create_user(
+            {"email": "bench@example.com", "password": "bench-password", "email_confirm": True}
+        )
         admin.storage.create_bucket(BUCKET, options={"public": True})
         user = create_client(stack.url, stack.anon_key, options)
         credentials = {"email": "bench@example.com", "password": "bench-password"}
-        sign_ins = [timed(lambda: user.auth.sign_in_with_password(credentials))
-                    for _ in range(runs)]
+        sign_ins = [
+            timed(lambda: user.auth.sign_in_with_password(credentials)) for _ in range(runs)
+        ]
         refreshes = [timed(user.auth.refresh_session) for _ in range(runs)]
         print(f"password sign-in (bcrypt cost 10): median {median_ms(sign_ins)}")
         print(f"refresh-token grant: median {median_ms(refreshes)}")

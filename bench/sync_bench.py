@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpus import CONFIG, post_text  # noqa: E402
+from bench.corpus import CONFIG, post_text
 
 EMAIL, PASSWORD = "bench@example.org", "bench-password-123"
 BUDGETS = {  # name -> (max REST requests, max total requests, max median seconds)
@@ -70,8 +70,11 @@ class StackHandle:
         control = f"{self.url}/_stack/faults"
         headers = {"apikey": self.service_key, "Authorization": f"Bearer {self.service_key}"}
         for path in (r"^/rest/v1/", r"^/(auth|rest|storage)/v1/"):
-            httpx.post(control, headers=headers, json={
-                "action": "delay", "path": path, "times": None, "seconds": 0}).raise_for_status()
+            httpx.post(
+                control,
+                headers=headers,
+                json={"action": "delay", "path": path, "times": None, "seconds": 0},
+            ).raise_for_status()
         began = time.perf_counter()
         operation()
         seconds = time.perf_counter() - began
@@ -168,10 +171,14 @@ def main() -> int:
         median = statistics.median(s[0] for s in samples)
         rest, total = max(s[1] for s in samples), max(s[2] for s in samples)
         max_rest, max_total, max_seconds = BUDGETS[name]
-        ok = rest <= max_rest and median <= max_seconds and (max_total is None or total <= max_total)
+        ok = (
+            rest <= max_rest and median <= max_seconds and (max_total is None or total <= max_total)
+        )
         failed |= not ok
-        print(f"{name:<30} {median:8.3f}  {rest:8d}  {total:7d}  "
-              f"{'ok' if ok else 'OVER'} (<= {max_rest} REST, <= {max_seconds} s)")
+        print(
+            f"{name:<30} {median:8.3f}  {rest:8d}  {total:7d}  "
+            f"{'ok' if ok else 'OVER'} (<= {max_rest} REST, <= {max_seconds} s)"
+        )
     return 1 if failed else 0
 
 

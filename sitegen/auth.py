@@ -53,8 +53,11 @@ def signup(site_dir: Path, email: str, password: str) -> SignupResult:
     settings = load_remote_settings(site_dir)
     with make_http_client() as http:
         supabase = make_supabase(settings, http, None)
-        response = _auth_call(lambda: supabase.auth.sign_up({"email": email, "password": password}),
-                              idempotent=False, describe="sign up")
+        response = _auth_call(
+            lambda: supabase.auth.sign_up({"email": email, "password": password}),
+            idempotent=False,
+            describe="sign up",
+        )
     if response.session is None:
         return SignupResult(email=email, session=None)
     session = stored_session(settings, response.session)
@@ -69,7 +72,9 @@ def login(site_dir: Path, email: str, password: str) -> StoredSession:
         supabase = make_supabase(settings, http, None)
         response = _auth_call(
             lambda: supabase.auth.sign_in_with_password({"email": email, "password": password}),
-            idempotent=True, describe="log in")
+            idempotent=True,
+            describe="log in",
+        )
     if response.session is None:
         raise AuthError("log in failed: the server returned no session", hint="try again")
     session = stored_session(settings, response.session)
@@ -89,14 +94,21 @@ def logout(site_dir: Path, *, everywhere: bool = False) -> LogoutResult:
         with open_client(site_dir, require_login=True) as client:
             assert client.session is not None
             token = client.session.access_token
-            _auth_call(lambda: client.supabase.auth.admin.sign_out(
-                token, "global" if everywhere else "local"), idempotent=True, describe="log out")
+            _auth_call(
+                lambda: client.supabase.auth.admin.sign_out(
+                    token, "global" if everywhere else "local"
+                ),
+                idempotent=True,
+                describe="log out",
+            )
         revoked = True
     except AuthError:
         pass  # already expired or revoked on the server: nothing is left to revoke
     except RemoteError as exc:
-        warning = (f"{exc.message}; the session was forgotten on this computer but stays valid "
-                   "on the server until it expires")
+        warning = (
+            f"{exc.message}; the session was forgotten on this computer but stays valid "
+            "on the server until it expires"
+        )
     delete_session(site_dir)
     return LogoutResult(had_session=True, revoked=revoked, warning=warning)
 
@@ -106,14 +118,21 @@ def whoami(site_dir: Path) -> Identity:
     with open_client(site_dir, require_login=True) as client:
         assert client.session is not None
         token = client.session.access_token
-        response = _auth_call(lambda: client.supabase.auth.get_user(token),
-                              idempotent=True, describe="check the login")
+        response = _auth_call(
+            lambda: client.supabase.auth.get_user(token),
+            idempotent=True,
+            describe="check the login",
+        )
         session = client.session
     user = response.user if response else None
     if user is None:
         raise AuthError("not logged in", hint="run `sitegen login`")
-    return Identity(email=user.email or session.email, user_id=str(user.id), url=session.url,
-                    expires_at=session.expires_at)
+    return Identity(
+        email=user.email or session.email,
+        user_id=str(user.id),
+        url=session.url,
+        expires_at=session.expires_at,
+    )
 
 
 def _auth_call(call: Callable[[], T], *, idempotent: bool, describe: str) -> T:

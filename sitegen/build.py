@@ -75,8 +75,9 @@ class Builder:
     it): files changed behind its back are seen by the next build without paths.
     """
 
-    def __init__(self, site_dir: Path, options: BuildOptions = BuildOptions(), *,
-                 retain: bool = True) -> None:
+    def __init__(
+        self, site_dir: Path, options: BuildOptions = BuildOptions(), *, retain: bool = True
+    ) -> None:
         self.site_dir = site_dir.resolve()
         self.options = options
         self._key = state_key(self.site_dir, options)
@@ -85,20 +86,26 @@ class Builder:
         self._pending: set[Path] = set()  # paths changed since then (a failed build keeps them)
         self._memory: BuildMemory | None = None
 
-    def build(self, changed_paths: Iterable[Path] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    def build(
+        self,
+        changed_paths: Iterable[Path] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> BuildResult:
         """Build, trusting `changed_paths` (e.g. from a file watcher) to name every input file
         changed since this builder's previous build instead of scanning every input; None (and
         any first build) scans. Raises like `build_site`; on failure the output stays as it was."""
         started = time.perf_counter()
         self._pending.update(Path(os.path.abspath(p)) for p in changed_paths or ())
         with build_lock(self.site_dir), _cycle_collector_paused():
-            result = self._build(None if changed_paths is None else self._pending, progress, started)
+            result = self._build(
+                None if changed_paths is None else self._pending, progress, started
+            )
         self._pending.clear()
         return result
 
-    def _build(self, changed: set[Path] | None, progress: Callable[[int, int], None] | None,
-               started: float) -> BuildResult:
+    def _build(
+        self, changed: set[Path] | None, progress: Callable[[int, int], None] | None, started: float
+    ) -> BuildResult:
         state = self._state
         scanned = _rescanned(self.site_dir, state, changed) if state is not None else None
         trusted = scanned is not None and self._memory is not None
@@ -106,7 +113,9 @@ class Builder:
             state = load_state(self.site_dir, self._key)
         if state is not None:
             scanned = scanned or (time.time_ns(), scan_inputs(self.site_dir, state.input_dirs))
-            if (result := _unchanged(self.site_dir, state, scanned[1], self.options, started)) is not None:
+            if (
+                result := _unchanged(self.site_dir, state, scanned[1], self.options, started)
+            ) is not None:
                 self._state = state if self._retain else None
                 return result
         from sitegen.render.memory import BuildMemory
@@ -114,8 +123,16 @@ class Builder:
 
         memory = self._memory or BuildMemory(retain=self._retain)
         memory.state = state
-        result = run_build(self.site_dir, self.options, self._key, progress, started, memory, scanned,
-                           trust_outputs=trusted)
+        result = run_build(
+            self.site_dir,
+            self.options,
+            self._key,
+            progress,
+            started,
+            memory,
+            scanned,
+            trust_outputs=trusted,
+        )
         if self._retain:
             self._memory, self._state = memory, memory.state
         return result
@@ -137,8 +154,9 @@ def _cycle_collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _rescanned(site_dir: Path, state: BuildState, changed: Iterable[Path] | None
-               ) -> tuple[int, Stats] | None:
+def _rescanned(
+    site_dir: Path, state: BuildState, changed: Iterable[Path] | None
+) -> tuple[int, Stats] | None:
     """(time, input stats): the previous build's stats updated for `changed` only; None (scan
     everything) without paths, or for a path that is a folder, a deleted folder or no input."""
     if changed is None:
@@ -180,15 +198,21 @@ def _input_key(path: Path, roots: list[tuple[Path, str]]) -> str | None:
 def state_key(site_dir: Path, options: BuildOptions) -> str:
     """Builds with different outputs or output-changing options keep separate state."""
     output = str((site_dir / options.output_dir).resolve()) if options.output_dir else None
-    return options_key({"drafts": options.drafts, "future": options.future, "output": output,
-                        "base_url": options.base_url})
+    return options_key(
+        {
+            "drafts": options.drafts,
+            "future": options.future,
+            "output": output,
+            "base_url": options.base_url,
+        }
+    )
 
 
 def build_now() -> dt.datetime:
     """'Now' for deciding which posts are future: SOURCE_DATE_EPOCH when set (reproducible)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
@@ -203,8 +227,9 @@ def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
     return stats
 
 
-def _unchanged(site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions,
-               started: float) -> BuildResult | None:
+def _unchanged(
+    site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions, started: float
+) -> BuildResult | None:
     """The previous result when no input, output or due date changed; None otherwise."""
     if state.version != __version__:
         return None
@@ -218,9 +243,16 @@ def _unchanged(site_dir: Path, state: BuildState, inputs: Stats, options: BuildO
     if options.strict and state.warnings:
         raise BuildFailed(state.warnings)
     seconds = time.perf_counter() - started
-    return BuildResult(documents=state.documents, written=0, unchanged=len(outputs), removed=0,
-                       seconds=seconds, changed_paths=(), warnings=state.warnings,
-                       timings={"read": seconds})
+    return BuildResult(
+        documents=state.documents,
+        written=0,
+        unchanged=len(outputs),
+        removed=0,
+        seconds=seconds,
+        changed_paths=(),
+        warnings=state.warnings,
+        timings={"read": seconds},
+    )
 
 
 def _fresh_files_unchanged(site_dir: Path, state: BuildState, inputs: Stats) -> bool:

@@ -47,7 +47,9 @@ class BuildState:
     input_dirs: tuple[str, ...]  # folders (relative to the site, or absolute) scanned for inputs
     inputs: dict[str, tuple[int, int]]  # path -> (size, mtime_ns) of every input file
     outputs: dict[str, tuple[str, int, int]]  # output path -> (fingerprint, size, mtime_ns)
-    file_hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path -> size, mtime, sha
+    file_hashes: dict[str, tuple[int, int, str]] = field(
+        default_factory=dict
+    )  # path -> size, mtime, sha
     next_due: dt.datetime | None = None  # when a left-out future post becomes due
     scanned_ns: int = 0  # wall-clock time of the input scan (see is_settled)
     # sha256 of the inputs too fresh at that scan to be trusted by stat, as the build read them;
@@ -115,7 +117,9 @@ def load_entries(site_dir: Path, key: str) -> tuple[Any, list[dict[str, Any]]] |
     return _load_pickled(entries_path(site_dir, key), read)
 
 
-def save_entries(site_dir: Path, key: str, header: Any, tables: Sequence[Mapping[str, Any]]) -> None:
+def save_entries(
+    site_dir: Path, key: str, header: Any, tables: Sequence[Mapping[str, Any]]
+) -> None:
     """Store the assembled entries of a build (see render.pipeline): apart from the state, so
     that the no-op path does not load them. The tables' items go a chunk per pickle: a single
     pickle of them all would hold a memo of every object it wrote until the end (~20 MB at
@@ -127,7 +131,7 @@ def save_entries(site_dir: Path, key: str, header: Any, tables: Sequence[Mapping
         for table in tables:
             items = list(table.items())
             for start in range(0, len(items), _CHUNK):
-                dump(items[start:start + _CHUNK])
+                dump(items[start : start + _CHUNK])
             dump([])  # the end of the table
 
     _save_pickled(entries_path(site_dir, key), write)
@@ -194,17 +198,18 @@ class DocStore:
         for path, blob in rows:
             try:
                 records[path] = pickle.loads(blob)
-            except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
+            except Exception:
                 continue
         return records
 
     def get(self, path: str) -> Any:
         """The DocRecord of `path` made with the current options, or None."""
-        row = self._db.execute("SELECT record FROM docs WHERE path = ? AND options = ?",
-                               (path, self._key)).fetchone()
+        row = self._db.execute(
+            "SELECT record FROM docs WHERE path = ? AND options = ?", (path, self._key)
+        ).fetchone()
         try:
             return None if row is None else pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - a damaged row is simply rebuilt
+        except Exception:
             return None
 
     def body(self, path: str, sha256: str) -> bytes | None:
@@ -216,14 +221,18 @@ class DocStore:
         """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
         found = {}
         for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
-            chunk = paths[start:start + 500]
+            chunk = paths[start : start + 500]
             rows = self._db.execute(
                 f"SELECT path, sha256, body FROM docs WHERE options = ? AND path IN ({','.join('?' * len(chunk))})"
-                " AND body IS NOT NULL", (self._key, *chunk))
+                " AND body IS NOT NULL",
+                (self._key, *chunk),
+            )
             found.update((path, (sha256, body)) for path, sha256, body in rows)
         return found
 
-    def update(self, changed: Iterable[tuple[str, str, bytes, bytes | None]], removed: Iterable[str]) -> None:
+    def update(
+        self, changed: Iterable[tuple[str, str, bytes, bytes | None]], removed: Iterable[str]
+    ) -> None:
         """Store changed records as (path, sha256, pickled DocRecord, body) and forget
         removed paths, in one transaction. A body of None keeps the row's: the record's
         bytes are unchanged."""
@@ -256,8 +265,15 @@ def _load_pickled(path: Path, read: Callable[[BinaryIO], Any]) -> Any:
     try:
         with path.open("rb") as handle:
             return read(handle) if pickle.load(handle) == _FORMAT else None
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ):
         return None
 
 

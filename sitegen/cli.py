@@ -10,12 +10,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
 from sitegen import __version__
-from collections.abc import Iterator
-
 from sitegen.errors import BuildFailed, SitegenError
 
 # name -> "module:attribute"; each attribute is a click.Command.

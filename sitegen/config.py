@@ -32,7 +32,7 @@ _HINTS = {
     "output_dir": 'use a folder inside the site that holds nothing else, e.g. "public"',
     "posts_per_page": "use a whole number of 1 or more",
     "permalinks": 'use a path containing {slug}, e.g. "/posts/{year}/{slug}/" (posts may also use '
-                  "{year}, {month} and {day}; pages and tags only {slug})",
+    "{year}, {month} and {day}; pages and tags only {slug})",
     "markdown.allow_html": "use true or false",
     "markdown.highlight": "use true or false",
     "markdown.toc_max_level": "use a heading level from 1 to 6",
@@ -117,7 +117,11 @@ class SiteConfig(_Section):
     @classmethod
     def _output_dir(cls, value: str) -> str:
         path = Path(value)
-        if path.is_absolute() or ".." in path.parts or path.as_posix().strip("/") in _FORBIDDEN_OUTPUT:
+        if (
+            path.is_absolute()
+            or ".." in path.parts
+            or path.as_posix().strip("/") in _FORBIDDEN_OUTPUT
+        ):
             raise ValueError(f"{value!r} cannot be the output folder")
         return path.as_posix()
 
@@ -169,8 +173,9 @@ def load_config(site_dir: Path) -> SiteConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{CONFIG_FILE} is missing", file=str(path),
-                          hint="run `sitegen init` to create a site") from None
+        raise ConfigError(
+            f"{CONFIG_FILE} is missing", file=str(path), hint="run `sitegen init` to create a site"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the file: {exc}", file=str(path)) from None
     return parse_config(text, CONFIG_FILE)
@@ -183,9 +188,12 @@ def parse_config(text: str, file: str) -> SiteConfig:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(f"invalid TOML: {message}", file=file,
-                          line=int(found.group(1)) if found else None,
-                          hint="check quotes around strings and the `key = value` form") from None
+        raise ConfigError(
+            f"invalid TOML: {message}",
+            file=file,
+            line=int(found.group(1)) if found else None,
+            hint="check quotes around strings and the `key = value` form",
+        ) from None
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as exc:
@@ -203,7 +211,9 @@ def _config_error(err: Any, text: str, file: str) -> ConfigError:
         known = list(_model_at(loc[:-1]).model_fields)
         close = difflib.get_close_matches(loc[-1], known, n=1)
         table = f"[{'.'.join(loc[:-1])}]" if len(loc) > 1 else "the top level"
-        hint = (f"did you mean `{close[0]}`? " if close else "") + f"keys in {table}: {', '.join(known)}"
+        hint = (
+            f"did you mean `{close[0]}`? " if close else ""
+        ) + f"keys in {table}: {', '.join(known)}"
         return ConfigError("unknown key", file=file, line=line, field=key, hint=hint)
     if err["type"] == "missing":
         return ConfigError("is required", file=file, line=line, field=key, hint=_HINTS.get(key))
@@ -240,6 +250,6 @@ def _line_of(text: str, loc: tuple[str, ...]) -> int | None:
         elif assignment := _KEY.match(line):
             key = tuple(part.strip().strip("\"'") for part in assignment.group(1).split("."))
             full = table + key
-            if full == loc or full == loc[: len(full)] and len(full) < len(loc) and not table:
+            if full == loc or (full == loc[: len(full)] and len(full) < len(loc) and not table):
                 return number
     return None

@@ -30,11 +30,19 @@ def verbosity_options(func: F) -> F:
         return value
 
     func = click.option(
-        "-q", "--quiet", is_flag=True, expose_value=False, callback=remember,
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=remember,
         help="Print only errors and warnings.",
     )(func)
     func = click.option(
-        "-v", "--verbose", count=True, expose_value=False, callback=remember,
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=remember,
         help="Print more detail (repeat for more).",
     )(func)
     return func

@@ -79,8 +79,14 @@ class _Several:
 
     def __init__(self, errors: Sequence[SitegenError]) -> None:
         first = errors[0]
-        SitegenError.__init__(self, first.message, file=first.file, line=first.line,  # type: ignore[arg-type]
-                              field=first.field, hint=first.hint)
+        SitegenError.__init__(
+            self,
+            first.message,
+            file=first.file,
+            line=first.line,  # type: ignore[arg-type]
+            field=first.field,
+            hint=first.hint,
+        )
         self.errors = list(errors)
 
     def __str__(self) -> str:

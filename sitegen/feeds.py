@@ -34,10 +34,10 @@ def quoteattr(value: str) -> str:
 
 def _instant(value: DateValue | None) -> dt.datetime:
     if value is None:
-        return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.UTC)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc)
-    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def absolute_html(html: str, info: SiteInfo) -> str:
@@ -56,8 +56,14 @@ def feed_xml(
     return _atom(info, title, page_url, feed_url, entries, newest)
 
 
-def _atom(info: SiteInfo, title: str, page_url: str, feed_url: str, entries: Sequence[Page],
-          newest: dt.datetime) -> str:
+def _atom(
+    info: SiteInfo,
+    title: str,
+    page_url: str,
+    feed_url: str,
+    entries: Sequence[Page],
+    newest: dt.datetime,
+) -> str:
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(info.language)}>',
@@ -84,7 +90,9 @@ def _atom(info: SiteInfo, title: str, page_url: str, feed_url: str, entries: Seq
             *(f"    <category term={quoteattr(tag.name)}/>" for tag in entry.tags),
         ]
         if entry.summary:
-            out.append(f'    <summary type="html">{escape(absolute_html(entry.summary, info))}</summary>')
+            out.append(
+                f'    <summary type="html">{escape(absolute_html(entry.summary, info))}</summary>'
+            )
         out += [
             f'    <content type="html">{escape(absolute_html(entry.content, info))}</content>',
             "  </entry>",
@@ -93,8 +101,14 @@ def _atom(info: SiteInfo, title: str, page_url: str, feed_url: str, entries: Seq
     return "\n".join(out)
 
 
-def _rss(info: SiteInfo, title: str, page_url: str, feed_url: str, entries: Sequence[Page],
-         newest: dt.datetime) -> str:
+def _rss(
+    info: SiteInfo,
+    title: str,
+    page_url: str,
+    feed_url: str,
+    entries: Sequence[Page],
+    newest: dt.datetime,
+) -> str:
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
@@ -124,8 +138,10 @@ def _rss(info: SiteInfo, title: str, page_url: str, feed_url: str, entries: Sequ
 
 def sitemap_xml(urls: Sequence[tuple[str, DateValue | None]]) -> str:
     """A sitemap of absolute URLs, each with its last modification date when known."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for url, modified in urls:
         lastmod = f"<lastmod>{rfc3339(_instant(modified))}</lastmod>" if modified else ""
         out.append(f"  <url><loc>{escape(url)}</loc>{lastmod}</url>")

@@ -44,7 +44,16 @@ _DELIMITER = "---"
 _CLOSERS = ("---", "...")
 _TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html$")
 KNOWN_FIELDS = (
-    "title", "slug", "date", "updated", "draft", "tags", "summary", "template", "cover", "menu",
+    "title",
+    "slug",
+    "date",
+    "updated",
+    "draft",
+    "tags",
+    "summary",
+    "template",
+    "cover",
+    "menu",
 )
 _HINTS = {
     "title": 'add a title, e.g. `title: "My first post"`',
@@ -69,7 +78,8 @@ def document_location(path_in_content: str) -> tuple[Kind, str]:
     parts = path.parts
     if len(parts) < 2 or parts[0] not in ("posts", "pages"):
         raise ContentError(
-            "is neither a post nor a page", file=path_in_content,
+            "is neither a post nor a page",
+            file=path_in_content,
             hint="put posts under content/posts/ and pages under content/pages/",
         )
     kind: Kind = "post" if parts[0] == "posts" else "page"
@@ -98,13 +108,25 @@ def parse_document(
     front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
     if not is_valid_slug(slug):
-        raise ContentErrors([ContentError(
-            f"cannot make a slug from the file name (got {slug!r})", file=source, line=1,
-            field="slug", hint=_HINTS["slug"],
-        )])
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"cannot make a slug from the file name (got {slug!r})",
+                    file=source,
+                    line=1,
+                    field="slug",
+                    hint=_HINTS["slug"],
+                )
+            ]
+        )
     return Document(
-        key=make_key(kind, slug), kind=kind, slug=slug, front=front, body=body,
-        source=source, body_line=body_line,
+        key=make_key(kind, slug),
+        kind=kind,
+        slug=slug,
+        front=front,
+        body=body,
+        source=source,
+        body_line=body_line,
     )
 
 
@@ -112,7 +134,11 @@ def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
     data = front_matter_data(doc.front)
     yaml_text = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
         width=100,
     )
     return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
@@ -122,9 +148,14 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
     """Front matter as plain YAML-ready data, known fields first, defaults left out."""
     data: dict[str, Any] = {"title": front.title}
     optional = {
-        "slug": front.slug, "date": front.date, "updated": front.updated,
-        "draft": front.draft or None, "tags": list(front.tags) or None, "summary": front.summary,
-        "template": front.template, "cover": front.cover,
+        "slug": front.slug,
+        "date": front.date,
+        "updated": front.updated,
+        "draft": front.draft or None,
+        "tags": list(front.tags) or None,
+        "summary": front.summary,
+        "template": front.template,
+        "cover": front.cover,
         "menu": None if front.menu is False else front.menu,
     }
     data.update({name: value for name, value in optional.items() if value is not None})
@@ -141,26 +172,39 @@ def _split(text: str, source: str) -> tuple[str, str, int]:
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
     if first_line.rstrip() != _DELIMITER:
-        raise ContentErrors([ContentError(
-            "the file has no front matter", file=source, line=1, field="title",
-            hint='start the file with front matter: a line `---`, `title: "..."`, a line `---`',
-        )])
+        raise ContentErrors(
+            [
+                ContentError(
+                    "the file has no front matter",
+                    file=source,
+                    line=1,
+                    field="title",
+                    hint='start the file with front matter: a line `---`, `title: "..."`, a line `---`',
+                )
+            ]
+        )
     position = first_end + 1
     line_number = 2
     while position <= len(text):
         end = text.find("\n", position)
         line = text[position:] if end < 0 else text[position:end]
         if line.rstrip() in _CLOSERS:
-            body = "" if end < 0 else text[end + 1:]
-            return text[first_end + 1:position], body, line_number + 1
+            body = "" if end < 0 else text[end + 1 :]
+            return text[first_end + 1 : position], body, line_number + 1
         if end < 0:
             break
         position = end + 1
         line_number += 1
-    raise ContentErrors([ContentError(
-        "the front matter is never closed", file=source, line=1,
-        hint="end the front matter with a line holding only `---`",
-    )])
+    raise ContentErrors(
+        [
+            ContentError(
+                "the front matter is never closed",
+                file=source,
+                line=1,
+                hint="end the front matter with a line holding only `---`",
+            )
+        ]
+    )
 
 
 def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -173,17 +217,29 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ContentErrors([ContentError(
-            f"invalid YAML in the front matter: {problem}", file=source, line=line,
-            hint="check the indentation, and quote values that contain `:` or `#`",
-        )]) from None
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"invalid YAML in the front matter: {problem}",
+                    file=source,
+                    line=line,
+                    hint="check the indentation, and quote values that contain `:` or `#`",
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise ContentErrors([ContentError(
-            "the front matter must be a mapping of `name: value` lines", file=source, line=2,
-            hint='write e.g. `title: "My post"` between the `---` lines',
-        )])
+        raise ContentErrors(
+            [
+                ContentError(
+                    "the front matter must be a mapping of `name: value` lines",
+                    file=source,
+                    line=2,
+                    hint='write e.g. `title: "My post"` between the `---` lines',
+                )
+            ]
+        )
     return {str(k): v for k, v in data.items()}, _key_lines(node, source)
 
 
@@ -196,10 +252,15 @@ def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
         name = str(key_node.value)
         line = key_node.start_mark.line + 2
         if name in lines:
-            errors.append(ContentError(
-                f"is given twice (first on line {lines[name]})", file=source, line=line,
-                field=name, hint="keep one of the two",
-            ))
+            errors.append(
+                ContentError(
+                    f"is given twice (first on line {lines[name]})",
+                    file=source,
+                    line=line,
+                    field=name,
+                    hint="keep one of the two",
+                )
+            )
         lines[name] = line
         if isinstance(value_node, yaml.SequenceNode):
             for index, item in enumerate(value_node.value):
@@ -281,11 +342,13 @@ def parse_date(value: Any) -> DateValue | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+            value = (
+                dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+            )
         except ValueError:
             raise ValueError(f"{text!r} is not an ISO date") from None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
         return value
     raise ValueError(f"{value!r} is not a date")
@@ -327,9 +390,17 @@ def validate_front_matter(
             [_content_error(err, raw, key_lines, source) for err in exc.errors()]
         ) from None
     return FrontMatter(
-        title=model.title, slug=model.slug, date=model.date, updated=model.updated,
-        draft=model.draft, tags=model.tags or (), summary=model.summary, template=model.template,
-        cover=model.cover, menu=model.menu, extra=dict(model.model_extra or {}),
+        title=model.title,
+        slug=model.slug,
+        date=model.date,
+        updated=model.updated,
+        draft=model.draft,
+        tags=model.tags or (),
+        summary=model.summary,
+        template=model.template,
+        cover=model.cover,
+        menu=model.menu,
+        extra=dict(model.model_extra or {}),
     )
 
 
@@ -346,5 +417,9 @@ def _content_error(
     else:
         message = f"{err['msg']}, not {raw.get(name)!r}"
     return ContentError(
-        message, file=source, line=key_lines.get(name, 1), field=name, hint=_HINTS.get(name),
+        message,
+        file=source,
+        line=key_lines.get(name, 1),
+        field=name,
+        hint=_HINTS.get(name),
     )

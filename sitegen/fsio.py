@@ -13,8 +13,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object], *, mode: int = 0o666,
-                 durable: bool = True) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes | Callable[[BinaryIO], object],
+    *,
+    mode: int = 0o666,
+    durable: bool = True,
+) -> None:
     """Write `data` to `path` through a temp file in the same folder, then rename it over.
 
     `data` is the bytes, or a function writing them to the open file: a large value (the

@@ -42,7 +42,9 @@ def route_for(doc: Document, config: SiteConfig) -> Route:
         if date is None:
             raise ContentError(
                 f"is required: the post permalink {pattern!r} uses the date",
-                file=doc.source, line=1, field="date",
+                file=doc.source,
+                line=1,
+                field="date",
                 hint="add `date: 2024-05-01` to the front matter, or change [permalinks] post",
             )
         day = date.date() if isinstance(date, dt.datetime) else date

@@ -55,8 +55,11 @@ def load_session(site_dir: Path) -> StoredSession | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
-        raise AuthError("the stored session is unreadable", file=str(path),
-                        hint="run `sitegen logout` and then `sitegen login`") from None
+        raise AuthError(
+            "the stored session is unreadable",
+            file=str(path),
+            hint="run `sitegen logout` and then `sitegen login`",
+        ) from None
 
 
 def save_session(site_dir: Path, session: StoredSession) -> Path:

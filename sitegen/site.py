@@ -62,7 +62,9 @@ class DocRender:
 
     def outline(self) -> DocRender:
         """This rendering without its page body: all that an entry is made of (not its page)."""
-        return dataclasses.replace(self, body=dataclasses.replace(self.body, html="", toc=()), complete=False)
+        return dataclasses.replace(
+            self, body=dataclasses.replace(self.body, html="", toc=()), complete=False
+        )
 
     def page_body(self) -> PageBody:
         """What this (complete) rendering gives the document's page besides its summary."""
@@ -105,7 +107,7 @@ class Site:
         if "://" in path_or_url:
             return path_or_url
         if path_or_url.startswith(self.info.base_path):
-            path_or_url = path_or_url[len(self.info.base_path):]
+            path_or_url = path_or_url[len(self.info.base_path) :]
         return self.info.base_url + path_or_url.lstrip("/")
 
 
@@ -113,7 +115,7 @@ def as_instant(value: DateValue) -> dt.datetime:
     """A comparable instant: a plain date counts as midnight UTC."""
     if isinstance(value, dt.datetime):
         return value
-    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def select_documents(
@@ -214,26 +216,56 @@ def assemble(
     entries: dict[str, Entry] = {}
     for doc in documents:
         route = routes[doc.key]
-        doc_tags = tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
+        doc_tags = (
+            tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
+        )
         version = versions.get(doc.key) if versions is not None else None
         known = reusable.get(doc.key)
-        if (known is not None and known.version == version and known.route == route
-                and known.tags == doc_tags
-                and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))):
+        if (
+            known is not None
+            and known.version == version
+            and known.route == route
+            and known.tags == doc_tags
+            and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))
+        ):
             entry = built.get(doc.key)
             if entry is None:  # stored without it: build the entry around a PageRef
-                build = functools.partial(_page, known.summary, known.seen, functools.partial(load, doc.key))
-                entry = Entry(doc=doc, route=route, template=_template(doc),
-                              page=PageRef(known.digests[0], build, doc.key), summary=known.summary,
-                              digests=known.digests)
+                build = functools.partial(
+                    _page, known.summary, known.seen, functools.partial(load, doc.key)
+                )
+                entry = Entry(
+                    doc=doc,
+                    route=route,
+                    template=_template(doc),
+                    page=PageRef(known.digests[0], build, doc.key),
+                    summary=known.summary,
+                    digests=known.digests,
+                )
         else:
             entry_warnings: list[SitegenError] = []
             seen: list[tuple[str, str | None]] = []
-            entry = _entry(info, doc, route, rendered[doc.key], functools.partial(load, doc.key), doc_tags,
-                           links, entry_warnings, seen,
-                           None if version is None else info_digest + version.encode(), lazy_pages)
-            known = Made(version or "", route, doc_tags, tuple(seen), entry.summary,
-                         entry.digests or (b"", b""), tuple(entry_warnings))
+            entry = _entry(
+                info,
+                doc,
+                route,
+                rendered[doc.key],
+                functools.partial(load, doc.key),
+                doc_tags,
+                links,
+                entry_warnings,
+                seen,
+                None if version is None else info_digest + version.encode(),
+                lazy_pages,
+            )
+            known = Made(
+                version or "",
+                route,
+                doc_tags,
+                tuple(seen),
+                entry.summary,
+                entry.digests or (b"", b""),
+                tuple(entry_warnings),
+            )
         made[doc.key] = known
         entries[doc.key] = entry
         warnings += known.warnings
@@ -248,19 +280,30 @@ def assemble(
         for tag in entry.summary.tags:
             tag_posts[tag.slug].append(entry.summary)
     return Site(
-        config=config, info=info, posts=tuple(posts), pages=tuple(pages),
+        config=config,
+        info=info,
+        posts=tuple(posts),
+        pages=tuple(pages),
         tags=tuple(sorted(tags.values(), key=lambda t: (t.name.lower(), t.slug))),
         tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
-        media=tuple(sorted(media, key=lambda m: m.path)), warnings=tuple(warnings),
+        media=tuple(sorted(media, key=lambda m: m.path)),
+        warnings=tuple(warnings),
     )
 
 
-def _page(summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], PageBody]) -> Page:
+def _page(
+    summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], PageBody]
+) -> Page:
     """An entry's page: its summary plus the page body `load` gives, whose links resolve as
     they did when the entry was made (`seen`). Made at once or, behind a PageRef, when an
     output shows it: either way the page the entry's digest names."""
     body = load()
-    return Page(**vars(summary), content=_content(body.html, seen), toc=body.toc, toc_html=Markup(body.toc_html))
+    return Page(
+        **vars(summary),
+        content=_content(body.html, seen),
+        toc=body.toc,
+        toc_html=Markup(body.toc_html),
+    )
 
 
 def _content(html: str, seen: Sequence[tuple[str, str | None]]) -> Markup:
@@ -272,7 +315,11 @@ def _content(html: str, seen: Sequence[tuple[str, str | None]]) -> Markup:
 def _newest_first(entry: Entry) -> tuple[int, float, str]:
     date = entry.doc.front.date
     # Undated posts go last; ties are broken by key so the order never depends on file order.
-    return (1, 0.0, entry.doc.key) if date is None else (0, -as_instant(date).timestamp(), entry.doc.key)
+    return (
+        (1, 0.0, entry.doc.key)
+        if date is None
+        else (0, -as_instant(date).timestamp(), entry.doc.key)
+    )
 
 
 def _routes(
@@ -289,10 +336,15 @@ def _routes(
         for claim in (f"key {doc.key}", f"URL /{route.path}"):
             other = owners.get(claim)
             if other is not None:
-                errors.append(ContentError(
-                    f"{claim} is also used by {other.source}", file=doc.source, line=1,
-                    field="slug", hint="give one of the two files another slug (`slug: ...`)",
-                ))
+                errors.append(
+                    ContentError(
+                        f"{claim} is also used by {other.source}",
+                        file=doc.source,
+                        line=1,
+                        field="slug",
+                        hint="give one of the two files another slug (`slug: ...`)",
+                    )
+                )
                 break
             owners[claim] = doc
         else:
@@ -300,14 +352,22 @@ def _routes(
     return routes
 
 
-def _site_info(config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]) -> SiteInfo:
+def _site_info(
+    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+) -> SiteInfo:
     base_path = config.base_path
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
     in_menu.sort(key=lambda d: (d.front.menu is True, int(d.front.menu), d.front.title, d.key))
     return SiteInfo(
-        title=config.title, description=config.description, language=config.language,
-        author=config.author, base_url=config.base_url, base_path=base_path,
-        menu=tuple(MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu),
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        author=config.author,
+        base_url=config.base_url,
+        base_path=base_path,
+        menu=tuple(
+            MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu
+        ),
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
@@ -329,8 +389,13 @@ def _tags(config: SiteConfig, info: SiteInfo, posts: Sequence[Document]) -> dict
         feed_url = None
         if config.feeds.enabled and config.feeds.per_tag:
             feed_url = info.base_url + tag_feed_path(route)
-        tags[slug] = Tag(name=min(spellings), slug=slug, url=info.base_path + route.path,
-                         count=counts[slug], feed_url=feed_url)
+        tags[slug] = Tag(
+            name=min(spellings),
+            slug=slug,
+            url=info.base_path + route.path,
+            count=counts[slug],
+            feed_url=feed_url,
+        )
     return tags
 
 
@@ -342,9 +407,17 @@ def tag_feed_path(route: Route) -> str:
 
 
 def _entry(
-    info: SiteInfo, doc: Document, route: Route, rendered: DocRender, load: Callable[[], PageBody],
-    tags: tuple[Tag, ...], links: _LinkTable, warnings: list[SitegenError], seen: list[tuple[str, str | None]],
-    version: bytes | None, lazy_page: bool,
+    info: SiteInfo,
+    doc: Document,
+    route: Route,
+    rendered: DocRender,
+    load: Callable[[], PageBody],
+    tags: tuple[Tag, ...],
+    links: _LinkTable,
+    warnings: list[SitegenError],
+    seen: list[tuple[str, str | None]],
+    version: bytes | None,
+    lazy_page: bool,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -361,11 +434,20 @@ def _entry(
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
     common = dict(
-        key=doc.key, kind=doc.kind, slug=doc.slug, title=doc.front.title, url=url,
-        abs_url=info.base_url + route.path, date=doc.front.date, updated=doc.front.updated,
-        tags=tags, draft=doc.front.draft,
+        key=doc.key,
+        kind=doc.kind,
+        slug=doc.slug,
+        title=doc.front.title,
+        url=url,
+        abs_url=info.base_url + route.path,
+        date=doc.front.date,
+        updated=doc.front.updated,
+        tags=tags,
+        draft=doc.front.draft,
         summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc, seen))),
-        reading_time=reading_time(body.word_count), word_count=body.word_count, cover=cover,
+        reading_time=reading_time(body.word_count),
+        word_count=body.word_count,
+        cover=cover,
         extra=doc.front.extra,
     )
     digests = None
@@ -381,8 +463,9 @@ def _entry(
         page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), load), doc.key)
     else:
         raise ValueError(f"{doc.source}: a lazy page needs the document's version (for its digest)")
-    return Entry(doc=doc, route=route, template=_template(doc), page=page, summary=summary,
-                 digests=digests)
+    return Entry(
+        doc=doc, route=route, template=_template(doc), page=page, summary=summary, digests=digests
+    )
 
 
 def _template(doc: Document) -> str:
@@ -396,8 +479,13 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
 class _LinkTable:
     """Where internal links can point: documents by file, media files, and every route."""
 
-    def __init__(self, base_path: str, documents: Sequence[Document], routes: Mapping[str, Route],
-                 media: Sequence[Media]) -> None:
+    def __init__(
+        self,
+        base_path: str,
+        documents: Sequence[Document],
+        routes: Mapping[str, Route],
+        media: Sequence[Media],
+    ) -> None:
         self.base_path = base_path
         self.by_file = {
             d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
@@ -441,16 +529,23 @@ class _LinkTable:
     def _route_url(self, doc: Document, path: str) -> str | None:
         """A link written as a site URL (`/about/`, or relative to this page's URL)."""
         site_path = path.lstrip("/") if path.startswith("/") else self._relative_to_page(doc, path)
-        return self.base_path + site_path if site_path is not None and site_path in self.paths else None
+        return (
+            self.base_path + site_path
+            if site_path is not None and site_path in self.paths
+            else None
+        )
 
     def _relative_to_page(self, doc: Document, path: str) -> str | None:
         page_dir = self.doc_urls[doc.key]
         page_dir = page_dir if page_dir.endswith("/") else posixpath.dirname(page_dir) + "/"
         joined = posixpath.normpath(posixpath.join("/" + page_dir, path)).lstrip("/")
-        return joined + "/" if path.endswith("/") and joined and not joined.endswith("/") else joined
+        return (
+            joined + "/" if path.endswith("/") and joined and not joined.endswith("/") else joined
+        )
 
-    def quiet_resolver(self, doc: Document, seen: list[tuple[str, str | None]]
-                       ) -> Callable[[str], str | None]:
+    def quiet_resolver(
+        self, doc: Document, seen: list[tuple[str, str | None]]
+    ) -> Callable[[str], str | None]:
         """Resolve, appending each (target, answer) to `seen`: what the caller's output depends on."""
 
         def lookup(target: str) -> str | None:
@@ -478,15 +573,27 @@ class _LinkTable:
 
 def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) -> ContentError:
     if is_cover:
-        return ContentError(f"missing media file {target!r}", file=doc.source, line=line, field="cover",
-                            hint="put the file under content/media/, e.g. `cover: /media/cover.jpg`")
+        return ContentError(
+            f"missing media file {target!r}",
+            file=doc.source,
+            line=line,
+            field="cover",
+            hint="put the file under content/media/, e.g. `cover: /media/cover.jpg`",
+        )
     if kind == "image":
-        return ContentError(f"missing media file {target!r}", file=doc.source, line=line,
-                            hint="put the file under content/media/ and link to it relative to this "
-                                 "file, e.g. `../media/cat.png`")
-    return ContentError(f"broken link {target!r}: no page, post or media file there",
-                        file=doc.source, line=line,
-                        hint="link to the other file relative to this one, e.g. `../pages/about.md`")
+        return ContentError(
+            f"missing media file {target!r}",
+            file=doc.source,
+            line=line,
+            hint="put the file under content/media/ and link to it relative to this "
+            "file, e.g. `../media/cat.png`",
+        )
+    return ContentError(
+        f"broken link {target!r}: no page, post or media file there",
+        file=doc.source,
+        line=line,
+        hint="link to the other file relative to this one, e.g. `../pages/about.md`",
+    )
 
 
 def _split_fragment(target: str) -> tuple[str, str]:

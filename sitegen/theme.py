@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -38,7 +38,9 @@ def theme_paths(site_dir: Path, theme: str) -> ThemePaths:
     if not (root / "templates").is_dir():
         raise ConfigError(
             f"no theme named {theme!r} (looked in themes/{theme}/ and the built-in themes)",
-            file="sitegen.toml", field="theme", hint='use theme = "default" or add the theme folder',
+            file="sitegen.toml",
+            field="theme",
+            hint='use theme = "default" or add the theme folder',
         )
     return ThemePaths(
         name=theme,
@@ -74,8 +76,9 @@ def static_files(paths: ThemePaths) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def make_environment(paths: ThemePaths, globals_: Mapping[str, Callable[..., Any]],
-                     cache_dir: Path | None = None) -> Any:
+def make_environment(
+    paths: ThemePaths, globals_: Mapping[str, Callable[..., Any]], cache_dir: Path | None = None
+) -> Any:
     """The Jinja Environment for the theme, with sitegen's filters, the given globals and the
     `{% cache %}` tag (fragments.py).
 
@@ -108,10 +111,8 @@ def compiled_environment(paths: ThemePaths, cache_dir: Path) -> Any:
     A template that fails to compile is left out: `load_template` reports it if it is used."""
     env = make_environment(paths, {}, cache_dir)
     for name in template_files(paths):
-        try:
+        with suppress(ThemeError):
             load_template(env, name, source="the theme")
-        except ThemeError:
-            pass
     return env
 
 
@@ -129,8 +130,8 @@ def rfc3339(value: dt.date | None) -> str:
     if value is None:
         return ""
     if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_template(env: Any, name: str, context: Mapping[str, Any], *, source: str) -> str:
@@ -154,20 +155,29 @@ def template_errors(source: str) -> Iterator[None]:
         yield
     except jinja2.TemplateNotFound as exc:
         raise ThemeError(
-            f"template {exc.name!r} not found (rendering {source})", field="template",
+            f"template {exc.name!r} not found (rendering {source})",
+            field="template",
             hint="add it to the site's templates/ folder or fix the name",
         ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise ThemeError(f"template syntax error: {exc.message}", file=_short(exc.filename or exc.name),
-                         line=exc.lineno, hint="fix the template") from None
+        raise ThemeError(
+            f"template syntax error: {exc.message}",
+            file=_short(exc.filename or exc.name),
+            line=exc.lineno,
+            hint="fix the template",
+        ) from None
     except ThemeError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any template failure must name template:line
+    except Exception as exc:
         file, line = _template_frame(exc)
         plain = isinstance(exc, (jinja2.UndefinedError, TemplateValueError))
         message = str(exc) if plain else f"{type(exc).__name__}: {exc}"
-        raise ThemeError(f"{message} (rendering {source})", file=file, line=line,
-                         hint="fix the template, or the value it uses") from None
+        raise ThemeError(
+            f"{message} (rendering {source})",
+            file=file,
+            line=line,
+            hint="fix the template, or the value it uses",
+        ) from None
 
 
 class TemplateValueError(Exception):
@@ -190,5 +200,5 @@ def _short(filename: str | None) -> str | None:
     parts = Path(filename).parts
     for marker in ("themes", "templates"):
         if marker in parts:
-            return "/".join(parts[parts.index(marker):])
+            return "/".join(parts[parts.index(marker) :])
     return filename

@@ -31,8 +31,10 @@ def safe_output_path(rel: str) -> str:
     """`rel` if it is a plain relative POSIX path that stays inside the output folder."""
     path = PurePosixPath(rel)
     if not rel or path.is_absolute() or ".." in path.parts or "\\" in rel or path.as_posix() != rel:
-        raise SitegenError(f"refusing to write outside the output folder: {rel!r}",
-                           hint="check slugs and [permalinks] patterns")
+        raise SitegenError(
+            f"refusing to write outside the output folder: {rel!r}",
+            hint="check slugs and [permalinks] patterns",
+        )
     return rel
 
 
@@ -47,8 +49,10 @@ class OutputWriter:
 
     def prepare(self) -> None:
         if self.out_dir.exists() and not self.out_dir.is_dir():
-            raise SitegenError(f"the output path {self.out_dir} is a file, not a folder",
-                               hint="remove it or choose another output folder")
+            raise SitegenError(
+                f"the output path {self.out_dir} is a file, not a folder",
+                hint="remove it or choose another output folder",
+            )
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
         self._folders = {""}
@@ -118,6 +122,6 @@ def _write_file(path: str | Path, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -10,12 +11,17 @@ import click
 from sitegen.console import say, verbosity_options, warn
 
 SITE_OPTION = click.option(
-    "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-    help="The site folder (default: the nearest folder with sitegen.toml).")
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder (default: the nearest folder with sitegen.toml).",
+)
 EMAIL_OPTION = click.option("--email", help="Your email address (prompted for when left out).")
 PASSWORD_STDIN_OPTION = click.option(
-    "--password-stdin", is_flag=True,
-    help="Read the password from the first line of standard input (for scripts and CI).")
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts and CI).",
+)
 
 SIGNUP_EPILOG = """\b
 Examples:
@@ -59,8 +65,11 @@ def resolve_site(site_dir: Path | None) -> Path:
     if site_dir is None:
         return find_site_dir(Path.cwd())
     if not (site_dir / CONFIG_FILE).is_file():
-        raise ConfigError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                          hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
+        raise ConfigError(
+            f"{site_dir} has no {CONFIG_FILE}",
+            field="--site",
+            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
+        )
     return site_dir.resolve()
 
 
@@ -95,8 +104,10 @@ def signup_command(email: str | None, password_stdin: bool, site_dir: Path | Non
     address = _ask_email(email, password_stdin)
     result = signup(site, address, _ask_password(password_stdin, confirm=True))
     if result.session is None:
-        say(f"Account created for {address}. Open the confirmation link sent to that address, "
-            "then run `sitegen login`.")
+        say(
+            f"Account created for {address}. Open the confirmation link sent to that address, "
+            "then run `sitegen login`."
+        )
     else:
         say(f"Account created; logged in as {address}.")
 
@@ -138,12 +149,12 @@ def logout_command(everywhere: bool, site_dir: Path | None) -> None:
 @verbosity_options
 def whoami_command(site_dir: Path | None) -> None:
     """Show who is logged in, to which project, and until when the session is valid."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sitegen.auth import whoami
 
     identity = whoami(resolve_site(site_dir))
-    until = datetime.fromtimestamp(identity.expires_at, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    until = datetime.fromtimestamp(identity.expires_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     say(f"email:    {identity.email}")
     say(f"user id:  {identity.user_id}")
     say(f"project:  {identity.url}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sitegen.console import detail, level, say, warn, verbosity_options
+from sitegen.console import detail, level, say, verbosity_options, warn
 from sitegen.errors import SitegenError
 
 if TYPE_CHECKING:
@@ -41,35 +41,66 @@ PROGRESS_FROM = 200  # show a progress bar only for builds with this much work
 @click.command("build", epilog=BUILD_EPILOG)
 @click.option("--drafts", is_flag=True, help="Include documents with `draft: true`.")
 @click.option("--future", is_flag=True, help="Include posts dated in the future.")
-@click.option("--strict", is_flag=True, help="Treat broken internal links and missing media as errors.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: output_dir from sitegen.toml).")
+@click.option(
+    "--strict", is_flag=True, help="Treat broken internal links and missing media as errors."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output_dir from sitegen.toml).",
+)
 @click.option("--base-url", metavar="URL", help="Override base_url from sitegen.toml.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Processes to render with (default: both cores when the site is large).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes to render with (default: both cores when the site is large).",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore the build cache: a clean build.")
 @click.option("--timings", is_flag=True, help="Show time per phase and the slowest templates.")
 @click.option("--pull", is_flag=True, help="Pull content from Supabase before building.")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The site folder (default: the nearest folder with sitegen.toml).")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder (default: the nearest folder with sitegen.toml).",
+)
 @verbosity_options
-def build_command(drafts: bool, future: bool, strict: bool, output: Path | None,
-                  base_url: str | None, jobs: int | None, no_cache: bool, timings: bool,
-                  pull: bool, site_dir: Path | None) -> None:
+def build_command(
+    drafts: bool,
+    future: bool,
+    strict: bool,
+    output: Path | None,
+    base_url: str | None,
+    jobs: int | None,
+    no_cache: bool,
+    timings: bool,
+    pull: bool,
+    site_dir: Path | None,
+) -> None:
     """Build the site from content/ into the output folder."""
     from sitegen.build import BuildOptions, build_site
     from sitegen.config import CONFIG_FILE, find_site_dir
 
     if site_dir is not None and not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                           hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
+        raise SitegenError(
+            f"{site_dir} has no {CONFIG_FILE}",
+            field="--site",
+            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
+        )
     site = (site_dir or find_site_dir(Path.cwd())).resolve()
     if pull:
         _pull(site)
     options = BuildOptions(
-        drafts=drafts, future=future, strict=strict,
-        output_dir=output.resolve() if output is not None else None, base_url=base_url,
-        jobs=jobs, use_cache=not no_cache,
+        drafts=drafts,
+        future=future,
+        strict=strict,
+        output_dir=output.resolve() if output is not None else None,
+        base_url=base_url,
+        jobs=jobs,
+        use_cache=not no_cache,
     )
     with _progress_bar() as progress:
         result = build_site(site, options, progress)
@@ -85,24 +116,47 @@ def _pull(site: Path) -> None:
     try:
         from sitegen.sync import run_pull
     except ImportError:
-        raise SitegenError("sync is not available in this installation, so --pull cannot run",
-                           field="--pull", hint="build without --pull") from None
+        raise SitegenError(
+            "sync is not available in this installation, so --pull cannot run",
+            field="--pull",
+            hint="build without --pull",
+        ) from None
     run_pull(site)
 
 
 def summary_line(result: BuildResult) -> str:
-    return (f"Built {result.documents} document{'s' if result.documents != 1 else ''} in "
-            f"{result.seconds:.2f} s: {result.written} file{'s' if result.written != 1 else ''} written, "
-            f"{result.unchanged} unchanged, {result.removed} removed.")
+    return (
+        f"Built {result.documents} document{'s' if result.documents != 1 else ''} in "
+        f"{result.seconds:.2f} s: {result.written} file{'s' if result.written != 1 else ''} written, "
+        f"{result.unchanged} unchanged, {result.removed} removed."
+    )
 
 
 def timing_lines(result: BuildResult) -> list[str]:
     """Phase times, then the five slowest templates (like Hugo's --templateMetrics)."""
-    phases = ["read", "parse", "markdown", "assemble", "plan", "templates", "feeds", "copy", "write"]
+    phases = [
+        "read",
+        "parse",
+        "markdown",
+        "assemble",
+        "plan",
+        "templates",
+        "feeds",
+        "copy",
+        "write",
+    ]
     lines = ["Time per phase (summed over processes):"]
-    lines += [f"  {name:<10} {result.timings[name]:8.3f} s" for name in phases if name in result.timings]
-    slowest = sorted(((v, k.removeprefix("template:")) for k, v in result.timings.items()
-                      if k.startswith("template:")), reverse=True)[:5]
+    lines += [
+        f"  {name:<10} {result.timings[name]:8.3f} s" for name in phases if name in result.timings
+    ]
+    slowest = sorted(
+        (
+            (v, k.removeprefix("template:"))
+            for k, v in result.timings.items()
+            if k.startswith("template:")
+        ),
+        reverse=True,
+    )[:5]
     if slowest:
         lines.append("Slowest templates:")
         lines += [f"  {name:<20} {seconds:8.3f} s" for seconds, name in slowest]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,9 @@ write, you can read your own drafts, and the public `media` bucket accepts your 
 SCHEMA_HINT = "apply the SQL files in sql/ in order (see sql/README.md)"
 COLUMNS = {
     "posts": "id,slug,author_id,title,body,draft,publish_at,front,version,created_at,updated_at,"
-             "updated_by,updated_by_email",
+    "updated_by,updated_by_email",
     "media": "id,path,author_id,object_name,sha256,size,content_type,alt,version,created_at,"
-             "updated_at,updated_by,updated_by_email",
+    "updated_at,updated_by,updated_by_email",
 }
 COLUMNS["pages"] = COLUMNS["posts"]
 
@@ -112,8 +113,10 @@ class Doctor:
 
         with make_http_client() as http:
             try:
-                response = http.get(f"{self.settings.url}/auth/v1/health",
-                                    headers={"apikey": self.settings.anon_key})
+                response = http.get(
+                    f"{self.settings.url}/auth/v1/health",
+                    headers={"apikey": self.settings.anon_key},
+                )
             except Exception as exc:
                 error = as_remote_error(exc, "health check")
                 raise CheckFailed(error.message, error.hint) from None
@@ -126,10 +129,16 @@ class Doctor:
 
         self.anonymous = client = open_client(self.site, require_login=False)
         for kind, columns in COLUMNS.items():
-            _expect_ok(lambda: client.supabase.table(kind).select(columns).limit(1).execute(),
-                       f"table {kind}")
-            _expect_ok(lambda: client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute(),
-                       "function sitegen_manifest")
+            _expect_ok(
+                lambda kind=kind, columns=columns: (
+                    client.supabase.table(kind).select(columns).limit(1).execute()
+                ),
+                f"table {kind}",
+            )
+            _expect_ok(
+                lambda kind=kind: client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute(),
+                "function sitegen_manifest",
+            )
         return "tables posts, pages, media and sitegen_manifest() are there"
 
     def anonymous_reads(self) -> str:
@@ -137,8 +146,10 @@ class Doctor:
         published = table("posts").select("slug", count="exact").limit(1).execute().count
         drafts = table("posts").select("slug").eq("draft", True).limit(1).execute().data
         if drafts:
-            raise CheckFailed("anonymous visitors can read drafts",
-                              "Row Level Security is off or too loose on posts: " + SCHEMA_HINT)
+            raise CheckFailed(
+                "anonymous visitors can read drafts",
+                "Row Level Security is off or too loose on posts: " + SCHEMA_HINT,
+            )
         return f"they see {published} published post(s) and no drafts"
 
     def anonymous_cannot_write(self) -> str:
@@ -151,28 +162,37 @@ class Doctor:
         except APIError as exc:
             if exc.code == "42501":
                 return "inserting a post was refused, as it should be"
-            raise CheckFailed(f"an anonymous insert got past the permissions ({exc.code}: "
-                              f"{exc.message})", "grants or Row Level Security are too loose: "
-                              + SCHEMA_HINT) from None
+            raise CheckFailed(
+                f"an anonymous insert got past the permissions ({exc.code}: {exc.message})",
+                "grants or Row Level Security are too loose: " + SCHEMA_HINT,
+            ) from None
         raise CheckFailed("anonymous visitors can create posts", SCHEMA_HINT)
 
     def logged_in(self) -> str:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from sitegen.auth import whoami
         from sitegen.remote.client import open_client
 
         identity = whoami(self.site)
         self.author = open_client(self.site, require_login=True)
-        until = datetime.fromtimestamp(identity.expires_at, timezone.utc).strftime("%H:%M UTC")
+        until = datetime.fromtimestamp(identity.expires_at, UTC).strftime("%H:%M UTC")
         return f"as {identity.email} (session valid until {until})"
 
     def own_drafts(self) -> str:
         table = self.author.supabase.table
         slug = f"sitegen-doctor-{uuid.uuid4().hex[:12]}"
-        _expect_ok(lambda: table("posts").insert(
-            {"slug": slug, "title": "sitegen doctor probe", "draft": True}, returning="minimal"
-        ).execute(), "creating a draft post")
+        _expect_ok(
+            lambda: (
+                table("posts")
+                .insert(
+                    {"slug": slug, "title": "sitegen doctor probe", "draft": True},
+                    returning="minimal",
+                )
+                .execute()
+            ),
+            "creating a draft post",
+        )
         try:
             seen = table("posts").select("slug").eq("slug", slug).execute().data
         finally:
@@ -180,8 +200,10 @@ class Doctor:
         if not seen:
             raise CheckFailed("you cannot read your own draft", SCHEMA_HINT)
         if not deleted:
-            raise CheckFailed(f"the probe draft posts/{slug} could not be deleted",
-                              f"delete posts/{slug} in the dashboard; " + SCHEMA_HINT)
+            raise CheckFailed(
+                f"the probe draft posts/{slug} could not be deleted",
+                f"delete posts/{slug} in the dashboard; " + SCHEMA_HINT,
+            )
         return "created, read back and deleted a probe draft"
 
     def media_bucket(self) -> str:
@@ -194,22 +216,28 @@ class Doctor:
         public = f"{self.settings.url}/storage/v1/object/public/media"
         missing = http.get(f"{public}/sitegen-doctor/{uuid.uuid4().hex}.txt")
         if "bucket not found" in missing.text.lower():
-            raise CheckFailed("the `media` bucket is missing or not public",
-                              "apply sql/005_storage.sql, or make the bucket public in Storage")
+            raise CheckFailed(
+                "the `media` bucket is missing or not public",
+                "apply sql/005_storage.sql, or make the bucket public in Storage",
+            )
         if self.author is None:
             return "the bucket exists and is public (log in to test uploads)"
         name = f"{self.author.user_id}/sitegen-doctor/{uuid.uuid4().hex}.txt"
         bucket = self.author.supabase.storage.from_("media")
         payload = b"sitegen doctor probe\n"
-        _expect_ok(lambda: bucket.upload(name, payload, {"content-type": "text/plain"}),
-                   "uploading into your folder of the media bucket")
+        _expect_ok(
+            lambda: bucket.upload(name, payload, {"content-type": "text/plain"}),
+            "uploading into your folder of the media bucket",
+        )
         try:
             fetched = http.get(f"{public}/{name}")
         finally:
             bucket.remove([name])
         if fetched.status_code != 200 or fetched.content != payload:
-            raise CheckFailed(f"an uploaded file is not readable at its public URL "
-                              f"(HTTP {fetched.status_code})", "make the `media` bucket public")
+            raise CheckFailed(
+                f"an uploaded file is not readable at its public URL (HTTP {fetched.status_code})",
+                "make the `media` bucket public",
+            )
         return "public, and you can upload into your own folder"
 
 
@@ -222,8 +250,9 @@ def _expect_ok(call: Callable[[], object], what: str) -> None:
     except Exception as exc:
         code = getattr(exc, "code", None)
         if code in ("PGRST205", "PGRST202", "42P01", "42883", "42703", "PGRST204"):
-            raise CheckFailed(f"{what} is missing or incomplete ({getattr(exc, 'message', exc)})",
-                              SCHEMA_HINT) from None
+            raise CheckFailed(
+                f"{what} is missing or incomplete ({getattr(exc, 'message', exc)})", SCHEMA_HINT
+            ) from None
         error = as_remote_error(exc, what)
         raise CheckFailed(error.message, error.hint or SCHEMA_HINT) from None
 
@@ -247,6 +276,8 @@ def doctor_command(site_dir: Path | None) -> None:
     finally:
         doctor.close()
     if doctor.failures:
-        raise SitegenError(f"{doctor.failures} check(s) failed",
-                           hint="fix the FAIL lines above, then run `sitegen doctor` again")
+        raise SitegenError(
+            f"{doctor.failures} check(s) failed",
+            hint="fix the FAIL lines above, then run `sitegen doctor` again",
+        )
     say("All checks passed.")

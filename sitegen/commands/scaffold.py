@@ -46,12 +46,15 @@ def init_command(directory: Path) -> None:
     from sitegen.scaffold import create_files, init_files, utc_now
 
     if directory.exists() and not directory.is_dir():
-        raise SitegenError(f"{directory} exists and is not a folder",
-                           hint="pass a folder name, e.g. `sitegen init mysite`")
+        raise SitegenError(
+            f"{directory} exists and is not a folder",
+            hint="pass a folder name, e.g. `sitegen init mysite`",
+        )
     create_files(
-        directory, init_files(utc_now()),
+        directory,
+        init_files(utc_now()),
         hint="init never overwrites anything; pick a new or empty folder, "
-             "e.g. `sitegen init mysite`",
+        "e.g. `sitegen init mysite`",
     )
     here = directory.resolve() == Path.cwd().resolve()
     say(f"Created a new site in {_shown(directory)}{os.sep if not here else ''}")
@@ -68,20 +71,34 @@ def init_command(directory: Path) -> None:
 @click.argument("kind", type=click.Choice(["post", "page"]))
 @click.argument("title")
 @click.option("--slug", help="URL name instead of one made from the title (e.g. my-post).")
-@click.option("--draft", is_flag=True,
-              help="Mark it as a draft (left out of builds unless --drafts).")
+@click.option(
+    "--draft", is_flag=True, help="Mark it as a draft (left out of builds unless --drafts)."
+)
 @click.option("-t", "--tag", "tags", multiple=True, help="Add a tag to a post (repeatable).")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The site folder (default: the nearest folder with sitegen.toml).")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder (default: the nearest folder with sitegen.toml).",
+)
 @verbosity_options
 def new_command(
-    kind: str, title: str, slug: str | None, draft: bool, tags: tuple[str, ...],
+    kind: str,
+    title: str,
+    slug: str | None,
+    draft: bool,
+    tags: tuple[str, ...],
     site_dir: Path | None,
 ) -> None:
     """Create a new post or page from TITLE and print its path."""
     from sitegen.config import CONFIG_FILE, find_site_dir
     from sitegen.scaffold import (
-        create_files, document_path, document_text, new_post_front, slug_for, utc_now,
+        create_files,
+        document_path,
+        document_text,
+        new_post_front,
+        slug_for,
+        utc_now,
     )
 
     if not title.strip():
@@ -89,7 +106,8 @@ def new_command(
     if site_dir is not None:
         if not (site_dir / CONFIG_FILE).is_file():
             raise SitegenError(
-                f"{site_dir} has no {CONFIG_FILE}", field="--site",
+                f"{site_dir} has no {CONFIG_FILE}",
+                field="--site",
                 hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
             )
     else:
@@ -105,7 +123,8 @@ def new_command(
         body = "Write your page here.\n"
     relative = document_path(kind, document_slug)
     [path] = create_files(
-        site_dir, {relative: document_text(front, body)},
+        site_dir,
+        {relative: document_text(front, body)},
         hint="choose another title, or another name with --slug",
     )
     say(_shown(path))

@@ -28,29 +28,57 @@ Stop with Ctrl-C.
 
 
 @click.command("serve", epilog=SERVE_EPILOG)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 for every network interface).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0 picks a free one).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 for every network interface).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0 picks a free one).",
+)
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 @click.option("--future", is_flag=True, help="Include posts dated in the future.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
-@click.option("--pull-every", type=click.IntRange(min=5), metavar="SECONDS",
-              help="Pull remote content from Supabase every SECONDS (at least 5).")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The site folder (default: the nearest folder with sitegen.toml).")
+@click.option(
+    "--pull-every",
+    type=click.IntRange(min=5),
+    metavar="SECONDS",
+    help="Pull remote content from Supabase every SECONDS (at least 5).",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder (default: the nearest folder with sitegen.toml).",
+)
 @verbosity_options
-def serve_command(host: str, port: int, drafts: bool, future: bool, open_browser: bool,
-                  pull_every: int | None, site_dir: Path | None) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    drafts: bool,
+    future: bool,
+    open_browser: bool,
+    pull_every: int | None,
+    site_dir: Path | None,
+) -> None:
     """Build the site, serve it locally and rebuild whenever a source changes."""
     from sitegen.config import CONFIG_FILE, find_site_dir
     from sitegen.serve.session import ServeOptions, ServeSession
 
     if site_dir is not None and not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(f"{site_dir} has no {CONFIG_FILE}", field="--site",
-                           hint="pass the folder that holds sitegen.toml, or run `sitegen init`")
-    options = ServeOptions(host=host, port=port, drafts=drafts, future=future,
-                           pull_every=pull_every)
+        raise SitegenError(
+            f"{site_dir} has no {CONFIG_FILE}",
+            field="--site",
+            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
+        )
+    options = ServeOptions(
+        host=host, port=port, drafts=drafts, future=future, pull_every=pull_every
+    )
     session = ServeSession(site_dir or find_site_dir(Path.cwd()), options)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     try:

@@ -45,10 +45,16 @@ if TYPE_CHECKING:
 
 
 @click.command("push", epilog=PUSH_EPILOG)
-@click.option("--dry-run", is_flag=True,
-              help="Print the plan (create/update/delete/conflict per key); change nothing.")
-@click.option("--prune", is_flag=True,
-              help="Delete remotely what you deleted locally (only keys a sync brought here).")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the plan (create/update/delete/conflict per key); change nothing.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete remotely what you deleted locally (only keys a sync brought here).",
+)
 @click.option("--force", is_flag=True, help="Overwrite remote changes made since your last sync.")
 @SITE_OPTION
 @verbosity_options

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import types
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 from re import _constants as sre  # re's own parser: private, so any surprise only costs speed
 from re import _parser as sre_parse
 from typing import Any
@@ -33,8 +33,12 @@ Rule = tuple[Callable[..., Any], Any, Any]  # Pygments' (match, action, new stat
 StartTest = Callable[[str], object]  # truthy when a match may begin with this character
 
 _CATEGORIES = {
-    sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
-    sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W",
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
 }
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)  # anchors and lookarounds consume nothing
@@ -47,7 +51,7 @@ class _Opaque(Exception):
 class _State:
     """One state's rules, and the rules worth trying for each character met so far."""
 
-    __slots__ = ("rules", "starts", "by_char")
+    __slots__ = ("by_char", "rules", "starts")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -56,7 +60,10 @@ class _State:
 
     def for_char(self, char: str) -> tuple[Rule, ...]:
         rules = self.by_char[char] = tuple(
-            rule for rule, starts in zip(self.rules, self.starts) if starts is None or starts(char))
+            rule
+            for rule, starts in zip(self.rules, self.starts, strict=False)
+            if starts is None or starts(char)
+        )
         return rules
 
 
@@ -66,8 +73,10 @@ _tables: dict[int, dict[str, _State]] = {}  # by id() of a token table (Pygments
 def accelerate(lexer: Any) -> Any:
     """`lexer`, lexing with narrowed rules when it is a plain RegexLexer (one that does not
     change how its tokens are produced); any other lexer is returned untouched."""
-    if (isinstance(lexer, RegexLexer)
-            and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed):
+    if (
+        isinstance(lexer, RegexLexer)
+        and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+    ):
         lexer.get_tokens_unprocessed = types.MethodType(_tokens, lexer)
     return lexer
 
@@ -81,7 +90,7 @@ def _start_test(rule: Rule) -> StartTest | None:
     return _pattern_start_test(pattern.pattern, pattern.flags)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern_start_test(source: str, flags: int) -> StartTest | None:
     """`_start_test` by pattern: a lexer's states include the same rules many times over."""
     try:
@@ -161,8 +170,9 @@ def _scoped(piece: str, flags: int) -> str:
     return f"(?{'a' if flags & re.ASCII else ''}{'i' if flags & re.IGNORECASE else '-i'}:{piece})"
 
 
-def _tokens(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
-            ) -> Iterator[tuple[int, Any, str]]:
+def _tokens(
+    self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
+) -> Iterator[tuple[int, Any, str]]:
     """RegexLexer.get_tokens_unprocessed, step for step, skipping rules that cannot match."""
     tokendefs = self._tokens
     states = _tables.get(id(tokendefs))

@@ -8,7 +8,7 @@ renders: everything per-document lives in the `env` dict passed to parse and ren
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -24,9 +24,15 @@ MORE_MARKER = re.compile(r"<!--[ \t]*more[ \t]*-->[ \t]*$")
 MORE_TOKEN = "more_marker"
 
 
-@lru_cache(maxsize=None)
-def markdown_parser(*, allow_html: bool, highlight: bool, anchors: bool, footnotes: bool = True,
-                    task_lists: bool = True) -> MarkdownIt:
+@cache
+def markdown_parser(
+    *,
+    allow_html: bool,
+    highlight: bool,
+    anchors: bool,
+    footnotes: bool = True,
+    task_lists: bool = True,
+) -> MarkdownIt:
     """The shared parser for these options (toc levels do not affect parsing). `footnotes` and
     `task_lists` False leave those plugins out: for a source without their syntax (see
     `plugins_for`) that gives the same tokens, ~100 us a document sooner (of ~580)."""

@@ -20,8 +20,12 @@ from sitegen.markdown.parser import MORE_TOKEN, markdown_parser, plugins_for
 def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
     """Render a Markdown body; a pure function of (body, options), so it can be cached."""
     source = clean_source(body)
-    md = markdown_parser(allow_html=options.allow_html, highlight=options.highlight,
-                         anchors=options.anchors, **plugins_for(source))
+    md = markdown_parser(
+        allow_html=options.allow_html,
+        highlight=options.highlight,
+        anchors=options.anchors,
+        **plugins_for(source),
+    )
     env: dict[str, Any] = {}
     tokens = md.parse(source, env)
     walk = _Walk(options)

@@ -31,8 +31,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("sitegen.remote")
 CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 60.0
-_EXPIRED_CODES = frozenset({"refresh_token_not_found", "refresh_token_already_used",
-                            "session_not_found", "session_expired", "bad_jwt", "user_not_found"})
+_EXPIRED_CODES = frozenset(
+    {
+        "refresh_token_not_found",
+        "refresh_token_already_used",
+        "session_not_found",
+        "session_expired",
+        "bad_jwt",
+        "user_not_found",
+    }
+)
 
 
 @dataclass
@@ -80,8 +88,12 @@ def open_client(
     settings = load_remote_settings(site_dir)
     session = load_session(site_dir)
     if session is not None and session.url != settings.url:
-        log.warning("warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "
-                    "(run `sitegen login` to log in there)", session.url, settings.url)
+        log.warning(
+            "warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "
+            "(run `sitegen login` to log in there)",
+            session.url,
+            settings.url,
+        )
         session = None
     if session is None and require_login:
         raise AuthError("not logged in", hint="run `sitegen login` (or `sitegen signup` first)")
@@ -138,13 +150,17 @@ def stored_session(settings: RemoteSettings, session: Any) -> StoredSession:
     )
 
 
-def refresh_session(site_dir: Path, settings: RemoteSettings, http: httpx.Client,
-                    session: StoredSession) -> StoredSession:
+def refresh_session(
+    site_dir: Path, settings: RemoteSettings, http: httpx.Client, session: StoredSession
+) -> StoredSession:
     """Swap the refresh token for a new session and save it (refresh tokens rotate: save at once)."""
     supabase = make_supabase(settings, http, None)
     try:
-        response = with_retries(lambda: supabase.auth.refresh_session(session.refresh_token),
-                                idempotent=False, describe="refresh the login session")
+        response = with_retries(
+            lambda: supabase.auth.refresh_session(session.refresh_token),
+            idempotent=False,
+            describe="refresh the login session",
+        )
     except Exception as exc:
         if getattr(exc, "code", None) in _EXPIRED_CODES:
             raise AuthError("session expired", hint="run `sitegen login`") from None

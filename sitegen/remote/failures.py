@@ -22,18 +22,25 @@ from sitegen.errors import AuthError, RemoteError
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 530})
 LOGIN_HINT = "run `sitegen login`"
-OWN_ROWS_HINT = ("Row Level Security only lets authors change their own rows; check you are "
-                 "logged in as the right user (`sitegen whoami`)")
-KEY_HINT = ("copy the anon / publishable key of this project (Supabase dashboard: Project "
-            "Settings -> API) into SUPABASE_ANON_KEY in .env")
-SCHEMA_HINT = "apply the SQL files in sql/ to your project (see sql/README.md), then run `sitegen doctor`"
+OWN_ROWS_HINT = (
+    "Row Level Security only lets authors change their own rows; check you are "
+    "logged in as the right user (`sitegen whoami`)"
+)
+KEY_HINT = (
+    "copy the anon / publishable key of this project (Supabase dashboard: Project "
+    "Settings -> API) into SUPABASE_ANON_KEY in .env"
+)
+SCHEMA_HINT = (
+    "apply the SQL files in sql/ to your project (see sql/README.md), then run `sitegen doctor`"
+)
 
 
 class TransientResponse(Exception):
     """The server answered 429 or 5xx: worth retrying (raised by a response hook, never by users)."""
 
-    def __init__(self, status: int, method: str, url: str, message: str,
-                 retry_after: float | None) -> None:
+    def __init__(
+        self, status: int, method: str, url: str, message: str, retry_after: float | None
+    ) -> None:
         super().__init__(f"HTTP {status} from {method} {urlsplit(url).path}")
         self.status = status
         self.method = method
@@ -61,17 +68,30 @@ def classify(exc: BaseException) -> Failure | None:
 
     for error in _chain(exc):
         if isinstance(error, TransientResponse):
-            return Failure("status", error.status == 429, str(error), error.url, error.retry_after,
-                           error.status, error.message)
+            return Failure(
+                "status",
+                error.status == 429,
+                str(error),
+                error.url,
+                error.retry_after,
+                error.status,
+                error.message,
+            )
         if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-            return Failure("unreachable", True, f"cannot connect ({type(error).__name__})",
-                           _request_url(error))
+            return Failure(
+                "unreachable", True, f"cannot connect ({type(error).__name__})", _request_url(error)
+            )
         if isinstance(error, httpx.TimeoutException):
-            return Failure("timeout", False, f"no answer in time ({type(error).__name__})",
-                           _request_url(error))
+            return Failure(
+                "timeout", False, f"no answer in time ({type(error).__name__})", _request_url(error)
+            )
         if isinstance(error, (httpx.NetworkError, httpx.RemoteProtocolError)):
-            return Failure("dropped", False, f"connection dropped ({type(error).__name__})",
-                           _request_url(error))
+            return Failure(
+                "dropped",
+                False,
+                f"connection dropped ({type(error).__name__})",
+                _request_url(error),
+            )
     return None
 
 
@@ -110,32 +130,48 @@ def as_remote_error(exc: BaseException, describe: str) -> RemoteError:
 def _transient_error(failure: Failure, describe: str) -> RemoteError:
     where = _origin(failure.url)
     if failure.kind == "unreachable":
-        return RemoteError(f"{describe} failed: cannot reach the Supabase server at {where}",
-                           hint="check SUPABASE_URL in .env and your network connection "
-                                "(a paused Supabase project also refuses connections)")
+        return RemoteError(
+            f"{describe} failed: cannot reach the Supabase server at {where}",
+            hint="check SUPABASE_URL in .env and your network connection "
+            "(a paused Supabase project also refuses connections)",
+        )
     if failure.kind == "timeout":
-        return RemoteError(f"{describe} failed: {where} did not answer in time",
-                           hint="try again; if it keeps happening, check the project's status page")
+        return RemoteError(
+            f"{describe} failed: {where} did not answer in time",
+            hint="try again; if it keeps happening, check the project's status page",
+        )
     if failure.kind == "dropped":
-        return RemoteError(f"{describe} failed: the connection to {where} was dropped",
-                           hint="try again; sitegen is safe to re-run")
+        return RemoteError(
+            f"{describe} failed: the connection to {where} was dropped",
+            hint="try again; sitegen is safe to re-run",
+        )
     detail = f": {failure.message}" if failure.message else ""
-    hint = ("the server is rate-limiting requests; wait a minute and try again"
-            if failure.status == 429 else "the server had a problem; try again in a moment")
-    return RemoteError(f"{describe} failed: {where} answered HTTP {failure.status}{detail}", hint=hint)
+    hint = (
+        "the server is rate-limiting requests; wait a minute and try again"
+        if failure.status == 429
+        else "the server had a problem; try again in a moment"
+    )
+    return RemoteError(
+        f"{describe} failed: {where} answered HTTP {failure.status}{detail}", hint=hint
+    )
 
 
 # Auth error codes (GoTrue) -> message and hint. Codes: supabase_auth/errors.py and wire doc §2.
 _AUTH_CODES: dict[str, tuple[str, str]] = {
-    "invalid_credentials": ("wrong email or password",
-                            "check both; no account yet? run `sitegen signup`"),
-    "email_not_confirmed": ("this email address is not confirmed yet",
-                            "open the confirmation link in the email Supabase sent you, then run "
-                            "`sitegen login` again"),
+    "invalid_credentials": (
+        "wrong email or password",
+        "check both; no account yet? run `sitegen signup`",
+    ),
+    "email_not_confirmed": (
+        "this email address is not confirmed yet",
+        "open the confirmation link in the email Supabase sent you, then run `sitegen login` again",
+    ),
     "user_already_exists": ("an account with this email already exists", LOGIN_HINT),
     "email_exists": ("an account with this email already exists", LOGIN_HINT),
-    "signup_disabled": ("sign-ups are disabled for this Supabase project",
-                        "ask the project owner to invite you, or enable email sign-ups"),
+    "signup_disabled": (
+        "sign-ups are disabled for this Supabase project",
+        "ask the project owner to invite you, or enable email sign-ups",
+    ),
     "email_address_invalid": ("the email address is not valid", "check it for typos"),
     "validation_failed": ("the server rejected the request", "check the email address"),
     "user_banned": ("this account is banned", "ask the project owner"),
@@ -163,8 +199,10 @@ def auth_error(error: BaseException, describe: str) -> AuthError:
     reasons = getattr(error, "reasons", None)
     if code == "weak_password" or reasons:
         listed = "; ".join(_WEAK_REASONS.get(r, r) for r in reasons or []) or message
-        return AuthError(f"{describe} failed: the password is too weak: {listed}",
-                         hint=f"choose a longer, less common password (server: {message})")
+        return AuthError(
+            f"{describe} failed: the password is too weak: {listed}",
+            hint=f"choose a longer, less common password (server: {message})",
+        )
     if _is_key_refusal(message):
         return _key_error(describe, message)
     if isinstance(code, str) and code in _AUTH_CODES:
@@ -179,18 +217,22 @@ def _postgrest_error(error: Any, describe: str) -> RemoteError:
     code = str(getattr(error, "code", "") or "")
     message = str(getattr(error, "message", "") or error)
     if code in ("PGRST301", "PGRST302", "PGRST303"):
-        return AuthError(f"{describe} failed: the server rejected the session ({message})",
-                         hint=LOGIN_HINT)
+        return AuthError(
+            f"{describe} failed: the server rejected the session ({message})", hint=LOGIN_HINT
+        )
     if code == "42501":
         return RemoteError(f"{describe} failed: permission denied ({message})", hint=OWN_ROWS_HINT)
     if not code and _is_key_refusal(message):
         return _key_error(describe, message)
     if code in ("PGRST205", "PGRST202", "42P01", "42883"):
-        return RemoteError(f"{describe} failed: the database schema is missing ({message})",
-                           hint=SCHEMA_HINT)
+        return RemoteError(
+            f"{describe} failed: the database schema is missing ({message})", hint=SCHEMA_HINT
+        )
     hint = getattr(error, "hint", None)
-    return RemoteError(f"{describe} failed: {message}" + (f" ({code})" if code else ""),
-                       hint=str(hint) if hint else None)
+    return RemoteError(
+        f"{describe} failed: {message}" + (f" ({code})" if code else ""),
+        hint=str(hint) if hint else None,
+    )
 
 
 def _is_key_refusal(message: str) -> bool:
@@ -199,17 +241,22 @@ def _is_key_refusal(message: str) -> bool:
 
 
 def _key_error(describe: str, message: str) -> AuthError:
-    return AuthError(f"{describe} failed: the server does not accept this key ({message})",
-                     field="SUPABASE_ANON_KEY", hint=KEY_HINT)
+    return AuthError(
+        f"{describe} failed: the server does not accept this key ({message})",
+        field="SUPABASE_ANON_KEY",
+        hint=KEY_HINT,
+    )
 
 
 def _storage_error(error: Any, describe: str) -> RemoteError:
     status = str(getattr(error, "status", "") or "")
     message = str(getattr(error, "message", "") or error)
     if status in ("401", "403"):
-        return RemoteError(f"{describe} failed: storage refused it ({message})",
-                           hint="authors can only write under their own folder in the media "
-                                "bucket; check you are logged in (`sitegen whoami`)")
+        return RemoteError(
+            f"{describe} failed: storage refused it ({message})",
+            hint="authors can only write under their own folder in the media "
+            "bucket; check you are logged in (`sitegen whoami`)",
+        )
     if status == "404" and "bucket" in message.lower():
         return RemoteError(f"{describe} failed: {message}", hint=SCHEMA_HINT)
     return RemoteError(f"{describe} failed: {message}" + (f" (status {status})" if status else ""))

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger("sitegen.http")
-SECRET_PARAMETERS = frozenset({"token", "apikey", "access_token", "refresh_token", "password",
-                               "code", "key"})
+SECRET_PARAMETERS = frozenset(
+    {"token", "apikey", "access_token", "refresh_token", "password", "code", "key"}
+)
 
 
 def loggable_target(url: httpx.URL) -> str:
@@ -29,9 +30,11 @@ def loggable_target(url: httpx.URL) -> str:
     query = url.query.decode("ascii", "replace")
     if not query:
         return url.path
-    pairs = [(k, "***" if k.lower() in SECRET_PARAMETERS else v)
-             for k, v in parse_qsl(query, keep_blank_values=True)]
-    return url.path + "?" + urlencode(pairs, safe="*,().\"")
+    pairs = [
+        (k, "***" if k.lower() in SECRET_PARAMETERS else v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+    ]
+    return url.path + "?" + urlencode(pairs, safe='*,()."')
 
 
 def make_logged_transport(inner: httpx.BaseTransport) -> httpx.BaseTransport:
@@ -44,11 +47,21 @@ def make_logged_transport(inner: httpx.BaseTransport) -> httpx.BaseTransport:
             try:
                 response = inner.handle_request(request)
             except httpx.HTTPError as exc:
-                log.debug("%s %s failed: %s (%d ms)", request.method, loggable_target(request.url),
-                          type(exc).__name__, _ms(started))
+                log.debug(
+                    "%s %s failed: %s (%d ms)",
+                    request.method,
+                    loggable_target(request.url),
+                    type(exc).__name__,
+                    _ms(started),
+                )
                 raise
-            log.debug("%s %s %d (%d ms)", request.method, loggable_target(request.url),
-                      response.status_code, _ms(started))
+            log.debug(
+                "%s %s %d (%d ms)",
+                request.method,
+                loggable_target(request.url),
+                response.status_code,
+                _ms(started),
+            )
             return response
 
         def close(self) -> None:
@@ -63,8 +76,11 @@ def raise_transient_status(response: httpx.Response) -> None:
         return
     response.read()
     raise TransientResponse(
-        response.status_code, response.request.method, str(response.request.url),
-        _server_message(response), parse_retry_after(response.headers.get("retry-after")),
+        response.status_code,
+        response.request.method,
+        str(response.request.url),
+        _server_message(response),
+        parse_retry_after(response.headers.get("retry-after")),
     )
 
 

@@ -71,16 +71,28 @@ def with_retries(
             if failure is None:
                 raise
             if not (idempotent or failure.not_processed):
-                raise _final(exc, describe, attempt, "it may have been applied, so it was not repeated") from exc
+                raise _final(
+                    exc, describe, attempt, "it may have been applied, so it was not repeated"
+                ) from exc
             pause = policy.delay(attempt, failure, rand())
             if attempt >= policy.max_attempts:
                 raise _final(exc, describe, attempt, "") from exc
             if clock() - started + pause > policy.max_total:
-                raise _final(exc, describe, attempt,
-                             f"the next try would be after {pause:.0f} s, beyond the time limit") from exc
+                raise _final(
+                    exc,
+                    describe,
+                    attempt,
+                    f"the next try would be after {pause:.0f} s, beyond the time limit",
+                ) from exc
             # A warning, not debug: without it a user waits up to a minute looking at nothing.
-            log.warning("%s: %s; retrying in %.1f s (attempt %d of %d)",
-                        describe, failure.summary, pause, attempt + 1, policy.max_attempts)
+            log.warning(
+                "%s: %s; retrying in %.1f s (attempt %d of %d)",
+                describe,
+                failure.summary,
+                pause,
+                attempt + 1,
+                policy.max_attempts,
+            )
             sleep(pause)
             attempt += 1
 

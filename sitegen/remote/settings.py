@@ -33,7 +33,9 @@ class RemoteSettings:
     anon_key: str = field(repr=False)
 
 
-def load_remote_settings(site_dir: Path, environ: Mapping[str, str] | None = None) -> RemoteSettings:
+def load_remote_settings(
+    site_dir: Path, environ: Mapping[str, str] | None = None
+) -> RemoteSettings:
     """Read the settings; the environment wins over `<site>/.env`. Raises ConfigError naming the variable."""
     env_file = site_dir / ENV_FILE
     values = _read_env_file(env_file)
@@ -90,26 +92,35 @@ def _read_env_file(path: Path) -> dict[str, str]:
 def _check_url(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ConfigError("is not set", field=URL_VARIABLE,
-                          hint=f"add {URL_VARIABLE}=https://<project>.supabase.co to .env ({_WHERE})")
+        raise ConfigError(
+            "is not set",
+            field=URL_VARIABLE,
+            hint=f"add {URL_VARIABLE}=https://<project>.supabase.co to .env ({_WHERE})",
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(f"{value!r} is not an http(s) URL", field=URL_VARIABLE,
-                          hint="use the project URL, e.g. https://abcd1234.supabase.co")
+        raise ConfigError(
+            f"{value!r} is not an http(s) URL",
+            field=URL_VARIABLE,
+            hint="use the project URL, e.g. https://abcd1234.supabase.co",
+        )
     return value.rstrip("/")
 
 
 def _check_anon_key(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ConfigError("is not set", field=KEY_VARIABLE,
-                          hint=f"add {KEY_VARIABLE}=<the anon / publishable key> to .env ({_WHERE})")
+        raise ConfigError(
+            "is not set",
+            field=KEY_VARIABLE,
+            hint=f"add {KEY_VARIABLE}=<the anon / publishable key> to .env ({_WHERE})",
+        )
     if key_role(value) == "service_role" or value.startswith("sb_secret_"):
         raise ConfigError(
             "holds a service-role (secret) key, which bypasses every security policy",
             field=KEY_VARIABLE,
             hint="use the anon / publishable key instead; sitegen never needs the service key "
-                 "(and it must never be shared or committed)",
+            "(and it must never be shared or committed)",
         )
     return value
 

@@ -85,8 +85,13 @@ class SupabaseStore:
         column = name_column(table)
         for chunk in _chunks_by_length(sorted(names), URL_BUDGET):
             response = self._run(
-                lambda chunk=chunk: self._supabase.table(table).select("*").in_(column, chunk)
-                .limit(PAGE_SIZE).execute(),
+                lambda chunk=chunk: (
+                    self._supabase.table(table)
+                    .select("*")
+                    .in_(column, chunk)
+                    .limit(PAGE_SIZE)
+                    .execute()
+                ),
                 f"read {len(chunk)} {table} rows",
             )
             rows.extend(response.data)
@@ -99,6 +104,7 @@ class SupabaseStore:
         seen = 0
         last: str | None = None
         while total is None or seen < total:
+
             def page(last: str | None = last, first: bool = total is None) -> Any:
                 query = self._supabase.table(table).select("*", count="exact" if first else None)
                 if last is not None:
@@ -117,7 +123,9 @@ class SupabaseStore:
                 break
 
     def write(
-        self, table: str, rows: Sequence[Mapping[str, Any]],
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
         confirmed: Callable[[Sequence[Mapping[str, Any]]], None] = lambda batch: None,
     ) -> None:
         """Create or update full rows in batches (upsert on slug/path, version-guarded).
@@ -137,10 +145,18 @@ class SupabaseStore:
         _check_same_columns(rows)
         for batch in _batches(rows):
             self._run(
-                lambda batch=batch: self._supabase.table(table).upsert(
-                    list(batch), on_conflict=column, default_to_null=False, returning="minimal",
-                ).execute(),
-                f"write {len(batch)} {table} rows", table=table,
+                lambda batch=batch: (
+                    self._supabase.table(table)
+                    .upsert(
+                        list(batch),
+                        on_conflict=column,
+                        default_to_null=False,
+                        returning="minimal",
+                    )
+                    .execute()
+                ),
+                f"write {len(batch)} {table} rows",
+                table=table,
             )
             confirmed(batch)
 
@@ -150,10 +166,12 @@ class SupabaseStore:
         deleted: set[str] = set()
         for chunk in _chunks_by_length(sorted(versions), URL_BUDGET // 2):
             condition = ",".join(
-                f"and({column}.eq.{_quote(name)},version.eq.{versions[name]})" for name in chunk)
+                f"and({column}.eq.{_quote(name)},version.eq.{versions[name]})" for name in chunk
+            )
             response = self._run(
-                lambda condition=condition: self._supabase.table(table).delete()
-                .or_(condition).execute(),
+                lambda condition=condition: (
+                    self._supabase.table(table).delete().or_(condition).execute()
+                ),
                 f"delete {len(chunk)} {table} rows",
             )
             deleted.update(row[column] for row in response.data)
@@ -165,8 +183,9 @@ class SupabaseStore:
         """Store bytes under a content-addressed name (re-uploading the same name is harmless)."""
         bucket = self._supabase.storage.from_(BUCKET)
         self._run(
-            lambda: bucket.upload(object_name, data,
-                                  {"content-type": content_type, "upsert": "true"}),
+            lambda: bucket.upload(
+                object_name, data, {"content-type": content_type, "upsert": "true"}
+            ),
             f"upload {object_name}",
         )
 
@@ -177,8 +196,10 @@ class SupabaseStore:
         def get() -> bytes:
             response = self._client.http.get(url)
             if response.status_code != 200:
-                raise RemoteError(f"could not download {object_name}: HTTP {response.status_code}",
-                                  hint="the author should push the file again")
+                raise RemoteError(
+                    f"could not download {object_name}: HTTP {response.status_code}",
+                    hint="the author should push the file again",
+                )
             return response.content
 
         return self._run(get, f"download {object_name}")
@@ -202,8 +223,9 @@ class SupabaseStore:
         """Remove objects of one's own (Storage policies refuse anyone else's)."""
         if object_names:
             bucket = self._supabase.storage.from_(BUCKET)
-            self._run(lambda: bucket.remove(list(object_names)),
-                      f"remove {len(object_names)} objects")
+            self._run(
+                lambda: bucket.remove(list(object_names)), f"remove {len(object_names)} objects"
+            )
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -227,8 +249,9 @@ class SupabaseStore:
             raise
         except APIError as exc:
             if exc.code == "42501" and table is not None:
-                raise RowsRefused(f"{describe} failed: row-level security refused a row",
-                                  hint=OWN_ROWS_HINT) from None
+                raise RowsRefused(
+                    f"{describe} failed: row-level security refused a row", hint=OWN_ROWS_HINT
+                ) from None
             raise as_remote_error(exc, describe) from None
         except StorageApiError as exc:
             raise as_remote_error(exc, describe) from None
@@ -237,15 +260,25 @@ class SupabaseStore:
 def parse_manifest(table: str, data: Any) -> list[ManifestEntry]:
     """Validate the manifest shape (it is remote data); raises RemoteError on nonsense."""
     if not isinstance(data, list):
-        raise RemoteError(f"the {table} manifest is not a list",
-                          hint="apply the sql/ migrations again (sitegen doctor checks them)")
+        raise RemoteError(
+            f"the {table} manifest is not a list",
+            hint="apply the sql/ migrations again (sitegen doctor checks them)",
+        )
     entries = []
     for item in data:
-        if not (isinstance(item, list) and len(item) == 4 and isinstance(item[0], str)
-                and isinstance(item[1], int) and not isinstance(item[1], bool)
-                and isinstance(item[2], str) and (item[3] is None or isinstance(item[3], str))):
-            raise RemoteError(f"the {table} manifest has a malformed entry: {item!r:.100}",
-                              hint="apply the sql/ migrations again (sitegen doctor checks them)")
+        if not (
+            isinstance(item, list)
+            and len(item) == 4
+            and isinstance(item[0], str)
+            and isinstance(item[1], int)
+            and not isinstance(item[1], bool)
+            and isinstance(item[2], str)
+            and (item[3] is None or isinstance(item[3], str))
+        ):
+            raise RemoteError(
+                f"the {table} manifest has a malformed entry: {item!r:.100}",
+                hint="apply the sql/ migrations again (sitegen doctor checks them)",
+            )
         entries.append(ManifestEntry(*item))
     return entries
 
@@ -285,8 +318,10 @@ def _check_same_columns(rows: Sequence[Mapping[str, Any]]) -> None:
         columns = rows[0].keys()
         for row in rows:
             if row.keys() != columns:
-                raise ValueError(f"rows of one write must carry the same columns; "
-                                 f"{sorted(columns ^ row.keys())} differ")
+                raise ValueError(
+                    f"rows of one write must carry the same columns; "
+                    f"{sorted(columns ^ row.keys())} differ"
+                )
 
 
 def _batches(rows: Sequence[Mapping[str, Any]]) -> Iterator[Sequence[Mapping[str, Any]]]:

@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import ContentError
-from sitegen.errors import ContentErrors
+from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.model import Document
@@ -42,7 +41,9 @@ class DocRecord:
 class PhaseTimes:
     """Seconds spent per phase, summed over files (and over processes when parallel)."""
 
-    seconds: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "parse": 0.0, "markdown": 0.0})
+    seconds: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "parse": 0.0, "markdown": 0.0}
+    )
 
     def add(self, other: Mapping[str, float]) -> None:
         for name, value in other.items():
@@ -57,15 +58,25 @@ class PhaseTimes:
             self.add({name: time.perf_counter() - began})
 
 
-def process_file(site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes) -> DocRecord:
+def process_file(
+    site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes
+) -> DocRecord:
     """Read, parse and render one file; content errors are kept in the record, not raised."""
     started = time.perf_counter()
     checked_ns = time.time_ns()
     stat, data = _read_file(site_dir / path)
     times.seconds["read"] += time.perf_counter() - started
     document, render, errors = _parse_and_render(path, data, options, times)
-    return DocRecord(path, stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest(),
-                     document, render, errors, checked_ns)
+    return DocRecord(
+        path,
+        stat.st_size,
+        stat.st_mtime_ns,
+        hashlib.sha256(data).hexdigest(),
+        document,
+        render,
+        errors,
+        checked_ns,
+    )
 
 
 def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
@@ -82,14 +93,24 @@ def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
     return stat, b"".join(chunks)
 
 
-def _parse_and_render(path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes
-                      ) -> tuple[Document | None, DocRender | None, tuple[ContentError, ...]]:
+def _parse_and_render(
+    path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes
+) -> tuple[Document | None, DocRender | None, tuple[ContentError, ...]]:
     started = time.perf_counter()
     try:
         document = parse_document(data.decode("utf-8"), source=path)
     except UnicodeDecodeError as exc:
-        return None, None, (ContentError(f"is not UTF-8 text (byte {exc.start})", file=path,
-                                         hint="save the file as UTF-8"),)
+        return (
+            None,
+            None,
+            (
+                ContentError(
+                    f"is not UTF-8 text (byte {exc.start})",
+                    file=path,
+                    hint="save the file as UTF-8",
+                ),
+            ),
+        )
     except ContentErrors as exc:
         return None, None, tuple(exc.errors)
     except ContentError as exc:

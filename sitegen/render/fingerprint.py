@@ -32,7 +32,9 @@ _PLAIN = {str, int, float, bool, type(None)}
 class Fingerprinter:
     """Digests values, salted with what every output shares (version, config, templates)."""
 
-    def __init__(self, salt: str, known_views: dict[int, tuple[object, bytes]] | None = None) -> None:
+    def __init__(
+        self, salt: str, known_views: dict[int, tuple[object, bytes]] | None = None
+    ) -> None:
         """`known_views`: the `views` of a previous Fingerprinter in this process (view digests
         are not salted), so views that are still the same objects are not digested again."""
         self._salt = blake2b(salt.encode(), digest_size=16).digest()
@@ -65,8 +67,10 @@ class Fingerprinter:
         if kind is dict:
             return {key: self._shallow(item) for key, item in value.items()}
         if hasattr(kind, "__dataclass_fields__"):
-            return (kind.__name__, *(self._shallow(getattr(value, name))
-                                     for name in kind.__dataclass_fields__))
+            return (
+                kind.__name__,
+                *(self._shallow(getattr(value, name)) for name in kind.__dataclass_fields__),
+            )
         return value
 
     def _shallow_items(self, value: tuple[Any, ...] | list[Any]) -> Any:

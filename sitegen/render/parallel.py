@@ -27,7 +27,9 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
     """Processes to use: `requested`, or automatically 1 (in process) unless the work is large
     enough to pay for forking. Automatic mode does not fork a process that runs other threads
     (the dev server): a forked child could inherit a lock held by one of them."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     if requested is not None:
         return max(1, min(requested, cores * 4))
     if work < threshold or threading.active_count() > 1:
@@ -35,8 +37,9 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
     return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def map_ranges(task: Callable[[int, int], R], total: int, workers: int, smallest: int = 16
-               ) -> Iterator[tuple[int, int, R]]:
+def map_ranges(
+    task: Callable[[int, int], R], total: int, workers: int, smallest: int = 16
+) -> Iterator[tuple[int, int, R]]:
     """Yield (start, stop, task(start, stop)) over [0, total) in order, using `workers` processes.
 
     Ranges shrink as the work runs out (guided scheduling: each takes a share of what is
@@ -55,8 +58,10 @@ def map_ranges(task: Callable[[int, int], R], total: int, workers: int, smallest
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [(start, stop, pool.submit(_run, start, stop))
-                       for start, stop in guided_ranges(total, workers, smallest)]
+            futures = [
+                (start, stop, pool.submit(_run, start, stop))
+                for start, stop in guided_ranges(total, workers, smallest)
+            ]
             for start, stop, future in futures:
                 yield start, stop, future.result()  # type: ignore[misc]
     finally:

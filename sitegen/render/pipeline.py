@@ -25,24 +25,38 @@ from typing import Any, NamedTuple
 from sitegen import __version__
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
-    CACHE_DIR, BuildState, DocStore, FileHasher, is_settled, load_entries, save_entries, save_state,
+    CACHE_DIR,
+    BuildState,
+    DocStore,
+    FileHasher,
+    is_settled,
+    load_entries,
+    save_entries,
+    save_state,
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
-from sitegen.render.views import Page
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import after_first, map_ranges, worker_count
-from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
+from sitegen.render.renders import StoredRenders, pack_body
+from sitegen.render.views import Page
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
-    ThemePaths, TemplateValueError, compiled_environment, load_template, make_environment, render_template,
-    static_files, template_files, theme_paths,
+    TemplateValueError,
+    ThemePaths,
+    compiled_environment,
+    load_template,
+    make_environment,
+    render_template,
+    static_files,
+    template_files,
+    theme_paths,
 )
 from sitegen.writer import OutputWriter, WriteReport
 
@@ -53,9 +67,16 @@ PARALLEL_DOCUMENTS = 100
 PARALLEL_OUTPUTS = 200
 
 
-def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progress, started: float,
-              memory: BuildMemory, scanned: tuple[int, Stats] | None, trust_outputs: bool = False
-              ) -> BuildResult:
+def run_build(
+    site_dir: Path,
+    options: BuildOptions,
+    key: str,
+    progress: Progress,
+    started: float,
+    memory: BuildMemory,
+    scanned: tuple[int, Stats] | None,
+    trust_outputs: bool = False,
+) -> BuildResult:
     """The full build. `scanned` is (time, stats) of the inputs when the caller has them (from a
     scan, or from the previous build's stats updated for the paths a watcher saw change).
     `trust_outputs`: the output folder is as the last build left it (a watched preview), so
@@ -69,8 +90,9 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     if scanned is None or state is None or state.input_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     scanned_ns, inputs = scanned
-    hasher = FileHasher(state.file_hashes if state and options.use_cache else {},
-                        state.scanned_ns if state else 0)
+    hasher = FileHasher(
+        state.file_hashes if state and options.use_cache else {}, state.scanned_ns if state else 0
+    )
     times.add({"read": time.perf_counter() - started})
 
     early_env: list[Any] = []
@@ -79,30 +101,48 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
         if memory.env is None:
             early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
 
-    records = _load_documents(site_dir, inputs, config, options, times, progress, memory, key,
-                              meanwhile=compile_theme)
+    records = _load_documents(
+        site_dir, inputs, config, options, times, progress, memory, key, meanwhile=compile_theme
+    )
     racy = _racy_hashes(inputs, scanned_ns, records)
     md_options, store_key = _markdown_options(config)
     renders = StoredRenders(site_dir, records, store_key, md_options)
     with times.phase("assemble"):
-        site, next_due = _assemble(site_dir, config, options, records, renders, inputs, hasher, memory)
+        site, next_due = _assemble(
+            site_dir, config, options, records, renders, inputs, hasher, memory
+        )
         saved: Callable[[], None] | None = None
         if not memory.retain:  # keep no outline past this point (`sitegen serve` keeps its records)
             lite = [r if r.render is None else dataclasses.replace(r, render=None) for r in records]
             renders.forget_outlines(lite)
             if options.use_cache:  # the next `sitegen build` starts from these
                 memo = memory.entries
-                saved = functools.partial(save_entries, site_dir, key, (store_key, memo.info, memo.links),
-                                          ({r.path: r for r in lite}, memo.made))
+                saved = functools.partial(
+                    save_entries,
+                    site_dir,
+                    key,
+                    (store_key, memo.info, memo.links),
+                    ({r.path: r for r in lite}, memo.made),
+                )
     del records
     with times.phase("plan"):
-        static = {name: (path, hasher.sha256(path, str(path), _stat(path)))
-                  for name, path in static_files(theme).items()}
-        templates = {name: hasher.sha256(path, str(path), _stat(path))
-                     for name, path in template_files(theme).items()}
+        static = {
+            name: (path, hasher.sha256(path, str(path), _stat(path)))
+            for name, path in static_files(theme).items()
+        }
+        templates = {
+            name: hasher.sha256(path, str(path), _stat(path))
+            for name, path in template_files(theme).items()
+        }
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
-        salt = repr((__version__, config.model_dump_json(), sorted(templates.items()),
-                     sorted((n, s) for n, (_, s) in static.items())))
+        salt = repr(
+            (
+                __version__,
+                config.model_dump_json(),
+                sorted(templates.items()),
+                sorted((n, s) for n, (_, s) in static.items()),
+            )
+        )
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
         previous = state.outputs if same_output else {}
         if trust_outputs and same_output and state is not None:  # a builder wrote them last
@@ -116,12 +156,22 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
 
         if previous:
             fingerprint()
-            todo = [i for i, job in enumerate(jobs)
-                    if previous.get(job.output) != (fingerprints[i], *existing.get(job.output, (-1, -1)))]
+            todo = [
+                i
+                for i, job in enumerate(jobs)
+                if previous.get(job.output)
+                != (fingerprints[i], *existing.get(job.output, (-1, -1)))
+            ]
         else:  # every output is made: fingerprints are for the next build, and can wait (below)
             todo = list(range(len(jobs)))
-    env = _environment(site_dir, theme, templates, _template_globals(site, static), memory,
-                       early_env[0] if early_env else None)
+    env = _environment(
+        site_dir,
+        theme,
+        templates,
+        _template_globals(site, static),
+        memory,
+        early_env[0] if early_env else None,
+    )
     _check_templates(env, jobs, todo)
 
     def meanwhile() -> None:  # while the page workers render
@@ -133,7 +183,9 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     writer = OutputWriter(out_dir)
     writer.prepare()
     try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, renders, meanwhile)
+        staged, produce_times = _produce(
+            jobs, todo, env, writer, options, progress, renders, meanwhile
+        )
         with times.phase("write"):
             produced = {job.output for job in jobs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
@@ -146,23 +198,41 @@ def run_build(site_dir: Path, options: BuildOptions, key: str, progress: Progres
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
         memory.state = BuildState(
-            version=__version__, out_dir=str(out_dir), input_dirs=input_dirs, inputs=inputs,
-            outputs={job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)},
-            file_hashes=hasher.hashes, next_due=next_due, scanned_ns=scanned_ns, racy=racy,
-            documents=len(site.posts) + len(site.pages), warnings=site.warnings,
+            version=__version__,
+            out_dir=str(out_dir),
+            input_dirs=input_dirs,
+            inputs=inputs,
+            outputs={
+                job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)
+            },
+            file_hashes=hasher.hashes,
+            next_due=next_due,
+            scanned_ns=scanned_ns,
+            racy=racy,
+            documents=len(site.posts) + len(site.pages),
+            warnings=site.warnings,
         )
         save_state(site_dir, key, memory.state)
     return BuildResult(
-        documents=len(site.posts) + len(site.pages), written=len(report.written),
-        unchanged=len(jobs) - len(report.written), removed=len(report.removed),
+        documents=len(site.posts) + len(site.pages),
+        written=len(report.written),
+        unchanged=len(jobs) - len(report.written),
+        removed=len(report.removed),
         seconds=time.perf_counter() - started,
         changed_paths=tuple(sorted((*report.written, *report.removed))),
-        warnings=site.warnings, timings=dict(times.seconds),
+        warnings=site.warnings,
+        timings=dict(times.seconds),
     )
 
 
-def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str],
-                 globals_: dict[str, Any], memory: BuildMemory, early: Any | None) -> Any:
+def _environment(
+    site_dir: Path,
+    theme: ThemePaths,
+    templates: Mapping[str, str],
+    globals_: dict[str, Any],
+    memory: BuildMemory,
+    early: Any | None,
+) -> Any:
     """The Jinja environment: a builder keeps its compiled templates while no template changed;
     else the one compiled `early` (while the Markdown ran), or a new one."""
     env_key = (theme.template_dirs, sorted(templates.items()))
@@ -182,22 +252,46 @@ def _environment(site_dir: Path, theme: ThemePaths, templates: Mapping[str, str]
     return env
 
 
-def _assemble(site_dir: Path, config: SiteConfig, options: BuildOptions, records: Sequence[DocRecord],
-              renders: StoredRenders, inputs: Stats, hasher: FileHasher, memory: BuildMemory
-              ) -> tuple[Site, dt.datetime | None]:
+def _assemble(
+    site_dir: Path,
+    config: SiteConfig,
+    options: BuildOptions,
+    records: Sequence[DocRecord],
+    renders: StoredRenders,
+    inputs: Stats,
+    hasher: FileHasher,
+    memory: BuildMemory,
+) -> tuple[Site, dt.datetime | None]:
     """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
     if errors:
         raise BuildFailed(errors)
     documents = [r.document for r in records if r.document is not None]
-    selected, next_due = select_documents(documents, drafts=options.drafts, future=options.future,
-                                          now=build_now())
-    media = [Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
-             for p, stat in inputs.items() if p.startswith(MEDIA_ROOT + "/")]
+    selected, next_due = select_documents(
+        documents, drafts=options.drafts, future=options.future, now=build_now()
+    )
+    media = [
+        Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
+        for p, stat in inputs.items()
+        if p.startswith(MEDIA_ROOT + "/")
+    ]
     _, store_key = _markdown_options(config)
-    versions = {r.document.key: f"{store_key}:{r.path}:{r.sha256}" for r in records if r.document is not None}
-    site = assemble(config, selected, renders, media, strict=options.strict, versions=versions,
-                    memo=memory.entries, lazy_pages=not memory.retain, page_body=renders.page_body)
+    versions = {
+        r.document.key: f"{store_key}:{r.path}:{r.sha256}"
+        for r in records
+        if r.document is not None
+    }
+    site = assemble(
+        config,
+        selected,
+        renders,
+        media,
+        strict=options.strict,
+        versions=versions,
+        memo=memory.entries,
+        lazy_pages=not memory.retain,
+        page_body=renders.page_body,
+    )
     return site, next_due
 
 
@@ -216,15 +310,23 @@ def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Pa
     """The output folder; never the site itself, a folder holding it, or one of its inputs."""
     out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
     protected = [site_dir / name for name in ("content", "templates", "static", "themes")]
-    if (site_dir.is_relative_to(out_dir) or out_dir == site_dir / ".sitegen"
-            or any(out_dir.is_relative_to(p) for p in protected)):
-        raise ConfigError(f"{out_dir} cannot be the output folder: it holds the site's own files",
-                          field="output_dir", hint='use a folder of its own, e.g. "public"')
+    if (
+        site_dir.is_relative_to(out_dir)
+        or out_dir == site_dir / ".sitegen"
+        or any(out_dir.is_relative_to(p) for p in protected)
+    ):
+        raise ConfigError(
+            f"{out_dir} cannot be the output folder: it holds the site's own files",
+            field="output_dir",
+            hint='use a folder of its own, e.g. "public"',
+        )
     return out_dir
 
 
 def _relative(site_dir: Path, folder: Path) -> str:
-    return folder.relative_to(site_dir).as_posix() if folder.is_relative_to(site_dir) else str(folder)
+    return (
+        folder.relative_to(site_dir).as_posix() if folder.is_relative_to(site_dir) else str(folder)
+    )
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -235,17 +337,31 @@ def _stat(path: Path) -> tuple[int, int]:
 def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
     """The Markdown options, and the key naming them (and this version) in the DocStore."""
     md = config.markdown
-    options = MarkdownOptions(allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level)
+    options = MarkdownOptions(
+        allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
+    )
     return options, f"{__version__}:{options!r}"
 
 
-def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: BuildOptions,
-                    times: PhaseTimes, progress: Progress, memory: BuildMemory, key: str,
-                    meanwhile: Callable[[], None] | None = None) -> list[DocRecord]:
+def _load_documents(
+    site_dir: Path,
+    inputs: Stats,
+    config: SiteConfig,
+    options: BuildOptions,
+    times: PhaseTimes,
+    progress: Progress,
+    memory: BuildMemory,
+    key: str,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[DocRecord]:
     """A record per content file, from the DocStore while the file's bytes are unchanged.
     `meanwhile` runs in this process while the workers render (see `after_first`)."""
     md_options, store_key = _markdown_options(config)
-    paths = [p for p in inputs if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))]
+    paths = [
+        p
+        for p in inputs
+        if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
+    ]
     stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
     if memory.records is not None and memory.records_key == store_key:
         cached = memory.records
@@ -261,17 +377,23 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
     else:
         cached = {}
     records: dict[str, DocRecord] = {}
-    changed: list[tuple[str, str, bytes, None]] = []  # (path, sha256, pickled record, None) of reused files
+    changed: list[
+        tuple[str, str, bytes, None]
+    ] = []  # (path, sha256, pickled record, None) of reused files
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
-        if (record is not None and (record.size, record.mtime_ns) == inputs[path]
-                and is_settled(record.mtime_ns, record.checked_ns)):
+        if (
+            record is not None
+            and (record.size, record.mtime_ns) == inputs[path]
+            and is_settled(record.mtime_ns, record.checked_ns)
+        ):
             records[path] = record
         elif record is not None and _same_bytes(site_dir / path, record.sha256):
             size, mtime_ns = inputs[path]
-            records[path] = dataclasses.replace(record, size=size, mtime_ns=mtime_ns,
-                                                checked_ns=time.time_ns())
+            records[path] = dataclasses.replace(
+                record, size=size, mtime_ns=mtime_ns, checked_ns=time.time_ns()
+            )
             if record.render is not None:  # else the store keeps the row it has
                 changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5), None))
         else:
@@ -304,16 +426,22 @@ def _load_documents(site_dir: Path, inputs: Stats, config: SiteConfig, options: 
             rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
             done.append(record)
         own_store().update(rows, [])
-        return (done if os.getpid() == builder_pid else _Pickles.of([row[2] for row in rows])), local.seconds
+        return (
+            done if os.getpid() == builder_pid else _Pickles.of([row[2] for row in rows])
+        ), local.seconds
 
     workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
     if workers > 1:
         DocStore(site_dir, store_key).close()  # create it now: two workers would race to create it
     try:
-        for _, stop, (done, seconds) in after_first(map_ranges(task, len(todo), workers), meanwhile):
+        for _, stop, (done, seconds) in after_first(
+            map_ranges(task, len(todo), workers), meanwhile
+        ):
             times.add(seconds)
-            records.update((record.path, record) for record in
-                           (done.records() if isinstance(done, _Pickles) else done))
+            records.update(
+                (record.path, record)
+                for record in (done.records() if isinstance(done, _Pickles) else done)
+            )
             if progress:
                 progress(stop, len(todo))
         if changed or any(p not in records for p in cached):
@@ -345,7 +473,9 @@ class _Pickles(NamedTuple):
             start = end
 
 
-def _racy_hashes(inputs: Stats, scanned_ns: int, records: Sequence[DocRecord]) -> dict[str, str] | None:
+def _racy_hashes(
+    inputs: Stats, scanned_ns: int, records: Sequence[DocRecord]
+) -> dict[str, str] | None:
     """sha256 (as read by this build) of the inputs too fresh to be trusted by stat next time;
     None when one of them is not a document, whose bytes this build did not hash."""
     by_path = {record.path: record.sha256 for record in records}
@@ -388,7 +518,11 @@ def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemor
         if isinstance(job, TemplateJob):
             names, values = tuple(job.context), tuple(job.context.values())
             last = before[1].get(job.output)
-            if last is not None and last[:2] == (job.template, names) and _same_values(last[2], values):
+            if (
+                last is not None
+                and last[:2] == (job.template, names)
+                and _same_values(last[2], values)
+            ):
                 result.append(last[3])
             else:
                 result.append(fingerprinter.of((job.template, job.context)))
@@ -407,14 +541,17 @@ def _same_values(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
     immutable) or equal plain values as last time: then so is its fingerprint."""
     return len(before) == len(now) and all(
         a is b or (type(a) is type(b) and type(a) in (str, int, float, bool) and a == b)
-        for a, b in zip(before, now))
+        for a, b in zip(before, now, strict=False)
+    )
 
 
 def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dict[str, Any]:
     def static_url(path: str) -> str:
         found = static.get(path.lstrip("/"))
         if found is None:
-            raise TemplateValueError(f"static file {path!r} not found in static/ or the theme's static/")
+            raise TemplateValueError(
+                f"static file {path!r} not found in static/ or the theme's static/"
+            )
         return f"{site.info.base_path}static/{path.lstrip('/')}?v={found[1][:8]}"
 
     return {"url": site.url, "abs_url": site.abs_url, "static": static_url}
@@ -422,7 +559,9 @@ def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dic
 
 def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None:
     """Compile every template about to be used, so syntax errors surface once, before forking."""
-    names = sorted({jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items())
+    names = sorted(
+        {jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items()
+    )
     errors: list[SitegenError] = []
     for name, source in names:
         try:
@@ -433,9 +572,16 @@ def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None
         raise BuildFailed(errors)
 
 
-def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputWriter,
-             options: BuildOptions, progress: Progress, renders: StoredRenders,
-             meanwhile: Callable[[], None] | None = None) -> tuple[list[str], dict[str, float]]:
+def _produce(
+    jobs: Sequence[Job],
+    todo: Sequence[int],
+    env: Any,
+    writer: OutputWriter,
+    options: BuildOptions,
+    progress: Progress,
+    renders: StoredRenders,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[list[str], dict[str, float]]:
     """Render the outputs in `todo` and stage those whose bytes changed; every error is collected.
     The bodies of their pages are read ahead from `renders` a block at a time. `meanwhile`
     runs in this process once the workers have started (it would otherwise hold up the build
@@ -469,8 +615,11 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
                 except SitegenError as exc:
                     errors.append(exc)
                     continue
-                name = f"template:{job.template}" if isinstance(job, TemplateJob) else (
-                    "copy" if isinstance(job, CopyJob) else "feeds")
+                name = (
+                    f"template:{job.template}"
+                    if isinstance(job, TemplateJob)
+                    else ("copy" if isinstance(job, CopyJob) else "feeds")
+                )
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
                 written.append((job.output, io.submit(write, job.output, data)))
         staged += [output for output, done in written if done.result()]
@@ -480,7 +629,9 @@ def _produce(jobs: Sequence[Job], todo: Sequence[int], env: Any, writer: OutputW
     totals: dict[str, float] = {}
     errors: dict[tuple[Any, ...], SitegenError] = {}
     workers = worker_count(options.jobs, len(todo), PARALLEL_OUTPUTS)
-    for _, stop, (done, seconds, failed) in after_first(map_ranges(task, len(todo), workers), meanwhile):
+    for _, stop, (done, seconds, failed) in after_first(
+        map_ranges(task, len(todo), workers), meanwhile
+    ):
         staged += done
         for name, value in seconds.items():
             totals[name] = totals.get(name, 0.0) + value
@@ -501,8 +652,11 @@ def _page_blocks(jobs: Sequence[Job], todo: Sequence[int], size: int = 64) -> di
     keys: list[str] = []
     for index in todo:
         job = jobs[index]
-        values = job.context.values() if isinstance(job, TemplateJob) else (
-            job.args if isinstance(job, TextJob) else ())
+        values = (
+            job.context.values()
+            if isinstance(job, TemplateJob)
+            else (job.args if isinstance(job, TextJob) else ())
+        )
         found = [key for value in values for key in page_keys(value)]
         if found and (not keys or len(keys) >= size):
             keys = blocks[index] = []

@@ -13,10 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import ContentError, SitegenError, BuildFailed
+from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
 from sitegen.render.views import Paginator, Summary, YearGroup
-from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, paged_route, route_of_path, tag_route
+from sitegen.routing import (
+    ARCHIVE,
+    HOME,
+    NOT_FOUND,
+    TAGS_INDEX,
+    Route,
+    paged_route,
+    route_of_path,
+    tag_route,
+)
 from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
 
 
@@ -52,9 +61,14 @@ Job = TemplateJob | TextJob | CopyJob
 def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Path) -> list[Job]:
     """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors."""
     jobs: list[Job] = [*_document_jobs(site), *_list_jobs(site), *_xml_jobs(site)]
-    jobs += [CopyJob(f"static/{name}", path, sha, f"static/{name}") for name, (path, sha) in static.items()]
-    jobs += [CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
-             for m in site.media]
+    jobs += [
+        CopyJob(f"static/{name}", path, sha, f"static/{name}")
+        for name, (path, sha) in static.items()
+    ]
+    jobs += [
+        CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
+        for m in site.media
+    ]
     _check_unique(jobs)
     return jobs
 
@@ -80,20 +94,41 @@ def _document_jobs(site: Site) -> list[Job]:
 def _list_jobs(site: Site) -> list[Job]:
     summaries = tuple(entry.summary for entry in site.posts)
     jobs = _paginated(site, "index.html", HOME, summaries, "the home page", {})
-    jobs.append(TemplateJob(TAGS_INDEX.output, "tags.html", _context(site, TAGS_INDEX, tags=site.tags),
-                            "the tags index"))
+    jobs.append(
+        TemplateJob(
+            TAGS_INDEX.output,
+            "tags.html",
+            _context(site, TAGS_INDEX, tags=site.tags),
+            "the tags index",
+        )
+    )
     for tag in site.tags:
         first = tag_route(tag.slug, site.config)
-        jobs += _paginated(site, "tag.html", first, site.tag_posts[tag.slug], f"tag {tag.name!r}",
-                           {"tag": tag})
-    jobs.append(TemplateJob(ARCHIVE.output, "archive.html", _context(site, ARCHIVE, years=_years(summaries)),
-                            "the archive"))
-    jobs.append(TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page"))
+        jobs += _paginated(
+            site, "tag.html", first, site.tag_posts[tag.slug], f"tag {tag.name!r}", {"tag": tag}
+        )
+    jobs.append(
+        TemplateJob(
+            ARCHIVE.output,
+            "archive.html",
+            _context(site, ARCHIVE, years=_years(summaries)),
+            "the archive",
+        )
+    )
+    jobs.append(
+        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
+    )
     return jobs
 
 
-def _paginated(site: Site, template: str, first: Route, items: Sequence[Summary], source: str,
-               extra: Mapping[str, Any]) -> list[Job]:
+def _paginated(
+    site: Site,
+    template: str,
+    first: Route,
+    items: Sequence[Summary],
+    source: str,
+    extra: Mapping[str, Any],
+) -> list[Job]:
     size = site.config.posts_per_page
     total_pages = max(1, -(-len(items) // size))
     routes = [paged_route(first, n) for n in range(1, total_pages + 1)]
@@ -101,10 +136,13 @@ def _paginated(site: Site, template: str, first: Route, items: Sequence[Summary]
     jobs: list[Job] = []
     for number, route in enumerate(routes, start=1):
         paginator = Paginator(
-            items=tuple(items[(number - 1) * size:number * size]), number=number,
-            total_pages=total_pages, total_items=len(items),
+            items=tuple(items[(number - 1) * size : number * size]),
+            number=number,
+            total_pages=total_pages,
+            total_items=len(items),
             prev_url=urls[number - 2] if number > 1 else None,
-            next_url=urls[number] if number < total_pages else None, urls=urls,
+            next_url=urls[number] if number < total_pages else None,
+            urls=urls,
         )
         context = _context(site, route, paginator=paginator, **extra)
         jobs.append(TemplateJob(route.output, template, context, f"{source}, page {number}"))
@@ -125,17 +163,31 @@ def _xml_jobs(site: Site) -> list[Job]:
     jobs: list[Job] = []
     if config.feeds.enabled:
         pages = tuple(entry.page for entry in site.posts[: config.feeds.limit])
-        args = (info, info.title, info.base_url, info.base_url + FEED_FILE, pages, config.feeds.format)
+        args = (
+            info,
+            info.title,
+            info.base_url,
+            info.base_url + FEED_FILE,
+            pages,
+            config.feeds.format,
+        )
         jobs.append(TextJob(FEED_FILE, feed_xml, args, "the site feed"))
         if config.feeds.per_tag:
             jobs += _tag_feeds(site)
     sitemap_url = None
     if config.sitemap.enabled:
         sitemap_url = info.base_url + "sitemap.xml"
-        urls = [(info.base_url, None), *((e.summary.abs_url, e.summary.updated or e.summary.date)
-                                         for e in (*site.posts, *site.pages))]
-        urls += [(site.abs_url(route.path), None) for route in
-                 (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))]
+        urls = [
+            (info.base_url, None),
+            *(
+                (e.summary.abs_url, e.summary.updated or e.summary.date)
+                for e in (*site.posts, *site.pages)
+            ),
+        ]
+        urls += [
+            (site.abs_url(route.path), None)
+            for route in (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))
+        ]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
     return jobs
@@ -149,8 +201,14 @@ def _tag_feeds(site: Site) -> list[Job]:
         route = tag_route(tag.slug, config)
         feed_path = route_of_path(tag_feed_path(route)).output
         pages = tuple(pages_by_key[s.key] for s in site.tag_posts[tag.slug][: config.feeds.limit])
-        args = (info, f"{info.title}: {tag.name}", site.abs_url(route.path), info.base_url + feed_path,
-                pages, config.feeds.format)
+        args = (
+            info,
+            f"{info.title}: {tag.name}",
+            site.abs_url(route.path),
+            info.base_url + feed_path,
+            pages,
+            config.feeds.format,
+        )
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
     return jobs
 
@@ -178,11 +236,16 @@ def _check_unique(jobs: Sequence[Job]) -> None:
     for job in jobs:
         other = first.setdefault(job.output, job)
         if other is not job:
-            errors.append(ContentError(
-                f"{job.source} and {other.source} both want to write {job.output}",
-                file=job.source if job.source.startswith("content/") else other.source
-                if other.source.startswith("content/") else None,
-                hint="give the page another slug, or change a [permalinks] pattern",
-            ))
+            errors.append(
+                ContentError(
+                    f"{job.source} and {other.source} both want to write {job.output}",
+                    file=job.source
+                    if job.source.startswith("content/")
+                    else other.source
+                    if other.source.startswith("content/")
+                    else None,
+                    hint="give the page another slug, or change a [permalinks] pattern",
+                )
+            )
     if errors:
         raise BuildFailed(errors)

@@ -25,8 +25,13 @@ class StoredRenders(Mapping[str, DocRender]):
     store is not kept: a page is made once per output that shows it, and keeping them would
     hold every body. Safe in forked workers: each process opens its own connection."""
 
-    def __init__(self, site_dir: Path, records: Sequence[DocRecord], store_key: str,
-                 md_options: MarkdownOptions) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        records: Sequence[DocRecord],
+        store_key: str,
+        md_options: MarkdownOptions,
+    ) -> None:
         self._site_dir = site_dir
         self._records = {r.document.key: r for r in records if r.document is not None}
         self._store_key = store_key
@@ -39,7 +44,11 @@ class StoredRenders(Mapping[str, DocRender]):
         if record.render is not None:
             return record.render
         stored = self._own_store().get(record.path)
-        if isinstance(stored, DocRecord) and stored.sha256 == record.sha256 and stored.render is not None:
+        if (
+            isinstance(stored, DocRecord)
+            and stored.sha256 == record.sha256
+            and stored.render is not None
+        ):
             return stored.render
         return self._render_again(record)
 
@@ -56,11 +65,14 @@ class StoredRenders(Mapping[str, DocRender]):
         if record.render is not None and record.render.complete:
             return record.render.page_body()
         ahead = self._ahead.get(record.path)
-        data = ahead[1] if ahead is not None and ahead[0] == record.sha256 else (
-            self._own_store().body(record.path, record.sha256))
+        data = (
+            ahead[1]
+            if ahead is not None and ahead[0] == record.sha256
+            else (self._own_store().body(record.path, record.sha256))
+        )
         try:
             body = unpack_body(data) if data is not None else None
-        except Exception:  # noqa: BLE001 - a damaged row is simply rendered again
+        except Exception:
             body = None
         return body or self._render_again(record).page_body()
 

@@ -45,7 +45,7 @@ _FrontMatterDumper.add_representer(dt.datetime, _represent_datetime)
 
 def utc_now() -> dt.datetime:
     """Now, in UTC, to the second: what `date:` holds in a new post."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def document_text(front: Mapping[str, Any], body: str) -> str:
@@ -54,8 +54,12 @@ def document_text(front: Mapping[str, Any], body: str) -> str:
     YAML is produced by a safe dumper, so any title (quotes, colons, `#`, leading `-`) round-trips.
     """
     yaml_text = yaml.dump(
-        dict(front), Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=False, width=1000,  # long titles stay on one line
+        dict(front),
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1000,  # long titles stay on one line
     )
     return f"---\n{yaml_text}---\n\n{body}"
 
@@ -82,16 +86,18 @@ def slug_for(title: str, slug: str | None) -> str:
     if slug is not None:
         if not is_valid_slug(slug):
             raise SitegenError(
-                f"--slug {slug!r} is not a valid slug", field="slug",
+                f"--slug {slug!r} is not a valid slug",
+                field="slug",
                 hint="use lower-case letters, digits and hyphens, e.g. --slug my-first-post "
-                     "(pages may be nested: --slug guides/install)",
+                "(pages may be nested: --slug guides/install)",
             )
         return slug
     made = slugify(title)
     if not made:
         raise SitegenError(
             f"cannot make a slug from the title {title!r}: it has no letters or digits in A-Z, 0-9",
-            field="slug", hint='pass one with --slug, e.g. --slug my-first-post',
+            field="slug",
+            hint="pass one with --slug, e.g. --slug my-first-post",
         )
     return made
 

@@ -48,8 +48,9 @@ class Debouncer:
 class ChangeQueue:
     """Paths changed since the last batch; `next_batch` blocks until a debounced batch is due."""
 
-    def __init__(self, debouncer: Debouncer | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, debouncer: Debouncer | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._debouncer = debouncer or Debouncer()
         self._clock = clock
         self._paths: set[Path] = set()

@@ -8,6 +8,7 @@ on the caller's thread, so a busy port is reported before anything else starts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import mimetypes
 import socket
@@ -35,14 +36,19 @@ SHUTDOWN_SECONDS = 2.0
 class DevServer:
     """Serves `root` on host:port until `stop()`; bind errors raise SitegenError at once."""
 
-    def __init__(self, root: Path, state: PreviewState, hub: ReloadHub, host: str, port: int) -> None:
+    def __init__(
+        self, root: Path, state: PreviewState, hub: ReloadHub, host: str, port: int
+    ) -> None:
         self._sockets = _bind(host, port)
         self.port: int = self._sockets[0].getsockname()[1]
-        self._app = Application([
-            (r"/livereload", LiveReloadSocket, {"hub": hub}),
-            (r"/livereload\.js", LiveReloadScript),
-            (r"/.*", SiteHandler, {"root": root, "state": state, "port": self.port}),
-        ], log_function=_log_request)
+        self._app = Application(
+            [
+                (r"/livereload", LiveReloadSocket, {"hub": hub}),
+                (r"/livereload\.js", LiveReloadScript),
+                (r"/.*", SiteHandler, {"root": root, "state": state, "port": self.port}),
+            ],
+            log_function=_log_request,
+        )
         self._hub = hub
         self._thread = threading.Thread(target=self._run, name="sitegen-http", daemon=True)
         self._ready = threading.Event()
@@ -77,10 +83,8 @@ class DevServer:
         await self._stop.wait()
         server.stop()
         self._hub.close_all()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(server.close_all_connections(), SHUTDOWN_SECONDS)
-        except TimeoutError:
-            pass
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:
@@ -92,14 +96,17 @@ def _bind(host: str, port: int) -> list[socket.socket]:
                 f"cannot serve on {host}:{port}: the port is already in use",
                 hint=f"stop the program using it, or pick another port: sitegen serve --port {port + 1}",
             ) from None
-        raise SitegenError(f"cannot serve on {host}:{port}: {exc.strerror or exc}",
-                           hint="check --host and --port") from None
+        raise SitegenError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}", hint="check --host and --port"
+        ) from None
 
 
 def _log_request(handler: RequestHandler) -> None:
     request = handler.request
-    detail(f"{handler.get_status()} {request.method} {request.uri} "
-           f"{1000 * request.request_time():.1f} ms")
+    detail(
+        f"{handler.get_status()} {request.method} {request.uri} "
+        f"{1000 * request.request_time():.1f} ms"
+    )
 
 
 class LiveReloadScript(RequestHandler):
@@ -117,7 +124,9 @@ class SiteHandler(RequestHandler):
     def initialize(self, root: Path, state: PreviewState, port: int) -> None:
         self._root = root
         self._state = state
-        self._script = f'<script src="/livereload.js?port={port}"></script>'  # port: see livereload.js
+        self._script = (
+            f'<script src="/livereload.js?port={port}"></script>'  # port: see livereload.js
+        )
 
     async def get(self) -> None:
         await self._state.wait_until_idle()

@@ -85,8 +85,9 @@ class LiveReloadSocket(WebSocketHandler):
         except (ValueError, AttributeError):
             return
         if command == "hello":
-            self.write_message(json.dumps(
-                {"command": "hello", "protocols": [PROTOCOL], "serverName": "sitegen"}))
+            self.write_message(
+                json.dumps({"command": "hello", "protocols": [PROTOCOL], "serverName": "sitegen"})
+            )
         elif command == "info":
             self._hub.add(self)
 

@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 class RebuildLoop:
     """Runs `builder` for each batch from `queue` on its own thread until `stop()`."""
 
-    def __init__(self, queue: ChangeQueue, builder: Builder, state: PreviewState,
-                 hub: ReloadHub) -> None:
+    def __init__(
+        self, queue: ChangeQueue, builder: Builder, state: PreviewState, hub: ReloadHub
+    ) -> None:
         self._queue = queue
         self._builder = builder
         self._state = state
@@ -83,10 +84,14 @@ class RebuildLoop:
     def _report(self, result: BuildResult) -> None:
         changed = len(result.changed_paths)
         if not changed:
-            detail(f"Checked {result.documents} documents in {result.seconds:.2f} s: nothing changed.")
+            detail(
+                f"Checked {result.documents} documents in {result.seconds:.2f} s: nothing changed."
+            )
         else:
-            say(f"Built {result.documents} documents in {result.seconds:.2f} s "
-                f"({changed} file{'s' if changed != 1 else ''} changed).")
+            say(
+                f"Built {result.documents} documents in {result.seconds:.2f} s "
+                f"({changed} file{'s' if changed != 1 else ''} changed)."
+            )
         warnings = tuple(str(warning) for warning in result.warnings)
         if warnings != self._warnings:
             for text in warnings:

@@ -35,8 +35,14 @@ def problems_from(error: BaseException, source: str) -> tuple[Problem, ...]:
     if isinstance(error, SitegenError):
         message = f"{error.field}: {error.message}" if error.field else error.message
         return (Problem(source, error.location, message, error.hint),)
-    return (Problem(source, "", f"{type(error).__name__}: {error}",
-                    "this is a bug in sitegen; the terminal shows the traceback"),)
+    return (
+        Problem(
+            source,
+            "",
+            f"{type(error).__name__}: {error}",
+            "this is a bug in sitegen; the terminal shows the traceback",
+        ),
+    )
 
 
 def overlay_html(problems: Iterable[Problem]) -> str:
@@ -59,13 +65,20 @@ def overlay_html(problems: Iterable[Problem]) -> str:
 
 
 def _item(problem: Problem) -> str:
-    location = (f'<code class="sitegen-error-location" style="color:#ffd166">'
-                f"{html.escape(problem.location)}</code> " if problem.location else "")
-    hint = (f'<div style="color:#9ad">hint: {html.escape(problem.hint)}</div>'
-            if problem.hint else "")
-    return (f'<li style="margin:0 0 1rem;white-space:pre-wrap">'
-            f"<strong>{html.escape(problem.source)} failed:</strong> {location}"
-            f"{html.escape(problem.message)}{hint}</li>")
+    location = (
+        f'<code class="sitegen-error-location" style="color:#ffd166">'
+        f"{html.escape(problem.location)}</code> "
+        if problem.location
+        else ""
+    )
+    hint = (
+        f'<div style="color:#9ad">hint: {html.escape(problem.hint)}</div>' if problem.hint else ""
+    )
+    return (
+        f'<li style="margin:0 0 1rem;white-space:pre-wrap">'
+        f"<strong>{html.escape(problem.source)} failed:</strong> {location}"
+        f"{html.escape(problem.message)}{hint}</li>"
+    )
 
 
 def inject_into_head(page: bytes, snippet: str) -> bytes:

@@ -27,8 +27,9 @@ STOP_WAIT_SECONDS = 10.0  # a pull in flight gets this long to finish on shutdow
 class PullLoop:
     """Calls `pull()` every `every` seconds on its own thread until `stop()`."""
 
-    def __init__(self, pull: Callable[[], object], every: float, state: PreviewState,
-                 hub: ReloadHub) -> None:
+    def __init__(
+        self, pull: Callable[[], object], every: float, state: PreviewState, hub: ReloadHub
+    ) -> None:
         self._pull = pull
         self._every = every
         self._state = state

@@ -30,8 +30,9 @@ class ReloadSignal:
 FULL_RELOAD = ReloadSignal("/", live_css=False)
 
 
-def plan_reload(sources: Iterable[Path], changed_outputs: Sequence[str],
-                problems_changed: bool) -> tuple[ReloadSignal, ...]:
+def plan_reload(
+    sources: Iterable[Path], changed_outputs: Sequence[str], problems_changed: bool
+) -> tuple[ReloadSignal, ...]:
     """Signals for one completed build (or failed one, when the problems changed)."""
     if problems_changed:
         return (FULL_RELOAD,)
@@ -46,4 +47,5 @@ def plan_reload(sources: Iterable[Path], changed_outputs: Sequence[str],
 def _only_static_css(sources: Iterable[Path]) -> bool:
     sources = list(sources)
     return bool(sources) and all(
-        path.suffix == ".css" and STATIC_FOLDER in path.parts for path in sources)
+        path.suffix == ".css" and STATIC_FOLDER in path.parts for path in sources
+    )

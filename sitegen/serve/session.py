@@ -49,13 +49,23 @@ class ServeSession:
         self.hub = ReloadHub()
         self.server = DevServer(self.output_dir, self.state, self.hub, options.host, options.port)
         self.url = f"http://{_url_host(options.host)}:{self.server.port}/"
-        self._builder = Builder(self.site_dir, BuildOptions(
-            drafts=options.drafts, future=options.future, output_dir=self.output_dir, base_url=self.url))
+        self._builder = Builder(
+            self.site_dir,
+            BuildOptions(
+                drafts=options.drafts,
+                future=options.future,
+                output_dir=self.output_dir,
+                base_url=self.url,
+            ),
+        )
         self._queue = ChangeQueue()
         self.watcher = SiteWatcher(self._queue, self._plan(config))
         self.loop = RebuildLoop(self._queue, self._build, self.state, self.hub)
-        self._pull_loop = (PullLoop(pull, options.pull_every, self.state, self.hub)
-                           if pull is not None and options.pull_every is not None else None)
+        self._pull_loop = (
+            PullLoop(pull, options.pull_every, self.state, self.hub)
+            if pull is not None and options.pull_every is not None
+            else None
+        )
         self._started: list[Callable[[], None]] = []
 
     def start(self) -> BuildResult | None:

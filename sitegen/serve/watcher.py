@@ -39,8 +39,14 @@ MACHINE_FOLDER = ".sitegen"
 # Events that mean "bytes or names changed"; reads (opened, closed-without-write) are not here,
 # otherwise the build reading its sources would trigger the next build.
 _EVENTS: list[type[FileSystemEvent]] = [
-    FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-    DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
 ]
 _JUNK_NAMES = {"4913", ".DS_Store", "Thumbs.db"}  # 4913: vim's write-permission probe
 _JUNK_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", ".tmp", "~")
@@ -70,8 +76,12 @@ class WatchPlan:
 
 def is_editor_junk(name: str) -> bool:
     """Swap, backup, lock and probe files editors write next to the file being saved."""
-    return (name in _JUNK_NAMES or name.endswith(_JUNK_SUFFIXES) or name.startswith(_JUNK_PREFIXES)
-            or (name.startswith("#") and name.endswith("#")))
+    return (
+        name in _JUNK_NAMES
+        or name.endswith(_JUNK_SUFFIXES)
+        or name.startswith(_JUNK_PREFIXES)
+        or (name.startswith("#") and name.endswith("#"))
+    )
 
 
 def watch_plan(site_dir: Path, theme: str, outputs: Iterable[Path]) -> WatchPlan:
@@ -159,7 +169,10 @@ class SiteWatcher:
                 pass
         for folder, recursive in [(plan.site_dir, False), *((root, True) for root in plan.roots)]:
             try:
-                self._watches.append(observer.schedule(
-                    self._handler, str(folder), recursive=recursive, event_filter=_EVENTS))
+                self._watches.append(
+                    observer.schedule(
+                        self._handler, str(folder), recursive=recursive, event_filter=_EVENTS
+                    )
+                )
             except OSError:  # deleted since the plan was made; its re-creation is an event
                 pass

@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
 CONTENT_DIR = "content"
 DOCUMENT_DIRS = ("content/posts", "content/pages")
 MEDIA_ROOT = "content/media"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,12 @@ def open_context(site_dir: Path, *, require_login: bool, notify: Notify) -> Iter
 
     with open_client(site_dir, require_login=require_login) as client:
         ctx = SyncContext(
-            site_dir=site_dir, store=SupabaseStore(client), base=load_base(site_dir, client.url),
-            copy=scan(site_dir), email=client.email, notify=notify,
+            site_dir=site_dir,
+            store=SupabaseStore(client),
+            base=load_base(site_dir, client.url),
+            copy=scan(site_dir),
+            email=client.email,
+            notify=notify,
         )
         try:
             yield ctx
@@ -63,13 +67,17 @@ def read_manifests(store: SupabaseStore) -> dict[str, RemoteEntry]:
     remote: dict[str, RemoteEntry] = {}
     for table in TABLES:
         for entry in store.manifest(table):
-            remote[f"{table}/{entry.name}"] = RemoteEntry(entry.version, entry.updated_at,
-                                                          entry.author_id)
+            remote[f"{table}/{entry.name}"] = RemoteEntry(
+                entry.version, entry.updated_at, entry.author_id
+            )
     return remote
 
 
 def fetch_rows(
-    store: SupabaseStore, keys: Iterable[str], remote: dict[str, RemoteEntry], notify: Notify,
+    store: SupabaseStore,
+    keys: Iterable[str],
+    remote: dict[str, RemoteEntry],
+    notify: Notify,
 ) -> dict[str, dict[str, Any]]:
     """Full rows for `keys`, keyed by key: by name for a few, by pages for many."""
     wanted: dict[str, set[str]] = {}
@@ -91,13 +99,19 @@ def fetch_rows(
 
 
 def conflict_for(
-    ctx: SyncContext, step: Step, remote: dict[str, RemoteEntry], row: dict[str, Any] | None,
+    ctx: SyncContext,
+    step: Step,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any] | None,
 ) -> Conflict:
     """Both sides of a conflicting key: local file and time, remote version, time and editor."""
     local_file, local_time = local_side(ctx, step.key)
     entry = remote.get(step.key)
     return Conflict(
-        key=step.key, reason=step.reason, local_file=local_file, local_time=local_time,
+        key=step.key,
+        reason=step.reason,
+        local_file=local_file,
+        local_time=local_time,
         local_author=ctx.email,
         remote_version=entry.version if entry else None,
         remote_time=(row or {}).get("updated_at") or (entry.updated_at if entry else None),
@@ -121,5 +135,5 @@ def local_side(ctx: SyncContext, key: str) -> tuple[str | None, str | None]:
     file = local_file(ctx, key)
     if file is None:
         return None, None
-    moment = datetime.fromtimestamp(file.stat().st_mtime, tz=timezone.utc)
+    moment = datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
     return file.relative_to(ctx.site_dir).as_posix(), moment.isoformat(timespec="seconds")

@@ -18,7 +18,6 @@ from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Union
 
 from sitegen.errors import ContentError
 from sitegen.fsio import write_atomic
@@ -26,7 +25,7 @@ from sitegen.fsio import write_atomic
 WRITER_THREADS = 1  # one writer overlaps the I/O with row conversion; more did not help (measured)
 FSYNC_EACH_MAX = 64  # up to this many files: fsync each (+ folders); more: one syncfs (measured)
 ABSENT = "absent"  # `expect` for a new file: nothing may be there yet
-Expect = Union[tuple[int, int], str, None]  # (size, mtime_ns) as scanned, ABSENT, or no check
+Expect = tuple[int, int] | str | None  # (size, mtime_ns) as scanned, ABSENT, or no check
 
 
 class FileChanged(Exception):
@@ -37,7 +36,7 @@ class FileOccupied(Exception):
     """A new file's place is taken by another file (one holding another key)."""
 
 
-Refusal = Union[FileChanged, FileOccupied]
+Refusal = FileChanged | FileOccupied
 
 
 class ContentWriter:
@@ -49,12 +48,24 @@ class ContentWriter:
         self._safe_folders: set[Path] = set()
         self._deleted_from: set[Path] = set()  # folders whose unlinks must become durable too
         self._pool = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="sitegen-write")
-        self._pending: list[tuple[Future[os.stat_result], Path, Callable[[os.stat_result], None],
-                                  Callable[[Refusal], None]]] = []
+        self._pending: list[
+            tuple[
+                Future[os.stat_result],
+                Path,
+                Callable[[os.stat_result], None],
+                Callable[[Refusal], None],
+            ]
+        ] = []
 
-    def write(self, target: Path, data: bytes, *, expect: Expect,
-              on_written: Callable[[os.stat_result], None],
-              on_refused: Callable[[Refusal], None]) -> None:
+    def write(
+        self,
+        target: Path,
+        data: bytes,
+        *,
+        expect: Expect,
+        on_written: Callable[[os.stat_result], None],
+        on_refused: Callable[[Refusal], None],
+    ) -> None:
         """Queue `data` for `target`; in `flush`, `on_written(stat)` runs once it is safely on
         disk, or `on_refused` if the file was not what `expect` says."""
         self._prepare(target)
@@ -79,8 +90,12 @@ class ContentWriter:
             except (FileChanged, FileOccupied) as exc:
                 refused.append((on_refused, exc))
             except OSError as exc:
-                errors.append(ContentError(f"cannot write the file: {exc.strerror or exc}",
-                                           file=target.relative_to(self.site_dir).as_posix()))
+                errors.append(
+                    ContentError(
+                        f"cannot write the file: {exc.strerror or exc}",
+                        file=target.relative_to(self.site_dir).as_posix(),
+                    )
+                )
         written = [target for target, _, _ in done]
         self._pending = []
         if written or self._deleted_from:
@@ -103,14 +118,20 @@ class ContentWriter:
     def _check_inside(self, target: Path) -> None:
         """The folder must resolve inside the root (symlinks included) before anything is made."""
         if not target.parent.resolve().is_relative_to(self.root):
-            raise ContentError(f"{target.parent} leads outside {self.root}; nothing written there",
-                               hint="remove the symlink that leads out of content/")
+            raise ContentError(
+                f"{target.parent} leads outside {self.root}; nothing written there",
+                hint="remove the symlink that leads out of content/",
+            )
 
     def __enter__(self) -> ContentWriter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self._pool.shutdown(wait=True)
 
 

@@ -166,9 +166,14 @@ def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir:
 def _add(copy: WorkingCopy, local: LocalDocument, path: str, site_dir: Path) -> None:
     twin = copy.documents.get(local.key)
     if twin is not None:
-        copy.errors.append(ContentError(
-            f"has the same key {local.key} as {twin.file.relative_to(site_dir).as_posix()}",
-            file=path, field="slug", hint="give one of them another slug"))
+        copy.errors.append(
+            ContentError(
+                f"has the same key {local.key} as {twin.file.relative_to(site_dir).as_posix()}",
+                file=path,
+                field="slug",
+                hint="give one of them another slug",
+            )
+        )
         local = LocalDocument(local.key, twin.file, UNREADABLE)
     copy.documents[local.key] = local
 

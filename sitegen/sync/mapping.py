@@ -70,8 +70,11 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         front = {name: _encode(value) for name, value in front.items()}
     except ValueError as exc:
         raise ContentError(
-            str(exc), file=doc.source, field="front matter",
-            hint="use text, numbers, dates, lists and mappings with text keys") from None
+            str(exc),
+            file=doc.source,
+            field="front matter",
+            hint="use text, numbers, dates, lists and mappings with text keys",
+        ) from None
     return {
         "slug": doc.slug,
         "title": doc.front.title,
@@ -139,18 +142,23 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
     checked = validate_row(RemoteDocumentRow, row, _remote_name(kind, row.get("slug")))
     key = make_key(kind, checked.slug)
     source = f"remote {key}"
-    front = {name: _decode(value) for name, value in checked.front.items()
-             if name not in _COLUMN_FIELDS}
+    front = {
+        name: _decode(value) for name, value in checked.front.items() if name not in _COLUMN_FIELDS
+    }
     if front.get("slug", checked.slug) != checked.slug:
-        raise ContentError(f"front matter slug {front['slug']!r} differs from the row's slug",
-                           file=source, field="front.slug",
-                           hint="fix the row in Supabase so both agree")
+        raise ContentError(
+            f"front matter slug {front['slug']!r} differs from the row's slug",
+            file=source,
+            field="front.slug",
+            hint="fix the row in Supabase so both agree",
+        )
     data: dict[str, Any] = {"title": checked.title, **front, "draft": checked.draft}
     # The same validation a local file's front matter gets, minus the YAML text (building and
     # re-parsing YAML for every row was most of a large pull's time).
     validated = validate_front_matter(data, {}, source)
-    doc = Document(key=key, kind=kind, slug=checked.slug, front=validated, body=checked.body,
-                   source=source)
+    doc = Document(
+        key=key, kind=kind, slug=checked.slug, front=validated, body=checked.body, source=source
+    )
     return doc, checked
 
 
@@ -165,8 +173,8 @@ def is_private(draft: bool, publish_at: str | None) -> bool:
     except ValueError:
         return False
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment > dt.datetime.now(dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment > dt.datetime.now(dt.UTC)
 
 
 def _publish_at(doc: Document) -> str | None:
@@ -175,7 +183,7 @@ def _publish_at(doc: Document) -> str | None:
     if doc.kind != "post" or date is None:
         return None
     if not isinstance(date, dt.datetime):
-        date = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+        date = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     return date.isoformat()
 
 
@@ -258,8 +266,11 @@ def object_name_for(author_id: str, media: Media) -> str:
 def media_to_row(media: Media, object_name: str, content_type: str) -> dict[str, Any]:
     """The media row (without `alt`, which is edited remotely and must not be blanked)."""
     return {
-        "path": media.path, "object_name": object_name, "sha256": media.sha256,
-        "size": media.size, "content_type": content_type,
+        "path": media.path,
+        "object_name": object_name,
+        "sha256": media.sha256,
+        "size": media.size,
+        "content_type": content_type,
     }
 
 
@@ -283,8 +294,10 @@ class RemoteMediaRow(BaseModel):
     def _path(cls, value: str) -> str:
         check_media_path(value)
         if PurePosixPath(value).suffix.lower() in ACTIVE_SUFFIXES:
-            raise ValueError(f"{value!r} would be a live page or script on the site; "
-                             "such files belong in static/, not in synced media")
+            raise ValueError(
+                f"{value!r} would be a live page or script on the site; "
+                "such files belong in static/, not in synced media"
+            )
         return value
 
     @field_validator("sha256")
@@ -315,8 +328,12 @@ def validate_row(model: type[Any], row: Mapping[str, Any], source: str) -> Any:
         err = exc.errors()[0]
         field = ".".join(str(part) for part in err["loc"]) or "row"
         message = str(err["msg"]).removeprefix("Value error, ")
-        raise ContentError(f"rejected remote row: {message}", file=source, field=field,
-                           hint="fix or delete the row in Supabase; nothing was written") from None
+        raise ContentError(
+            f"rejected remote row: {message}",
+            file=source,
+            field=field,
+            hint="fix or delete the row in Supabase; nothing was written",
+        ) from None
 
 
 def _remote_name(kind: Kind, slug: Any) -> str:

@@ -18,9 +18,14 @@ from sitegen.sync.state import BaseEntry
 UNREADABLE = "!unreadable"
 
 Action = Literal[
-    "create", "update", "delete-remote",  # push
-    "pull", "delete-local",  # pull
-    "conflict", "skip", "forget",
+    "create",
+    "update",
+    "delete-remote",  # push
+    "pull",
+    "delete-local",  # pull
+    "conflict",
+    "skip",
+    "forget",
 ]
 
 
@@ -49,7 +54,12 @@ Base = Mapping[str, BaseEntry]
 
 
 def plan_pull(
-    local: Local, remote: Remote, base: Base, *, viewer: str | None, force: bool = False,
+    local: Local,
+    remote: Remote,
+    base: Base,
+    *,
+    viewer: str | None,
+    force: bool = False,
 ) -> list[Step]:
     """Steps bringing remote changes into the working copy, as seen by `viewer` (None: anonymous).
 
@@ -65,8 +75,12 @@ def plan_pull(
 
 
 def _pull_step(
-    key: str, here: str | None, there: RemoteEntry | None, was: BaseEntry | None,
-    force: bool, viewer: str | None,
+    key: str,
+    here: str | None,
+    there: RemoteEntry | None,
+    was: BaseEntry | None,
+    force: bool,
+    viewer: str | None,
 ) -> Step | None:
     if not _remote_changed(there, was):
         return None
@@ -84,41 +98,60 @@ def _pull_step(
     if here is None:
         return Step(key, "forget", "deleted on both sides")
     if was.private and was.author_id != viewer:
-        return Step(key, "skip", "a draft only its author can see; kept (log in as its author "
-                                 "to sync it)")
+        return Step(
+            key, "skip", "a draft only its author can see; kept (log in as its author to sync it)"
+        )
     if here == was.hash or force:
         return Step(key, "delete-local", "deleted or unpublished remotely")
     return Step(key, "conflict", "deleted or unpublished remotely but changed locally; kept")
 
 
 def plan_push(
-    local: Local, remote: Remote, base: Base, *, user_id: str,
-    force: bool = False, prune: bool = False,
+    local: Local,
+    remote: Remote,
+    base: Base,
+    *,
+    user_id: str,
+    force: bool = False,
+    prune: bool = False,
 ) -> list[Step]:
     """Steps sending local changes to the remote store, as `user_id`."""
     steps = []
     for key in sorted(set(local) | set(base)):
-        step = _push_step(key, local.get(key), remote.get(key), base.get(key), user_id, force,
-                          prune)
+        step = _push_step(
+            key, local.get(key), remote.get(key), base.get(key), user_id, force, prune
+        )
         if step is not None:
             steps.append(step)
     return steps
 
 
 def _push_step(
-    key: str, here: str | None, there: RemoteEntry | None, was: BaseEntry | None,
-    user_id: str, force: bool, prune: bool,
+    key: str,
+    here: str | None,
+    there: RemoteEntry | None,
+    was: BaseEntry | None,
+    user_id: str,
+    force: bool,
+    prune: bool,
 ) -> Step | None:
     if _local_unchanged(here, was):
         return None
     if here == UNREADABLE:
-        return Step(key, "skip", "not pushed: the local file has errors (listed below); "
-                                 "fix them and push again")
+        return Step(
+            key,
+            "skip",
+            "not pushed: the local file has errors (listed below); fix them and push again",
+        )
     if there is not None and there.author_id not in (None, user_id):
         if here is None:
             return Step(key, "skip", "owned by another author; only they can delete it remotely")
-        return Step(key, "skip", "owned by another author, so your edit stays local; "
-                                 "to publish it, save it under another slug")
+        return Step(
+            key,
+            "skip",
+            "owned by another author, so your edit stays local; "
+            "to publish it, save it under another slug",
+        )
     if here is None:
         return _push_deletion(key, there, was, force, prune)
     if not _remote_changed(there, was):
@@ -128,8 +161,9 @@ def _push_step(
     if force:
         if there is None:
             return Step(key, "create", "deleted remotely; --force recreates it")
-        return Step(key, "update", "changed on both sides; --force sends yours",
-                    version=there.version)
+        return Step(
+            key, "update", "changed on both sides; --force sends yours", version=there.version
+        )
     if was is None:
         return Step(key, "conflict", "created both locally and remotely")
     if there is None:
@@ -138,7 +172,11 @@ def _push_step(
 
 
 def _push_deletion(
-    key: str, there: RemoteEntry | None, was: BaseEntry | None, force: bool, prune: bool,
+    key: str,
+    there: RemoteEntry | None,
+    was: BaseEntry | None,
+    force: bool,
+    prune: bool,
 ) -> Step | None:
     assert was is not None  # locally absent and locally changed: it was in the base
     if there is None:

@@ -38,7 +38,10 @@ from sitegen.sync.state import BaseEntry, save_base
 
 
 def pull(
-    site_dir: Path, *, force: bool = False, notify: Notify = lambda message: None,
+    site_dir: Path,
+    *,
+    force: bool = False,
+    notify: Notify = lambda message: None,
 ) -> SyncReport:
     """Pull remote changes into `site_dir/content`; conflicts and rejected rows are reported."""
     started = time.perf_counter()
@@ -54,8 +57,12 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
     _note_now_public(ctx, remote, viewer)
     steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, viewer=viewer, force=force)
     report = SyncReport(steps=steps)
-    rows = fetch_rows(ctx.store, [s.key for s in steps if s.key in remote
-                                  and s.action in ("pull", "conflict")], remote, ctx.notify)
+    rows = fetch_rows(
+        ctx.store,
+        [s.key for s in steps if s.key in remote and s.action in ("pull", "conflict")],
+        remote,
+        ctx.notify,
+    )
     downloads = sum(1 for s in steps if s.key.startswith("media/") and s.key in rows)
     if downloads >= MANY_FILES:  # one request each: say so, or a long pull looks stuck
         ctx.notify(f"  downloading up to {downloads} media files...")
@@ -80,14 +87,24 @@ def _note_now_public(ctx: SyncContext, remote: dict[str, RemoteEntry], viewer: s
     """A private (draft/scheduled) key that someone else can now read has become public."""
     for key, entry in remote.items():
         was = ctx.base.entries.get(key)
-        if was is not None and was.private and was.author_id != viewer \
-                and was.version == entry.version:
+        if (
+            was is not None
+            and was.private
+            and was.author_id != viewer
+            and was.version == entry.version
+        ):
             ctx.base.record(key, replace(was, private=False))
 
 
-def _apply(ctx: SyncContext, writer: ContentWriter, step: Step,
-           remote: dict[str, RemoteEntry], row: dict[str, Any] | None, report: SyncReport) -> None:
-    table, name = split_key(step.key)
+def _apply(
+    ctx: SyncContext,
+    writer: ContentWriter,
+    step: Step,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any] | None,
+    report: SyncReport,
+) -> None:
+    table, _name = split_key(step.key)
     if step.action == "forget":
         ctx.base.forget(step.key)
     elif step.action == "skip":
@@ -100,12 +117,20 @@ def _apply(ctx: SyncContext, writer: ContentWriter, step: Step,
     elif table == "media":
         _pull_media(ctx, writer, step, remote, row, report)
     else:
-        _pull_document(ctx, writer, step, "post" if table == "posts" else "page", remote, row,
-                       report)
+        _pull_document(
+            ctx, writer, step, "post" if table == "posts" else "page", remote, row, report
+        )
 
 
-def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Kind,
-                   remote: dict[str, RemoteEntry], row: dict[str, Any], report: SyncReport) -> None:
+def _pull_document(
+    ctx: SyncContext,
+    writer: ContentWriter,
+    step: Step,
+    kind: Kind,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any],
+    report: SyncReport,
+) -> None:
     doc, checked = row_to_document(kind, row)
     digest = content_hash(doc)
     local = ctx.copy.documents.get(step.key)
@@ -116,14 +141,33 @@ def _pull_document(ctx: SyncContext, writer: ContentWriter, step: Step, kind: Ki
     if step.action == "conflict":
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
-    target = local.file if local is not None else \
-        ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
-    _queue_write(ctx, writer, report, step, target, dump_document(doc).encode("utf-8"), entry,
-                 replaces=local is not None, remote=remote, row=row)
+    target = (
+        local.file
+        if local is not None
+        else ctx.site_dir / CONTENT_DIR / f"{kind}s" / f"{doc.slug}.md"
+    )
+    _queue_write(
+        ctx,
+        writer,
+        report,
+        step,
+        target,
+        dump_document(doc).encode("utf-8"),
+        entry,
+        replaces=local is not None,
+        remote=remote,
+        row=row,
+    )
 
 
-def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
-                remote: dict[str, RemoteEntry], row: dict[str, Any], report: SyncReport) -> None:
+def _pull_media(
+    ctx: SyncContext,
+    writer: ContentWriter,
+    step: Step,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any],
+    report: SyncReport,
+) -> None:
     checked = row_to_media(row)
     local = ctx.copy.media.get(checked.path)
     entry = BaseEntry(checked.version, checked.sha256, checked.author_id)
@@ -136,16 +180,39 @@ def _pull_media(ctx: SyncContext, writer: ContentWriter, step: Step,
     target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
     data = ctx.store.download_media(checked.object_name)
     if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
-        raise ContentError("downloaded bytes do not match the row's sha256/size; not written",
-                           file=f"remote {step.key}", field="sha256",
-                           hint="the author should push the file again")
-    _queue_write(ctx, writer, report, step, target, data, entry, replaces=local is not None,
-                 remote=remote, row=row)
+        raise ContentError(
+            "downloaded bytes do not match the row's sha256/size; not written",
+            file=f"remote {step.key}",
+            field="sha256",
+            hint="the author should push the file again",
+        )
+    _queue_write(
+        ctx,
+        writer,
+        report,
+        step,
+        target,
+        data,
+        entry,
+        replaces=local is not None,
+        remote=remote,
+        row=row,
+    )
 
 
-def _queue_write(ctx: SyncContext, writer: ContentWriter, report: SyncReport, step: Step,
-                 target: Path, data: bytes, entry: BaseEntry, *, replaces: bool,
-                 remote: dict[str, RemoteEntry], row: dict[str, Any]) -> None:
+def _queue_write(
+    ctx: SyncContext,
+    writer: ContentWriter,
+    report: SyncReport,
+    step: Step,
+    target: Path,
+    data: bytes,
+    entry: BaseEntry,
+    *,
+    replaces: bool,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any],
+) -> None:
     """Write a pulled file; record it once on disk, unless the file was not what we scanned."""
     path = _relative(ctx, target)
 
@@ -161,8 +228,7 @@ def _queue_write(ctx: SyncContext, writer: ContentWriter, report: SyncReport, st
     writer.write(target, data, expect=expect, on_written=written, on_refused=refused)
 
 
-def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step,
-                  report: SyncReport) -> None:
+def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step, report: SyncReport) -> None:
     file = local_file(ctx, step.key)
     if file is not None:
         path = _relative(ctx, file)
@@ -176,17 +242,27 @@ def _delete_local(ctx: SyncContext, writer: ContentWriter, step: Step,
     report.count("delete-local", step.key)
 
 
-def _report_refusal(ctx: SyncContext, report: SyncReport, step: Step, path: str,
-                    reason: Refusal, remote: dict[str, RemoteEntry],
-                    row: dict[str, Any] | None) -> None:
+def _report_refusal(
+    ctx: SyncContext,
+    report: SyncReport,
+    step: Step,
+    path: str,
+    reason: Refusal,
+    remote: dict[str, RemoteEntry],
+    row: dict[str, Any] | None,
+) -> None:
     """A file edited while the pull ran is a conflict; a file holding another key an error."""
     if isinstance(reason, FileChanged):
         changed = Step(step.key, "conflict", "changed locally while pulling; kept")
         report.conflicts.append(conflict_for(ctx, changed, remote, row))
     else:
-        report.errors.append(ContentError(
-            f"this file holds another key, so {step.key} cannot be pulled into it",
-            file=path, hint="rename one of the two (give it another slug)"))
+        report.errors.append(
+            ContentError(
+                f"this file holds another key, so {step.key} cannot be pulled into it",
+                file=path,
+                hint="rename one of the two (give it another slug)",
+            )
+        )
 
 
 def _relative(ctx: SyncContext, file: Path) -> str:
@@ -195,7 +271,11 @@ def _relative(ctx: SyncContext, file: Path) -> str:
 
 def _empty_note(ctx: SyncContext) -> str:
     if ctx.email is None:
-        return ("No rows came back. You are not logged in, so only published content is "
-                "visible (row-level security); `sitegen login` to also get your drafts.")
-    return (f"No rows came back for {ctx.email}: the project holds no content yet, or its "
-            "row-level security policies hide every row (`sitegen doctor` checks them).")
+        return (
+            "No rows came back. You are not logged in, so only published content is "
+            "visible (row-level security); `sitegen login` to also get your drafts."
+        )
+    return (
+        f"No rows came back for {ctx.email}: the project holds no content yet, or its "
+        "row-level security policies hide every row (`sitegen doctor` checks them)."
+    )

@@ -47,7 +47,11 @@ MAX_ROUNDS = 3  # re-plans after version conflicts before giving up
 
 
 def push(
-    site_dir: Path, *, dry_run: bool = False, prune: bool = False, force: bool = False,
+    site_dir: Path,
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    force: bool = False,
     notify: Notify = lambda message: None,
 ) -> SyncReport:
     """Push local changes; with `dry_run` only plan. Conflicts and errors are in the report."""
@@ -65,8 +69,9 @@ def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncR
     for round_number in range(1, MAX_ROUNDS + 1):
         report.conflicts, report.skipped, report.errors = [], [], list(ctx.copy.errors)
         remote = read_manifests(ctx.store)
-        steps = plan_push(ctx.copy.hashes(), remote, ctx.base.entries, user_id=user_id,
-                          force=force, prune=prune)
+        steps = plan_push(
+            ctx.copy.hashes(), remote, ctx.base.entries, user_id=user_id, force=force, prune=prune
+        )
         steps = _settle_conflicts(ctx, steps, remote, report, record=not dry_run)
         report.steps = steps
         if dry_run:
@@ -75,19 +80,29 @@ def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncR
             _apply(ctx, steps, report, prune=prune)
             break
         except VersionConflict as exc:
-            ctx.notify(f"{exc.details.get('key', 'a key')} changed meanwhile; planning again "
-                       f"({round_number}/{MAX_ROUNDS})")
+            ctx.notify(
+                f"{exc.details.get('key', 'a key')} changed meanwhile; planning again "
+                f"({round_number}/{MAX_ROUNDS})"
+            )
             if round_number == MAX_ROUNDS:
-                raise RemoteError("keys kept changing remotely while pushing",
-                                  hint="run `sitegen pull`, then push again") from None
+                raise RemoteError(
+                    "keys kept changing remotely while pushing",
+                    hint="run `sitegen pull`, then push again",
+                ) from None
         finally:
             if not dry_run:
                 save_base(ctx.site_dir, ctx.base)
     return report
 
 
-def _settle_conflicts(ctx: SyncContext, steps: list[Step], remote: dict[str, RemoteEntry],
-                      report: SyncReport, *, record: bool) -> list[Step]:
+def _settle_conflicts(
+    ctx: SyncContext,
+    steps: list[Step],
+    remote: dict[str, RemoteEntry],
+    report: SyncReport,
+    *,
+    record: bool,
+) -> list[Step]:
     """Conflicts whose remote content equals the local one are no conflicts: record them."""
     conflicted = [s for s in steps if s.action == "conflict"]
     rows = fetch_rows(ctx.store, [s.key for s in conflicted if s.key in remote], remote, ctx.notify)
@@ -97,9 +112,15 @@ def _settle_conflicts(ctx: SyncContext, steps: list[Step], remote: dict[str, Rem
         digest = _remote_hash(step.key, row) if row is not None else None
         if row is not None and digest is not None and digest == local.get(step.key):
             if record:
-                ctx.base.record(step.key, BaseEntry(
-                    row["version"], digest, row.get("author_id"),
-                    is_private(row.get("draft") is True, row.get("publish_at"))))
+                ctx.base.record(
+                    step.key,
+                    BaseEntry(
+                        row["version"],
+                        digest,
+                        row.get("author_id"),
+                        is_private(row.get("draft") is True, row.get("publish_at")),
+                    ),
+                )
         else:
             report.conflicts.append(conflict_for(ctx, step, remote, row))
     still = {conflict.key for conflict in report.conflicts}
@@ -172,8 +193,11 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
 
 
 def _write_isolating_refusals(
-    ctx: SyncContext, table: str, rows: list[dict[str, Any]],
-    confirmed: Callable[[Sequence[Mapping[str, Any]]], None], report: SyncReport,
+    ctx: SyncContext,
+    table: str,
+    rows: list[dict[str, Any]],
+    confirmed: Callable[[Sequence[Mapping[str, Any]]], None],
+    report: SyncReport,
 ) -> None:
     """Write rows; if RLS refuses a batch, bisect to find the refused rows and push the rest.
 
@@ -192,10 +216,13 @@ def _write_isolating_refusals(
     except RowsRefused:
         remaining = [row for row in rows if row[column] not in written]
         if len(remaining) == 1:
-            report.errors.append(RemoteError(
-                f"{table}/{remaining[0][column]}: another author already uses this key "
-                "(probably as a draft you cannot see); not pushed",
-                hint="give yours another slug (or media path) and push again"))
+            report.errors.append(
+                RemoteError(
+                    f"{table}/{remaining[0][column]}: another author already uses this key "
+                    "(probably as a draft you cannot see); not pushed",
+                    hint="give yours another slug (or media path) and push again",
+                )
+            )
             return
         middle = len(remaining) // 2
         for half in (remaining[:middle], remaining[middle:]):
@@ -208,20 +235,26 @@ def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
     if table != "media":
         doc, digest = ctx.copy.documents[step.key].load(ctx.site_dir)
         if doc.key != step.key:
-            raise ContentError(f"now has the key {doc.key}, not {step.key}; not pushed",
-                               file=doc.source, hint="run the push again")
+            raise ContentError(
+                f"now has the key {doc.key}, not {step.key}; not pushed",
+                file=doc.source,
+                hint="run the push again",
+            )
         return document_to_row(doc), digest
     item = ctx.copy.media[name]
     if PurePosixPath(item.path).suffix.lower() in ACTIVE_SUFFIXES:
-        raise ContentError("pages and scripts are not synced as media (others' pulls refuse them)",
-                           file=item.file.relative_to(ctx.site_dir).as_posix(),
-                           hint="put such files in static/")
+        raise ContentError(
+            "pages and scripts are not synced as media (others' pulls refuse them)",
+            file=item.file.relative_to(ctx.site_dir).as_posix(),
+            hint="put such files in static/",
+        )
     user_id = ctx.store.user_id or ""
     object_name = object_name_for(user_id, Media(item.path, item.sha256, item.size))
     content_type = mimetypes.guess_type(item.path)[0] or "application/octet-stream"
     ctx.store.upload_media(object_name, item.file.read_bytes(), content_type)
-    return media_to_row(Media(item.path, item.sha256, item.size), object_name, content_type), \
-        item.sha256
+    return media_to_row(
+        Media(item.path, item.sha256, item.size), object_name, content_type
+    ), item.sha256
 
 
 def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:
@@ -232,8 +265,11 @@ def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRep
     # Not in the answer: changed meanwhile, or already gone (a retried delete whose first
     # answer was lost deletes nothing the second time). Only a row still there is a conflict.
     unconfirmed = [name for name in versions if name not in deleted]
-    still_there = {row[name_column(table)]: row for row in ctx.store.fetch(table, unconfirmed)} \
-        if unconfirmed else {}
+    still_there = (
+        {row[name_column(table)]: row for row in ctx.store.fetch(table, unconfirmed)}
+        if unconfirmed
+        else {}
+    )
     for step in steps:
         row = still_there.get(split_key(step.key)[1])
         if row is None:
@@ -253,11 +289,17 @@ def _remove_unreferenced(ctx: SyncContext) -> None:
     """
     user_id = ctx.store.user_id
     referenced = {row.get("object_name") for row in ctx.store.fetch("media")}
-    used = {name.split("/")[1] for name in referenced
-            if isinstance(name, str) and name.startswith(f"{user_id}/")}
-    orphans = [f"{user_id}/{folder}/{name}"
-               for folder in ctx.store.list_folder(str(user_id)) if folder not in used
-               for name in ctx.store.list_folder(f"{user_id}/{folder}")]
+    used = {
+        name.split("/")[1]
+        for name in referenced
+        if isinstance(name, str) and name.startswith(f"{user_id}/")
+    }
+    orphans = [
+        f"{user_id}/{folder}/{name}"
+        for folder in ctx.store.list_folder(str(user_id))
+        if folder not in used
+        for name in ctx.store.list_folder(f"{user_id}/{folder}")
+    ]
     ctx.store.remove_objects(orphans)
     if orphans:
         ctx.notify(f"Removed {len(orphans)} unused media objects")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sitegen.errors import SitegenError, SyncConflict
 from sitegen.sync.plan import Step
 
-MERGE_HINT = ("to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
-              "merge your copy into it, then `sitegen push`; to keep yours as it is: "
-              "`sitegen push --force`")
+MERGE_HINT = (
+    "to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
+    "merge your copy into it, then `sitegen push`; to keep yours as it is: "
+    "`sitegen push --force`"
+)
 
 
 @dataclass(frozen=True)
@@ -30,17 +32,24 @@ class Conflict:
 
     def describe(self) -> str:
         you = f"you ({self.local_author})" if self.local_author else "you"
-        local = f"local {self.local_file} (changed {moment(self.local_time)}, by {you})" \
-            if self.local_file else "local: deleted"
+        local = (
+            f"local {self.local_file} (changed {moment(self.local_time)}, by {you})"
+            if self.local_file
+            else "local: deleted"
+        )
         if self.remote_version is None:
             remote = "remote: deleted or unpublished"
         else:
-            remote = (f"remote version {self.remote_version} (changed {moment(self.remote_time)}, "
-                      f"by {self.remote_author or 'unknown'})")
+            remote = (
+                f"remote version {self.remote_version} (changed {moment(self.remote_time)}, "
+                f"by {self.remote_author or 'unknown'})"
+            )
         text = f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
         if self.read_only:
-            text += ("\n      another author's key: only they can change it; to publish your "
-                     "version, save it under another slug")
+            text += (
+                "\n      another author's key: only they can change it; to publish your "
+                "version, save it under another slug"
+            )
         return text
 
 
@@ -64,8 +73,10 @@ class SyncReport:
         or a word that nothing needed doing (so a zero count does not look like a failure)."""
         pulling = verb == "Pulled"
         actions = ("pull",) if pulling else ("create", "update")
-        parts = [count_of(sum(self.done[(action, table)] for action in actions), table)
-                 for table in ("posts", "pages", "media")]
+        parts = [
+            count_of(sum(self.done[(action, table)] for action in actions), table)
+            for table in ("posts", "pages", "media")
+        ]
         text = f"{verb} {', '.join(parts)} in {self.seconds:.1f} s"
         deleted = sum(n for (action, _), n in self.done.items() if action.startswith("delete"))
         if deleted:
@@ -80,8 +91,10 @@ class SyncReport:
         lines = [f"  {step.action:<13} {step.key}  ({step.reason})" for step in self.steps]
         totals = Counter(step.action for step in self.steps)
         if totals:
-            lines.append(", ".join(f"{n} {action}" for action, n in sorted(totals.items()))
-                         + "; run without --dry-run to apply")
+            lines.append(
+                ", ".join(f"{n} {action}" for action, n in sorted(totals.items()))
+                + "; run without --dry-run to apply"
+            )
         return lines
 
     def raise_for_problems(self) -> None:
@@ -91,7 +104,10 @@ class SyncReport:
             details = "\n".join(conflict.describe() for conflict in self.conflicts)
             raise SyncConflict(
                 f"{len(keys)} key{'s' if len(keys) != 1 else ''} changed on both sides; "
-                f"left untouched:\n{details}", keys=keys, hint=MERGE_HINT)
+                f"left untouched:\n{details}",
+                keys=keys,
+                hint=MERGE_HINT,
+            )
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
 
@@ -105,8 +121,8 @@ def moment(text: str | None) -> str:
     except ValueError:
         return text
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def count_of(number: int, table: str) -> str:

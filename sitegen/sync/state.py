@@ -58,18 +58,27 @@ def load_base(site_dir: Path, remote_url: str) -> SyncBase:
     except FileNotFoundError:
         return SyncBase(remote_url, {})
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"the sync state is unreadable: {exc}", file=str(path),
-                          hint="delete the file; the next pull treats every key as new") from None
+        raise ConfigError(
+            f"the sync state is unreadable: {exc}",
+            file=str(path),
+            hint="delete the file; the next pull treats every key as new",
+        ) from None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise ConfigError("the sync state has an unknown format", file=str(path),
-                          hint="delete the file; the next pull treats every key as new")
+        raise ConfigError(
+            "the sync state has an unknown format",
+            file=str(path),
+            hint="delete the file; the next pull treats every key as new",
+        )
     if data.get("remote_url") != remote_url:
         return SyncBase(remote_url, {})
     try:
         entries = {key: BaseEntry(**value) for key, value in data["entries"].items()}
     except (TypeError, KeyError, AttributeError) as exc:
-        raise ConfigError(f"the sync state is damaged: {exc}", file=str(path),
-                          hint="delete the file; the next pull treats every key as new") from None
+        raise ConfigError(
+            f"the sync state is damaged: {exc}",
+            file=str(path),
+            hint="delete the file; the next pull treats every key as new",
+        ) from None
     return SyncBase(remote_url, entries, saved=True)
 
 
@@ -82,10 +91,15 @@ def save_base(site_dir: Path, base: SyncBase) -> None:
     data = {
         "format": _FORMAT,
         "remote_url": base.remote_url,
-        "entries": {key: {"version": entry.version, "hash": entry.hash,
-                          "author_id": entry.author_id, "private": entry.private}
-                    for key, entry in sorted(base.entries.items())},
+        "entries": {
+            key: {
+                "version": entry.version,
+                "hash": entry.hash,
+                "author_id": entry.author_id,
+                "private": entry.private,
+            }
+            for key, entry in sorted(base.entries.items())
+        },
     }
     write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
     base.saved = True
-

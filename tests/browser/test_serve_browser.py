@@ -24,8 +24,9 @@ from sitegen.serve.reload_plan import FULL_RELOAD, ReloadSignal
 from sitegen.serve.session import ServeOptions, ServeSession
 
 TIMEOUT = 20
-COUNT_LOADS = ("sessionStorage.setItem('loads', String(1 + Number("
-               "sessionStorage.getItem('loads') || 0)));")
+COUNT_LOADS = (
+    "sessionStorage.setItem('loads', String(1 + Number(sessionStorage.getItem('loads') || 0)));"
+)
 
 
 def post(title: str, body: str, date: str = "2024-01-01") -> str:
@@ -35,7 +36,9 @@ def post(title: str, body: str, date: str = "2024-01-01") -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site")
-    (root / "sitegen.toml").write_text('title = "Browser test"\nbase_url = "https://example.org/"\n')
+    (root / "sitegen.toml").write_text(
+        'title = "Browser test"\nbase_url = "https://example.org/"\n'
+    )
     posts = root / "content" / "posts"
     posts.mkdir(parents=True)
     (posts / "hello.md").write_text(post("Hello", "Version one of the hello post."))
@@ -89,15 +92,22 @@ def loads(browser: webdriver.Chrome) -> int:
 
 def wait_connected(browser: webdriver.Chrome, session: ServeSession) -> None:
     """Until this page's livereload.js finished its handshake (it sends `info` right then)."""
-    WebDriverWait(browser, TIMEOUT).until(lambda b: b.execute_script(
-        "return !!(window.LiveReload && window.LiveReload.connector"
-        " && window.LiveReload.connector.protocol >= 7)") and session.hub.client_count() > 0)
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda b: (
+            b.execute_script(
+                "return !!(window.LiveReload && window.LiveReload.connector"
+                " && window.LiveReload.connector.protocol >= 7)"
+            )
+            and session.hub.client_count() > 0
+        )
+    )
 
 
 def wait_for_text(browser: webdriver.Chrome, text: str) -> None:
     WebDriverWait(browser, TIMEOUT).until(
         lambda b: text in b.find_element(By.TAG_NAME, "body").text,
-        message=f"the page never showed {text!r}")
+        message=f"the page never showed {text!r}",
+    )
 
 
 def overlay_text(browser: webdriver.Chrome) -> str | None:
@@ -112,8 +122,9 @@ def test_page_is_served_with_livereload(page: webdriver.Chrome) -> None:
     assert loads(page) == 1
 
 
-def test_editing_a_post_shows_the_new_text_by_itself(page: webdriver.Chrome, site: Path,
-                                                     session: ServeSession) -> None:
+def test_editing_a_post_shows_the_new_text_by_itself(
+    page: webdriver.Chrome, site: Path, session: ServeSession
+) -> None:
     before = loads(page)
     (site / "content/posts/hello.md").write_text(post("Hello", "Version two, reloaded."))
     wait_for_text(page, "Version two, reloaded.")
@@ -122,8 +133,11 @@ def test_editing_a_post_shows_the_new_text_by_itself(page: webdriver.Chrome, sit
 
 
 def test_a_save_touching_several_files_reloads_once(
-        page: webdriver.Chrome, site: Path, session: ServeSession,
-        signals_sent: list[tuple[ReloadSignal, ...]]) -> None:
+    page: webdriver.Chrome,
+    site: Path,
+    session: ServeSession,
+    signals_sent: list[tuple[ReloadSignal, ...]],
+) -> None:
     before = loads(page)
     signals_sent.clear()
     posts = site / "content/posts"
@@ -147,24 +161,28 @@ def test_a_save_touching_several_files_reloads_once(
 
 
 def test_broken_front_matter_shows_the_overlay_and_a_fix_clears_it(
-        page: webdriver.Chrome, site: Path, session: ServeSession) -> None:
+    page: webdriver.Chrome, site: Path, session: ServeSession
+) -> None:
     hello = site / "content/posts/hello.md"
     hello.write_text("---\ntitle: Hello\ndate: [not, closed\n---\n\n<b>Broken</b> version.\n")
-    WebDriverWait(page, TIMEOUT).until(lambda b: overlay_text(b) is not None,
-                                       message="no error overlay appeared")
+    WebDriverWait(page, TIMEOUT).until(
+        lambda b: overlay_text(b) is not None, message="no error overlay appeared"
+    )
     text = overlay_text(page) or ""
     assert "content/posts/hello.md:" in text, text
     assert "Version four, the sentinel." in page.find_element(By.TAG_NAME, "body").text  # last good
     wait_connected(page, session)
     hello.write_text(post("Hello", "Version five, fixed."))
     wait_for_text(page, "Version five, fixed.")
-    WebDriverWait(page, TIMEOUT).until(lambda b: overlay_text(b) is None,
-                                       message="the overlay stayed after the fix")
+    WebDriverWait(page, TIMEOUT).until(
+        lambda b: overlay_text(b) is None, message="the overlay stayed after the fix"
+    )
     wait_connected(page, session)
 
 
 def test_css_only_change_swaps_stylesheets_without_reloading(
-        page: webdriver.Chrome, site: Path, session: ServeSession) -> None:
+    page: webdriver.Chrome, site: Path, session: ServeSession
+) -> None:
     static = site / "static"
     static.mkdir(exist_ok=True)
     (static / "extra.css").write_text("body { outline: 0px solid red; }")
@@ -175,15 +193,20 @@ def test_css_only_change_swaps_stylesheets_without_reloading(
     before = loads(page)
     page.execute_script("window.notReloaded = true;")
     (static / "extra.css").write_text("body { outline: 0px solid blue; }")
-    WebDriverWait(page, TIMEOUT).until(lambda b: b.execute_script(
-        "return [...document.querySelectorAll('link[rel=stylesheet]')]"
-        ".some(l => l.href.includes('livereload='))"), message="no stylesheet was swapped")
+    WebDriverWait(page, TIMEOUT).until(
+        lambda b: b.execute_script(
+            "return [...document.querySelectorAll('link[rel=stylesheet]')]"
+            ".some(l => l.href.includes('livereload='))"
+        ),
+        message="no stylesheet was swapped",
+    )
     assert page.execute_script("return window.notReloaded === true")
     assert loads(page) == before
 
 
-def test_server_shuts_down_cleanly(page: webdriver.Chrome, session: ServeSession,
-                                   threads_before: set[threading.Thread]) -> None:
+def test_server_shuts_down_cleanly(
+    page: webdriver.Chrome, session: ServeSession, threads_before: set[threading.Thread]
+) -> None:
     session.close()
     assert set(threading.enumerate()) <= threads_before
     with socket.socket() as probe:

@@ -36,12 +36,13 @@ def overlay(browser: webdriver.Chrome) -> str | None:
     """The error overlay's text, or None when there is none (one script call, as body_text)."""
     text = browser.execute_script(
         "const shown = document.getElementById(arguments[0]); return shown ? shown.innerText : null",
-        OVERLAY_ID)
+        OVERLAY_ID,
+    )
     return None if text is None else str(text)
 
 
 @pytest.fixture()
-def author(stack, make_user, clean_db, tmp_path: Path) -> Path:  # noqa: ARG001
+def author(stack, make_user, clean_db, tmp_path: Path) -> Path:
     site = make_site(tmp_path / "author", stack)
     login_as(site, make_user())
     write_post(site, "first", "First post", "Already there.\n", date="2024-01-01")
@@ -50,7 +51,7 @@ def author(stack, make_user, clean_db, tmp_path: Path) -> Path:  # noqa: ARG001
 
 
 @pytest.fixture()
-def reader_session(stack, author: Path, tmp_path: Path) -> Iterator[ServeSession]:  # noqa: ARG001
+def reader_session(stack, author: Path, tmp_path: Path) -> Iterator[ServeSession]:
     reader = make_site(tmp_path / "reader", stack)
     session = ServeSession(reader, ServeOptions(port=0, pull_every=0.5))
     try:
@@ -61,29 +62,38 @@ def reader_session(stack, author: Path, tmp_path: Path) -> Iterator[ServeSession
 
 
 def test_remote_changes_reach_the_open_page(
-        browser: webdriver.Chrome, author: Path, reader_session: ServeSession, stack,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    browser: webdriver.Chrome,
+    author: Path,
+    reader_session: ServeSession,
+    stack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from sitegen.remote import retry
 
     monkeypatch.setattr(retry, "DEFAULT_POLICY", retry.RetryPolicy(base_delay=0.01, max_delay=0.02))
     browser.get(reader_session.url)
     WebDriverWait(browser, TIMEOUT).until(
         lambda b: "First post" in body_text(b),
-        message="the first pull never showed the existing post")
+        message="the first pull never showed the existing post",
+    )
 
-    write_post(author, "fresh", "Fresh from Supabase", "Pushed by another author.\n",
-               date="2024-02-01")
+    write_post(
+        author, "fresh", "Fresh from Supabase", "Pushed by another author.\n", date="2024-02-01"
+    )
     push(author)
     WebDriverWait(browser, TIMEOUT).until(
         lambda b: "Fresh from Supabase" in body_text(b),
-        message="the pushed post never appeared in the open page")
+        message="the pushed post never appeared in the open page",
+    )
 
     stack.faults.inject("status", r"^/rest/v1/", status=500, times=None)
     try:
         WebDriverWait(browser, TIMEOUT).until(
-            lambda b: "pull failed" in (overlay(b) or ""), message="no overlay for a failing pull")
+            lambda b: "pull failed" in (overlay(b) or ""), message="no overlay for a failing pull"
+        )
         assert "Fresh from Supabase" in body_text(browser)
     finally:
         stack.faults.clear()
-    WebDriverWait(browser, TIMEOUT).until(lambda b: overlay(b) is None,
-                                          message="the overlay stayed after pulls recovered")
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda b: overlay(b) is None, message="the overlay stayed after pulls recovered"
+    )

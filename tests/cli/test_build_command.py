@@ -13,13 +13,21 @@ import pytest
 
 from tests.golden.trees import EPOCH, FIXTURE_SITES
 
-SUMMARY = re.compile(r"^Built (\d+) documents? in \d+\.\d\d s: (\d+) files? written, (\d+) unchanged, (\d+) removed\.$")
+SUMMARY = re.compile(
+    r"^Built (\d+) documents? in \d+\.\d\d s: (\d+) files? written, (\d+) unchanged, (\d+) removed\.$"
+)
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -40,12 +48,23 @@ def test_build_prints_one_summary_line_and_rebuild_is_a_no_op(site: Path) -> Non
 
 def test_options_drafts_future_output_and_base_url(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
-    result = sitegen("build", "--drafts", "--future", "-o", str(out), "--base-url",
-                     "http://127.0.0.1:8000", cwd=site)
+    result = sitegen(
+        "build",
+        "--drafts",
+        "--future",
+        "-o",
+        str(out),
+        "--base-url",
+        "http://127.0.0.1:8000",
+        cwd=site,
+    )
     assert result.returncode == 0, result.stderr
     assert SUMMARY.match(result.stdout.strip()).group(1) == "7"  # type: ignore[union-attr]
     assert (out / "posts/draft/index.html").is_file() and (out / "posts/later/index.html").is_file()
-    assert '<a href="http://127.0.0.1:8000/tags/python/feed.xml">' in (out / "tags/python/index.html").read_text()
+    assert (
+        '<a href="http://127.0.0.1:8000/tags/python/feed.xml">'
+        in (out / "tags/python/index.html").read_text()
+    )
     assert not (site / "public").exists()
 
 
@@ -54,7 +73,9 @@ def test_content_error_exits_1_without_traceback(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_SITES / "invalid-front-matter", site)
     result = sitegen("build", cwd=site)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: content/posts/bad-date.md:3: date: '2023-13-45' is not an ISO date")
+    assert result.stderr.startswith(
+        "error: content/posts/bad-date.md:3: date: '2023-13-45' is not an ISO date"
+    )
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
@@ -92,7 +113,9 @@ def test_pull_without_a_configured_remote_fails_clearly(site: Path) -> None:
 
 def test_every_error_of_a_failed_build_is_its_own_error_line(site: Path) -> None:
     (site / "content/posts/no-title.md").write_text("---\ndate: 2024-01-01\n---\nBody\n")
-    (site / "content/posts/two-problems.md").write_text("---\ntitle: \ndate: 2024-13-45\n---\nBody\n")
+    (site / "content/posts/two-problems.md").write_text(
+        "---\ntitle: \ndate: 2024-13-45\n---\nBody\n"
+    )
     result = sitegen("build", cwd=site)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
@@ -105,20 +128,29 @@ def test_every_error_of_a_failed_build_is_its_own_error_line(site: Path) -> None
     assert lines[-1] == "build failed with 3 errors; the output folder was left untouched"
 
 
-def test_the_console_script_delivers_all_output_through_a_pipe_with_its_exit_code(site: Path) -> None:
+def test_the_console_script_delivers_all_output_through_a_pipe_with_its_exit_code(
+    site: Path,
+) -> None:
     """`sitegen` leaves without Python's teardown (os._exit): what it printed must still
     arrive whole through a pipe (block-buffered), with the status main chose."""
     script = Path(sys.executable).with_name("sitegen")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    built = subprocess.run([str(script), "build", "--timings"], cwd=site, env=env,
-                           capture_output=True, text=True, timeout=120)
+    built = subprocess.run(
+        [str(script), "build", "--timings"],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert built.returncode == 0, built.stderr
     lines = built.stdout.splitlines()
     assert SUMMARY.match(lines[0]) and "Slowest templates:" in lines
     helped = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "Commands:" in helped.stdout and helped.stdout.endswith("\n")
-    usage = subprocess.run([str(script), "build", "--jobs", "0"], cwd=site, capture_output=True,
-                           text=True, timeout=60)
+    usage = subprocess.run(
+        [str(script), "build", "--jobs", "0"], cwd=site, capture_output=True, text=True, timeout=60
+    )
     assert usage.returncode == 2 and "--jobs" in usage.stderr
 
 

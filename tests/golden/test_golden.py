@@ -12,9 +12,13 @@ from tests.golden.trees import EPOCH, FIXTURE_SITES, GOLDEN, clean_build, diff_t
 
 
 @pytest.mark.parametrize("name", GOLDEN_SITES)
-def test_site_matches_its_golden_tree(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_matches_its_golden_tree(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     site = tmp_path / "site"
     shutil.copytree(FIXTURE_SITES / name, site)
     _, tree = clean_build(site, tmp_path / "out")
-    assert diff_trees(tree, read_tree(GOLDEN / name)) == [], "run `python -m tests.golden.regen` if intended"
+    assert diff_trees(tree, read_tree(GOLDEN / name)) == [], (
+        "run `python -m tests.golden.regen` if intended"
+    )

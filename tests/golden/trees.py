@@ -14,8 +14,11 @@ EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for every test build: 2023-11-14
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` by POSIX relative path (dot files included: nothing may hide)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def clean_build(site: Path, out: Path, **options: object) -> tuple[BuildResult, dict[str, bytes]]:
@@ -28,7 +31,9 @@ def diff_trees(actual: dict[str, bytes], expected: dict[str, bytes]) -> list[str
     """Human-readable differences, empty when the trees are byte-identical."""
     problems = [f"missing {p}" for p in sorted(expected.keys() - actual.keys())]
     problems += [f"unexpected {p}" for p in sorted(actual.keys() - expected.keys())]
-    problems += [f"differs {p}" for p in sorted(expected.keys() & actual.keys()) if actual[p] != expected[p]]
+    problems += [
+        f"differs {p}" for p in sorted(expected.keys() & actual.keys()) if actual[p] != expected[p]
+    ]
     return problems
 
 

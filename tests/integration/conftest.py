@@ -38,15 +38,23 @@ def stack() -> Iterator[Stack]:
 def make_user(stack: Stack) -> Iterator[Callable[..., StackUser]]:
     from supabase_auth import SyncGoTrueAdminAPI
 
-    admin = SyncGoTrueAdminAPI(url=f"{stack.url}/auth/v1", headers={
-        "apiKey": stack.service_key, "Authorization": f"Bearer {stack.service_key}"})
+    admin = SyncGoTrueAdminAPI(
+        url=f"{stack.url}/auth/v1",
+        headers={"apiKey": stack.service_key, "Authorization": f"Bearer {stack.service_key}"},
+    )
     created: list[str] = []
 
-    def make(email: str | None = None, password: str = DEFAULT_PASSWORD, *,
-             confirmed: bool = True, **attributes: Any) -> StackUser:
+    def make(
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        *,
+        confirmed: bool = True,
+        **attributes: Any,
+    ) -> StackUser:
         address = email or f"user-{uuid.uuid4().hex[:12]}@example.com"
-        user = admin.create_user({"email": address, "password": password,
-                                  "email_confirm": confirmed, **attributes}).user
+        user = admin.create_user(
+            {"email": address, "password": password, "email_confirm": confirmed, **attributes}
+        ).user
         created.append(user.id)
         return StackUser(user.id, address, password)
 
@@ -59,8 +67,12 @@ def make_user(stack: Stack) -> Iterator[Callable[..., StackUser]]:
 def supabase_client(stack: Stack) -> Callable[..., Any]:
     from supabase import ClientOptions, create_client
 
-    keys = {"anon": stack.anon_key, "service": stack.service_key,
-            "publishable": stack.publishable_key, "secret": stack.secret_key}
+    keys = {
+        "anon": stack.anon_key,
+        "service": stack.service_key,
+        "publishable": stack.publishable_key,
+        "secret": stack.secret_key,
+    }
 
     def make(key: str = "anon", user: StackUser | None = None, **options: Any) -> Any:
         """`key` is a name from `keys` or a literal key; options go to ClientOptions."""
@@ -79,7 +91,8 @@ def clean_db(stack: Stack) -> Stack:
     """Truncate the product tables (whatever sql/ created in public) and delete stored objects."""
     tables = stack.admin_sql(
         "select format('%I.%I', table_schema, table_name) from information_schema.tables "
-        "where table_schema = 'public' and table_type = 'BASE TABLE'")
+        "where table_schema = 'public' and table_type = 'BASE TABLE'"
+    )
     if tables:
         names = ", ".join(name for (name,) in tables)
         stack.admin_sql(f"truncate {names} restart identity cascade")

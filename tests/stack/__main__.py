@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"error: cannot serve on {options.host}:{options.port}: {error.strerror}",
-              file=sys.stderr)
+        print(
+            f"error: cannot serve on {options.host}:{options.port}: {error.strerror}",
+            file=sys.stderr,
+        )
         return 1
     with stack:
         print(f"SUPABASE_URL={stack.url}")

@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import psycopg
 
 from tests.stack import auth_store as store
 from tests.stack.auth_shapes import (
-    API_VERSION, AuthError, AuthSettings, access_token, error_response, session_json, user_json,
+    API_VERSION,
+    AuthError,
+    AuthSettings,
+    access_token,
+    error_response,
+    session_json,
+    user_json,
 )
 from tests.stack.db import Database
 from tests.stack.http import Request, Response
@@ -72,9 +79,14 @@ class AuthService:
                     raise AuthError(422, "user_already_exists", "User already registered")
                 return Response.json(200, _obfuscated_user(email))
             try:
-                user = store.create_user(conn, email=email, encrypted_password=encrypted,
-                                         confirmed=confirmed,
-                                         user_metadata=_dict(body.get("data")), app_metadata={})
+                user = store.create_user(
+                    conn,
+                    email=email,
+                    encrypted_password=encrypted,
+                    confirmed=confirmed,
+                    user_metadata=_dict(body.get("data")),
+                    app_metadata={},
+                )
             except psycopg.errors.UniqueViolation as exc:  # a concurrent signup won the race
                 raise AuthError(422, "user_already_exists", "User already registered") from exc
             if not confirmed:
@@ -117,8 +129,9 @@ class AuthService:
             user_id, session_id, new_token = outcome
             user = store.user_by_id(conn, user_id)
             if user is None:
-                raise AuthError(400, "refresh_token_not_found",
-                                "Invalid Refresh Token: Refresh Token Not Found")
+                raise AuthError(
+                    400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"
+                )
             return Response.json(200, self._session(conn, user, session_id, new_token))
 
     def _rotate(self, conn: psycopg.Connection, token: str) -> tuple[str, str, str] | AuthError:
@@ -130,8 +143,9 @@ class AuthService:
         with conn.transaction():
             row = store.lock_refresh_token(conn, token)
             if row is None or row["session_id"] is None:
-                return AuthError(400, "refresh_token_not_found",
-                                 "Invalid Refresh Token: Refresh Token Not Found")
+                return AuthError(
+                    400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"
+                )
             session_id = str(row["session_id"])
             if not row["revoked"]:
                 return row["user_id"], session_id, store.rotate(conn, row)
@@ -140,15 +154,22 @@ class AuthService:
             if child and store.within(row["updated_at"], interval):
                 return row["user_id"], session_id, child["token"]
             store.revoke_family(conn, session_id)
-            return AuthError(400, "refresh_token_already_used",
-                             "Invalid Refresh Token: Already Used")
+            return AuthError(
+                400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"
+            )
 
     def public_settings(self, _request: Request, _creds: Credentials) -> Response:
-        return Response.json(200, {
-            "external": {"email": True, "phone": False}, "disable_signup": False,
-            "mailer_autoconfirm": self.settings.autoconfirm, "phone_autoconfirm": False,
-            "sms_provider": "", "saml_enabled": False,
-        })
+        return Response.json(
+            200,
+            {
+                "external": {"email": True, "phone": False},
+                "disable_signup": False,
+                "mailer_autoconfirm": self.settings.autoconfirm,
+                "phone_autoconfirm": False,
+                "sms_provider": "",
+                "saml_enabled": False,
+            },
+        )
 
     # -- endpoints for a signed-in user ------------------------------------------------------
 
@@ -191,27 +212,37 @@ class AuthService:
         if password:
             self._check_strength(str(password))
         encrypted = str(body.get("password_hash") or "") or (
-            store.hash_password(str(password)) if password else "")
+            store.hash_password(str(password)) if password else ""
+        )
         with self.db.admin() as conn:
             if store.user_by_email(conn, email) is not None:
-                raise AuthError(422, "email_exists",
-                                "A user with this email address has already been registered")
+                raise AuthError(
+                    422,
+                    "email_exists",
+                    "A user with this email address has already been registered",
+                )
             user_id = body.get("id")
             if user_id is not None:
                 _require_uuid(str(user_id))
             ban = _ban_until(body.get("ban_duration"))
             try:
                 user = store.create_user(
-                    conn, email=email, encrypted_password=encrypted,
+                    conn,
+                    email=email,
+                    encrypted_password=encrypted,
                     confirmed=bool(body.get("email_confirm")),
                     user_metadata=_dict(body.get("user_metadata")),
                     app_metadata=_dict(body.get("app_metadata")),
-                    role=str(body.get("role") or "authenticated"), user_id=user_id,
+                    role=str(body.get("role") or "authenticated"),
+                    user_id=user_id,
                     banned_until=ban,
                 )
             except psycopg.errors.UniqueViolation as exc:
-                raise AuthError(422, "email_exists", "A user with this email address has "
-                                "already been registered") from exc
+                raise AuthError(
+                    422,
+                    "email_exists",
+                    "A user with this email address has already been registered",
+                ) from exc
             return Response.json(200, self._user(conn, user))
 
     def admin_list_users(self, request: Request, creds: Credentials) -> Response:
@@ -221,8 +252,9 @@ class AuthService:
         with self.db.admin() as conn:
             rows, total = store.list_users(conn, page, per_page)
             users = [self._user(conn, row) for row in rows]
-        return Response.json(200, {"users": users, "aud": "authenticated"},
-                             [("X-Total-Count", str(total))])
+        return Response.json(
+            200, {"users": users, "aud": "authenticated"}, [("X-Total-Count", str(total))]
+        )
 
     def admin_user(self, request: Request, creds: Credentials) -> Response:
         self._require_admin(creds)
@@ -249,9 +281,12 @@ class AuthService:
     def _check_strength(self, password: str) -> None:
         minimum = self.settings.minimum_password_length
         if len(password) < minimum:
-            raise AuthError(422, "weak_password",
-                            f"Password should be at least {minimum} characters.",
-                            weak_password={"reasons": ["length"]})
+            raise AuthError(
+                422,
+                "weak_password",
+                f"Password should be at least {minimum} characters.",
+                weak_password={"reasons": ["length"]},
+            )
 
     def _require_admin(self, creds: Credentials) -> dict[str, object]:
         claims = self._verified_claims(creds)
@@ -263,14 +298,21 @@ class AuthService:
         if creds.token is None:
             raise AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token")
         if creds.error is not None or creds.claims is None:
-            detail = "token is expired" if creds.error and creds.error.expired else (
-                creds.error.message if creds.error else "invalid token")
-            raise AuthError(403, "bad_jwt",
-                            f"invalid JWT: unable to parse or verify signature, {detail}")
+            detail = (
+                "token is expired"
+                if creds.error and creds.error.expired
+                else (creds.error.message if creds.error else "invalid token")
+            )
+            raise AuthError(
+                403, "bad_jwt", f"invalid JWT: unable to parse or verify signature, {detail}"
+            )
         return creds.claims
 
-    def _authenticated_user(self, conn: psycopg.Connection, creds: Credentials,
-                            ) -> tuple[Row, str | None]:
+    def _authenticated_user(
+        self,
+        conn: psycopg.Connection,
+        creds: Credentials,
+    ) -> tuple[Row, str | None]:
         """GoTrue's requireAuthentication: valid JWT, UUID sub, live session, existing user."""
         claims = self._verified_claims(creds)
         sub = str(claims.get("sub") or "")
@@ -279,17 +321,25 @@ class AuthService:
         if not _is_uuid(sub):
             raise AuthError(400, "bad_jwt", "invalid claim: sub claim must be a UUID")
         session_id = claims.get("session_id")
-        if session_id and not (_is_uuid(str(session_id))
-                               and store.session_exists(conn, str(session_id))):
-            raise AuthError(403, "session_not_found",
-                            "Session from session_id claim in JWT does not exist")
+        if session_id and not (
+            _is_uuid(str(session_id)) and store.session_exists(conn, str(session_id))
+        ):
+            raise AuthError(
+                403, "session_not_found", "Session from session_id claim in JWT does not exist"
+            )
         user = store.user_by_id(conn, sub)
         if user is None:
             raise AuthError(403, "user_not_found", "User from sub claim in JWT does not exist")
         return user, str(session_id) if session_id else None
 
-    def _user_changes(self, conn: psycopg.Connection, user: Row, body: dict, *, admin: bool,
-                      ) -> dict[str, Any]:
+    def _user_changes(
+        self,
+        conn: psycopg.Connection,
+        user: Row,
+        body: dict,
+        *,
+        admin: bool,
+    ) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         metadata_key = "user_metadata" if admin else "data"
         if isinstance(body.get(metadata_key), dict):
@@ -301,22 +351,28 @@ class AuthService:
                     merged[key] = value
             changes["raw_user_meta_data"] = merged
         if admin and isinstance(body.get("app_metadata"), dict):
-            changes["raw_app_meta_data"] = {**(user["raw_app_meta_data"] or {}),
-                                            **body["app_metadata"]}
+            changes["raw_app_meta_data"] = {
+                **(user["raw_app_meta_data"] or {}),
+                **body["app_metadata"],
+            }
         if body.get("password"):
             password = str(body["password"])
             self._check_strength(password)
             if not admin and store.password_matches(password, user["encrypted_password"]):
-                raise AuthError(422, "same_password",
-                                "New password should be different from the old password.")
+                raise AuthError(
+                    422, "same_password", "New password should be different from the old password."
+                )
             changes["encrypted_password"] = store.hash_password(password)
         if body.get("email"):
             email = _normalise_email(body["email"], INVALID_EMAIL)
             if email != user["email"]:
                 other = store.user_by_email(conn, email)
                 if other is not None:
-                    raise AuthError(422, "email_exists", "A user with this email address has "
-                                    "already been registered")
+                    raise AuthError(
+                        422,
+                        "email_exists",
+                        "A user with this email address has already been registered",
+                    )
                 changes["email"] = email
         if admin and body.get("email_confirm") is True and user["email_confirmed_at"] is None:
             changes["email_confirmed_at"] = store.now()
@@ -333,14 +389,20 @@ class AuthService:
         session_id, refresh_token = store.create_session(conn, str(user["id"]))
         return self._session(conn, user, session_id, refresh_token)
 
-    def _session(self, conn: psycopg.Connection, user: Row, session_id: str, refresh_token: str,
-                 ) -> dict[str, object]:
+    def _session(
+        self,
+        conn: psycopg.Connection,
+        user: Row,
+        session_id: str,
+        refresh_token: str,
+    ) -> dict[str, object]:
         expiry = self.settings.jwt_expiry
         token, expires_at = access_token(self.secret, self.issuer, user, session_id, expiry)
         return session_json(token, expires_at, expiry, refresh_token, self._user(conn, user))
 
 
 # -- request parsing ------------------------------------------------------------------------
+
 
 def _json_body(request: Request) -> dict:
     if not request.body.strip():
@@ -366,11 +428,23 @@ def _normalise_email(value: object, missing_message: str) -> str:
 def _obfuscated_user(email: str) -> dict[str, object]:
     """With confirmations on, GoTrue hides whether an email is registered behind a fake user."""
     at = store.now()
-    fake = {"id": uuid.uuid4(), "aud": "authenticated", "role": "authenticated", "email": email,
-            "email_confirmed_at": None, "phone": "", "confirmed_at": None,
-            "confirmation_sent_at": at, "last_sign_in_at": None, "banned_until": None,
-            "raw_app_meta_data": {"provider": "email", "providers": ["email"]},
-            "raw_user_meta_data": {}, "created_at": at, "updated_at": at, "is_anonymous": False}
+    fake = {
+        "id": uuid.uuid4(),
+        "aud": "authenticated",
+        "role": "authenticated",
+        "email": email,
+        "email_confirmed_at": None,
+        "phone": "",
+        "confirmed_at": None,
+        "confirmation_sent_at": at,
+        "last_sign_in_at": None,
+        "banned_until": None,
+        "raw_app_meta_data": {"provider": "email", "providers": ["email"]},
+        "raw_user_meta_data": {},
+        "created_at": at,
+        "updated_at": at,
+        "is_anonymous": False,
+    }
     return user_json(fake, [])
 
 

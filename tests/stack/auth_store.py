@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import bcrypt
@@ -25,7 +25,7 @@ BCRYPT_PREFIX = b"2a"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def hash_password(password: str) -> str:
@@ -55,6 +55,7 @@ def _all(conn: psycopg.Connection, query: str, params: tuple = ()) -> list[Row]:
 
 # -- users ----------------------------------------------------------------------------------
 
+
 def user_by_email(conn: psycopg.Connection, email: str) -> Row | None:
     return _one(conn, "select * from auth.users where email = %s and not is_sso_user", (email,))
 
@@ -64,14 +65,22 @@ def user_by_id(conn: psycopg.Connection, user_id: str) -> Row | None:
 
 
 def identities_of(conn: psycopg.Connection, user_id: str) -> list[Row]:
-    return _all(conn, "select * from auth.identities where user_id = %s order by created_at",
-                (user_id,))
+    return _all(
+        conn, "select * from auth.identities where user_id = %s order by created_at", (user_id,)
+    )
 
 
 def create_user(
-    conn: psycopg.Connection, *, email: str, encrypted_password: str, confirmed: bool,
-    user_metadata: dict, app_metadata: dict, role: str = "authenticated",
-    user_id: str | None = None, banned_until: datetime | None = None,
+    conn: psycopg.Connection,
+    *,
+    email: str,
+    encrypted_password: str,
+    confirmed: bool,
+    user_metadata: dict,
+    app_metadata: dict,
+    role: str = "authenticated",
+    user_id: str | None = None,
+    banned_until: datetime | None = None,
 ) -> Row:
     """Insert the user and its email identity, as GoTrue's signup and admin create do.
 
@@ -80,8 +89,12 @@ def create_user(
     """
     new_id = user_id or str(uuid.uuid4())
     at = now()
-    identity_data = {"email": email, "email_verified": confirmed, "phone_verified": False,
-                     "sub": new_id}
+    identity_data = {
+        "email": email,
+        "email_verified": confirmed,
+        "phone_verified": False,
+        "sub": new_id,
+    }
     meta = {**identity_data, **user_metadata}
     app = {"provider": "email", "providers": ["email"], **app_metadata}
     with conn.transaction():
@@ -93,8 +106,19 @@ def create_user(
                values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated', %s, %s, %s,
                    %s, %s, %s, %s, false, %s, %s, %s)
                returning *""",
-            (new_id, role, email, encrypted_password, at if confirmed else None,
-             None if confirmed else at, json.dumps(app), json.dumps(meta), at, at, banned_until),
+            (
+                new_id,
+                role,
+                email,
+                encrypted_password,
+                at if confirmed else None,
+                None if confirmed else at,
+                json.dumps(app),
+                json.dumps(meta),
+                at,
+                at,
+                banned_until,
+            ),
         )
         conn.execute(
             """insert into auth.identities (provider_id, user_id, identity_data, provider,
@@ -111,8 +135,9 @@ def update_user(conn: psycopg.Connection, user_id: str, changes: dict[str, Any])
     changes = {**changes, "updated_at": now()}
     assignments = ", ".join(f"{column} = %s" for column in changes)
     values = [json.dumps(v) if isinstance(v, dict) else v for v in changes.values()]
-    row = _one(conn, f"update auth.users set {assignments} where id = %s returning *",
-               (*values, user_id))
+    row = _one(
+        conn, f"update auth.users set {assignments} where id = %s returning *", (*values, user_id)
+    )
     if row is not None and "email" in changes:
         conn.execute(
             """update auth.identities
@@ -125,8 +150,11 @@ def update_user(conn: psycopg.Connection, user_id: str, changes: dict[str, Any])
 
 
 def list_users(conn: psycopg.Connection, page: int, per_page: int) -> tuple[list[Row], int]:
-    rows = _all(conn, "select * from auth.users order by created_at, id limit %s offset %s",
-                (per_page, (page - 1) * per_page))
+    rows = _all(
+        conn,
+        "select * from auth.users order by created_at, id limit %s offset %s",
+        (per_page, (page - 1) * per_page),
+    )
     total = _one(conn, "select count(*) as n from auth.users")
     return rows, int(total["n"]) if total else 0
 
@@ -137,13 +165,16 @@ def delete_user(conn: psycopg.Connection, user_id: str) -> bool:
 
 def record_sign_in(conn: psycopg.Connection, user_id: str) -> Row | None:
     at = now()
-    conn.execute("update auth.identities set last_sign_in_at = %s where user_id = %s",
-                 (at, user_id))
-    return _one(conn, "update auth.users set last_sign_in_at = %s where id = %s returning *",
-                (at, user_id))
+    conn.execute(
+        "update auth.identities set last_sign_in_at = %s where user_id = %s", (at, user_id)
+    )
+    return _one(
+        conn, "update auth.users set last_sign_in_at = %s where id = %s returning *", (at, user_id)
+    )
 
 
 # -- sessions and refresh tokens ------------------------------------------------------------
+
 
 def new_refresh_token() -> str:
     return secrets.token_urlsafe(24)
@@ -163,8 +194,9 @@ def create_session(conn: psycopg.Connection, user_id: str) -> tuple[str, str]:
     return session_id, token
 
 
-def _insert_refresh_token(conn: psycopg.Connection, user_id: str, session_id: str, token: str,
-                          parent: str | None) -> None:
+def _insert_refresh_token(
+    conn: psycopg.Connection, user_id: str, session_id: str, token: str, parent: str | None
+) -> None:
     at = now()
     conn.execute(
         """insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at,
@@ -180,34 +212,45 @@ def lock_refresh_token(conn: psycopg.Connection, token: str) -> Row | None:
 
 
 def active_child(conn: psycopg.Connection, token: str) -> Row | None:
-    return _one(conn, "select * from auth.refresh_tokens where parent = %s and not revoked "
-                      "order by id desc limit 1", (token,))
+    return _one(
+        conn,
+        "select * from auth.refresh_tokens where parent = %s and not revoked "
+        "order by id desc limit 1",
+        (token,),
+    )
 
 
 def rotate(conn: psycopg.Connection, row: Row) -> str:
     """Revoke `row` and issue its child; returns the new token."""
     token = new_refresh_token()
-    conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() where id = %s",
-                 (row["id"],))
-    _insert_refresh_token(conn, row["user_id"], str(row["session_id"]), token,
-                          parent=row["token"])
-    conn.execute("update auth.sessions set refreshed_at = now() at time zone 'utc', "
-                 "updated_at = now() where id = %s", (row["session_id"],))
+    conn.execute(
+        "update auth.refresh_tokens set revoked = true, updated_at = now() where id = %s",
+        (row["id"],),
+    )
+    _insert_refresh_token(conn, row["user_id"], str(row["session_id"]), token, parent=row["token"])
+    conn.execute(
+        "update auth.sessions set refreshed_at = now() at time zone 'utc', "
+        "updated_at = now() where id = %s",
+        (row["session_id"],),
+    )
     return token
 
 
 def revoke_family(conn: psycopg.Connection, session_id: str) -> None:
     """Reuse detected: every token of the session becomes unusable."""
-    conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() "
-                 "where session_id = %s", (session_id,))
+    conn.execute(
+        "update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = %s",
+        (session_id,),
+    )
 
 
 def session_exists(conn: psycopg.Connection, session_id: str) -> bool:
     return _one(conn, "select 1 as ok from auth.sessions where id = %s", (session_id,)) is not None
 
 
-def delete_sessions(conn: psycopg.Connection, user_id: str, *, only: str | None = None,
-                    keep: str | None = None) -> None:
+def delete_sessions(
+    conn: psycopg.Connection, user_id: str, *, only: str | None = None, keep: str | None = None
+) -> None:
     """Logout: all sessions of the user, only one (`only`), or all but one (`keep`)."""
     if only is not None:
         conn.execute("delete from auth.sessions where user_id = %s and id = %s", (user_id, only))

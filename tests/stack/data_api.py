@@ -26,16 +26,23 @@ class RestService:
             return _jwt_error(creds.error.message, expired=creds.error.expired)
         read_only = request.method in ("GET", "HEAD")
         try:
-            with self.db.transaction(creds.claims, read_only=read_only,
-                                     settings=_request_settings(request)) as conn:
+            with self.db.transaction(
+                creds.claims, read_only=read_only, settings=_request_settings(request)
+            ) as conn:
                 response = rest.handle(request, conn, creds.role)
                 if response.status >= 400:
                     raise Rollback
         except psycopg.Error as error:  # role switch failed, or COMMIT failed
             diag = error.diag
-            return Response.json(400 if error.sqlstate == "22023" else 500, {
-                "code": error.sqlstate, "details": diag.message_detail, "hint": diag.message_hint,
-                "message": diag.message_primary or str(error)})
+            return Response.json(
+                400 if error.sqlstate == "22023" else 500,
+                {
+                    "code": error.sqlstate,
+                    "details": diag.message_detail,
+                    "hint": diag.message_hint,
+                    "message": diag.message_primary or str(error),
+                },
+            )
         return response
 
 
@@ -46,8 +53,12 @@ def _request_settings(request: Request) -> dict[str, str]:
         headers.setdefault(name.lower(), value)
     # The raw (percent-encoded) path, as PostgREST publishes it; a decoded NUL could not be stored.
     raw_path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
-    return {"request.method": request.method, "request.path": raw_path,
-            "request.headers": json.dumps(headers), "request.cookies": "{}"}
+    return {
+        "request.method": request.method,
+        "request.path": raw_path,
+        "request.headers": json.dumps(headers),
+        "request.cookies": "{}",
+    }
 
 
 def reload_schema() -> None:
@@ -57,7 +68,11 @@ def reload_schema() -> None:
 
 def _jwt_error(message: str, *, expired: bool) -> Response:
     code = "PGRST303" if expired else "PGRST301"
-    return Response.json(401, {"code": code, "details": None, "hint": None, "message": message}, [
-        ("WWW-Authenticate",
-         f'Bearer error="invalid_token", error_description="{message}"'),
-        ("Proxy-Status", f"PostgREST; error={code}")])
+    return Response.json(
+        401,
+        {"code": code, "details": None, "hint": None, "message": message},
+        [
+            ("WWW-Authenticate", f'Bearer error="invalid_token", error_description="{message}"'),
+            ("Proxy-Status", f"PostgREST; error={code}"),
+        ],
+    )

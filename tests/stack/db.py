@@ -34,22 +34,34 @@ class Rollback(Exception):
 class Database:
     """Two pools: `authenticator` for request transactions, the superuser for stack internals."""
 
-    def __init__(self, request_conninfo: str, admin_conninfo: str, *, min_size: int = 4,
-                 max_size: int = 16) -> None:
+    def __init__(
+        self, request_conninfo: str, admin_conninfo: str, *, min_size: int = 4, max_size: int = 16
+    ) -> None:
         self._requests = ConnectionPool(
-            request_conninfo, min_size=min_size, max_size=max_size,
-            kwargs={"autocommit": True}, open=True, name="stack-requests",
+            request_conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"autocommit": True},
+            open=True,
+            name="stack-requests",
         )
         self._admin = ConnectionPool(
-            admin_conninfo, min_size=1, max_size=8,
-            kwargs={"autocommit": True}, open=True, name="stack-admin",
+            admin_conninfo,
+            min_size=1,
+            max_size=8,
+            kwargs={"autocommit": True},
+            open=True,
+            name="stack-admin",
         )
         self._requests.wait(timeout=30)
         self._admin.wait(timeout=30)
 
     @contextmanager
     def transaction(
-        self, claims: Mapping[str, object] | None, *, read_only: bool,
+        self,
+        claims: Mapping[str, object] | None,
+        *,
+        read_only: bool,
         settings: Mapping[str, str] | None = None,
     ) -> Iterator[psycopg.Connection]:
         """BEGIN [READ ONLY], become the JWT role, publish the claims; commit on normal exit.

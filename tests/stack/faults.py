@@ -43,9 +43,16 @@ class Fault:
         return self._pattern.search(path) is not None
 
     def describe(self) -> dict[str, object]:
-        return {"action": self.action, "path": self.path, "method": self.method,
-                "times": self.times, "status": self.status, "retry_after": self.retry_after,
-                "seconds": self.seconds, "hits": self.hits}
+        return {
+            "action": self.action,
+            "path": self.path,
+            "method": self.method,
+            "times": self.times,
+            "status": self.status,
+            "retry_after": self.retry_after,
+            "seconds": self.seconds,
+            "hits": self.hits,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Fault:

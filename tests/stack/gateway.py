@@ -31,8 +31,9 @@ class Gateway:
         self.services = services
         self.faults = faults
 
-    def dispatch(self, method: str, path: str, query: list[tuple[str, str]], headers: Headers,
-                 body: bytes) -> Response:
+    def dispatch(
+        self, method: str, path: str, query: list[tuple[str, str]], headers: Headers, body: bytes
+    ) -> Response:
         """`path` is the raw (still percent-encoded) request path."""
         if path == CONTROL_PATH:
             return self._control(method, headers, query, body)
@@ -43,16 +44,24 @@ class Gateway:
         keyless = method in ("GET", "HEAD") and path.startswith(KEYLESS_GET_PREFIXES)
         if not keyless:
             if not apikey:
-                return Response.json(401, {
-                    "message": "No API key found in request",
-                    "hint": "No `apikey` request header or url param was found."})
+                return Response.json(
+                    401,
+                    {
+                        "message": "No API key found in request",
+                        "hint": "No `apikey` request header or url param was found.",
+                    },
+                )
             if apikey not in self.keys.all():
-                return Response.json(401, {
-                    "message": "Invalid API key",
-                    "hint": "Double check your Supabase `anon` or `service_role` API key."})
+                return Response.json(
+                    401,
+                    {
+                        "message": "Invalid API key",
+                        "hint": "Double check your Supabase `anon` or `service_role` API key.",
+                    },
+                )
         creds = credentials_for(self.keys.jwt_secret, self._bearer(headers, apikey))
         service_query = [(key, value) for key, value in query if key != "apikey"]
-        request = Request(method, unquote(path[len(prefix):]) or "/", service_query, headers, body)
+        request = Request(method, unquote(path[len(prefix) :]) or "/", service_query, headers, body)
         return self.services[prefix](request, creds)
 
     def _bearer(self, headers: Headers, apikey: str | None) -> str | None:
@@ -70,8 +79,9 @@ class Gateway:
             return self.keys.anon_key
         return apikey
 
-    def _control(self, method: str, headers: Headers, query: list[tuple[str, str]],
-                 body: bytes) -> Response:
+    def _control(
+        self, method: str, headers: Headers, query: list[tuple[str, str]], body: bytes
+    ) -> Response:
         """Fault control, service-role only: POST adds a fault, DELETE clears, GET lists."""
         apikey = headers.get("apikey") or _first(query, "apikey")
         creds = credentials_for(self.keys.jwt_secret, self._bearer(headers, apikey))

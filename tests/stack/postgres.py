@@ -73,7 +73,8 @@ def server_user() -> ServerUser | None:
             continue
     subprocess.run(
         ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "sitegen-pg"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     entry = pwd.getpwnam("sitegen-pg")
     return ServerUser("sitegen-pg", entry.pw_uid, entry.pw_gid)
@@ -119,8 +120,12 @@ class PostgresServer:
 
     def conninfo(self, role: str = SUPERUSER, password: str | None = None) -> str:
         """Unix-socket conninfo (trust auth, socket dir private to this stack)."""
-        parts = [f"host={self.socket_dir}", f"port={self.port}", f"dbname={DATABASE}",
-                 f"user={role}"]
+        parts = [
+            f"host={self.socket_dir}",
+            f"port={self.port}",
+            f"dbname={DATABASE}",
+            f"user={role}",
+        ]
         if password:
             parts.append(f"password={password}")
         return " ".join(parts)
@@ -157,8 +162,12 @@ class PostgresServer:
     def _user_kwargs(self) -> dict[str, object]:
         if not self._user:
             return {}
-        return {"user": self._user.uid, "group": self._user.gid, "extra_groups": [],
-                "env": {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}}
+        return {
+            "user": self._user.uid,
+            "group": self._user.gid,
+            "extra_groups": [],
+            "env": {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
+        }
 
     def _initdb(self) -> None:
         pwfile = self.root / "pwfile"
@@ -167,26 +176,45 @@ class PostgresServer:
             os.chown(pwfile, self._user.uid, self._user.gid)
         pwfile.chmod(0o600)
         result = self._run_as_server_user(
-            [str(self._bin / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER,
-             f"--pwfile={pwfile}", "--auth-local=trust", "--auth-host=scram-sha-256",
-             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
-            capture_output=True, cwd=str(self.root),
+            [
+                str(self._bin / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                f"--pwfile={pwfile}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            cwd=str(self.root),
         )
         pwfile.unlink()
         if result.returncode != 0:
             raise PostgresError(f"initdb failed:\n{result.stderr.decode(errors='replace')}")
 
     def _spawn(self) -> None:
-        settings = dict(SERVER_SETTINGS, port=str(self.port),
-                        unix_socket_directories=str(self.socket_dir))
+        settings = dict(
+            SERVER_SETTINGS, port=str(self.port), unix_socket_directories=str(self.socket_dir)
+        )
         args = [str(self._bin / "postgres"), "-D", str(self.data_dir)]
         for name, value in settings.items():
             args += ["-c", f"{name}={value}"]
         log = open(self.log_file, "ab")
         try:
             self._process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=str(self.root),
-                preexec_fn=_die_with_parent, **self._user_kwargs(),  # type: ignore[arg-type]
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                cwd=str(self.root),
+                preexec_fn=_die_with_parent,
+                **self._user_kwargs(),  # type: ignore[arg-type]
             )
         finally:
             log.close()

@@ -48,7 +48,6 @@ from tests.stack.rest_sql import (
     build_update,
 )
 
-
 # Undefined table / column / function, invalid ON CONFLICT target: maybe a stale cache entry.
 _STALE_CATALOG_STATES = {"42P01", "42703", "42883", "42P10"}
 
@@ -85,8 +84,9 @@ class _Context:
 
     @property
     def profile_header(self) -> list[tuple[str, str]]:
-        sent = (self.request.headers.get("Accept-Profile")
-                or self.request.headers.get("Content-Profile"))
+        sent = self.request.headers.get("Accept-Profile") or self.request.headers.get(
+            "Content-Profile"
+        )
         return [("Content-Profile", self.schema)] if sent else []
 
 
@@ -105,11 +105,13 @@ class RestApi:
         try:
             return self._route(request, conn)
         except QueryError as error:
-            return error_response(error.status, error.code, error.message, error.details,
-                                  error.hint)
+            return error_response(
+                error.status, error.code, error.message, error.details, error.hint
+            )
         except psycopg.Error as error:
             if error.sqlstate is None and not isinstance(
-                    error, (psycopg.OperationalError, psycopg.InterfaceError)):
+                error, (psycopg.OperationalError, psycopg.InterfaceError)
+            ):
                 raise
             if error.sqlstate in _STALE_CATALOG_STATES:
                 self.catalog.reload()  # a dropped or altered table: re-read it next time
@@ -121,14 +123,20 @@ class RestApi:
         method = request.method.upper()
         parts = unquote(request.path).strip("/").split("/")
         ctx = _Context(
-            request=request, conn=conn, schema=self._schema(request, method),
+            request=request,
+            conn=conn,
+            schema=self._schema(request, method),
             params=parse_query(request.query),
             prefs=parse_prefer(request.headers.get_all("Prefer")),
             accept=parse_accept(request.headers.get("Accept")),
         )
         if ctx.prefs.handling == "strict" and ctx.prefs.invalid:
-            raise QueryError(400, "PGRST122", "Invalid preferences given with handling=strict",
-                             "Invalid preferences: " + ", ".join(ctx.prefs.invalid))
+            raise QueryError(
+                400,
+                "PGRST122",
+                "Invalid preferences given with handling=strict",
+                "Invalid preferences: " + ", ".join(ctx.prefs.invalid),
+            )
         if len(parts) == 2 and parts[0] == "rpc" and parts[1]:
             if method == "OPTIONS":
                 return _allow("OPTIONS,GET,HEAD,POST")
@@ -157,16 +165,23 @@ class RestApi:
         header = "Accept-Profile" if method in ("GET", "HEAD") else "Content-Profile"
         schema = request.headers.get(header) or self.config.exposed_schemas[0]
         if schema not in self.config.exposed_schemas:
-            raise QueryError(406, "PGRST106", f"Invalid schema: {schema}",
-                             hint="Only the following schemas are exposed: "
-                             + ", ".join(self.config.exposed_schemas))
+            raise QueryError(
+                406,
+                "PGRST106",
+                f"Invalid schema: {schema}",
+                hint="Only the following schemas are exposed: "
+                + ", ".join(self.config.exposed_schemas),
+            )
         return schema
 
     def _table(self, ctx: _Context, name: str, needed_columns: tuple[str, ...] = ()) -> Table:
         table = self.catalog.table(ctx.conn, ctx.schema, name.split("\x00", 1)[0], needed_columns)
         if table is None:
-            raise QueryError(404, "PGRST205",
-                             f"Could not find the table '{ctx.schema}.{name}' in the schema cache")
+            raise QueryError(
+                404,
+                "PGRST205",
+                f"Could not find the table '{ctx.schema}.{name}' in the schema cache",
+            )
         return table
 
     def _page(self, ctx: _Context) -> int | None:
@@ -177,14 +192,22 @@ class RestApi:
 
     def _read(self, ctx: _Context, table: Table) -> Response:
         counting = ctx.prefs.count is not None
-        statement = build_read(table, ctx.params.select, ctx.params.conditions, ctx.params.order,
-                               self._page(ctx), ctx.params.offset, count=counting,
-                               accept=ctx.accept)
+        statement = build_read(
+            table,
+            ctx.params.select,
+            ctx.params.conditions,
+            ctx.params.order,
+            self._page(ctx),
+            ctx.params.offset,
+            count=counting,
+            accept=ctx.accept,
+        )
         result = _run(ctx.conn, statement)
         return self._range_response(ctx, result, "/" + table.name, counting)
 
-    def _range_response(self, ctx: _Context, result: _Result, location: str, counting: bool,
-                        void: bool = False) -> Response:
+    def _range_response(
+        self, ctx: _Context, result: _Result, location: str, counting: bool, void: bool = False
+    ) -> Response:
         """GET and RPC answers: 200/206/416 from the range and count, as `rangeStatusHeader`."""
         _check_single(ctx.accept, result.rows)
         lower = ctx.params.offset
@@ -196,9 +219,14 @@ class RestApi:
         if applied:
             headers.append(("Preference-Applied", applied))
         if status == 416:
-            return error_response(416, "PGRST103", "Requested range not satisfiable",
-                                  f"An offset of {lower} was requested, but there are only "
-                                  f"{total} rows.", None, headers)
+            return error_response(
+                416,
+                "PGRST103",
+                "Requested range not satisfiable",
+                f"An offset of {lower} was requested, but there are only {total} rows.",
+                None,
+                headers,
+            )
         if void:
             return Response(204, headers)
         headers.insert(0, ("Content-Type", ctx.accept.content_type))
@@ -220,8 +248,13 @@ class RestApi:
         resolution = ctx.prefs.resolution if conflict else None
         returning = self._returning(ctx, table)
         statement = build_insert(
-            table, ctx.request.body.decode(), columns, returning, resolution=resolution,
-            conflict_columns=conflict, apply_defaults=ctx.prefs.missing == "default",
+            table,
+            ctx.request.body.decode(),
+            columns,
+            returning,
+            resolution=resolution,
+            conflict_columns=conflict,
+            apply_defaults=ctx.prefs.missing == "default",
         )
         result = _run(ctx.conn, statement)
         status = 200 if resolution == "merge-duplicates" and result.inserted == 0 else 201
@@ -244,16 +277,25 @@ class RestApi:
         if not columns:  # `{}`: nothing to change, as PostgREST answers it
             result = _Result(None, 0, "[]", None)
         else:
-            statement = build_update(table, ctx.request.body.decode(), columns,
-                                     ctx.params.conditions, self._returning(ctx, table))
+            statement = build_update(
+                table,
+                ctx.request.body.decode(),
+                columns,
+                ctx.params.conditions,
+                self._returning(ctx, table),
+            )
             result = _run(ctx.conn, statement)
         self._check_max_affected(ctx, result)
         total = self._count(ctx, result)
         headers = [("Content-Range", content_range(0, result.rows - 1, total))]
         status = 200 if ctx.prefs.representation == "representation" else 204
-        return self._write_response(ctx, result, status, headers,
-                                    ["missing", "representation", "count", "handling",
-                                     "max-affected"])
+        return self._write_response(
+            ctx,
+            result,
+            status,
+            headers,
+            ["missing", "representation", "count", "handling", "max-affected"],
+        )
 
     def _put(self, ctx: _Context, name: str) -> Response:
         """PUT: upsert the one row named by `pk=eq.value` filters (PostgREST's single upsert)."""
@@ -265,22 +307,38 @@ class RestApi:
         table = self._table(ctx, name, columns)
         _check_columns(table, columns)
         if ctx.params.limit is not None or ctx.params.offset:
-            raise QueryError(400, "PGRST114",
-                             "limit/offset querystring parameters are not allowed for PUT")
-        keys = {c.column: c.value for c in ctx.params.conditions
-                if isinstance(c, Filter) and c.operator == "eq" and not c.negated
-                and not c.json_path}
-        if (not table.primary_key or len(keys) != len(ctx.params.conditions)
-                or set(keys) != set(table.primary_key)):
-            raise QueryError(405, "PGRST105", "Filters must include all and only primary key "
-                             "columns with 'eq' operators")
-        if any(column not in row or _as_text(row[column]) != keys[column]
-               for column in table.primary_key):
-            raise QueryError(400, "PGRST115",
-                             "Payload values do not match URL in primary key column(s)")
+            raise QueryError(
+                400, "PGRST114", "limit/offset querystring parameters are not allowed for PUT"
+            )
+        keys = {
+            c.column: c.value
+            for c in ctx.params.conditions
+            if isinstance(c, Filter) and c.operator == "eq" and not c.negated and not c.json_path
+        }
+        if (
+            not table.primary_key
+            or len(keys) != len(ctx.params.conditions)
+            or set(keys) != set(table.primary_key)
+        ):
+            raise QueryError(
+                405,
+                "PGRST105",
+                "Filters must include all and only primary key columns with 'eq' operators",
+            )
+        if any(
+            column not in row or _as_text(row[column]) != keys[column]
+            for column in table.primary_key
+        ):
+            raise QueryError(
+                400, "PGRST115", "Payload values do not match URL in primary key column(s)"
+            )
         statement = build_insert(
-            table, ctx.request.body.decode(), columns, self._returning(ctx, table),
-            resolution="merge-duplicates", conflict_columns=table.primary_key,
+            table,
+            ctx.request.body.decode(),
+            columns,
+            self._returning(ctx, table),
+            resolution="merge-duplicates",
+            conflict_columns=table.primary_key,
             apply_defaults=ctx.prefs.missing == "default",
         )
         result = _run(ctx.conn, statement)
@@ -288,8 +346,9 @@ class RestApi:
             status = 201 if result.inserted else 200
         else:
             status = 204
-        return self._write_response(ctx, result, status, [],
-                                    ["representation", "count", "handling"])
+        return self._write_response(
+            ctx, result, status, [], ["representation", "count", "handling"]
+        )
 
     def _delete(self, ctx: _Context, table: Table) -> Response:
         statement = build_delete(table, ctx.params.conditions, self._returning(ctx, table))
@@ -297,8 +356,9 @@ class RestApi:
         self._check_max_affected(ctx, result)
         headers = [("Content-Range", content_range(1, 0, self._count(ctx, result)))]
         status = 200 if ctx.prefs.representation == "representation" else 204
-        return self._write_response(ctx, result, status, headers,
-                                    ["representation", "count", "handling", "max-affected"])
+        return self._write_response(
+            ctx, result, status, headers, ["representation", "count", "handling", "max-affected"]
+        )
 
     def _returning(self, ctx: _Context, table: Table) -> Returning:
         if ctx.prefs.representation == "representation":
@@ -315,12 +375,21 @@ class RestApi:
     def _check_max_affected(ctx: _Context, result: _Result) -> None:
         limit = ctx.prefs.max_affected
         if ctx.prefs.handling == "strict" and limit is not None and result.rows > limit:
-            raise QueryError(400, "PGRST124",
-                             "Query result exceeds max-affected preference constraint",
-                             f"The query affects {result.rows} rows")
+            raise QueryError(
+                400,
+                "PGRST124",
+                "Query result exceeds max-affected preference constraint",
+                f"The query affects {result.rows} rows",
+            )
 
-    def _write_response(self, ctx: _Context, result: _Result, status: int,
-                        headers: list[tuple[str, str]], kinds: list[str]) -> Response:
+    def _write_response(
+        self,
+        ctx: _Context,
+        result: _Result,
+        status: int,
+        headers: list[tuple[str, str]],
+        kinds: list[str],
+    ) -> Response:
         applied = ctx.prefs.applied(*kinds)
         if applied:
             headers.append(("Preference-Applied", applied))
@@ -345,20 +414,31 @@ class RestApi:
             query_args = dict(ctx.params.rpc_args)
             keys = tuple(query_args)
         routine, whole_body = self._find_routine(ctx, name, keys, method == "POST")
-        args = (CallArgs(json_body=text, whole_body=whole_body) if method == "POST"
-                else CallArgs(text=query_args))
+        args = (
+            CallArgs(json_body=text, whole_body=whole_body)
+            if method == "POST"
+            else CallArgs(text=query_args)
+        )
         counting = ctx.prefs.count is not None
         statement = build_call(
-            routine, args, select=ctx.params.select, conditions=ctx.params.conditions,
-            order=ctx.params.order, limit=self._page(ctx), offset=ctx.params.offset,
-            count=counting, accept=ctx.accept,
+            routine,
+            args,
+            select=ctx.params.select,
+            conditions=ctx.params.conditions,
+            order=ctx.params.order,
+            limit=self._page(ctx),
+            offset=ctx.params.offset,
+            count=counting,
+            accept=ctx.accept,
         )
         result = _run(ctx.conn, statement)
-        return self._range_response(ctx, result, "/rpc/" + name, counting,
-                                    void=routine.returns_void)
+        return self._range_response(
+            ctx, result, "/rpc/" + name, counting, void=routine.returns_void
+        )
 
-    def _find_routine(self, ctx: _Context, name: str, keys: tuple[str, ...],
-                      post: bool) -> tuple[Routine, bool]:
+    def _find_routine(
+        self, ctx: _Context, name: str, keys: tuple[str, ...], post: bool
+    ) -> tuple[Routine, bool]:
         """The overload whose parameters match the given keys (PostgREST's rules, simplified)."""
         for refresh in (False, True):
             routines = self.catalog.routines(ctx.conn, ctx.schema, name, refresh=refresh)
@@ -398,8 +478,12 @@ def _allow(methods: str) -> Response:
 
 def _check_single(accept: Accept, rows: int) -> None:
     if accept.single_object and rows != 1:
-        raise QueryError(406, "PGRST116", "Cannot coerce the result to a single JSON object",
-                         f"The result contains {rows} rows")
+        raise QueryError(
+            406,
+            "PGRST116",
+            "Cannot coerce the result to a single JSON object",
+            f"The result contains {rows} rows",
+        )
 
 
 def _run(conn: psycopg.Connection, statement: Statement) -> _Result:
@@ -434,9 +518,11 @@ def _uniform_keys(rows: list[dict]) -> tuple[str, ...]:
 def _check_columns(table: Table, columns: tuple[str, ...]) -> None:
     for column in columns:
         if table.column(column) is None:
-            raise QueryError(400, "PGRST204",
-                             f"Could not find the '{column}' column of '{table.name}' "
-                             "in the schema cache")
+            raise QueryError(
+                400,
+                "PGRST204",
+                f"Could not find the '{column}' column of '{table.name}' in the schema cache",
+            )
 
 
 def _content_location(path: str, query: list[tuple[str, str]]) -> str:
@@ -450,8 +536,10 @@ def _location(table: Table, body: str) -> str:
     if not rows:
         return "/" + table.name
     first = rows[0]
-    pairs = [(key, "is.null" if first.get(key) is None else f"eq.{first[key]}")
-             for key in table.primary_key]
+    pairs = [
+        (key, "is.null" if first.get(key) is None else f"eq.{first[key]}")
+        for key in table.primary_key
+    ]
     return "/" + table.name + "?" + urlencode(pairs)
 
 
@@ -467,8 +555,10 @@ def _no_function(schema: str, name: str, keys: list[str], post: bool) -> QueryEr
         searched = " without parameters"
     if post:
         searched += " or with a single unnamed json/jsonb parameter"
-    details = (f"Searched for the function {function}{searched}, "
-               "but no matches were found in the schema cache.")
+    details = (
+        f"Searched for the function {function}{searched}, "
+        "but no matches were found in the schema cache."
+    )
     return QueryError(404, "PGRST202", message, details)
 
 

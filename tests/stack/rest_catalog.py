@@ -65,8 +65,11 @@ class Routine:
     @property
     def takes_single_json(self) -> bool:
         """One unnamed json/jsonb parameter: the whole request body is passed to it."""
-        return (len(self.parameters) == 1 and not self.parameters[0].name
-                and self.parameters[0].type_sql in ("json", "jsonb"))
+        return (
+            len(self.parameters) == 1
+            and not self.parameters[0].name
+            and self.parameters[0].type_sql in ("json", "jsonb")
+        )
 
     def accepts(self, keys: set[str]) -> bool:
         """Every key names a parameter and every parameter without a default is given."""
@@ -142,8 +145,9 @@ class Catalog:
             self._tables.clear()
             self._routines.clear()
 
-    def table(self, conn: psycopg.Connection, schema: str, name: str,
-              needed_columns: Iterable[str] = ()) -> Table | None:
+    def table(
+        self, conn: psycopg.Connection, schema: str, name: str, needed_columns: Iterable[str] = ()
+    ) -> Table | None:
         """The table or view `schema.name`, re-read when stale or missing a needed column."""
         key = (schema, name)
         needed = tuple(needed_columns)
@@ -159,8 +163,9 @@ class Catalog:
                 self._tables[key] = (self._clock(), found)
         return found
 
-    def routines(self, conn: psycopg.Connection, schema: str, name: str,
-                 refresh: bool = False) -> tuple[Routine, ...]:
+    def routines(
+        self, conn: psycopg.Connection, schema: str, name: str, refresh: bool = False
+    ) -> tuple[Routine, ...]:
         """Every function `schema.name` (overloads), possibly empty."""
         key = (schema, name)
         with self._lock:
@@ -182,7 +187,9 @@ def _read_table(conn: psycopg.Connection, schema: str, name: str) -> Table | Non
         return None
     is_table, columns, primary_key = row
     return Table(
-        schema=schema, name=name, is_table=bool(is_table),
+        schema=schema,
+        name=name,
+        is_table=bool(is_table),
         columns=tuple(Column(c[0], c[1], bool(c[2])) for c in columns),
         primary_key=tuple(primary_key),
     )
@@ -192,10 +199,13 @@ def _read_routines(conn: psycopg.Connection, schema: str, name: str) -> tuple[Ro
     rows = conn.execute(_ROUTINES_SQL, (schema, name)).fetchall()
     return tuple(
         Routine(
-            schema=schema, name=name,
+            schema=schema,
+            name=name,
             parameters=tuple(Parameter(p[0], p[1], bool(p[2])) for p in params),
-            returns_set=bool(returns_set), returns_void=bool(returns_void),
-            returns_composite=bool(composite), volatile=bool(volatile),
+            returns_set=bool(returns_set),
+            returns_void=bool(returns_void),
+            returns_composite=bool(composite),
+            volatile=bool(volatile),
         )
         for returns_set, returns_void, composite, volatile, params in rows
     )

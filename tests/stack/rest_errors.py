@@ -14,13 +14,37 @@ from tests.stack.http import Response
 
 # Exact SQLSTATEs first, then two-character classes, as PostgREST orders its cases.
 _EXACT_STATUS = {
-    "23503": 409, "23505": 409, "25006": 405, "53400": 500, "57P01": 503,
-    "P0001": 400, "42883": 404, "42P01": 404, "42P17": 500,
+    "23503": 409,
+    "23505": 409,
+    "25006": 405,
+    "53400": 500,
+    "57P01": 503,
+    "P0001": 400,
+    "42883": 404,
+    "42P01": 404,
+    "42P17": 500,
 }
 _CLASS_STATUS = {
-    "08": 503, "09": 500, "0L": 403, "0P": 403, "25": 500, "28": 403, "2D": 500, "38": 500,
-    "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500, "55": 500, "57": 500, "58": 500,
-    "F0": 500, "HV": 500, "P0": 500, "XX": 500,
+    "08": 503,
+    "09": 500,
+    "0L": 403,
+    "0P": 403,
+    "25": 500,
+    "28": 403,
+    "2D": 500,
+    "38": 500,
+    "39": 500,
+    "3B": 500,
+    "40": 500,
+    "53": 503,
+    "54": 500,
+    "55": 500,
+    "57": 500,
+    "58": 500,
+    "F0": 500,
+    "HV": 500,
+    "P0": 500,
+    "XX": 500,
 }
 
 
@@ -39,26 +63,40 @@ def pg_status(sqlstate: str, message: str, authenticated: bool) -> int:
     return _CLASS_STATUS.get(sqlstate[:2], 400)
 
 
-def error_response(status: int, code: str, message: str, details: str | None = None,
-                   hint: str | None = None,
-                   headers: list[tuple[str, str]] | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: str | None = None,
+    hint: str | None = None,
+    headers: list[tuple[str, str]] | None = None,
+) -> Response:
     """`{"code","details","hint","message"}` with `Proxy-Status` as PostgREST v13 sends it."""
     body = {"code": code, "details": details, "hint": hint, "message": message}
-    all_headers = [("Content-Type", "application/json; charset=utf-8"),
-                   ("Proxy-Status", f"PostgREST; error={code}")]
+    all_headers = [
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Proxy-Status", f"PostgREST; error={code}"),
+    ]
     if status == 401:
         all_headers.append(("WWW-Authenticate", "Bearer"))
     all_headers.extend(headers or [])
-    return Response(status, all_headers,
-                    json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+    return Response(
+        status, all_headers, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    )
 
 
 def pg_error_response(error: psycopg.Error, *, authenticated: bool) -> Response:
     """A database error as PostgREST forwards it; a lost connection as its PGRST001."""
     if error.sqlstate is None:
-        return error_response(503, "PGRST001", "Database client error. Retrying the connection.",
-                              str(error))
+        return error_response(
+            503, "PGRST001", "Database client error. Retrying the connection.", str(error)
+        )
     diag = error.diag
     message = diag.message_primary or str(error)
-    return error_response(pg_status(error.sqlstate, message, authenticated), error.sqlstate,
-                          message, diag.message_detail, diag.message_hint)
+    return error_response(
+        pg_status(error.sqlstate, message, authenticated),
+        error.sqlstate,
+        message,
+        diag.message_detail,
+        diag.message_hint,
+    )

@@ -17,16 +17,32 @@ from dataclasses import dataclass
 # Operators taking one value, mapped to their SQL operator. The first group accepts the
 # `(any)`/`(all)` quantifiers of PostgREST v12 (`like(any).{a*,b*}`).
 QUANTIFIABLE_OPERATORS = {
-    "eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
-    "like": "LIKE", "ilike": "ILIKE", "match": "~", "imatch": "~*",
+    "eq": "=",
+    "gt": ">",
+    "gte": ">=",
+    "lt": "<",
+    "lte": "<=",
+    "like": "LIKE",
+    "ilike": "ILIKE",
+    "match": "~",
+    "imatch": "~*",
 }
 SIMPLE_OPERATORS = {
-    "neq": "<>", "cs": "@>", "cd": "<@", "ov": "&&", "sl": "<<", "sr": ">>",
-    "nxr": "&<", "nxl": "&>", "adj": "-|-",
+    "neq": "<>",
+    "cs": "@>",
+    "cd": "<@",
+    "ov": "&&",
+    "sl": "<<",
+    "sr": ">>",
+    "nxr": "&<",
+    "nxl": "&>",
+    "adj": "-|-",
 }
 FTS_OPERATORS = {
-    "fts": "to_tsquery", "plfts": "plainto_tsquery",
-    "phfts": "phraseto_tsquery", "wfts": "websearch_to_tsquery",
+    "fts": "to_tsquery",
+    "plfts": "plainto_tsquery",
+    "phfts": "phraseto_tsquery",
+    "wfts": "websearch_to_tsquery",
 }
 IS_VALUES = {"null": "NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
 
@@ -42,8 +58,14 @@ ARRAY_MEDIA_TYPE = "application/vnd.pgrst.array+json"
 class QueryError(Exception):
     """A request PostgREST would refuse before touching the database (status, code, text)."""
 
-    def __init__(self, status: int, code: str, message: str, details: str | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -146,7 +168,8 @@ class Preferences:
         names = {"representation": "return"}
         values = [
             f"{names.get(kind, kind)}={getattr(self, kind)}"
-            for kind in order if kind in kinds and getattr(self, kind) is not None
+            for kind in order
+            if kind in kinds and getattr(self, kind) is not None
         ]
         if self.handling == "strict" and self.max_affected is not None and "max-affected" in kinds:
             values.append(f"max-affected={self.max_affected}")
@@ -164,7 +187,9 @@ class Accept:
     def content_type(self) -> str:
         base = OBJECT_MEDIA_TYPE if self.single_object else "application/json"
         if self.strip_nulls:
-            base = (OBJECT_MEDIA_TYPE if self.single_object else ARRAY_MEDIA_TYPE) + ";nulls=stripped"
+            base = (
+                OBJECT_MEDIA_TYPE if self.single_object else ARRAY_MEDIA_TYPE
+            ) + ";nulls=stripped"
         return base + "; charset=utf-8"
 
 
@@ -213,8 +238,12 @@ def parse_query(pairs: list[tuple[str, str]]) -> QueryParams:
         else:
             rpc_args.append((key, value))
     if limit is not None and limit < 0:
-        raise QueryError(416, "PGRST103", "Requested range not satisfiable",
-                         "Limit should be greater than or equal to zero.")
+        raise QueryError(
+            416,
+            "PGRST103",
+            "Requested range not satisfiable",
+            "Limit should be greater than or equal to zero.",
+        )
     select_text = _first(pairs, "select")
     columns = _first(pairs, "columns")
     on_conflict = _first(pairs, "on_conflict")
@@ -247,20 +276,27 @@ def _reject_embed_path(key: str) -> None:
     path = _split_unquoted(key, ".")
     if len(path) > 1:
         resource = _strip_quotes(path[0])
-        raise QueryError(400, "PGRST108",
-                         f"'{resource}' is not an embedded resource in this request",
-                         hint=f"Verify that '{resource}' is included in the 'select' query parameter.")
+        raise QueryError(
+            400,
+            "PGRST108",
+            f"'{resource}' is not an embedded resource in this request",
+            hint=f"Verify that '{resource}' is included in the 'select' query parameter.",
+        )
 
 
 def _looks_like_filter(value: str) -> bool:
     """PostgREST's `hasOperator`: which non-reserved params are filters rather than RPC args."""
     parts = value.split(".")
     head = parts[0]
-    if head == "not" and len(parts) >= 2 or head in ("is", "in"):
+    if (head == "not" and len(parts) >= 2) or head in ("is", "in"):
         return True
     base = head.split("(", 1)[0]
-    return (base in QUANTIFIABLE_OPERATORS or base in SIMPLE_OPERATORS
-            or base in FTS_OPERATORS or base == "isdistinct")
+    return (
+        base in QUANTIFIABLE_OPERATORS
+        or base in SIMPLE_OPERATORS
+        or base in FTS_OPERATORS
+        or base == "isdistinct"
+    )
 
 
 def _strip_quotes(name: str) -> str:
@@ -315,7 +351,7 @@ class _Cursor:
         self.pos = 0
 
     def peek(self, count: int = 1) -> str:
-        return self.text[self.pos:self.pos + count]
+        return self.text[self.pos : self.pos + count]
 
     def at_end(self) -> bool:
         return self.pos >= len(self.text)
@@ -345,13 +381,15 @@ class _Cursor:
         start = self.pos
         while not self.at_end():
             char = self.peek()
-            if char.isalnum() or char in _IDENTIFIER_EXTRA:
-                self.pos += 1
-            elif char == "-" and self.peek(2) != "->" and self.pos > start:
+            if (
+                char.isalnum()
+                or char in _IDENTIFIER_EXTRA
+                or (char == "-" and self.peek(2) != "->" and self.pos > start)
+            ):
                 self.pos += 1
             else:
                 break
-        name = self.text[start:self.pos].strip()
+        name = self.text[start : self.pos].strip()
         if not name:
             self.pos = start
             self.fail("field name (* or [a..z0..9_$])")
@@ -394,7 +432,7 @@ class _Cursor:
         start = self.pos
         while not self.at_end() and self.peek() not in stops:
             self.pos += 1
-        return self.text[start:self.pos]
+        return self.text[start : self.pos]
 
 
 def parse_columns(text: str, what: str) -> tuple[str, ...]:
@@ -447,7 +485,7 @@ def _select_item(cursor: _Cursor) -> SelectField:
         start = cursor.pos
         while not cursor.at_end() and cursor.peek() in _CAST_CHARS:
             cursor.pos += 1
-        cast = cursor.text[start:cursor.pos].strip()
+        cast = cursor.text[start : cursor.pos].strip()
         if not cast:
             cursor.fail("letter or digit")
     return SelectField(name, alias, cast, path)
@@ -455,7 +493,8 @@ def _select_item(cursor: _Cursor) -> SelectField:
 
 def _embedding_error(resource: str) -> QueryError:
     return QueryError(
-        400, "PGRST200",
+        400,
+        "PGRST200",
         f"Could not find a relationship for '{resource}' in the schema cache",
         "Embedded resources are not supported by the local test stack.",
     )
@@ -532,32 +571,41 @@ def _operation(cursor: _Cursor, column: str, path: JsonPath, *, logic: bool) -> 
             quantifier = inner
         elif name == "in":
             cursor.pos = start
-            cursor.fail('delimiter (.)')
+            cursor.fail("delimiter (.)")
         else:
             cursor.pos = start
-            raise parse_error(cursor.what, cursor.text, start,
-                              f"unknown single value operator {name}({inner})")
+            raise parse_error(
+                cursor.what, cursor.text, start, f"unknown single value operator {name}({inner})"
+            )
     if name in ("in", "is"):
         cursor.expect(".", "delimiter (.)")
         if name == "in":
             return Filter(column, "in", _list_value(cursor), negated, json_path=path)
-        word = (_logic_value(cursor) if logic else cursor.text[cursor.pos:])
+        word = _logic_value(cursor) if logic else cursor.text[cursor.pos :]
         if not logic:
             cursor.pos = len(cursor.text)
         if word.lower() not in IS_VALUES:
-            raise parse_error(cursor.what, cursor.text, cursor.pos - len(word),
-                              'unexpected "' + word[:1] + '" expecting null or trilean value '
-                              "(unknown, true, false)")
+            raise parse_error(
+                cursor.what,
+                cursor.text,
+                cursor.pos - len(word),
+                'unexpected "' + word[:1] + '" expecting null or trilean value '
+                "(unknown, true, false)",
+            )
         return Filter(column, "is", word.lower(), negated, json_path=path)
-    known = (name in QUANTIFIABLE_OPERATORS or name in SIMPLE_OPERATORS
-             or name in FTS_OPERATORS or name == "isdistinct")
+    known = (
+        name in QUANTIFIABLE_OPERATORS
+        or name in SIMPLE_OPERATORS
+        or name in FTS_OPERATORS
+        or name == "isdistinct"
+    )
     if not known:
         raise parse_error(cursor.what, cursor.text, start, f"unknown single value operator {name}")
     cursor.expect(".", "delimiter (.)")
     if logic:
         operand = _logic_value(cursor)
     else:
-        operand = cursor.text[cursor.pos:]
+        operand = cursor.text[cursor.pos :]
         cursor.pos = len(cursor.text)
     return Filter(column, name, operand, negated, quantifier, language, path)
 
@@ -587,7 +635,7 @@ def _logic_value(cursor: _Cursor) -> str:
         start = cursor.pos
         cursor.until("}")
         cursor.expect("}", '"}"')
-        return cursor.text[start:cursor.pos]
+        return cursor.text[start : cursor.pos]
     return cursor.until(",)")
 
 
@@ -631,13 +679,14 @@ def _logic_tree(cursor: _Cursor, *, negated: bool = False) -> Condition:
 
 def _logic_child(cursor: _Cursor) -> Condition:
     """A nested tree (`and(...)`, `not.or(...)`) or a filter `field.[not.]op.value`."""
-    rest = cursor.text[cursor.pos:]
+    rest = cursor.text[cursor.pos :]
     for prefix in ("and(", "or(", "not.and(", "not.or("):
         if rest.startswith(prefix):
             return _logic_tree(cursor)
     if cursor.at_end() or cursor.peek() in ",)":
-        cursor.fail("field name (* or [a..z0..9_$]), negation operator (not) or "
-                    "logic operator (and, or)")
+        cursor.fail(
+            "field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)"
+        )
     column = cursor.field_name()
     path = cursor.json_path()
     cursor.expect(".", "delimiter (.)")
@@ -691,5 +740,6 @@ def parse_accept(value: str | None) -> Accept:
             return Accept(single_object=True, strip_nulls=strip)
         if media == ARRAY_MEDIA_TYPE:
             return Accept(strip_nulls=strip)
-    raise QueryError(406, "PGRST107",
-                     "None of these media types are available: " + ", ".join(offered))
+    raise QueryError(
+        406, "PGRST107", "None of these media types are available: " + ", ".join(offered)
+    )

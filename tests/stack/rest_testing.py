@@ -17,8 +17,13 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def scratch_table(stack: Stack, name: str, columns_sql: str, *,
-                  grant_to: str = "anon, authenticated, service_role") -> Iterator[str]:
+def scratch_table(
+    stack: Stack,
+    name: str,
+    columns_sql: str,
+    *,
+    grant_to: str = "anon, authenticated, service_role",
+) -> Iterator[str]:
     """`create table public.<name> (<columns_sql>)` with grants; dropped afterwards.
 
     `columns_sql` and `grant_to` are trusted test text; `name` is quoted.
@@ -26,10 +31,14 @@ def scratch_table(stack: Stack, name: str, columns_sql: str, *,
     table = sql.Identifier("public", name)
     drop = sql.SQL("drop table if exists {} cascade").format(table).as_string(None)
     stack.admin_sql(drop)
-    stack.admin_sql(sql.SQL("create table {} ({})").format(table, sql.SQL(columns_sql))
-                    .as_string(None))
-    stack.admin_sql(sql.SQL("grant select, insert, update, delete on {} to {}")
-                    .format(table, sql.SQL(grant_to)).as_string(None))
+    stack.admin_sql(
+        sql.SQL("create table {} ({})").format(table, sql.SQL(columns_sql)).as_string(None)
+    )
+    stack.admin_sql(
+        sql.SQL("grant select, insert, update, delete on {} to {}")
+        .format(table, sql.SQL(grant_to))
+        .as_string(None)
+    )
     try:
         yield name
     finally:

@@ -74,8 +74,9 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.gateway.dispatch(method, target.path, query, headers, body)
         except Exception:  # a bug in the stack: answer 500 and keep serving
             traceback.print_exc()
-            response = Response.json(500, {"message": "internal stack error",
-                                           "statusCode": "500", "error": "internal"})
+            response = Response.json(
+                500, {"message": "internal stack error", "statusCode": "500", "error": "internal"}
+            )
         self._write(response, method)
 
     def _read_body(self) -> bytes | None:
@@ -121,10 +122,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _fault_response(status: int, retry_after: int | None) -> Response:
     headers = [("Retry-After", str(retry_after))] if retry_after is not None else []
-    body = {"message": "injected fault", "code": str(status), "statusCode": str(status),
-            "error": "injected_fault"}
-    return Response(status, [("Content-Type", "application/json"), *headers],
-                    json.dumps(body).encode())
+    body = {
+        "message": "injected fault",
+        "code": str(status),
+        "statusCode": str(status),
+        "error": "injected_fault",
+    }
+    return Response(
+        status, [("Content-Type", "application/json"), *headers], json.dumps(body).encode()
+    )
 
 
 class HttpServer:
@@ -133,9 +139,12 @@ class HttpServer:
     def __init__(self, faults: FaultInjector, host: str, port: int) -> None:
         self._server = _Server((host, port), _Handler)
         self._server.faults = faults
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, daemon=True,
-                                        name="stack-http")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
+            name="stack-http",
+        )
 
     @property
     def port(self) -> int:

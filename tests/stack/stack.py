@@ -49,10 +49,20 @@ class StackError(RuntimeError):
 class Stack:
     """A running stack. Create with `Stack.start(...)`; stop with `stop()` or a `with` block."""
 
-    def __init__(self, root: Path, postgres: PostgresServer, db: Database, keys: ApiKeys,
-                 http: HttpServer, host: str, postgres_password: str,
-                 auth_settings: AuthSettings, faults: FaultInjector, files: ObjectFiles,
-                 schema_watch: SchemaWatch) -> None:
+    def __init__(
+        self,
+        root: Path,
+        postgres: PostgresServer,
+        db: Database,
+        keys: ApiKeys,
+        http: HttpServer,
+        host: str,
+        postgres_password: str,
+        auth_settings: AuthSettings,
+        faults: FaultInjector,
+        files: ObjectFiles,
+        schema_watch: SchemaWatch,
+    ) -> None:
         self.root = root
         self.keys = keys
         self.auth_settings = auth_settings
@@ -71,8 +81,14 @@ class Stack:
     # -- construction ------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, *, host: str = "127.0.0.1", port: int = 0,
-              sql_dir: Path | None = PROJECT_SQL_DIR, jwt_secret: str | None = None) -> Stack:
+    def start(
+        cls,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sql_dir: Path | None = PROJECT_SQL_DIR,
+        jwt_secret: str | None = None,
+    ) -> Stack:
         """Start PostgreSQL, apply platform.sql then `sql_dir/*.sql` (name order), serve HTTP."""
         began = time.perf_counter()
         _sweep_abandoned(Path(tempfile.gettempdir()))
@@ -83,8 +99,10 @@ class Stack:
         watch: SchemaWatch | None = None
         try:
             postgres.start()
-            passwords = {"authenticator": secrets.token_urlsafe(18),
-                         "postgres": secrets.token_urlsafe(18)}
+            passwords = {
+                "authenticator": secrets.token_urlsafe(18),
+                "postgres": secrets.token_urlsafe(18),
+            }
             _apply_platform(postgres, passwords)
             _apply_migrations(postgres, sql_dir)
             db = Database(postgres.conninfo("authenticator"), postgres.conninfo())
@@ -94,14 +112,30 @@ class Stack:
             faults = FaultInjector()
             files = ObjectFiles(root / "objects")
             http = HttpServer(faults, host, port)
-            stack = cls(root, postgres, db, keys, http, host, passwords["postgres"],
-                        auth_settings, faults, files, watch)
-            gateway = Gateway(keys, {
-                "/auth/v1": AuthService(db, keys.jwt_secret, f"{stack.url}/auth/v1",
-                                        auth_settings).handle,
-                "/rest/v1": RestService(db).handle,
-                "/storage/v1": StorageService(db, keys.jwt_secret, files).handle,
-            }, faults)
+            stack = cls(
+                root,
+                postgres,
+                db,
+                keys,
+                http,
+                host,
+                passwords["postgres"],
+                auth_settings,
+                faults,
+                files,
+                watch,
+            )
+            gateway = Gateway(
+                keys,
+                {
+                    "/auth/v1": AuthService(
+                        db, keys.jwt_secret, f"{stack.url}/auth/v1", auth_settings
+                    ).handle,
+                    "/rest/v1": RestService(db).handle,
+                    "/storage/v1": StorageService(db, keys.jwt_secret, files).handle,
+                },
+                faults,
+            )
             http.start(gateway)
         except BaseException:
             if watch is not None:
@@ -223,8 +257,11 @@ def _apply_platform(postgres: PostgresServer, passwords: dict[str, str]) -> None
     with psycopg.connect(postgres.conninfo(), autocommit=True) as conn:
         conn.execute(PLATFORM_SQL.read_text())
         for role, password in passwords.items():
-            conn.execute(sql.SQL("alter role {} password {}").format(
-                sql.Identifier(role), sql.Literal(password)))
+            conn.execute(
+                sql.SQL("alter role {} password {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
 
 
 def _apply_migrations(postgres: PostgresServer, sql_dir: Path | None) -> None:

@@ -11,7 +11,12 @@ from psycopg.rows import dict_row
 from tests.stack.db import Database
 from tests.stack.http import Request, Response
 from tests.stack.storage_common import (
-    StorageError, as_user, bucket_json, bucket_not_found, check_bucket_id, json_body,
+    StorageError,
+    as_user,
+    bucket_json,
+    bucket_not_found,
+    check_bucket_id,
+    json_body,
 )
 from tests.stack.storage_files import ObjectFiles
 
@@ -26,14 +31,20 @@ class BucketRoutes:
 
     def list(self, claims: Claims) -> Response:
         with as_user(self.db, claims, read_only=True, operation="storage.bucket.list") as conn:
-            rows = conn.cursor(row_factory=dict_row).execute(
-                "select * from storage.buckets order by name").fetchall()
+            rows = (
+                conn.cursor(row_factory=dict_row)
+                .execute("select * from storage.buckets order by name")
+                .fetchall()
+            )
         return Response.json(200, [bucket_json(row) for row in rows])
 
     def get(self, claims: Claims, bucket_id: str) -> Response:
         with as_user(self.db, claims, read_only=True, operation="storage.bucket.get") as conn:
-            row = conn.cursor(row_factory=dict_row).execute(
-                "select * from storage.buckets where id = %s", (bucket_id,)).fetchone()
+            row = (
+                conn.cursor(row_factory=dict_row)
+                .execute("select * from storage.buckets where id = %s", (bucket_id,))
+                .fetchone()
+            )
         if row is None:
             raise bucket_not_found()
         return Response.json(200, bucket_json(row))
@@ -47,9 +58,16 @@ class BucketRoutes:
             conn.execute(
                 """insert into storage.buckets (id, name, owner, owner_id, public, file_size_limit,
                        allowed_mime_types, type) values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                (bucket_id, name, owner, owner, bool(body.get("public")),
-                 _size(body.get("file_size_limit")), _mime_types(body.get("allowed_mime_types")),
-                 str(body.get("type") or "STANDARD")),
+                (
+                    bucket_id,
+                    name,
+                    owner,
+                    owner,
+                    bool(body.get("public")),
+                    _size(body.get("file_size_limit")),
+                    _mime_types(body.get("allowed_mime_types")),
+                    str(body.get("type") or "STANDARD"),
+                ),
             )
         return Response.json(200, {"name": bucket_id})
 
@@ -67,30 +85,37 @@ class BucketRoutes:
         with as_user(self.db, claims, read_only=False, operation="storage.bucket.update") as conn:
             updated = conn.execute(
                 f"update storage.buckets set {assignments}updated_at = now() where id = %s",
-                (*changes.values(), bucket_id)).rowcount
+                (*changes.values(), bucket_id),
+            ).rowcount
         if not updated:
             raise bucket_not_found()
         return Response.json(200, {"message": "Successfully updated"})
 
     def empty(self, claims: Claims, bucket_id: str) -> Response:
         with as_user(self.db, claims, read_only=False, operation="storage.bucket.empty") as conn:
-            if conn.execute("select 1 from storage.buckets where id = %s",
-                            (bucket_id,)).fetchone() is None:
+            if (
+                conn.execute("select 1 from storage.buckets where id = %s", (bucket_id,)).fetchone()
+                is None
+            ):
                 raise bucket_not_found()
-            versions = conn.execute("delete from storage.objects where bucket_id = %s "
-                                    "returning version", (bucket_id,)).fetchall()
+            versions = conn.execute(
+                "delete from storage.objects where bucket_id = %s returning version", (bucket_id,)
+            ).fetchall()
         for (version,) in versions:
             self.files.discard(version)
         return Response.json(200, {"message": "Successfully emptied"})
 
     def delete(self, claims: Claims, bucket_id: str) -> Response:
         with as_user(self.db, claims, read_only=False, operation="storage.bucket.delete") as conn:
-            if conn.execute("select 1 from storage.objects where bucket_id = %s limit 1",
-                            (bucket_id,)).fetchone():
-                raise StorageError(409, "Bucket not empty",
-                                   "The bucket you tried to delete is not empty")
-            deleted = conn.execute("delete from storage.buckets where id = %s",
-                                   (bucket_id,)).rowcount
+            if conn.execute(
+                "select 1 from storage.objects where bucket_id = %s limit 1", (bucket_id,)
+            ).fetchone():
+                raise StorageError(
+                    409, "Bucket not empty", "The bucket you tried to delete is not empty"
+                )
+            deleted = conn.execute(
+                "delete from storage.buckets where id = %s", (bucket_id,)
+            ).rowcount
         if not deleted:
             raise bucket_not_found()
         return Response.json(200, {"message": "Successfully deleted"})

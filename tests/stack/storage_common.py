@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -34,8 +34,10 @@ class StorageError(Exception):
 
     def response(self) -> Response:
         http_status = 500 if self.status >= 500 else 400
-        return Response.json(http_status, {"statusCode": str(self.status), "error": self.error,
-                                           "message": self.message})
+        return Response.json(
+            http_status,
+            {"statusCode": str(self.status), "error": self.error, "message": self.message},
+        )
 
 
 def not_found() -> StorageError:
@@ -63,8 +65,11 @@ def from_database(error: psycopg.Error) -> StorageError:
 def require_credentials(creds: Credentials) -> Mapping[str, object] | None:
     """The verified claims (None = anon); a bad token is storage-api's 403 Unauthorized."""
     if creds.error is not None:
-        message = '"exp" claim timestamp check failed' if creds.error.expired else (
-            "signature verification failed")
+        message = (
+            '"exp" claim timestamp check failed'
+            if creds.error.expired
+            else ("signature verification failed")
+        )
         raise StorageError(403, "Unauthorized", message)
     return creds.claims
 
@@ -88,8 +93,12 @@ def check_bucket_id(bucket_id: str) -> str:
 def check_key(key: str) -> str:
     """Object names: no empty/`.`/`..` segments, no control characters, no leading slash."""
     segments = key.split("/")
-    if (not key or len(key) > 1024 or CONTROL_CHARACTERS.search(key)
-            or any(segment in ("", ".", "..") for segment in segments)):
+    if (
+        not key
+        or len(key) > 1024
+        or CONTROL_CHARACTERS.search(key)
+        or any(segment in ("", ".", "..") for segment in segments)
+    ):
         raise StorageError(400, "InvalidKey", f"Invalid key: {key}")
     return key
 
@@ -97,28 +106,44 @@ def check_key(key: str) -> str:
 def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def bucket_json(row: Row) -> dict[str, object]:
     owner = row["owner_id"] or (str(row["owner"]) if row["owner"] else "")
-    return {"id": row["id"], "name": row["name"], "owner": owner, "public": bool(row["public"]),
-            "type": row["type"], "file_size_limit": row["file_size_limit"],
-            "allowed_mime_types": row["allowed_mime_types"],
-            "avif_autodetection": bool(row["avif_autodetection"]),
-            "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"])}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "owner": owner,
+        "public": bool(row["public"]),
+        "type": row["type"],
+        "file_size_limit": row["file_size_limit"],
+        "allowed_mime_types": row["allowed_mime_types"],
+        "avif_autodetection": bool(row["avif_autodetection"]),
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+    }
 
 
 def object_json(row: Row) -> dict[str, object]:
     """An object row as remove/list return it (timestamps ISO, ids as strings)."""
-    return {key: (iso(value) if isinstance(value, datetime) else
-                  str(value) if key in ("id", "owner") and value is not None else value)
-            for key, value in row.items() if key != "path_tokens"}
+    return {
+        key: (
+            iso(value)
+            if isinstance(value, datetime)
+            else str(value)
+            if key in ("id", "owner") and value is not None
+            else value
+        )
+        for key, value in row.items()
+        if key != "path_tokens"
+    }
 
 
 @contextmanager
-def as_user(db: Database, claims: Mapping[str, object] | None, *, read_only: bool,
-            operation: str) -> Iterator[psycopg.Connection]:
+def as_user(
+    db: Database, claims: Mapping[str, object] | None, *, read_only: bool, operation: str
+) -> Iterator[psycopg.Connection]:
     """A request transaction with storage-api's extra GUCs; database errors become StorageError."""
     settings = {"storage.operation": operation, "storage.allow_delete_query": "true"}
     try:

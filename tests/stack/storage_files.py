@@ -30,8 +30,9 @@ class ObjectFiles:
             handle.write(data)
 
     def stage_copy(self, source_version: str, version: str) -> None:
-        shutil.copyfile(self._versions / _checked(source_version),
-                        self._staging / _checked(version))
+        shutil.copyfile(
+            self._versions / _checked(source_version), self._staging / _checked(version)
+        )
 
     def promote(self, version: str) -> None:
         os.replace(self._staging / _checked(version), self._versions / _checked(version))

@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import psycopg
@@ -20,7 +20,14 @@ from tests.stack.db import Database
 from tests.stack.http import Request, Response
 from tests.stack.multipart import MultipartError, boundary_of, parse_form
 from tests.stack.storage_common import (
-    StorageError, as_user, bucket_not_found, check_key, iso, json_body, not_found, object_json,
+    StorageError,
+    as_user,
+    bucket_not_found,
+    check_key,
+    iso,
+    json_body,
+    not_found,
+    object_json,
 )
 from tests.stack.storage_files import ObjectFiles
 from tests.stack.tokens import TokenError, mint, verify
@@ -35,8 +42,9 @@ class ObjectRoutes:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def upload(self, claims: Claims, request: Request, bucket_id: str, key: str, *,
-               upsert: bool) -> Response:
+    def upload(
+        self, claims: Claims, request: Request, bucket_id: str, key: str, *, upsert: bool
+    ) -> Response:
         check_key(key)
         data, mimetype, cache_control, user_metadata = _upload_payload(request)
         self._check_bucket_limits(bucket_id, len(data), mimetype)
@@ -53,20 +61,32 @@ class ObjectRoutes:
                     %(version)s)
             {conflict}
             returning id, (select version from previous) as previous_version"""
-        conflict = ("on conflict (bucket_id, name) do update set owner = excluded.owner, "
-                    "owner_id = excluded.owner_id, metadata = excluded.metadata, "
-                    "user_metadata = excluded.user_metadata, version = excluded.version, "
-                    "last_accessed_at = now()") if upsert else ""
-        params = {"bucket": bucket_id, "name": key, "owner": owner,
-                  "metadata": json.dumps(metadata),
-                  "user_metadata": json.dumps(user_metadata) if user_metadata is not None else None,
-                  "version": version}
+        conflict = (
+            (
+                "on conflict (bucket_id, name) do update set owner = excluded.owner, "
+                "owner_id = excluded.owner_id, metadata = excluded.metadata, "
+                "user_metadata = excluded.user_metadata, version = excluded.version, "
+                "last_accessed_at = now()"
+            )
+            if upsert
+            else ""
+        )
+        params = {
+            "bucket": bucket_id,
+            "name": key,
+            "owner": owner,
+            "metadata": json.dumps(metadata),
+            "user_metadata": json.dumps(user_metadata) if user_metadata is not None else None,
+            "version": version,
+        }
         self.files.stage(version, data)
         try:
-            with as_user(self.db, claims, read_only=False,
-                         operation="storage.object.upload") as conn:
-                object_id, previous = conn.execute(statement.format(conflict=conflict),
-                                                   params).fetchone()
+            with as_user(
+                self.db, claims, read_only=False, operation="storage.object.upload"
+            ) as conn:
+                object_id, previous = conn.execute(
+                    statement.format(conflict=conflict), params
+                ).fetchone()
                 self.files.promote(version)
         except BaseException:
             self.files.discard(version)
@@ -82,9 +102,14 @@ class ObjectRoutes:
         if len(prefixes) > 1000:
             raise StorageError(400, "Invalid Input", "at most 1000 prefixes per request")
         with as_user(self.db, claims, read_only=False, operation="storage.object.delete") as conn:
-            rows = conn.cursor(row_factory=dict_row).execute(
-                "delete from storage.objects where bucket_id = %s and name = any(%s) returning *",
-                (bucket_id, prefixes)).fetchall()
+            rows = (
+                conn.cursor(row_factory=dict_row)
+                .execute(
+                    "delete from storage.objects where bucket_id = %s and name = any(%s) returning *",
+                    (bucket_id, prefixes),
+                )
+                .fetchall()
+            )
         for row in rows:
             self.files.discard(row["version"])
         return Response.json(200, [object_json(row) for row in rows])
@@ -99,11 +124,18 @@ class ObjectRoutes:
             row = conn.execute(
                 """update storage.objects set bucket_id = %s, name = %s,
                        last_accessed_at = now() where bucket_id = %s and name = %s returning id""",
-                (target_bucket, destination, bucket_id, source)).fetchone()
+                (target_bucket, destination, bucket_id, source),
+            ).fetchone()
             if row is None:
                 raise not_found()
-        return Response.json(200, {"message": "Successfully moved", "Id": str(row[0]),
-                                   "Key": f"{target_bucket}/{destination}"})
+        return Response.json(
+            200,
+            {
+                "message": "Successfully moved",
+                "Id": str(row[0]),
+                "Key": f"{target_bucket}/{destination}",
+            },
+        )
 
     def copy(self, claims: Claims, request: Request) -> Response:
         body = json_body(request)
@@ -114,11 +146,12 @@ class ObjectRoutes:
         version = self.files.new_version()
         staged = False
         try:
-            with as_user(self.db, claims, read_only=False,
-                         operation="storage.object.copy") as conn:
+            with as_user(self.db, claims, read_only=False, operation="storage.object.copy") as conn:
                 found = conn.execute(
                     "select version, metadata, user_metadata from storage.objects "
-                    "where bucket_id = %s and name = %s", (bucket_id, source)).fetchone()
+                    "where bucket_id = %s and name = %s",
+                    (bucket_id, source),
+                ).fetchone()
                 if found is None:
                     raise not_found()
                 self.files.stage_copy(found[0], version)
@@ -127,8 +160,15 @@ class ObjectRoutes:
                     """insert into storage.objects (bucket_id, name, owner, owner_id, metadata,
                            user_metadata, version) values (%s, %s, %s, %s, %s, %s, %s)
                        returning id""",
-                    (target_bucket, destination, _sub(claims), _sub(claims),
-                     json.dumps(found[1]), json.dumps(found[2]) if found[2] else None, version),
+                    (
+                        target_bucket,
+                        destination,
+                        _sub(claims),
+                        _sub(claims),
+                        json.dumps(found[1]),
+                        json.dumps(found[2]) if found[2] else None,
+                        version,
+                    ),
                 ).fetchone()
                 self.files.promote(version)
         except BaseException:
@@ -147,8 +187,9 @@ class ObjectRoutes:
     def download_public(self, request: Request, bucket_id: str, key: str) -> Response:
         """No auth and no RLS, but only from a public bucket."""
         with self.db.admin() as conn:
-            public = conn.execute("select public from storage.buckets where id = %s",
-                                  (bucket_id,)).fetchone()
+            public = conn.execute(
+                "select public from storage.buckets where id = %s", (bucket_id,)
+            ).fetchone()
             if not public or not public[0]:
                 raise bucket_not_found()
             row = _find(conn, bucket_id, key)
@@ -159,8 +200,9 @@ class ObjectRoutes:
         try:
             claims = verify(self.secret, token)
         except TokenError as error:
-            raise StorageError(400, "InvalidJWT", "jwt expired" if error.expired else
-                               "invalid signature") from error
+            raise StorageError(
+                400, "InvalidJWT", "jwt expired" if error.expired else "invalid signature"
+            ) from error
         if claims.get("url") != f"{bucket_id}/{key}":
             raise StorageError(400, "InvalidSignature", "The url do not match the signature")
         with self.db.admin() as conn:
@@ -171,12 +213,22 @@ class ObjectRoutes:
         with as_user(self.db, claims, read_only=True, operation="storage.object.info") as conn:
             row = _find(conn, bucket_id, key)
         metadata = row["metadata"] or {}
-        return Response.json(200, {
-            "id": str(row["id"]), "name": row["name"], "version": row["version"],
-            "bucket_id": row["bucket_id"], "size": metadata.get("size"),
-            "content_type": metadata.get("mimetype"), "cache_control": metadata.get("cacheControl"),
-            "etag": metadata.get("eTag"), "metadata": row["user_metadata"],
-            "last_modified": iso(row["updated_at"]), "created_at": iso(row["created_at"])})
+        return Response.json(
+            200,
+            {
+                "id": str(row["id"]),
+                "name": row["name"],
+                "version": row["version"],
+                "bucket_id": row["bucket_id"],
+                "size": metadata.get("size"),
+                "content_type": metadata.get("mimetype"),
+                "cache_control": metadata.get("cacheControl"),
+                "etag": metadata.get("eTag"),
+                "metadata": row["user_metadata"],
+                "last_modified": iso(row["updated_at"]),
+                "created_at": iso(row["created_at"]),
+            },
+        )
 
     def list(self, claims: Claims, request: Request, bucket_id: str) -> Response:
         body = json_body(request)
@@ -191,16 +243,21 @@ class ObjectRoutes:
         descending = str(sort.get("order") or "asc").lower() == "desc"
         pattern = _like_prefix(prefix)
         with as_user(self.db, claims, read_only=True, operation="storage.object.list") as conn:
-            rows = conn.cursor(row_factory=dict_row).execute(
-                """select name, id, updated_at, created_at, last_accessed_at, metadata
+            rows = (
+                conn.cursor(row_factory=dict_row)
+                .execute(
+                    """select name, id, updated_at, created_at, last_accessed_at, metadata
                    from storage.objects where bucket_id = %s and name like %s""",
-                (bucket_id, pattern)).fetchall()
+                    (bucket_id, pattern),
+                )
+                .fetchall()
+            )
         entries = _children(rows, prefix, search)
         present = [e for e in entries if e[column] is not None]
         present.sort(key=lambda e: e[column], reverse=descending)
         absent = [e for e in entries if e[column] is None]
         ordered = absent + present if descending else present + absent
-        return Response.json(200, [_entry_json(e) for e in ordered[offset: offset + limit]])
+        return Response.json(200, [_entry_json(e) for e in ordered[offset : offset + limit]])
 
     def sign(self, claims: Claims, request: Request, bucket_id: str, key: str | None) -> Response:
         body = json_body(request)
@@ -211,40 +268,57 @@ class ObjectRoutes:
         if not isinstance(paths, list):
             raise StorageError(400, "Invalid Input", "paths must be a list of strings")
         with as_user(self.db, claims, read_only=True, operation="storage.object.sign") as conn:
-            visible = {name for (name,) in conn.execute(
-                "select name from storage.objects where bucket_id = %s and name = any(%s)",
-                (bucket_id, [str(p) for p in paths])).fetchall()}
+            visible = {
+                name
+                for (name,) in conn.execute(
+                    "select name from storage.objects where bucket_id = %s and name = any(%s)",
+                    (bucket_id, [str(p) for p in paths]),
+                ).fetchall()
+            }
         if key is not None:
             if key not in visible:
                 raise not_found()
             return Response.json(200, {"signedURL": self._signed_url(bucket_id, key, expires_in)})
-        return Response.json(200, [
-            {"error": None, "path": path,
-             "signedURL": self._signed_url(bucket_id, path, expires_in)}
-            if path in visible else
-            {"error": "Either the object does not exist or you do not have access to it",
-             "path": path, "signedURL": None}
-            for path in map(str, paths)])
+        return Response.json(
+            200,
+            [
+                {
+                    "error": None,
+                    "path": path,
+                    "signedURL": self._signed_url(bucket_id, path, expires_in),
+                }
+                if path in visible
+                else {
+                    "error": "Either the object does not exist or you do not have access to it",
+                    "path": path,
+                    "signedURL": None,
+                }
+                for path in map(str, paths)
+            ],
+        )
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _signed_url(self, bucket_id: str, key: str, expires_in: int) -> str:
         issued = int(time.time())
-        token = mint(self.secret, {"url": f"{bucket_id}/{key}", "iat": issued,
-                                   "exp": issued + expires_in})
+        token = mint(
+            self.secret, {"url": f"{bucket_id}/{key}", "iat": issued, "exp": issued + expires_in}
+        )
         return f"/object/sign/{quote(bucket_id)}/{quote(key)}?token={token}"
 
     def _check_bucket_limits(self, bucket_id: str, size: int, mimetype: str) -> None:
         with self.db.admin() as conn:
             bucket = conn.execute(
                 "select file_size_limit, allowed_mime_types from storage.buckets where id = %s",
-                (bucket_id,)).fetchone()
+                (bucket_id,),
+            ).fetchone()
         if bucket is None:
             raise bucket_not_found()
         limit, allowed = bucket
         if limit is not None and size > limit:
-            raise StorageError(413, "Payload too large",
-                               "The object exceeded the maximum allowed size")
+            raise StorageError(
+                413, "Payload too large", "The object exceeded the maximum allowed size"
+            )
         if allowed and not _mime_allowed(mimetype, allowed):
             raise StorageError(415, "invalid_mime_type", f"mime type {mimetype} is not supported")
 
@@ -253,22 +327,29 @@ class ObjectRoutes:
         if data is None:
             raise not_found()
         metadata = row["metadata"] or {}
-        headers = [("Content-Type", metadata.get("mimetype") or "application/octet-stream"),
-                   ("Cache-Control", metadata.get("cacheControl") or "no-cache"),
-                   ("ETag", metadata.get("eTag") or ""),
-                   ("Last-Modified", _http_date(row["updated_at"]))]
+        headers = [
+            ("Content-Type", metadata.get("mimetype") or "application/octet-stream"),
+            ("Cache-Control", metadata.get("cacheControl") or "no-cache"),
+            ("ETag", metadata.get("eTag") or ""),
+            ("Last-Modified", _http_date(row["updated_at"])),
+        ]
         download = request.query_value("download")
         if download is not None:
             filename = download or row["name"].rsplit("/", 1)[-1]
-            headers.append(("Content-Disposition",
-                            f"attachment; filename*=UTF-8''{quote(filename)}"))
+            headers.append(
+                ("Content-Disposition", f"attachment; filename*=UTF-8''{quote(filename)}")
+            )
         return Response(200, headers, data)
 
 
 def _find(conn: psycopg.Connection, bucket_id: str, key: str) -> dict:
-    row = conn.cursor(row_factory=dict_row).execute(
-        "select * from storage.objects where bucket_id = %s and name = %s",
-        (bucket_id, key)).fetchone()
+    row = (
+        conn.cursor(row_factory=dict_row)
+        .execute(
+            "select * from storage.objects where bucket_id = %s and name = %s", (bucket_id, key)
+        )
+        .fetchone()
+    )
     if row is None:
         raise not_found()
     return row
@@ -301,33 +382,51 @@ def _upload_payload(request: Request) -> tuple[bytes, str, str, dict | None]:
 
 def _metadata(data: bytes, mimetype: str, cache_control: str) -> dict[str, object]:
     """The system metadata storage-api's backend writes (eTag is the quoted MD5)."""
-    return {"eTag": f'"{hashlib.md5(data).hexdigest()}"', "size": len(data),
-            "mimetype": mimetype, "cacheControl": cache_control,
-            "lastModified": iso(datetime.now(timezone.utc)), "contentLength": len(data),
-            "httpStatusCode": 200}
+    return {
+        "eTag": f'"{hashlib.md5(data).hexdigest()}"',
+        "size": len(data),
+        "mimetype": mimetype,
+        "cacheControl": cache_control,
+        "lastModified": iso(datetime.now(UTC)),
+        "contentLength": len(data),
+        "httpStatusCode": 200,
+    }
 
 
 def _children(rows: list[dict], prefix: str, search: str) -> list[dict]:
     """Direct children of `prefix`: files as rows, sub-folders as entries with null fields."""
     entries: dict[str, dict] = {}
     for row in rows:
-        relative = row["name"][len(prefix):]
+        relative = row["name"][len(prefix) :]
         head, slash, _rest = relative.partition("/")
         if not head or not head.lower().startswith(search):
             continue
         if slash:
-            entries.setdefault(head, {"name": head, "id": None, "updated_at": None,
-                                      "created_at": None, "last_accessed_at": None,
-                                      "metadata": None})
+            entries.setdefault(
+                head,
+                {
+                    "name": head,
+                    "id": None,
+                    "updated_at": None,
+                    "created_at": None,
+                    "last_accessed_at": None,
+                    "metadata": None,
+                },
+            )
         else:
             entries[head] = {**row, "name": head}
     return list(entries.values())
 
 
 def _entry_json(entry: dict) -> dict[str, object]:
-    return {"name": entry["name"], "id": str(entry["id"]) if entry["id"] else None,
-            "updated_at": iso(entry["updated_at"]), "created_at": iso(entry["created_at"]),
-            "last_accessed_at": iso(entry["last_accessed_at"]), "metadata": entry["metadata"]}
+    return {
+        "name": entry["name"],
+        "id": str(entry["id"]) if entry["id"] else None,
+        "updated_at": iso(entry["updated_at"]),
+        "created_at": iso(entry["created_at"]),
+        "last_accessed_at": iso(entry["last_accessed_at"]),
+        "metadata": entry["metadata"],
+    }
 
 
 def _like_prefix(prefix: str) -> str:
@@ -357,5 +456,5 @@ def _int(value: object, default: int) -> int:
 
 
 def _http_date(moment: datetime | None) -> str:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")

@@ -53,8 +53,7 @@ class ApiKeys:
 
 
 def mint_api_key(secret: str, role: str) -> str:
-    claims = {"iss": "supabase-demo", "role": role, "iat": int(time.time()),
-              "exp": API_KEY_EXPIRY}
+    claims = {"iss": "supabase-demo", "role": role, "iat": int(time.time()), "exp": API_KEY_EXPIRY}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -72,8 +71,12 @@ def verify(secret: str, token: str) -> dict[str, object]:
     if len(parts) != 3:
         raise TokenError(f"Expected 3 parts in JWT; got {len(parts)}")
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"verify_aud": False, "verify_iat": False})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"verify_aud": False, "verify_iat": False},
+        )
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("JWT expired", expired=True) from exc
     except jwt.InvalidSignatureError as exc:

@@ -70,7 +70,10 @@ def test_broken_links_are_warnings_by_default_and_errors_when_strict(tmp_path: P
     assert b'href="nowhere.md"' in (site / "public/posts/links/index.html").read_bytes()
     with pytest.raises(SitegenError) as info:
         build_site(site, BuildOptions(strict=True))
-    assert str(info.value) == BROKEN_LINKS + "\nbuild failed with 3 errors; the output folder was left untouched"
+    assert (
+        str(info.value)
+        == BROKEN_LINKS + "\nbuild failed with 3 errors; the output folder was left untouched"
+    )
 
 
 def test_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
@@ -78,8 +81,13 @@ def test_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> No
     build_site(site, BuildOptions())
     before = read_tree(site / "public")
     stats = {p: (site / "public" / p).stat().st_mtime_ns for p in before}
-    write_files(site, {"content/posts/first.md": "---\ntitle: [\n---\n",
-                       "content/posts/new.md": "---\ntitle: New\n---\nNew post.\n"})
+    write_files(
+        site,
+        {
+            "content/posts/first.md": "---\ntitle: [\n---\n",
+            "content/posts/new.md": "---\ntitle: New\n---\nNew post.\n",
+        },
+    )
     with pytest.raises(SitegenError):
         build_site(site, BuildOptions())
     assert read_tree(site / "public") == before
@@ -95,7 +103,8 @@ def test_template_error_at_render_time_leaves_output_untouched(tmp_path: Path) -
     with pytest.raises(SitegenError) as info:
         build_site(site, BuildOptions())
     assert str(info.value).startswith(
-        "templates/post.html:2: ZeroDivisionError: division by zero (rendering content/posts/")
+        "templates/post.html:2: ZeroDivisionError: division by zero (rendering content/posts/"
+    )
     assert read_tree(site / "public") == before
 
 

@@ -19,8 +19,11 @@ def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _sources(site: Path) -> dict[Path, bytes]:
     skip = (site / "public", site / ".sitegen")
-    return {p: p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and not any(p.is_relative_to(s) for s in skip)}
+    return {
+        p: p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and not any(p.is_relative_to(s) for s in skip)
+    }
 
 
 def _changed(before: dict[Path, bytes], after: dict[Path, bytes]) -> set[Path]:
@@ -137,7 +140,8 @@ def test_stored_entries_without_the_doc_store_still_give_the_same_bytes(tmp_path
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pages_whose_body_the_doc_store_lost_are_rendered_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
     """A build keeps bodies (HTML and toc) in the DocStore only; a page whose body cannot be read back
     (a damaged or shared cache) is made from its file again, with the same bytes."""
     from sitegen.cache import DocStore
@@ -150,7 +154,9 @@ def test_pages_whose_body_the_doc_store_lost_are_rendered_again(
     assert diff_trees(read_tree(site / "public"), expected) == []
 
 
-def test_pages_read_their_bodies_ahead_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_read_their_bodies_ahead_in_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A query per page would cost more than reading the page: bodies are read a block at a time."""
     from sitegen.cache import DocStore
 
@@ -162,7 +168,9 @@ def test_pages_read_their_bodies_ahead_in_blocks(tmp_path: Path, monkeypatch: py
         return original(self, paths)
 
     monkeypatch.setattr(DocStore, "bodies", bodies)
-    monkeypatch.setattr(DocStore, "body", lambda *args: calls.__setitem__("body", calls["body"] + 1))
+    monkeypatch.setattr(
+        DocStore, "body", lambda *args: calls.__setitem__("body", calls["body"] + 1)
+    )
     site = _site(tmp_path / "site")
     Builder(site, BuildOptions(jobs=1), retain=False).build()
     assert calls["body"] == 0 and calls["bodies"] >= 1
@@ -176,7 +184,9 @@ def test_a_doc_store_of_an_older_layout_is_replaced(tmp_path: Path) -> None:
     (site / ".sitegen").mkdir()
     old = sqlite3.connect(site / ".sitegen/build-docs.sqlite")
     with old:
-        old.execute("CREATE TABLE docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT, record BLOB)")
+        old.execute(
+            "CREATE TABLE docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT, record BLOB)"
+        )
         old.execute("INSERT INTO docs VALUES ('content/posts/post-1.md', 'x', 'y', x'00')")
     old.close()
     Builder(site, BuildOptions(), retain=False).build()

@@ -3,14 +3,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
 from sitegen.cache import BuildState, FileHasher, is_settled, load_state, save_state, state_path
 from sitegen.sources.local import scan_content, scan_tree
 
 
 def test_state_round_trips_and_damage_means_no_cache(tmp_path: Path) -> None:
-    state = BuildState(version="1", out_dir="/x", input_dirs=("content",), inputs={"a": (1, 2)},
-                       outputs={"index.html": ("fp", 3, 4)})
+    state = BuildState(
+        version="1",
+        out_dir="/x",
+        input_dirs=("content",),
+        inputs={"a": (1, 2)},
+        outputs={"index.html": ("fp", 3, 4)},
+    )
     save_state(tmp_path, "k", state)
     assert load_state(tmp_path, "k") == state
     assert (tmp_path / ".sitegen/.gitignore").read_text() == "*\n"
@@ -35,8 +39,14 @@ def test_recently_modified_files_are_checked_by_content(tmp_path: Path) -> None:
 
 
 def test_scans_skip_dot_files_and_keep_only_markdown_documents(tmp_path: Path) -> None:
-    for rel in ("content/posts/a.md", "content/posts/.hidden.md", "content/posts/notes.txt",
-                "content/pages/x/b.md", "content/media/i/c.png", "content/.git/x"):
+    for rel in (
+        "content/posts/a.md",
+        "content/posts/.hidden.md",
+        "content/posts/notes.txt",
+        "content/pages/x/b.md",
+        "content/media/i/c.png",
+        "content/.git/x",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("---\ntitle: T\n---\n")
     files = scan_content(tmp_path)
@@ -66,16 +76,23 @@ def test_builds_with_the_same_options_take_turns(tmp_path: Path) -> None:
     assert order == ["first done", "second"]
 
 
-def test_doc_store_reads_many_bodies_at_once_and_keeps_a_body_on_a_record_only_update(tmp_path: Path) -> None:
+def test_doc_store_reads_many_bodies_at_once_and_keeps_a_body_on_a_record_only_update(
+    tmp_path: Path,
+) -> None:
     from sitegen.cache import DocStore
 
     store = DocStore(tmp_path, "options")
     try:
-        store.update([(f"p{i}.md", f"sha{i}", b"record", f"body{i}".encode()) for i in range(1200)], [])
+        store.update(
+            [(f"p{i}.md", f"sha{i}", b"record", f"body{i}".encode()) for i in range(1200)], []
+        )
         store.update([("p7.md", "sha7", b"record, new stat", None)], ["p8.md"])
         found = store.bodies([f"p{i}.md" for i in range(1200)] + ["missing.md"])
         assert len(found) == 1199 and "p8.md" not in found  # removed
-        assert found["p7.md"] == ("sha7", b"body7") and found["p1100.md"] == ("sha1100", b"body1100")
+        assert found["p7.md"] == ("sha7", b"body7") and found["p1100.md"] == (
+            "sha1100",
+            b"body1100",
+        )
         assert store.body("p7.md", "sha7") == b"body7" and store.body("p7.md", "other") is None
     finally:
         store.close()

@@ -25,16 +25,21 @@ def test_defaults_and_base_url_normalised() -> None:
 def test_unknown_key_suggests_the_closest() -> None:
     assert _error('title = "T"\n[feeds]\nfromat = "rss"\n') == (
         "sitegen.toml:3: feeds.fromat: unknown key\n"
-        "  hint: did you mean `format`? keys in [feeds]: enabled, format, per_tag, limit")
+        "  hint: did you mean `format`? keys in [feeds]: enabled, format, per_tag, limit"
+    )
 
 
 def test_bad_values_name_key_line_value_and_allowed_values() -> None:
     assert _error('title = "T"\n\n[feeds]\nformat = "json"\n') == (
         "sitegen.toml:4: feeds.format: 'json' is not allowed: input should be 'atom' or 'rss'\n"
-        '  hint: use "atom" or "rss"')
+        '  hint: use "atom" or "rss"'
+    )
     assert _error('title = "T"\nbase_url = "example.org"\n').startswith(
-        "sitegen.toml:2: base_url: 'example.org' is not an absolute http(s) URL")
-    assert "uses unknown placeholder {yr}" in _error('title="T"\n[permalinks]\npost = "/{yr}/{slug}/"\n')
+        "sitegen.toml:2: base_url: 'example.org' is not an absolute http(s) URL"
+    )
+    assert "uses unknown placeholder {yr}" in _error(
+        'title="T"\n[permalinks]\npost = "/{yr}/{slug}/"\n'
+    )
     assert "must contain {slug}" in _error('title="T"\n[permalinks]\ntag = "/tags/"\n')
     assert "{year}" in _error('title="T"\n[permalinks]\npage = "/{year}/{slug}/"\n')
     assert "cannot be the output folder" in _error('title="T"\noutput_dir = "../x"\n')
@@ -42,7 +47,9 @@ def test_bad_values_name_key_line_value_and_allowed_values() -> None:
 
 def test_several_errors_are_reported_together() -> None:
     text = _error('titel = "T"\nposts_per_page = 0\n')
-    assert "title: is required" in text and "titel: unknown key" in text and "posts_per_page" in text
+    assert (
+        "title: is required" in text and "titel: unknown key" in text and "posts_per_page" in text
+    )
 
 
 def test_toml_syntax_error_has_a_line() -> None:

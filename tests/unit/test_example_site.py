@@ -25,8 +25,10 @@ def _internal_targets(tree: dict[str, bytes], base_path: str) -> dict[str, set[s
             path = unquote(urlsplit(url).path)
             if not path.startswith(base_path) or urlsplit(url).netloc:
                 continue
-            rel = path[len(base_path):]
-            targets.setdefault(rel + "index.html" if rel == "" or rel.endswith("/") else rel, set()).add(page)
+            rel = path[len(base_path) :]
+            targets.setdefault(
+                rel + "index.html" if rel == "" or rel.endswith("/") else rel, set()
+            ).add(page)
     return targets
 
 
@@ -40,7 +42,8 @@ def example_site(tmp_path: Path) -> Path:
 
 
 def test_example_site_builds_without_warnings_and_every_internal_link_resolves(
-        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the example's posts are dated 2026
     result, tree = clean_build(example_site, tmp_path / "out", strict=True)
     assert result.documents >= 5 and result.warnings == ()
@@ -49,7 +52,9 @@ def test_example_site_builds_without_warnings_and_every_internal_link_resolves(
     assert {target: pages for target, pages in targets.items() if target not in tree} == {}
 
 
-def test_internal_links_resolve_under_a_sub_path_base_url(example_site: Path, tmp_path: Path) -> None:
+def test_internal_links_resolve_under_a_sub_path_base_url(
+    example_site: Path, tmp_path: Path
+) -> None:
     _, tree = clean_build(example_site, tmp_path / "out", base_url="https://example.org/deep/blog/")
     targets = _internal_targets(tree, "/deep/blog/")
     assert "index.html" in targets and "static/style.css" in targets
@@ -62,7 +67,9 @@ def test_two_clean_builds_are_byte_identical(example_site: Path, tmp_path: Path)
     assert first == second
 
 
-def test_source_date_epoch_decides_what_is_future(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_decides_what_is_future(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "tiny"
     shutil.copytree(FIXTURE_SITES / "tiny", site)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01: the 2099 post is past
@@ -73,17 +80,27 @@ def test_source_date_epoch_decides_what_is_future(tmp_path: Path, monkeypatch: p
     assert "posts/later/index.html" not in tree and late.documents == early.documents + 1
 
 
-def test_empty_feed_is_dated_by_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_feed_is_dated_by_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "empty"
     (site / "content").mkdir(parents=True)
     (site / "sitegen.toml").write_text('title = "Empty"\n')
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     _, tree = clean_build(site, tmp_path / "out")
     assert b"<updated>2023-11-14T22:13:20Z</updated>" in tree["feed.xml"]
-    assert {"index.html", "404.html", "tags/index.html", "archive/index.html", "robots.txt"} <= tree.keys()
+    assert {
+        "index.html",
+        "404.html",
+        "tags/index.html",
+        "archive/index.html",
+        "robots.txt",
+    } <= tree.keys()
 
 
-def test_future_post_appears_once_due_even_without_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_future_post_appears_once_due_even_without_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "tiny"
     shutil.copytree(FIXTURE_SITES / "tiny", site)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)

@@ -31,8 +31,12 @@ class Counter:
 
 
 def _env(templates: dict[str, str]) -> tuple[jinja2.Environment, Counter]:
-    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True,
-                             undefined=jinja2.StrictUndefined, extensions=[FragmentCache])
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=[FragmentCache],
+    )
     counter = Counter()
     env.globals["count"] = counter
     return env, counter
@@ -52,7 +56,7 @@ def test_a_fragment_renders_once_per_key_and_is_reused_on_later_pages() -> None:
 
 
 def test_objects_are_keys_by_identity_and_plain_values_by_value() -> None:
-    env, counter = _env({"t": "{% cache k %}{{ count() }}{% endcache %}"})
+    env, _counter = _env({"t": "{% cache k %}{{ count() }}{% endcache %}"})
     assert _render(env, "t", k=View("a")) == "1"
     assert _render(env, "t", k=View("a")) == "2"  # equal, but another object: not assumed the same
     assert _render(env, "t", k={"unhashable": 1}) == "3"
@@ -63,7 +67,11 @@ def test_objects_are_keys_by_identity_and_plain_values_by_value() -> None:
 
 
 def test_keys_are_per_fragment_and_may_be_several() -> None:
-    env, counter = _env({"t": "{% cache a, b %}{{ count() }}{% endcache %}|{% cache a %}{{ count() }}{% endcache %}"})
+    env, counter = _env(
+        {
+            "t": "{% cache a, b %}{{ count() }}{% endcache %}|{% cache a %}{{ count() }}{% endcache %}"
+        }
+    )
     assert _render(env, "t", a="x", b="y") == "1|2"
     assert _render(env, "t", a="x", b="z") == "3|2"
     assert counter.calls == 3
@@ -76,7 +84,7 @@ def test_a_cache_without_a_key_is_a_syntax_error_that_says_so() -> None:
 
 
 def test_forgetting_renders_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    env, counter = _env({"t": "{% cache k %}{{ count() }}{% endcache %}"})
+    env, _counter = _env({"t": "{% cache k %}{{ count() }}{% endcache %}"})
     assert _render(env, "t", k="a") == "1"
     forget_fragments(env)
     assert _render(env, "t", k="a") == "2"
@@ -88,8 +96,12 @@ def test_forgetting_renders_again(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_kept_builder_does_not_reuse_fragments_of_the_last_build(tmp_path: Path) -> None:
     """`sitegen serve` keeps its Jinja environment: a cached fragment must see new globals."""
     site = _site(tmp_path / "site")
-    write_files(site, {"templates/partials/footer.html":
-                       "<footer>{% cache 'footer' %}{{ static('style.css') }}{% endcache %}</footer>\n"})
+    write_files(
+        site,
+        {
+            "templates/partials/footer.html": "<footer>{% cache 'footer' %}{{ static('style.css') }}{% endcache %}</footer>\n"
+        },
+    )
     builder = Builder(site, BuildOptions())
     builder.build()
     before = (site / "public/index.html").read_text()

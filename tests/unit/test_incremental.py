@@ -19,19 +19,33 @@ posts_per_page = 2
 """
 
 
-def _post(n: int, *, title: str | None = None, date: str | None = None, tags: str = "[alpha, beta]",
-          extra: str = "", body: str | None = None) -> str:
-    return (f"---\ntitle: {title or f'Post {n}'}\ndate: {date or f'2023-01-{n + 1:02d}'}\n"
-            f"tags: {tags}\n{extra}---\n"
-            + (body if body is not None else
-               f"Intro of post {n}. Links to [one](post-0.md) and ![img](../media/a.svg).\n\n## Part\n\nText {n}.\n"))
+def _post(
+    n: int,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    tags: str = "[alpha, beta]",
+    extra: str = "",
+    body: str | None = None,
+) -> str:
+    return (
+        f"---\ntitle: {title or f'Post {n}'}\ndate: {date or f'2023-01-{n + 1:02d}'}\n"
+        f"tags: {tags}\n{extra}---\n"
+        + (
+            body
+            if body is not None
+            else f"Intro of post {n}. Links to [one](post-0.md) and ![img](../media/a.svg).\n\n## Part\n\nText {n}.\n"
+        )
+    )
 
 
 def _site(root: Path) -> Path:
-    files = {"sitegen.toml": CONFIG,
-             "content/media/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
-             "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\nAbout [posts](../posts/post-1.md).\n",
-             "content/pages/docs/guide.md": "---\ntitle: Guide\nmenu: true\n---\n## A\n\n## B\n"}
+    files = {
+        "sitegen.toml": CONFIG,
+        "content/media/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\nAbout [posts](../posts/post-1.md).\n",
+        "content/pages/docs/guide.md": "---\ntitle: Guide\nmenu: true\n---\n## A\n\n## B\n",
+    }
     files.update({f"content/posts/post-{n}.md": _post(n) for n in range(6)})
     files["content/posts/post-2.md"] = _post(2, tags="[gamma]")
     write_files(root, files)
@@ -47,19 +61,25 @@ def _edit(path: Path, old: str, new: str) -> None:
 EDITS: dict[str, Callable[[Path], None]] = {
     "body": lambda s: _edit(s / "content/posts/post-3.md", "Text 3.", "Text three, longer now."),
     "title": lambda s: _edit(s / "content/posts/post-3.md", "title: Post 3", "title: Post 9"),
-    "tag added": lambda s: _edit(s / "content/posts/post-4.md", "[alpha, beta]", "[alpha, beta, delta]"),
+    "tag added": lambda s: _edit(
+        s / "content/posts/post-4.md", "[alpha, beta]", "[alpha, beta, delta]"
+    ),
     "tag removed": lambda s: _edit(s / "content/posts/post-2.md", "[gamma]", "[]"),
     "date reorders": lambda s: _edit(s / "content/posts/post-0.md", "2023-01-01", "2023-02-01"),
-    "new post": lambda s: write_files(s, {"content/posts/post-new.md": _post(7, date="2023-01-04T12:00:00Z")}),
+    "new post": lambda s: write_files(
+        s, {"content/posts/post-new.md": _post(7, date="2023-01-04T12:00:00Z")}
+    ),
     "deleted post": lambda s: (s / "content/posts/post-5.md").unlink(),
     "deleted link target": lambda s: (s / "content/posts/post-0.md").unlink(),
     "draft": lambda s: _edit(s / "content/posts/post-4.md", "tags:", "draft: true\ntags:"),
     "future": lambda s: _edit(s / "content/posts/post-4.md", "2023-01-05", "2099-01-05"),
     "menu": lambda s: _edit(s / "content/pages/about.md", "menu: 1", "menu: 3"),
     "template": lambda s: write_files(s, {"templates/404.html": "{{ site.title }} lost\n"}),
-    "template edit": lambda s: (write_files(s, {"templates/404.html": "v1 {{ site.title }}\n"}),
-                                build_site(s, BuildOptions()),
-                                write_files(s, {"templates/404.html": "v2 {{ site.title }}\n"})),
+    "template edit": lambda s: (
+        write_files(s, {"templates/404.html": "v1 {{ site.title }}\n"}),
+        build_site(s, BuildOptions()),
+        write_files(s, {"templates/404.html": "v2 {{ site.title }}\n"}),
+    ),
     "config": lambda s: _edit(s / "sitegen.toml", "posts_per_page = 2", "posts_per_page = 4"),
     "config title": lambda s: _edit(s / "sitegen.toml", '"Incremental"', '"Renamed"'),
     "media added": lambda s: write_files(s, {"content/media/b/new.svg": "<svg/>\n"}),
@@ -102,8 +122,12 @@ def test_body_edit_rerenders_only_what_shows_the_post(tmp_path: Path) -> None:
     EDITS["body"](site)
     result = build_site(site, BuildOptions())
     # the post itself and the feeds that carry its content; its summary did not change
-    assert set(result.changed_paths) == {"posts/post-3/index.html", "feed.xml", "tags/alpha/feed.xml",
-                                         "tags/beta/feed.xml"}
+    assert set(result.changed_paths) == {
+        "posts/post-3/index.html",
+        "feed.xml",
+        "tags/alpha/feed.xml",
+        "tags/beta/feed.xml",
+    }
 
 
 def _rendering_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -123,7 +147,8 @@ def _rendering_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
 def test_an_edit_after_a_first_build_renders_only_what_it_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
     site = _site(tmp_path / "site")
     first = build_site(site, BuildOptions(jobs=jobs))
     EDITS["body"](site)
@@ -154,14 +179,19 @@ def test_builds_with_other_options_keep_separate_state(tmp_path: Path) -> None:
     site = _site(tmp_path / "site")
     serve_out = tmp_path / "serve"
     build_site(site, BuildOptions())
-    build_site(site, BuildOptions(output_dir=serve_out, base_url="http://127.0.0.1:8000/", drafts=True))
+    build_site(
+        site, BuildOptions(output_dir=serve_out, base_url="http://127.0.0.1:8000/", drafts=True)
+    )
     EDITS["title"](site)
-    build_site(site, BuildOptions(output_dir=serve_out, base_url="http://127.0.0.1:8000/", drafts=True))
+    build_site(
+        site, BuildOptions(output_dir=serve_out, base_url="http://127.0.0.1:8000/", drafts=True)
+    )
     build_site(site, BuildOptions())
     _, expected = clean_build(site, tmp_path / "clean")
     assert diff_trees(read_tree(site / "public"), expected) == []
-    _, expected_serve = clean_build(site, tmp_path / "clean-serve", base_url="http://127.0.0.1:8000/",
-                                    drafts=True)
+    _, expected_serve = clean_build(
+        site, tmp_path / "clean-serve", base_url="http://127.0.0.1:8000/", drafts=True
+    )
     assert diff_trees(read_tree(serve_out), expected_serve) == []
 
 
@@ -199,7 +229,8 @@ def test_rebuild_right_after_an_edit_is_a_quick_no_op(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
     """The memory of a one-shot build must not hold every page's content at once: its pages
     are PageRefs, built when an output shows them, and its records hold outlines (no body
     HTML or toc), while the workers that render the Markdown store the records and the bodies in
@@ -220,15 +251,19 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
 
     monkeypatch.setattr(pipeline, "assemble", spy)
     build_site(site, BuildOptions(jobs=jobs))
-    (made, renders), = assembled
+    ((made, renders),) = assembled
     assert len(made.posts) + len(made.pages) == 8
     assert all(isinstance(entry.page, PageRef) for entry in (*made.posts, *made.pages))
-    assert not any(renders[key].complete or renders[key].body.html or renders[key].body.toc for key in renders)
+    assert not any(
+        renders[key].complete or renders[key].body.html or renders[key].body.toc for key in renders
+    )
     _, store_key = pipeline._markdown_options(pipeline.load_config(site))
     store = DocStore(site, store_key)
     try:
         stored = store.load()
-        bodies = [unpack_body(store.body(path, record.sha256) or b"") for path, record in stored.items()]
+        bodies = [
+            unpack_body(store.body(path, record.sha256) or b"") for path, record in stored.items()
+        ]
     finally:
         store.close()
     assert len(stored) == 8 and all(not record.render.complete for record in stored.values())

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from pygments.lexer import RegexLexer, bygroups
-from pygments.lexers import get_all_lexers, find_lexer_class_by_name, get_lexer_by_name
+from pygments.lexers import find_lexer_class_by_name, get_all_lexers, get_lexer_by_name
 from pygments.lexers.php import PhpLexer
 from pygments.lexers.special import TextLexer
 from pygments.token import Name, Punctuation, String, Text
@@ -48,8 +48,10 @@ def _plain_regex_lexers() -> list[type[RegexLexer]]:
     for _, aliases, _, _ in get_all_lexers():
         if aliases:
             cls = find_lexer_class_by_name(aliases[0])
-            if (issubclass(cls, RegexLexer)
-                    and cls.get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed):
+            if (
+                issubclass(cls, RegexLexer)
+                and cls.get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+            ):
                 classes.append(cls)
     return classes
 
@@ -90,15 +92,18 @@ def test_python_tries_few_of_its_rules_at_a_name_or_a_bracket() -> None:
     assert len(root.by_char["("]) == 1  # punctuation only
 
 
-@pytest.mark.parametrize(("pattern", "text"), [
-    (r"(?i)k\w*", "\u212aelvin"),  # the Kelvin sign matches "k" when case is ignored
-    (r"(?i)[r-t]+", "ſ"),  # and long s matches "s"
-    (r"(?a)\W+", "é"),  # not a word character for ASCII patterns
-    (r"(?a:\W)", "é"),
-    (r"\U0001d518+", "\U0001d518"),
-    (r"(?<!\.)\bx", "x"),  # lookarounds and anchors consume nothing
-    (r"(?:ab)*c", "c"),  # an optional part is looked through
-])
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?i)k\w*", "\u212aelvin"),  # the Kelvin sign matches "k" when case is ignored
+        (r"(?i)[r-t]+", "ſ"),  # and long s matches "s"
+        (r"(?a)\W+", "é"),  # not a word character for ASCII patterns
+        (r"(?a:\W)", "é"),
+        (r"\U0001d518+", "\U0001d518"),
+        (r"(?<!\.)\bx", "x"),  # lookarounds and anchors consume nothing
+        (r"(?:ab)*c", "c"),  # an optional part is looked through
+    ],
+)
 def test_a_rule_is_tried_at_every_character_it_can_start_with(pattern: str, text: str) -> None:
     rule = (re.compile(pattern).match, Name, None)
     starts = lexing._start_test(rule)
@@ -112,7 +117,9 @@ def test_rules_that_can_match_nothing_or_refer_back_are_tried_everywhere(pattern
 
 
 def test_a_rule_is_left_out_only_where_it_cannot_start() -> None:
-    starts = lexing._start_test((re.compile(r"(def)(\s+)|[A-Z]\w*|([\"'])(.*?)\2").match, Name, None))
+    starts = lexing._start_test(
+        (re.compile(r"(def)(\s+)|[A-Z]\w*|([\"'])(.*?)\2").match, Name, None)
+    )
     assert starts is not None
     assert [c for c in "dDeAZaz_ ('\"" if starts(c)] == ["d", "D", "A", "Z", "'", '"']
 
@@ -140,4 +147,6 @@ def test_lexers_that_make_their_own_tokens_are_left_alone() -> None:
     php = PhpLexer()
     assert lexing.accelerate(php).get_tokens_unprocessed.__func__ is PhpLexer.get_tokens_unprocessed
     text = TextLexer()
-    assert lexing.accelerate(text).get_tokens_unprocessed.__func__ is TextLexer.get_tokens_unprocessed
+    assert (
+        lexing.accelerate(text).get_tokens_unprocessed.__func__ is TextLexer.get_tokens_unprocessed
+    )

@@ -26,7 +26,10 @@ def test_empty_body_renders_nothing() -> None:
 
 
 def test_commonmark_basics() -> None:
-    assert html("Hello *world* and **you**") == "<p>Hello <em>world</em> and <strong>you</strong></p>\n"
+    assert (
+        html("Hello *world* and **you**")
+        == "<p>Hello <em>world</em> and <strong>you</strong></p>\n"
+    )
     assert html("> quote") == "<blockquote>\n<p>quote</p>\n</blockquote>\n"
 
 
@@ -67,7 +70,7 @@ def test_raw_html_is_escaped_by_default() -> None:
 
 
 def test_raw_html_passes_through_when_allowed() -> None:
-    out = html("<div class=\"x\">\nhi\n</div>\n\ntext <b>bold</b>", MarkdownOptions(allow_html=True))
+    out = html('<div class="x">\nhi\n</div>\n\ntext <b>bold</b>', MarkdownOptions(allow_html=True))
     assert '<div class="x">\nhi\n</div>' in out
     assert "text <b>bold</b>" in out
 

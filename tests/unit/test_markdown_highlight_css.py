@@ -14,7 +14,9 @@ CSS_PATH = ROOT / "sitegen/themes/default/static/highlight.css"
 
 
 def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_highlight_css", ROOT / "scripts/gen_highlight_css.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_highlight_css", ROOT / "scripts/gen_highlight_css.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -29,7 +31,9 @@ def test_committed_stylesheet_is_up_to_date() -> None:
 def test_highlighted_code_classes_are_styled_in_both_modes() -> None:
     """Classes without a rule (e.g. punctuation `p`) take the block's text colour."""
     code = '```python\n# comment\n@decorator\ndef f(x: int = 1) -> str:\n    return f"{x!r}" + None\n```'
-    classes = set(re.findall(r'<span class="([^"]+)"', render_markdown(code, MarkdownOptions()).html))
+    classes = set(
+        re.findall(r'<span class="([^"]+)"', render_markdown(code, MarkdownOptions()).html)
+    )
     css = CSS_PATH.read_text(encoding="utf-8")
     light, dark = css.split("@media (prefers-color-scheme: dark) {")
     assert {"c1", "nd", "k", "nf", "s2", "p"} <= classes

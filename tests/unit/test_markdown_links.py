@@ -41,7 +41,9 @@ def test_external_links_fragments_and_empty_are_not_internal() -> None:
 def test_placeholders_are_resolved_in_one_pass() -> None:
     body = "[a](hello.md) and ![cat](/media/cat.jpg)"
     out = resolved(body, {"hello.md": "/posts/hello/", "/media/cat.jpg": "/media/cat.jpg"})
-    assert out == '<p><a href="/posts/hello/">a</a> and <img src="/media/cat.jpg" alt="cat" /></p>\n'
+    assert (
+        out == '<p><a href="/posts/hello/">a</a> and <img src="/media/cat.jpg" alt="cat" /></p>\n'
+    )
 
 
 def test_broken_links_keep_the_target_as_written() -> None:
@@ -85,7 +87,9 @@ def test_user_text_cannot_forge_a_placeholder() -> None:
 
 def test_an_ascii_body_with_internal_links_renders_to_ascii() -> None:
     # A one-byte-per-character string: half the memory of one holding a non-ASCII marker.
-    rendered = render_markdown("[a](a.md) ![b](/media/b.png) [c](c.md#x)\n\nsee [d][] \n\n[d]: d.md", DEFAULT)
+    rendered = render_markdown(
+        "[a](a.md) ![b](/media/b.png) [c](c.md#x)\n\nsee [d][] \n\n[d]: d.md", DEFAULT
+    )
     assert len(rendered.links) == 4
     assert rendered.html.isascii() and rendered.summary_html.isascii()
 
@@ -128,7 +132,7 @@ def test_line_numbers_in_paragraphs_lists_tables_and_footnotes() -> None:
 
 def test_line_numbers_after_multiline_image_text_and_raw_html() -> None:
     body = "![two\nlines](a.png) [b](b.md)\n\n<span\nclass=x> [c](c.md)\n"
-    assert links(body)[1:] == [("b.md", 2, "link")] + [("c.md", 5, "link")]
+    assert links(body)[1:] == [("b.md", 2, "link"), ("c.md", 5, "link")]
     assert render_markdown(body, MarkdownOptions(allow_html=True)).links[2] == LinkRef(
         "c.md", 5, "link"
     )

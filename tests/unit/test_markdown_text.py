@@ -53,7 +53,9 @@ def test_more_inside_code_or_nested_blocks_is_not_a_split() -> None:
 
 def test_summary_is_empty_without_any_paragraph() -> None:
     assert render_markdown("## Only a heading", DEFAULT).summary_html == ""
-    assert render_markdown("Para[^n]\n\n[^n]: Note.", DEFAULT).summary_html.startswith("<p>Para<sup")
+    assert render_markdown("Para[^n]\n\n[^n]: Note.", DEFAULT).summary_html.startswith(
+        "<p>Para<sup"
+    )
     assert render_markdown("| a |\n|---|\n\n[^n]: Note.", DEFAULT).summary_html == ""
 
 
@@ -67,7 +69,10 @@ def test_word_count_counts_prose_not_code_blocks_or_html() -> None:
         "![alt text not counted](x.png) [link text](x.md)\n"  # 2 words
     )
     assert render_markdown(body, DEFAULT).word_count == 2 + 6 + 3 + 2
-    assert render_markdown("<div>raw words</div>\n\nOne", MarkdownOptions(allow_html=True)).word_count == 1
+    assert (
+        render_markdown("<div>raw words</div>\n\nOne", MarkdownOptions(allow_html=True)).word_count
+        == 1
+    )
 
 
 @pytest.mark.parametrize(

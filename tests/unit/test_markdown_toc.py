@@ -34,11 +34,18 @@ def test_toc_keeps_levels_in_range_with_plain_text_titles() -> None:
 
 
 def test_setext_heading_titles_join_lines() -> None:
-    assert render_markdown("Two\nlines\n---", DEFAULT).toc == (TocEntry(2, "twolines", "Two lines"),)
+    assert render_markdown("Two\nlines\n---", DEFAULT).toc == (
+        TocEntry(2, "twolines", "Two lines"),
+    )
 
 
 def test_toc_html_nests_lists() -> None:
-    toc = [TocEntry(2, "a", "A"), TocEntry(3, "b", "B"), TocEntry(3, "c", "C"), TocEntry(2, "d", "D")]
+    toc = [
+        TocEntry(2, "a", "A"),
+        TocEntry(3, "b", "B"),
+        TocEntry(3, "c", "C"),
+        TocEntry(2, "d", "D"),
+    ]
     assert toc_html(toc) == (
         "<ul>\n"
         '<li><a href="#a">A</a>\n<ul>\n'
@@ -60,7 +67,9 @@ def test_toc_html_closes_every_list_it_opens() -> None:
 
 def test_toc_html_handles_a_shallower_heading_than_the_first() -> None:
     toc = [TocEntry(3, "a", "A"), TocEntry(2, "b", "B")]
-    assert toc_html(toc) == '<ul>\n<li><a href="#a">A</a></li>\n<li><a href="#b">B</a></li>\n</ul>\n'
+    assert (
+        toc_html(toc) == '<ul>\n<li><a href="#a">A</a></li>\n<li><a href="#b">B</a></li>\n</ul>\n'
+    )
 
 
 def test_toc_html_escapes_titles() -> None:

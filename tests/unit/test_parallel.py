@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ def test_small_work_and_threaded_processes_stay_in_process() -> None:
 def test_guided_ranges_cover_the_work_and_shrink_to_the_smallest() -> None:
     ranges = guided_ranges(1100, workers=2, smallest=16)
     assert ranges[0] == (0, 275) and ranges[-1][1] == 1100
-    assert all(stop == start for (_, stop), (start, _) in zip(ranges, ranges[1:]))
+    assert all(stop == start for (_, stop), (start, _) in itertools.pairwise(ranges))
     sizes = [stop - start for start, stop in ranges]
     assert sizes == sorted(sizes, reverse=True) and min(sizes[:-1]) == 16
     assert guided_ranges(5, workers=2, smallest=16) == [(0, 5)]

@@ -14,6 +14,7 @@ from sitegen.remote.settings import key_role, load_remote_settings
 def jwt_with(claims: dict) -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.signature"
 
 
@@ -22,7 +23,9 @@ SERVICE = jwt_with({"role": "service_role", "iss": "supabase"})
 
 
 def test_reads_dotenv_file(tmp_path):
-    (tmp_path / ".env").write_text(f"SUPABASE_URL=https://abc.supabase.co/\nSUPABASE_ANON_KEY={ANON}\n")
+    (tmp_path / ".env").write_text(
+        f"SUPABASE_URL=https://abc.supabase.co/\nSUPABASE_ANON_KEY={ANON}\n"
+    )
     settings = load_remote_settings(tmp_path, environ={})
     assert settings.url == "https://abc.supabase.co"
     assert settings.anon_key == ANON
@@ -40,12 +43,23 @@ def test_opaque_publishable_keys_are_accepted(tmp_path):
     assert load_remote_settings(tmp_path, environ=env).anon_key == "sb_publishable_abc"
 
 
-@pytest.mark.parametrize("env, variable, words", [
-    ({"SUPABASE_ANON_KEY": ANON}, "SUPABASE_URL", "is not set"),
-    ({"SUPABASE_URL": "localhost:54321", "SUPABASE_ANON_KEY": ANON}, "SUPABASE_URL", "not an http(s) URL"),
-    ({"SUPABASE_URL": "https://abc.supabase.co"}, "SUPABASE_ANON_KEY", "is not set"),
-    ({"SUPABASE_URL": "https://abc.supabase.co", "SUPABASE_ANON_KEY": "  "}, "SUPABASE_ANON_KEY", "is not set"),
-])
+@pytest.mark.parametrize(
+    "env, variable, words",
+    [
+        ({"SUPABASE_ANON_KEY": ANON}, "SUPABASE_URL", "is not set"),
+        (
+            {"SUPABASE_URL": "localhost:54321", "SUPABASE_ANON_KEY": ANON},
+            "SUPABASE_URL",
+            "not an http(s) URL",
+        ),
+        ({"SUPABASE_URL": "https://abc.supabase.co"}, "SUPABASE_ANON_KEY", "is not set"),
+        (
+            {"SUPABASE_URL": "https://abc.supabase.co", "SUPABASE_ANON_KEY": "  "},
+            "SUPABASE_ANON_KEY",
+            "is not set",
+        ),
+    ],
+)
 def test_missing_or_invalid_settings_name_the_variable(tmp_path, env, variable, words):
     with pytest.raises(ConfigError) as caught:
         load_remote_settings(tmp_path, environ=env)
@@ -82,15 +96,20 @@ def test_key_role_of_malformed_keys_is_none():
 
 
 def test_a_bad_value_in_dotenv_names_the_file_and_line(tmp_path):
-    (tmp_path / ".env").write_text(f"# Supabase\nSUPABASE_URL=localhost:54321\nSUPABASE_ANON_KEY={ANON}\n")
+    (tmp_path / ".env").write_text(
+        f"# Supabase\nSUPABASE_URL=localhost:54321\nSUPABASE_ANON_KEY={ANON}\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load_remote_settings(tmp_path, environ={})
     assert str(caught.value).startswith(
-        f"{tmp_path / '.env'}:2: SUPABASE_URL: 'localhost:54321' is not an http(s) URL")
+        f"{tmp_path / '.env'}:2: SUPABASE_URL: 'localhost:54321' is not an http(s) URL"
+    )
 
 
 def test_a_bad_value_from_the_environment_says_so(tmp_path):
-    (tmp_path / ".env").write_text(f"SUPABASE_URL=https://abc.supabase.co\nSUPABASE_ANON_KEY={ANON}\n")
+    (tmp_path / ".env").write_text(
+        f"SUPABASE_URL=https://abc.supabase.co\nSUPABASE_ANON_KEY={ANON}\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load_remote_settings(tmp_path, environ={"SUPABASE_URL": "abc.supabase.co"})
     assert caught.value.file is None

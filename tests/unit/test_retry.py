@@ -52,8 +52,15 @@ def status(code: int, retry_after: float | None = None) -> TransientResponse:
 
 
 def run(operation, *, idempotent: bool, policy: RetryPolicy = RetryPolicy(), time: FakeTime):
-    return with_retries(operation, idempotent=idempotent, describe="pull posts", policy=policy,
-                        sleep=time.sleep, clock=time.clock, rand=lambda: 1.0)
+    return with_retries(
+        operation,
+        idempotent=idempotent,
+        describe="pull posts",
+        policy=policy,
+        sleep=time.sleep,
+        clock=time.clock,
+        rand=lambda: 1.0,
+    )
 
 
 def test_transient_failures_are_retried_until_success_with_exponential_backoff():
@@ -87,7 +94,9 @@ def test_gives_up_after_max_attempts_with_a_clear_message():
         run(operation, idempotent=True, policy=RetryPolicy(max_attempts=3), time=time)
     assert len(operation.calls) == 3
     message = str(caught.value)
-    assert "pull posts failed" in message and "HTTP 503" in message and "after 3 attempts" in message
+    assert (
+        "pull posts failed" in message and "HTTP 503" in message and "after 3 attempts" in message
+    )
     assert "hint:" in message
 
 
@@ -101,8 +110,11 @@ def test_total_time_is_bounded():
 
 
 def test_non_idempotent_operations_are_not_repeated_when_the_request_may_have_been_applied():
-    for error in (read_timeout(), status(503),
-                  httpx.RemoteProtocolError("dropped", request=httpx.Request("POST", URL))):
+    for error in (
+        read_timeout(),
+        status(503),
+        httpx.RemoteProtocolError("dropped", request=httpx.Request("POST", URL)),
+    ):
         time = FakeTime()
         operation = failing(error)
         with pytest.raises(RemoteError) as caught:
@@ -146,10 +158,16 @@ def test_wrapped_network_errors_are_found_through_the_cause_chain():
     assert failure is not None and failure.kind == "unreachable" and failure.not_processed
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("120", 120.0), ("0", 0.0), (None, None), ("soon", None),
-    ("Sun, 22 Nov 2026 03:00:10 GMT", 10.0),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        (None, None),
+        ("soon", None),
+        ("Sun, 22 Nov 2026 03:00:10 GMT", 10.0),
+    ],
+)
 def test_parse_retry_after(value, expected):
     now = 1795316400.0  # 2026-11-22 03:00:00 UTC
     assert parse_retry_after(value, now=now) == expected

@@ -17,13 +17,16 @@ from sitegen.remote.http_log import loggable_target, make_logged_transport, rais
 SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.sig"
 
 
-@pytest.mark.parametrize("code, words, hint", [
-    ("invalid_credentials", "wrong email or password", "sitegen signup"),
-    ("email_not_confirmed", "not confirmed", "confirmation link"),
-    ("user_already_exists", "already exists", "sitegen login"),
-    ("refresh_token_not_found", "session expired", "sitegen login"),
-    ("session_not_found", "session expired", "sitegen login"),
-])
+@pytest.mark.parametrize(
+    "code, words, hint",
+    [
+        ("invalid_credentials", "wrong email or password", "sitegen signup"),
+        ("email_not_confirmed", "not confirmed", "confirmation link"),
+        ("user_already_exists", "already exists", "sitegen login"),
+        ("refresh_token_not_found", "session expired", "sitegen login"),
+        ("session_not_found", "session expired", "sitegen login"),
+    ],
+)
 def test_auth_codes_become_clear_auth_errors(code, words, hint):
     error = as_remote_error(AuthApiError("server text", 400, code), "log in")
     assert isinstance(error, AuthError)
@@ -32,7 +35,9 @@ def test_auth_codes_become_clear_auth_errors(code, words, hint):
 
 
 def test_weak_password_lists_every_reason():
-    error = as_remote_error(AuthWeakPasswordError("Password is weak", 422, ["length", "pwned"]), "sign up")
+    error = as_remote_error(
+        AuthWeakPasswordError("Password is weak", 422, ["length", "pwned"]), "sign up"
+    )
     assert "too short" in error.message and "leaked passwords" in error.message
 
 
@@ -48,33 +53,49 @@ def test_auth_network_failures_name_the_server():
     assert "cannot reach the Supabase server at https://abc.supabase.co" in error.message
 
 
-@pytest.mark.parametrize("code, cls, words", [
-    ("42501", RemoteError, "permission denied"),
-    ("PGRST205", RemoteError, "schema is missing"),
-    ("PGRST303", AuthError, "rejected the session"),
-])
+@pytest.mark.parametrize(
+    "code, cls, words",
+    [
+        ("42501", RemoteError, "permission denied"),
+        ("PGRST205", RemoteError, "schema is missing"),
+        ("PGRST303", AuthError, "rejected the session"),
+    ],
+)
 def test_postgrest_errors(code, cls, words):
-    error = as_remote_error(APIError({"code": code, "message": "m", "details": None, "hint": None}),
-                            "pull posts")
+    error = as_remote_error(
+        APIError({"code": code, "message": "m", "details": None, "hint": None}), "pull posts"
+    )
     assert type(error) is cls and words in error.message
 
 
-@pytest.mark.parametrize("error", [
-    APIError({"message": "Invalid API key", "code": None, "details": None,
-              "hint": "Double check your Supabase `anon` or `service_role` API key."}),
-    AuthApiError("Invalid API key", 401, None),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        APIError(
+            {
+                "message": "Invalid API key",
+                "code": None,
+                "details": None,
+                "hint": "Double check your Supabase `anon` or `service_role` API key.",
+            }
+        ),
+        AuthApiError("Invalid API key", 401, None),
+    ],
+)
 def test_a_wrong_anon_key_names_the_setting_and_where_to_copy_it_from(error):
     explained = as_remote_error(error, "pull posts")
     assert str(explained) == (
         "SUPABASE_ANON_KEY: pull posts failed: the server does not accept this key (Invalid API key)"
         "\n  hint: copy the anon / publishable key of this project (Supabase dashboard: Project "
-        "Settings -> API) into SUPABASE_ANON_KEY in .env")
+        "Settings -> API) into SUPABASE_ANON_KEY in .env"
+    )
 
 
 def test_storage_refusals_explain_the_folder_rule():
-    error = as_remote_error(StorageApiError("new row violates row-level security policy",
-                                            "Unauthorized", "403"), "upload media")
+    error = as_remote_error(
+        StorageApiError("new row violates row-level security policy", "Unauthorized", "403"),
+        "upload media",
+    )
     assert "storage refused it" in error.message and "own folder" in (error.hint or "")
 
 
@@ -86,14 +107,20 @@ def test_loggable_target_hides_secret_query_values():
 
 def test_request_log_has_method_path_status_and_time_but_no_secrets(caplog):
     inner = httpx.MockTransport(lambda request: httpx.Response(201, json={"access_token": SECRET}))
-    with httpx.Client(transport=make_logged_transport(inner)) as client, \
-            caplog.at_level(logging.DEBUG, logger="sitegen.http"):
-        client.post("https://x.test/auth/v1/token?grant_type=password",
-                    json={"password": "hunter2-password"},
-                    headers={"Authorization": f"Bearer {SECRET}", "apikey": SECRET})
+    with (
+        httpx.Client(transport=make_logged_transport(inner)) as client,
+        caplog.at_level(logging.DEBUG, logger="sitegen.http"),
+    ):
+        client.post(
+            "https://x.test/auth/v1/token?grant_type=password",
+            json={"password": "hunter2-password"},
+            headers={"Authorization": f"Bearer {SECRET}", "apikey": SECRET},
+        )
     [record] = caplog.records
     text = record.getMessage()
-    assert text.startswith("POST /auth/v1/token?grant_type=password 201 (") and text.endswith(" ms)")
+    assert text.startswith("POST /auth/v1/token?grant_type=password 201 (") and text.endswith(
+        " ms)"
+    )
     assert SECRET not in caplog.text and "hunter2" not in caplog.text
 
 
@@ -101,20 +128,32 @@ def test_failed_requests_are_logged_too(caplog):
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    with httpx.Client(transport=make_logged_transport(httpx.MockTransport(refuse))) as client, \
-            caplog.at_level(logging.DEBUG, logger="sitegen.http"), pytest.raises(httpx.ConnectError):
+    with (
+        httpx.Client(transport=make_logged_transport(httpx.MockTransport(refuse))) as client,
+        caplog.at_level(logging.DEBUG, logger="sitegen.http"),
+        pytest.raises(httpx.ConnectError),
+    ):
         client.get("https://x.test/rest/v1/posts")
     assert "GET /rest/v1/posts failed: ConnectError" in caplog.text
 
 
 @pytest.mark.parametrize("status, raises", [(200, False), (404, False), (429, True), (503, True)])
 def test_transient_statuses_raise_for_the_retry_policy(status, raises):
-    transport = httpx.MockTransport(lambda request: httpx.Response(
-        status, headers={"Retry-After": "3"}, json={"message": "slow down"}))
-    with httpx.Client(transport=transport, event_hooks={"response": [raise_transient_status]}) as client:
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            status, headers={"Retry-After": "3"}, json={"message": "slow down"}
+        )
+    )
+    with httpx.Client(
+        transport=transport, event_hooks={"response": [raise_transient_status]}
+    ) as client:
         if not raises:
             assert client.get("https://x.test/rest/v1/posts").status_code == status
             return
         with pytest.raises(TransientResponse) as caught:
             client.get("https://x.test/rest/v1/posts")
-    assert (caught.value.status, caught.value.retry_after, caught.value.message) == (status, 3.0, "slow down")
+    assert (caught.value.status, caught.value.retry_after, caught.value.message) == (
+        status,
+        3.0,
+        "slow down",
+    )

@@ -19,8 +19,12 @@ from sitegen.errors import SitegenError
 from sitegen.frontmatter import parse_document
 
 INIT_FILES = {
-    "sitegen.toml", ".gitignore", ".env.example", "content/pages/about.md",
-    "content/posts/welcome.md", "content/media/sitegen.svg",
+    "sitegen.toml",
+    ".gitignore",
+    ".env.example",
+    "content/pages/about.md",
+    "content/posts/welcome.md",
+    "content/media/sitegen.svg",
 }
 
 
@@ -44,7 +48,8 @@ def error_text(result: Result) -> str:
 def tree(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
-        for path in root.rglob("*") if path.is_file()
+        for path in root.rglob("*")
+        if path.is_file()
     }
 
 
@@ -82,7 +87,9 @@ def test_init_config_is_valid_and_documents_every_key(site: Path) -> None:
 
     assert config.title == "My site" and config.base_url == "https://example.org/"
     assert data["permalinks"] == {
-        "post": "/posts/{slug}/", "page": "/{slug}/", "tag": "/tags/{slug}/",
+        "post": "/posts/{slug}/",
+        "page": "/{slug}/",
+        "tag": "/tags/{slug}/",
     }
     assert data["feeds"] == {"enabled": True, "format": "atom", "per_tag": True, "limit": 20}
     assert data["markdown"] == {"allow_html": False, "highlight": True, "toc_max_level": 3}
@@ -103,10 +110,12 @@ def test_init_gitignore_and_env_example_keep_secrets_out(site: Path) -> None:
 
 
 def test_init_starter_documents_parse(site: Path) -> None:
-    welcome = parse_document((site / "content/posts/welcome.md").read_text(),
-                             source="content/posts/welcome.md")
-    about = parse_document((site / "content/pages/about.md").read_text(),
-                           source="content/pages/about.md")
+    welcome = parse_document(
+        (site / "content/posts/welcome.md").read_text(), source="content/posts/welcome.md"
+    )
+    about = parse_document(
+        (site / "content/pages/about.md").read_text(), source="content/pages/about.md"
+    )
 
     assert welcome.key == "posts/welcome" and welcome.front.tags == ("sitegen",)
     assert isinstance(welcome.front.date, dt.datetime)
@@ -153,9 +162,9 @@ def test_init_rejects_a_file_as_target(tmp_path: Path) -> None:
 
 
 def test_new_post_writes_front_matter_and_prints_the_path(site: Path) -> None:
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     result = run(["new", "post", "Hello world"], site)
-    after = dt.datetime.now(dt.timezone.utc)
+    after = dt.datetime.now(dt.UTC)
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == os.path.join("content", "posts", "hello-world.md")
@@ -174,15 +183,28 @@ def test_new_page_has_no_date_and_goes_to_pages(site: Path) -> None:
     result = run(["new", "page", "About us"], site)
 
     assert result.exit_code == 0, result.output
-    doc = parse_document((site / "content/pages/about-us.md").read_text(),
-                         source="content/pages/about-us.md")
+    doc = parse_document(
+        (site / "content/pages/about-us.md").read_text(), source="content/pages/about-us.md"
+    )
     assert doc.key == "pages/about-us" and doc.front.title == "About us"
     assert doc.front.date is None and doc.front.draft is False
 
 
 def test_new_titles_with_yaml_syntax_round_trip(site: Path) -> None:
-    titles = ['He said: "hi" #1', "- not a list", "yes", "null", "2026-01-01", "42", "'quoted'",
-              "a: b: c", "[x]", "{y}", "&anchor *alias", "Ünïcödé — dash"]
+    titles = [
+        'He said: "hi" #1',
+        "- not a list",
+        "yes",
+        "null",
+        "2026-01-01",
+        "42",
+        "'quoted'",
+        "a: b: c",
+        "[x]",
+        "{y}",
+        "&anchor *alias",
+        "Ünïcödé — dash",
+    ]
     for index, title in enumerate(titles):
         assert run(["new", "post", "--slug", f"t{index}", "--", title], site).exit_code == 0
     for index, title in enumerate(titles):
@@ -200,12 +222,15 @@ def test_new_long_title_stays_on_one_line(site: Path) -> None:
 
 
 def test_new_draft_tags_and_slug_options(site: Path) -> None:
-    result = run(["new", "post", "Notes", "--draft", "-t", "python", "-t", "web dev",
-                  "--slug", "my-notes"], site)
+    result = run(
+        ["new", "post", "Notes", "--draft", "-t", "python", "-t", "web dev", "--slug", "my-notes"],
+        site,
+    )
 
     assert result.exit_code == 0, result.output
-    doc = parse_document((site / "content/posts/my-notes.md").read_text(),
-                         source="content/posts/my-notes.md")
+    doc = parse_document(
+        (site / "content/posts/my-notes.md").read_text(), source="content/posts/my-notes.md"
+    )
     assert doc.front.draft is True and doc.front.tags == ("python", "web dev")
     assert doc.slug == "my-notes"
 
@@ -304,8 +329,13 @@ def test_help_has_examples() -> None:
 def test_errors_reach_the_terminal_with_exit_code_1(tmp_path: Path) -> None:
     """End to end through `python -m sitegen`: cli.main prints the error and the hint."""
     (tmp_path / "sitegen.toml").write_text("x")
-    done = subprocess.run([sys.executable, "-m", "sitegen", "init"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "init"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode == 1
     assert "error: refusing to overwrite existing file:" in done.stderr

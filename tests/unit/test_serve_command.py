@@ -32,7 +32,11 @@ def environment() -> dict[str, str]:
 def start(site: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "sitegen", "serve", "--site", str(site), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+    )
 
 
 @pytest.fixture()

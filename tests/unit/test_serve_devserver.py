@@ -26,9 +26,12 @@ PAGE = "<!doctype html><html><head><title>{0}</title></head><body><p>{0}</p></bo
 @pytest.fixture()
 def root(tmp_path: Path) -> Path:
     out = tmp_path / "public"
-    for name, text in {"index.html": PAGE.format("home"), "404.html": PAGE.format("lost"),
-                       "posts/hello/index.html": PAGE.format("hello"),
-                       "static/style.css": "body{}"}.items():
+    for name, text in {
+        "index.html": PAGE.format("home"),
+        "404.html": PAGE.format("lost"),
+        "posts/hello/index.html": PAGE.format("hello"),
+        "static/style.css": "body{}",
+    }.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
     (tmp_path / "secret.txt").write_text("secret")

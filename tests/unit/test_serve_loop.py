@@ -43,8 +43,7 @@ class RecordingHub:
 BROKEN = BuildFailed([ContentError("bad date", file="content/posts/a.md", line=3, field="date")])
 
 
-def make_loop(outcomes: list, queue: ChangeQueue | None = None,
-              state: PreviewState | None = None):
+def make_loop(outcomes: list, queue: ChangeQueue | None = None, state: PreviewState | None = None):
     state, hub, builds = state or PreviewState(), RecordingHub(), []
 
     def builder(sources: frozenset[Path]) -> Result:
@@ -76,7 +75,7 @@ def test_failed_build_shows_the_problem_and_a_fix_clears_it(capsys) -> None:
 
 
 def test_unexpected_exception_does_not_kill_the_loop(capsys) -> None:
-    loop, state, hub, _ = make_loop([RuntimeError("boom")])
+    loop, state, _hub, _ = make_loop([RuntimeError("boom")])
     loop.rebuild(frozenset({POST}))
     assert state.problems()[0].message == "RuntimeError: boom"
     assert "Traceback" in capsys.readouterr().err

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from sitegen.errors import BuildFailed, ContentError, ThemeError
 from sitegen.serve.overlay import (
-    OVERLAY_ID, Problem, inject_at_body_end, inject_into_head, overlay_html, problems_from,
+    OVERLAY_ID,
+    Problem,
+    inject_at_body_end,
+    inject_into_head,
+    overlay_html,
+    problems_from,
 )
 
 
 def test_build_failed_is_flattened_into_one_problem_per_error() -> None:
-    error = BuildFailed([
-        ContentError("date is not a date", file="content/posts/a.md", line=3, field="date",
-                     hint="use YYYY-MM-DD"),
-        ThemeError("'nope' is undefined", file="templates/post.html", line=12),
-    ])
+    error = BuildFailed(
+        [
+            ContentError(
+                "date is not a date",
+                file="content/posts/a.md",
+                line=3,
+                field="date",
+                hint="use YYYY-MM-DD",
+            ),
+            ThemeError("'nope' is undefined", file="templates/post.html", line=12),
+        ]
+    )
     assert problems_from(error, "build") == (
         Problem("build", "content/posts/a.md:3", "date: date is not a date", "use YYYY-MM-DD"),
         Problem("build", "templates/post.html:12", "'nope' is undefined", None),
@@ -47,8 +59,10 @@ def test_script_goes_into_head_and_overlay_at_body_end() -> None:
     page = b"<html><HEAD><title>t</title></HEAD><body><p>x</p></BODY></html>"
     page = inject_into_head(page, "<script src=/lr.js></script>")
     page = inject_at_body_end(page, "<div>overlay</div>")
-    assert page == (b"<html><HEAD><title>t</title><script src=/lr.js></script></HEAD>"
-                    b"<body><p>x</p><div>overlay</div></BODY></html>")
+    assert page == (
+        b"<html><HEAD><title>t</title><script src=/lr.js></script></HEAD>"
+        b"<body><p>x</p><div>overlay</div></BODY></html>"
+    )
 
 
 def test_pages_without_head_or_body_get_snippets_appended() -> None:

@@ -11,7 +11,9 @@ SITE = Path("/site")
 
 def test_content_change_reloads_once_however_many_outputs_changed() -> None:
     outputs = [f"posts/p{i}/index.html" for i in range(10)] + ["index.html", "static/style.css"]
-    signals = plan_reload({SITE / "content/posts/a.md", SITE / "content/posts/b.md"}, outputs, False)
+    signals = plan_reload(
+        {SITE / "content/posts/a.md", SITE / "content/posts/b.md"}, outputs, False
+    )
     assert signals == (FULL_RELOAD,)
 
 
@@ -28,8 +30,12 @@ def test_static_stylesheet_edit_is_swapped_without_reload() -> None:
     outputs = ["static/style.css", "index.html", "posts/a/index.html"]
     signals = plan_reload({SITE / "themes/mine/static/style.css"}, outputs, False)
     assert signals == (ReloadSignal("/static/style.css", live_css=True),)
-    assert signals[0].message() == {"command": "reload", "path": "/static/style.css",
-                                    "liveCSS": True, "liveImg": False}
+    assert signals[0].message() == {
+        "command": "reload",
+        "path": "/static/style.css",
+        "liveCSS": True,
+        "liveImg": False,
+    }
 
 
 def test_css_mixed_with_other_sources_reloads_the_page() -> None:

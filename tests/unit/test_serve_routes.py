@@ -12,8 +12,15 @@ from sitegen.serve.routes import Found, NotFound, Redirect, resolve
 @pytest.fixture()
 def root(tmp_path: Path) -> Path:
     out = tmp_path / "public"
-    for name in ("index.html", "404.html", "posts/hello/index.html", "static/style.css",
-                 "about.html", "caf\u00e9/index.html", "empty/readme.txt"):
+    for name in (
+        "index.html",
+        "404.html",
+        "posts/hello/index.html",
+        "static/style.css",
+        "about.html",
+        "caf\u00e9/index.html",
+        "empty/readme.txt",
+    ):
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(name)
     (tmp_path / "secret.txt").write_text("secret")
@@ -56,10 +63,19 @@ def test_protocol_relative_path_never_becomes_an_open_redirect(root: Path) -> No
     assert outcome == Redirect("/posts/hello/")
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/posts/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
-    "/..%5Csecret.txt", "/posts/hello/%00", "/%ff%fe", "/static/../../secret.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/posts/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%5Csecret.txt",
+        "/posts/hello/%00",
+        "/%ff%fe",
+        "/static/../../secret.txt",
+    ],
+)
 def test_traversal_is_not_found(root: Path, path: str) -> None:
     assert isinstance(resolve(root, path), NotFound)
 

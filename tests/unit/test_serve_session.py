@@ -78,14 +78,17 @@ def test_broken_config_at_start_is_an_error(site: Path) -> None:
     assert "sitegen.toml:2" in str(caught.value)
 
 
-def test_config_error_while_serving_shows_the_overlay_until_fixed(session: ServeSession,
-                                                                  site: Path) -> None:
+def test_config_error_while_serving_shows_the_overlay_until_fixed(
+    session: ServeSession, site: Path
+) -> None:
     (site / "sitegen.toml").write_text('title = "Session test"\nposts_per_page = "many"\n')
     eventually(lambda: OVERLAY_ID in page(session), "the overlay appears")
     assert "sitegen.toml:2" in page(session) and "Hello body." in page(session)
     (site / "sitegen.toml").write_text('title = "Renamed site"\n')
-    eventually(lambda: "Renamed site" in page(session) and OVERLAY_ID not in page(session),
-               "the fixed config is built and the overlay is gone")
+    eventually(
+        lambda: "Renamed site" in page(session) and OVERLAY_ID not in page(session),
+        "the fixed config is built and the overlay is gone",
+    )
 
 
 def test_switching_to_a_site_theme_starts_watching_it(session: ServeSession, site: Path) -> None:
@@ -95,8 +98,11 @@ def test_switching_to_a_site_theme_starts_watching_it(session: ServeSession, sit
     original = post_template.read_text()
 
     def mark(text: str) -> None:
-        post_template.write_text(original.replace(
-            "{% block entry_header %}", f"{{% block entry_header %}}<p>{text}</p>", 1))
+        post_template.write_text(
+            original.replace(
+                "{% block entry_header %}", f"{{% block entry_header %}}<p>{text}</p>", 1
+            )
+        )
 
     mark("My theme, first version.")
     (site / "sitegen.toml").write_text('title = "Session test"\ntheme = "mine"\n')

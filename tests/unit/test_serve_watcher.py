@@ -14,16 +14,32 @@ from sitegen.serve.watcher import SiteWatcher, is_editable_install, is_editor_ju
 
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
-    for folder in ("content/posts", "templates", "static", "themes/mine/templates", "public",
-                   ".sitegen/serve/public"):
+    for folder in (
+        "content/posts",
+        "templates",
+        "static",
+        "themes/mine/templates",
+        "public",
+        ".sitegen/serve/public",
+    ):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "sitegen.toml").write_text('title = "t"\n')
     return tmp_path.resolve()
 
 
-@pytest.mark.parametrize("name", [
-    ".post.md.swp", "post.md.swo", "post.md~", ".#post.md", "4913", ".DS_Store", "x.tmp", "#post.md#",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".post.md.swp",
+        "post.md.swo",
+        "post.md~",
+        ".#post.md",
+        "4913",
+        ".DS_Store",
+        "x.tmp",
+        "#post.md#",
+    ],
+)
 def test_editor_junk_is_recognised(name: str) -> None:
     assert is_editor_junk(name)
 
@@ -35,8 +51,12 @@ def test_real_files_are_not_junk(name: str) -> None:
 
 def test_plan_watches_sources_and_the_site_theme(site: Path) -> None:
     plan = watch_plan(site, "mine", [site / ".sitegen/serve/public", site / "public"])
-    assert set(plan.roots) == {site / "content", site / "templates", site / "static",
-                               site / "themes/mine"}
+    assert set(plan.roots) == {
+        site / "content",
+        site / "templates",
+        site / "static",
+        site / "themes/mine",
+    }
 
 
 def test_plan_skips_missing_folders(site: Path) -> None:

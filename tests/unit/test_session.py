@@ -10,12 +10,21 @@ import pytest
 
 from sitegen.errors import AuthError
 from sitegen.session import (
-    StoredSession, delete_session, load_session, save_session, session_path,
+    StoredSession,
+    delete_session,
+    load_session,
+    save_session,
+    session_path,
 )
 
-SESSION = StoredSession(url="http://127.0.0.1:9999", user_id="u-1", email="a@example.org",
-                        expires_at=2_000_000_000, access_token="ACCESS-SECRET",
-                        refresh_token="REFRESH-SECRET")
+SESSION = StoredSession(
+    url="http://127.0.0.1:9999",
+    user_id="u-1",
+    email="a@example.org",
+    expires_at=2_000_000_000,
+    access_token="ACCESS-SECRET",
+    refresh_token="REFRESH-SECRET",
+)
 
 
 def mode(path) -> int:
@@ -55,10 +64,14 @@ def test_a_loose_session_file_is_tightened_on_load(tmp_path):
 def test_replacement_is_atomic_and_leaves_no_temporary_files(tmp_path):
     save_session(tmp_path, SESSION)
     inode_before = os.stat(session_path(tmp_path)).st_ino
-    newer = StoredSession(**{**SESSION.__dict__, "access_token": "NEW", "expires_at": 2_000_000_100})
+    newer = StoredSession(
+        **{**SESSION.__dict__, "access_token": "NEW", "expires_at": 2_000_000_100}
+    )
     save_session(tmp_path, newer)
     assert load_session(tmp_path) == newer
-    assert os.stat(session_path(tmp_path)).st_ino != inode_before  # renamed into place, not rewritten
+    assert (
+        os.stat(session_path(tmp_path)).st_ino != inode_before
+    )  # renamed into place, not rewritten
     assert sorted(p.name for p in (tmp_path / ".sitegen").iterdir()) == ["session.json"]
 
 

@@ -12,7 +12,7 @@ from sitegen.model import Document, Media
 from sitegen.site import DocRender, PageRef, Site, assemble, select_documents
 
 CONFIG = parse_config('title = "T"\nbase_url = "https://e.org/sub/"\n', "sitegen.toml")
-NOW = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
 
 def _doc(path: str, front: str, body: str = "Text.\n") -> Document:
@@ -25,61 +25,105 @@ def _site(docs: list[Document], media: tuple[Media, ...] = (), strict: bool = Fa
 
 
 def test_posts_newest_first_ties_by_key_and_undated_last() -> None:
-    docs = [_doc("posts/b.md", "title: B\ndate: 2024-01-01"), _doc("posts/a.md", "title: A\ndate: 2024-01-01"),
-            _doc("posts/c.md", "title: C\ndate: 2024-01-01T10:00:00Z"), _doc("posts/u.md", "title: U")]
+    docs = [
+        _doc("posts/b.md", "title: B\ndate: 2024-01-01"),
+        _doc("posts/a.md", "title: A\ndate: 2024-01-01"),
+        _doc("posts/c.md", "title: C\ndate: 2024-01-01T10:00:00Z"),
+        _doc("posts/u.md", "title: U"),
+    ]
     assert [e.doc.slug for e in _site(docs).posts] == ["c", "a", "b", "u"]
 
 
 def test_drafts_and_future_posts_are_left_out_unless_asked() -> None:
-    docs = [_doc("posts/d.md", "title: D\ndraft: true"), _doc("posts/f.md", "title: F\ndate: 2024-07-01"),
-            _doc("posts/p.md", "title: P\ndate: 2024-05-01")]
+    docs = [
+        _doc("posts/d.md", "title: D\ndraft: true"),
+        _doc("posts/f.md", "title: F\ndate: 2024-07-01"),
+        _doc("posts/p.md", "title: P\ndate: 2024-05-01"),
+    ]
     selected, due = select_documents(docs, drafts=False, future=False, now=NOW)
-    assert [d.slug for d in selected] == ["p"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.timezone.utc)
+    assert [d.slug for d in selected] == ["p"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
     selected, _ = select_documents(docs, drafts=True, future=True, now=NOW)
     assert len(selected) == 3
 
 
 def test_tags_merge_spellings_and_count() -> None:
-    site = _site([_doc("posts/a.md", "title: A\ntags: [Web, python]"), _doc("posts/b.md", "title: B\ntags: [web]")])
+    site = _site(
+        [
+            _doc("posts/a.md", "title: A\ntags: [Web, python]"),
+            _doc("posts/b.md", "title: B\ntags: [web]"),
+        ]
+    )
     assert [(t.name, t.slug, t.count, t.url) for t in site.tags] == [
-        ("python", "python", 1, "/sub/tags/python/"), ("Web", "web", 2, "/sub/tags/web/")]
+        ("python", "python", 1, "/sub/tags/python/"),
+        ("Web", "web", 2, "/sub/tags/web/"),
+    ]
     assert [p.key for p in site.tag_posts["web"]] == ["posts/a", "posts/b"]  # undated: by key
 
 
 def test_menu_orders_numbers_first_then_titles() -> None:
-    site = _site([_doc("pages/z.md", "title: Zed\nmenu: true"), _doc("pages/b.md", "title: Bee\nmenu: 2"),
-                  _doc("pages/a.md", "title: Ay\nmenu: true"), _doc("pages/n.md", "title: Not")])
-    assert [(m.title, m.url) for m in site.info.menu] == [("Bee", "/sub/b/"), ("Ay", "/sub/a/"), ("Zed", "/sub/z/")]
+    site = _site(
+        [
+            _doc("pages/z.md", "title: Zed\nmenu: true"),
+            _doc("pages/b.md", "title: Bee\nmenu: 2"),
+            _doc("pages/a.md", "title: Ay\nmenu: true"),
+            _doc("pages/n.md", "title: Not"),
+        ]
+    )
+    assert [(m.title, m.url) for m in site.info.menu] == [
+        ("Bee", "/sub/b/"),
+        ("Ay", "/sub/a/"),
+        ("Zed", "/sub/z/"),
+    ]
 
 
 def test_links_to_files_media_and_routes_resolve() -> None:
-    body = ("[a](a.md#x) [b](/pages/about.md) [m](../media/i.png) [r](/about/) [up](../../about/)\n\n"
-            "[gone](nope.md)\n")
-    docs = [_doc("posts/a.md", "title: A"), _doc("pages/about.md", "title: About"), _doc("posts/l.md", "title: L", body)]
+    body = (
+        "[a](a.md#x) [b](/pages/about.md) [m](../media/i.png) [r](/about/) [up](../../about/)\n\n"
+        "[gone](nope.md)\n"
+    )
+    docs = [
+        _doc("posts/a.md", "title: A"),
+        _doc("pages/about.md", "title: About"),
+        _doc("posts/l.md", "title: L", body),
+    ]
     site = _site(docs, (Media("i.png", "0" * 64, 1),))
     page = next(e.page for e in site.posts if e.doc.slug == "l")
-    for url in ('href="/sub/posts/a/#x"', 'href="/sub/about/"', 'href="/sub/media/i.png"', 'href="nope.md"'):
+    for url in (
+        'href="/sub/posts/a/#x"',
+        'href="/sub/about/"',
+        'href="/sub/media/i.png"',
+        'href="nope.md"',
+    ):
         assert url in page.content
     assert page.content.count('href="/sub/about/"') == 3
     assert [(w.line, w.message) for w in site.warnings] == [
-        (6, "broken link 'nope.md': no page, post or media file there")]
+        (6, "broken link 'nope.md': no page, post or media file there")
+    ]
     with pytest.raises(BuildFailed):
         _site(docs, (Media("i.png", "0" * 64, 1),), strict=True)
 
 
 def test_summary_from_front_matter_or_first_paragraph() -> None:
     doc = _doc("posts/s.md", 'title: S\nsummary: "*Short*"', "First para.\n\nSecond.\n")
-    rendered = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()),
-                                   render_markdown("*Short*", MarkdownOptions()))}
+    rendered = {
+        doc.key: DocRender(
+            render_markdown(doc.body, MarkdownOptions()),
+            render_markdown("*Short*", MarkdownOptions()),
+        )
+    }
     site = assemble(CONFIG, [doc], rendered, (), strict=False)
     assert site.posts[0].summary.summary == "<p><em>Short</em></p>\n"
     assert _site([doc]).posts[0].summary.summary == "<p>First para.</p>\n"
 
 
-@pytest.mark.parametrize(("feed_format", "mime"), [("atom", "application/atom+xml"), ("rss", "application/rss+xml")])
+@pytest.mark.parametrize(
+    ("feed_format", "mime"), [("atom", "application/atom+xml"), ("rss", "application/rss+xml")]
+)
 def test_site_info_names_the_feed_mime_type(feed_format: str, mime: str) -> None:
-    config = parse_config(f'title = "T"\nbase_url = "https://e.org/"\n[feeds]\nformat = "{feed_format}"\n',
-                          "sitegen.toml")
+    config = parse_config(
+        f'title = "T"\nbase_url = "https://e.org/"\n[feeds]\nformat = "{feed_format}"\n',
+        "sitegen.toml",
+    )
     site = assemble(config, [], {}, (), strict=False)
     assert site.info.feed_type == mime
 
@@ -88,18 +132,26 @@ def test_lazy_pages_equal_the_eager_pages_and_carry_the_same_digests() -> None:
     """A one-shot build makes every page a PageRef, built when an output shows it; it must be
     the very page (with the very digests) that an eager assemble gives."""
     body = "Intro with [a](a.md) and [gone](nope.md).\n\n## Part\n\n```python\nx = 1\n```\n"
-    docs = [_doc("posts/a.md", "title: A\ntags: [x]"),
-            _doc("posts/l.md", 'title: L\nsummary: "See [a](a.md)"', body),
-            _doc("pages/about.md", "title: About", "No summary line.\n\nSecond.\n")]
+    docs = [
+        _doc("posts/a.md", "title: A\ntags: [x]"),
+        _doc("posts/l.md", 'title: L\nsummary: "See [a](a.md)"', body),
+        _doc("pages/about.md", "title: About", "No summary line.\n\nSecond.\n"),
+    ]
     options = MarkdownOptions()
-    rendered = {d.key: DocRender(render_markdown(d.body, options),
-                                 render_markdown(d.front.summary, options) if d.front.summary else None)
-                for d in docs}
+    rendered = {
+        d.key: DocRender(
+            render_markdown(d.body, options),
+            render_markdown(d.front.summary, options) if d.front.summary else None,
+        )
+        for d in docs
+    }
     versions = {d.key: f"v1:{d.key}" for d in docs}
     eager = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions)
     lazy = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions, lazy_pages=True)
     assert [w.message for w in lazy.warnings] == [w.message for w in eager.warnings]
-    for made, expected in zip((*lazy.posts, *lazy.pages), (*eager.posts, *eager.pages), strict=True):
+    for made, expected in zip(
+        (*lazy.posts, *lazy.pages), (*eager.posts, *eager.pages), strict=True
+    ):
         assert isinstance(made.page, PageRef) and not isinstance(expected.page, PageRef)
         assert made.digests == expected.digests and made.summary == expected.summary
         assert made.page.digest == expected.digests[0]

@@ -23,10 +23,13 @@ def test_writes_land_and_callbacks_run_only_at_flush(tmp_path: Path) -> None:
     recorded: list[tuple[str, int]] = []
     with ContentWriter(root, tmp_path) as writer:
         for number in range(20):
-            writer.write(root / "posts" / f"p{number}.md", f"post {number}".encode(),
-                         expect=ABSENT,
-                         on_written=lambda stat, n=number: recorded.append((f"p{n}", stat.st_size)),
-                         on_refused=lambda reason: pytest.fail(str(reason)))
+            writer.write(
+                root / "posts" / f"p{number}.md",
+                f"post {number}".encode(),
+                expect=ABSENT,
+                on_written=lambda stat, n=number: recorded.append((f"p{n}", stat.st_size)),
+                on_refused=lambda reason: pytest.fail(str(reason)),
+            )
         assert recorded == []
         assert writer.flush() == []
     assert sorted(recorded) == sorted((f"p{n}", len(f"post {n}")) for n in range(20))
@@ -41,11 +44,18 @@ def test_nothing_is_written_through_a_symlink_leading_out(tmp_path: Path) -> Non
     outside.mkdir()
     (root / "posts" / "escape").symlink_to(outside)
     with ContentWriter(root, tmp_path) as writer:
-        for target in (root / "posts" / "escape" / "x.md",
-                       root / "posts" / "escape" / "deeper" / "x.md"):
+        for target in (
+            root / "posts" / "escape" / "x.md",
+            root / "posts" / "escape" / "deeper" / "x.md",
+        ):
             with pytest.raises(ContentError):
-                writer.write(target, b"x", expect=ABSENT, on_written=lambda stat: None,
-                             on_refused=lambda reason: None)
+                writer.write(
+                    target,
+                    b"x",
+                    expect=ABSENT,
+                    on_written=lambda stat: None,
+                    on_refused=lambda reason: None,
+                )
         assert writer.flush() == []
     assert list(outside.iterdir()) == []
 
@@ -61,10 +71,20 @@ def test_a_file_edited_or_occupied_since_the_scan_is_not_replaced(tmp_path: Path
     occupied.write_text("another key's file")
     refusals: list[type] = []
     with ContentWriter(root, tmp_path) as writer:
-        writer.write(edited, b"remote", expect=state, on_written=lambda stat: pytest.fail("no"),
-                     on_refused=lambda reason: refusals.append(type(reason)))
-        writer.write(occupied, b"remote", expect=ABSENT, on_written=lambda stat: pytest.fail("no"),
-                     on_refused=lambda reason: refusals.append(type(reason)))
+        writer.write(
+            edited,
+            b"remote",
+            expect=state,
+            on_written=lambda stat: pytest.fail("no"),
+            on_refused=lambda reason: refusals.append(type(reason)),
+        )
+        writer.write(
+            occupied,
+            b"remote",
+            expect=ABSENT,
+            on_written=lambda stat: pytest.fail("no"),
+            on_refused=lambda reason: refusals.append(type(reason)),
+        )
         assert writer.flush() == []
         with pytest.raises(FileChanged):
             writer.delete(edited, expect=state)
@@ -79,8 +99,13 @@ def test_an_unchanged_file_is_replaced_and_deleted(tmp_path: Path) -> None:
     post = root / "posts" / "p.md"
     post.write_text("old")
     with ContentWriter(root, tmp_path) as writer:
-        writer.write(post, b"new", expect=scanned(post), on_written=lambda stat: None,
-                     on_refused=lambda reason: pytest.fail(str(reason)))
+        writer.write(
+            post,
+            b"new",
+            expect=scanned(post),
+            on_written=lambda stat: None,
+            on_refused=lambda reason: pytest.fail(str(reason)),
+        )
         assert writer.flush() == []
         assert post.read_text() == "new"
         writer.delete(post, expect=scanned(post))
@@ -92,12 +117,20 @@ def test_a_failed_write_is_reported_and_not_recorded(tmp_path: Path) -> None:
     (root / "posts" / "taken.md").mkdir(parents=True)  # a folder where the file should go
     recorded: list[str] = []
     with ContentWriter(root, tmp_path) as writer:
-        writer.write(root / "posts" / "taken.md", b"x", expect=None,
-                     on_written=lambda stat: recorded.append("taken"),
-                     on_refused=lambda reason: None)
-        writer.write(root / "posts" / "fine.md", b"y", expect=None,
-                     on_written=lambda stat: recorded.append("fine"),
-                     on_refused=lambda reason: None)
+        writer.write(
+            root / "posts" / "taken.md",
+            b"x",
+            expect=None,
+            on_written=lambda stat: recorded.append("taken"),
+            on_refused=lambda reason: None,
+        )
+        writer.write(
+            root / "posts" / "fine.md",
+            b"y",
+            expect=None,
+            on_written=lambda stat: recorded.append("fine"),
+            on_refused=lambda reason: None,
+        )
         errors = writer.flush()
     assert recorded == ["fine"]
     assert [error.file for error in errors] == ["content/posts/taken.md"]
@@ -106,13 +139,18 @@ def test_a_failed_write_is_reported_and_not_recorded(tmp_path: Path) -> None:
 
 def _write_posts(writer: ContentWriter, root: Path, count: int, order: list[str]) -> None:
     for number in range(count):
-        writer.write(root / "posts" / f"p{number}.md", b"x", expect=ABSENT,
-                     on_written=lambda stat: order.append("recorded"),
-                     on_refused=lambda reason: pytest.fail(str(reason)))
+        writer.write(
+            root / "posts" / f"p{number}.md",
+            b"x",
+            expect=ABSENT,
+            on_written=lambda stat: order.append("recorded"),
+            on_refused=lambda reason: pytest.fail(str(reason)),
+        )
 
 
 def test_a_few_files_are_synced_one_by_one_with_their_folders_before_recording(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sitegen.sync import files
 
@@ -133,7 +171,8 @@ def test_a_few_files_are_synced_one_by_one_with_their_folders_before_recording(
 
 
 def test_many_files_are_synced_with_one_call_for_their_file_system(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sitegen.sync import files
 

@@ -46,9 +46,16 @@ USER = "12345678-1234-1234-1234-123456789abc"
 
 def remote_row(**changes: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "slug": "hello", "title": "Hello", "body": "Hi\n", "draft": False, "front": {},
-        "version": 1, "updated_at": "2026-01-01T00:00:00+00:00", "author_id": USER,
-        "updated_by_email": "a@example.org", "publish_at": None,
+        "slug": "hello",
+        "title": "Hello",
+        "body": "Hi\n",
+        "draft": False,
+        "front": {},
+        "version": 1,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+        "author_id": USER,
+        "updated_by_email": "a@example.org",
+        "publish_at": None,
     }
     row.update(changes)
     return row
@@ -75,7 +82,9 @@ def test_row_columns_and_publish_time() -> None:
 
 
 def test_pages_are_published_at_once() -> None:
-    doc = parse_document("---\ntitle: About\ndate: 2030-01-01\n---\n", source="content/pages/about.md")
+    doc = parse_document(
+        "---\ntitle: About\ndate: 2030-01-01\n---\n", source="content/pages/about.md"
+    )
     assert document_to_row(doc)["publish_at"] is None
 
 
@@ -86,7 +95,9 @@ def test_content_hash_ignores_formatting_but_not_content() -> None:
     assert content_hash(one) == content_hash(two) != content_hash(three)
 
 
-@pytest.mark.parametrize("slug", ["../../etc/passwd", "/etc/passwd", "a\\b", "A", "", "a//b", "a/../b"])
+@pytest.mark.parametrize(
+    "slug", ["../../etc/passwd", "/etc/passwd", "a\\b", "A", "", "a//b", "a/../b"]
+)
 def test_hostile_slugs_are_rejected_naming_key_and_field(slug: str) -> None:
     with pytest.raises(ContentError) as info:
         row_to_document("post", remote_row(slug=slug))
@@ -128,10 +139,24 @@ def test_unencodable_front_matter_is_a_content_error() -> None:
     assert info.value.file == "content/posts/a.md"
 
 
-@pytest.mark.parametrize("path", [
-    "../x.png", "/etc/x", "a/../../x", "a\\b.png", "C:/x.png", "c:x", "", "a//b", ".hidden",
-    "a/./b", "bad\x00name", "bad\nname", "x" * 300,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../x.png",
+        "/etc/x",
+        "a/../../x",
+        "a\\b.png",
+        "C:/x.png",
+        "c:x",
+        "",
+        "a//b",
+        ".hidden",
+        "a/./b",
+        "bad\x00name",
+        "bad\nname",
+        "x" * 300,
+    ],
+)
 def test_unsafe_media_paths_are_rejected(path: str) -> None:
     with pytest.raises(ValueError):
         check_media_path(path)
@@ -152,12 +177,25 @@ def test_media_target_stays_inside_even_through_symlinks(tmp_path: Path) -> None
 
 
 def test_remote_media_rows_are_validated() -> None:
-    good = {"path": "img/a.png", "object_name": f"{USER}/{SHA}/a.png", "sha256": SHA, "size": 3,
-            "content_type": "image/png", "version": 1, "updated_at": "2026-01-01T00:00:00Z"}
+    good = {
+        "path": "img/a.png",
+        "object_name": f"{USER}/{SHA}/a.png",
+        "sha256": SHA,
+        "size": 3,
+        "content_type": "image/png",
+        "version": 1,
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
     assert row_to_media(good).path == "img/a.png"
-    for field, value in [("path", "/etc/x"), ("path", "../x"), ("path", "evil/page.HTML"),
-                         ("path", "a.js"), ("sha256", "nothex"),
-                         ("object_name", f"{USER}/{SHA}/../x"), ("size", -1)]:
+    for field, value in [
+        ("path", "/etc/x"),
+        ("path", "../x"),
+        ("path", "evil/page.HTML"),
+        ("path", "a.js"),
+        ("sha256", "nothex"),
+        ("object_name", f"{USER}/{SHA}/../x"),
+        ("size", -1),
+    ]:
         with pytest.raises(ContentError) as info:
             row_to_media({**good, field: value})
         assert info.value.field == field
@@ -168,9 +206,12 @@ def test_object_names_are_content_addressed() -> None:
 
 
 def test_datetime_front_values_keep_their_offset() -> None:
-    doc = parse_document("---\ntitle: A\ndate: 2024-05-01T09:30:00+02:00\n---\n",
-                         source="content/posts/a.md")
+    doc = parse_document(
+        "---\ntitle: A\ndate: 2024-05-01T09:30:00+02:00\n---\n", source="content/posts/a.md"
+    )
     row = document_to_row(doc)
     assert row["publish_at"] == "2024-05-01T09:30:00+02:00"
     back, _ = row_to_document("post", {**row, "version": 1, "updated_at": "x"})
-    assert back.front.date == dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert back.front.date == dt.datetime(
+        2024, 5, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))
+    )

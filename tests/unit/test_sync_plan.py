@@ -17,11 +17,11 @@ def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, 
     return {K: BaseEntry(version, hash_, author)}
 
 
-def plan_pull_as(*args, viewer=ME, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+def plan_pull_as(*args, viewer=ME, **kwargs):
     return plan_pull(*args, viewer=viewer, **kwargs)
 
 
-def actions(steps):  # noqa: ANN001, ANN201
+def actions(steps):
     return [(s.key, s.action, s.version) for s in steps]
 
 
@@ -111,14 +111,17 @@ def test_push_created_on_both_sides_is_conflict() -> None:
 
 def test_push_edit_of_remotely_deleted_key_is_conflict_and_force_recreates() -> None:
     assert actions(plan_push({K: "h1"}, {}, base(2), user_id=ME)) == [(K, "conflict", None)]
-    assert actions(plan_push({K: "h1"}, {}, base(2), user_id=ME, force=True)) == [(K, "create", None)]
+    assert actions(plan_push({K: "h1"}, {}, base(2), user_id=ME, force=True)) == [
+        (K, "create", None)
+    ]
 
 
 def test_push_local_deletion_needs_prune() -> None:
     step = plan_push({}, remote(2), base(2), user_id=ME)[0]
     assert step.action == "skip" and "--prune" in step.reason
     assert actions(plan_push({}, remote(2), base(2), user_id=ME, prune=True)) == [
-        (K, "delete-remote", 2)]
+        (K, "delete-remote", 2)
+    ]
 
 
 def test_push_prune_never_deletes_a_remotely_changed_key() -> None:
@@ -145,4 +148,8 @@ def test_push_unreadable_local_file_is_skipped() -> None:
 
 def test_plans_are_sorted_by_key() -> None:
     local = {"posts/b": "x", "posts/a": "y", "pages/c": "z"}
-    assert [s.key for s in plan_push(local, {}, {}, user_id=ME)] == ["pages/c", "posts/a", "posts/b"]
+    assert [s.key for s in plan_push(local, {}, {}, user_id=ME)] == [
+        "pages/c",
+        "posts/a",
+        "posts/b",
+    ]

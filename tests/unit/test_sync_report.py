@@ -15,21 +15,26 @@ def test_summary_counts_per_table_with_singulars() -> None:
         report.count("pull", key)
     report.count("delete-local", "posts/z")
     assert report.summary("Pulled") == (
-        "Pulled 2 posts, 1 page, 1 media in 2.1 s; deleted 1 local file")
+        "Pulled 2 posts, 1 page, 1 media in 2.1 s; deleted 1 local file"
+    )
     pushed = SyncReport(seconds=0.5)
     pushed.count("create", "posts/a")
     pushed.count("update", "posts/b")
     assert pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s"
     pushed.count("delete-remote", "pages/c")
     pushed.count("delete-remote", "pages/d")
-    assert pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s; deleted 2 remotely"
+    assert (
+        pushed.summary("Pushed") == "Pushed 2 posts, 0 pages, 0 media in 0.5 s; deleted 2 remotely"
+    )
 
 
 def test_summary_says_when_there_was_nothing_to_do() -> None:
     assert SyncReport(seconds=0.2).summary("Pulled") == (
-        "Pulled 0 posts, 0 pages, 0 media in 0.2 s: already up to date")
+        "Pulled 0 posts, 0 pages, 0 media in 0.2 s: already up to date"
+    )
     assert SyncReport(seconds=0.4).summary("Pushed") == (
-        "Pushed 0 posts, 0 pages, 0 media in 0.4 s: nothing to push")
+        "Pushed 0 posts, 0 pages, 0 media in 0.4 s: nothing to push"
+    )
     failed = SyncReport(errors=[ContentError("bad", file="content/posts/x.md")])
     assert "nothing to push" not in failed.summary("Pushed")  # not "fine" when something failed
     skipped = SyncReport(skipped=[Step("posts/theirs", "skip", "owned by another author")])
@@ -37,9 +42,13 @@ def test_summary_says_when_there_was_nothing_to_do() -> None:
 
 
 def test_dry_run_plan_ends_with_totals() -> None:
-    report = SyncReport(steps=[Step("posts/a", "create", "new locally"),
-                               Step("posts/b", "create", "new locally"),
-                               Step("pages/c", "update", "changed locally", version=2)])
+    report = SyncReport(
+        steps=[
+            Step("posts/a", "create", "new locally"),
+            Step("posts/b", "create", "new locally"),
+            Step("pages/c", "update", "changed locally", version=2),
+        ]
+    )
     assert report.plan_lines() == [
         "  create        posts/a  (new locally)",
         "  create        posts/b  (new locally)",
@@ -50,11 +59,18 @@ def test_dry_run_plan_ends_with_totals() -> None:
 
 def test_conflicts_become_one_error_naming_both_sides() -> None:
     report = SyncReport()
-    report.conflicts.append(Conflict(
-        key="posts/a", reason="changed both locally and remotely",
-        local_file="content/posts/a.md", local_time="2026-01-02T10:00:00+00:00",
-        local_author="me@example.org", remote_version=4,
-        remote_time="2026-01-02T12:00:00.161576+01:00", remote_author="them@example.org"))
+    report.conflicts.append(
+        Conflict(
+            key="posts/a",
+            reason="changed both locally and remotely",
+            local_file="content/posts/a.md",
+            local_time="2026-01-02T10:00:00+00:00",
+            local_author="me@example.org",
+            remote_version=4,
+            remote_time="2026-01-02T12:00:00.161576+01:00",
+            remote_author="them@example.org",
+        )
+    )
     with pytest.raises(SyncConflict) as info:
         report.raise_for_problems()
     text = str(info.value)
@@ -64,14 +80,26 @@ def test_conflicts_become_one_error_naming_both_sides() -> None:
     assert info.value.hint == (  # says how to see the remote version: a plain pull keeps yours
         "to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
         "merge your copy into it, then `sitegen push`; to keep yours as it is: "
-        "`sitegen push --force`")
+        "`sitegen push --force`"
+    )
 
 
 def test_a_conflict_on_another_authors_key_says_force_cannot_help() -> None:
-    report = SyncReport(conflicts=[Conflict(
-        key="posts/theirs", reason="changed both locally and remotely",
-        local_file="content/posts/theirs.md", local_time=None, local_author=None,
-        remote_version=3, remote_time=None, remote_author="them@example.org", read_only=True)])
+    report = SyncReport(
+        conflicts=[
+            Conflict(
+                key="posts/theirs",
+                reason="changed both locally and remotely",
+                local_file="content/posts/theirs.md",
+                local_time=None,
+                local_author=None,
+                remote_version=3,
+                remote_time=None,
+                remote_author="them@example.org",
+                read_only=True,
+            )
+        ]
+    )
     with pytest.raises(SyncConflict) as info:
         report.raise_for_problems()
     assert str(info.value).splitlines()[1:5] == [

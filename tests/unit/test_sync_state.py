@@ -94,11 +94,15 @@ def test_atomic_write_does_not_follow_a_link_planted_at_its_temp_name(tmp_path: 
     assert (tmp_path / "secret.json").stat().st_mode & 0o777 == 0o600
 
 
-def test_atomic_write_streams_from_a_writer_and_leaves_the_old_file_when_it_fails(tmp_path: Path) -> None:
+def test_atomic_write_streams_from_a_writer_and_leaves_the_old_file_when_it_fails(
+    tmp_path: Path,
+) -> None:
     from sitegen.fsio import write_atomic
 
     target = tmp_path / "entries.pickle"
-    write_atomic(target, lambda handle: (handle.write(b"first "), handle.write(b"part")), durable=False)
+    write_atomic(
+        target, lambda handle: (handle.write(b"first "), handle.write(b"part")), durable=False
+    )
     assert target.read_bytes() == b"first part"
 
     def failing(handle: object) -> None:

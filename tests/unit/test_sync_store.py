@@ -20,7 +20,8 @@ def test_manifest_entries_are_validated() -> None:
     data = [["a", 1, "2026-01-01T00:00:00+00:00", "u"], ["b", 2, "2026-01-02T00:00:00+00:00", None]]
     assert parse_manifest("posts", data) == [
         ManifestEntry("a", 1, "2026-01-01T00:00:00+00:00", "u"),
-        ManifestEntry("b", 2, "2026-01-02T00:00:00+00:00", None)]
+        ManifestEntry("b", 2, "2026-01-02T00:00:00+00:00", None),
+    ]
     for bad in ({"a": 1}, [["a", "1", "t", None]], [["a", True, "t", None]], [["a", 1, "t"]]):
         with pytest.raises(RemoteError):
             parse_manifest("posts", bad)

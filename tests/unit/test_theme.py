@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ConfigError, ThemeError
-from sitegen.theme import compiled_environment, isodate, make_environment, render_template, rfc3339, static_files, theme_paths
+from sitegen.theme import (
+    compiled_environment,
+    isodate,
+    make_environment,
+    render_template,
+    rfc3339,
+    static_files,
+    theme_paths,
+)
 
 
 def test_filters() -> None:
@@ -41,7 +49,9 @@ def test_template_errors_name_template_and_line(tmp_path: Path) -> None:
     env = make_environment(theme_paths(tmp_path, "default"), {})
     with pytest.raises(ThemeError) as undefined:
         render_template(env, "a.html", {}, source="content/posts/x.md")
-    assert str(undefined.value).startswith("templates/a.html:2: 'missing' is undefined (rendering content/posts/x.md)")
+    assert str(undefined.value).startswith(
+        "templates/a.html:2: 'missing' is undefined (rendering content/posts/x.md)"
+    )
     with pytest.raises(ThemeError) as syntax:
         render_template(env, "b.html", {}, source="s")
     assert str(syntax.value).startswith("templates/b.html:1: template syntax error:")
@@ -49,7 +59,9 @@ def test_template_errors_name_template_and_line(tmp_path: Path) -> None:
         render_template(env, "zzz.html", {}, source="s")
 
 
-def test_a_compiled_environment_holds_every_template_and_leaves_broken_ones_to_their_use(tmp_path: Path) -> None:
+def test_a_compiled_environment_holds_every_template_and_leaves_broken_ones_to_their_use(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates/broken.html").write_text("{% if %}\n")
     (tmp_path / "templates/404.html").write_text("mine {{ x }}")

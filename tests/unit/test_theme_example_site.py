@@ -26,9 +26,12 @@ def public(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "sitegen.toml", site / "sitegen.toml")
     base_path = request.param
-    options = BuildOptions(strict=True, use_cache=False,
-                           output_dir=site / "www" / base_path.strip("/"),
-                           base_url="https://example.org" + base_path)
+    options = BuildOptions(
+        strict=True,
+        use_cache=False,
+        output_dir=site / "www" / base_path.strip("/"),
+        base_url="https://example.org" + base_path,
+    )
     result = build_site(site, options)
     assert not result.warnings, [str(w) for w in result.warnings]
     return site / "www"

@@ -22,12 +22,32 @@ from markupsafe import Markup
 from sitegen.fragments import FragmentCache
 
 THEME = Path(__file__).resolve().parents[2] / "sitegen" / "themes" / "default"
-TEMPLATES = ["index.html", "post.html", "page.html", "tags.html", "tag.html", "archive.html",
-             "404.html"]
+TEMPLATES = [
+    "index.html",
+    "post.html",
+    "page.html",
+    "tags.html",
+    "tag.html",
+    "archive.html",
+    "404.html",
+]
 BASE_URL = "https://example.org/blog/"
 BASE_PATH = "/blog/"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 # --- fixture builder: the documented context -----------------------------------------------------
@@ -54,14 +74,19 @@ class StaticRecorder:
         return f"{BASE_PATH}static/{path}?v=1a2b3c4d"
 
 
-def environment(static: StaticRecorder, extra_templates: dict[str, str] | None = None
-                ) -> jinja2.Environment:
+def environment(
+    static: StaticRecorder, extra_templates: dict[str, str] | None = None
+) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if extra_templates:
         loaders.append(jinja2.DictLoader(extra_templates))  # a site's templates/ comes first
     loaders.append(jinja2.FileSystemLoader(THEME / "templates"))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, extensions=[FragmentCache])
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=[FragmentCache],
+    )
     env.filters["date"] = lambda value, fmt: value.strftime(fmt)
     env.filters["isodate"] = lambda value: value.isoformat()
     env.filters["rfc3339"] = lambda value: value.isoformat()
@@ -72,50 +97,100 @@ def environment(static: StaticRecorder, extra_templates: dict[str, str] | None =
 def tag(name: str, count: int = 1, feed: bool = True) -> SimpleNamespace:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return SimpleNamespace(
-        name=name, slug=slug, url=url(f"/tags/{slug}/"), count=count,
+        name=name,
+        slug=slug,
+        url=url(f"/tags/{slug}/"),
+        count=count,
         feed_url=abs_url(f"/tags/{slug}/atom.xml") if feed else None,
     )
 
 
-def document(title: str, slug: str, *, kind: str = "post", date: dt.date | None = None,
-             tags: list[SimpleNamespace] | None = None, summary: str = "<p>A summary.</p>",
-             updated: dt.date | None = None, cover: str | None = None, full: bool = False,
-             toc: bool = False) -> SimpleNamespace:
+def document(
+    title: str,
+    slug: str,
+    *,
+    kind: str = "post",
+    date: dt.date | None = None,
+    tags: list[SimpleNamespace] | None = None,
+    summary: str = "<p>A summary.</p>",
+    updated: dt.date | None = None,
+    cover: str | None = None,
+    full: bool = False,
+    toc: bool = False,
+) -> SimpleNamespace:
     """A post or page value; `full` adds content/toc fields (a summary item has none)."""
     path = f"/posts/{slug}/" if kind == "post" else f"/{slug}/"
     doc = SimpleNamespace(
-        key=f"{kind}s/{slug}", kind=kind, slug=slug, title=title, url=url(path),
-        abs_url=abs_url(path), date=date, updated=updated, tags=tags or [], draft=False,
-        summary=Markup(summary), reading_time=3, word_count=600, cover=cover, extra={},
+        key=f"{kind}s/{slug}",
+        kind=kind,
+        slug=slug,
+        title=title,
+        url=url(path),
+        abs_url=abs_url(path),
+        date=date,
+        updated=updated,
+        tags=tags or [],
+        draft=False,
+        summary=Markup(summary),
+        reading_time=3,
+        word_count=600,
+        cover=cover,
+        extra={},
     )
     if full:
-        entries = [SimpleNamespace(level=2, id="first", title="First"),
-                   SimpleNamespace(level=2, id="second", title="Second")] if toc else []
-        doc.content = Markup('<p>Body text.</p>\n<h2 id="first">First</h2>\n<p>More.</p>\n'
-                             '<h2 id="second">Second</h2>\n<pre><code>x = 1\n</code></pre>')
+        entries = (
+            [
+                SimpleNamespace(level=2, id="first", title="First"),
+                SimpleNamespace(level=2, id="second", title="Second"),
+            ]
+            if toc
+            else []
+        )
+        doc.content = Markup(
+            '<p>Body text.</p>\n<h2 id="first">First</h2>\n<p>More.</p>\n'
+            '<h2 id="second">Second</h2>\n<pre><code>x = 1\n</code></pre>'
+        )
         doc.toc = entries
-        doc.toc_html = Markup('<ul>\n<li><a href="#first">First</a></li>\n'
-                              '<li><a href="#second">Second</a></li>\n</ul>') if toc else Markup("")
+        doc.toc_html = (
+            Markup(
+                '<ul>\n<li><a href="#first">First</a></li>\n'
+                '<li><a href="#second">Second</a></li>\n</ul>'
+            )
+            if toc
+            else Markup("")
+        )
     return doc
 
 
-def paginator(items: list[Any], number: int = 1, total_pages: int = 1,
-              first: str = "/") -> SimpleNamespace:
+def paginator(
+    items: list[Any], number: int = 1, total_pages: int = 1, first: str = "/"
+) -> SimpleNamespace:
     urls = [url(first) if n == 1 else url(f"{first}page/{n}/") for n in range(1, total_pages + 1)]
     return SimpleNamespace(
-        items=items, number=number, total_pages=total_pages, total_items=len(items) * total_pages,
+        items=items,
+        number=number,
+        total_pages=total_pages,
+        total_items=len(items) * total_pages,
         prev_url=urls[number - 2] if number > 1 else None,
-        next_url=urls[number] if number < total_pages else None, urls=urls,
+        next_url=urls[number] if number < total_pages else None,
+        urls=urls,
     )
 
 
 def site(**changes: Any) -> SimpleNamespace:
     values = dict(
-        title="Field Notes", description="Notes from the field", language="en-GB",
-        author="Ada Lovelace", base_url=BASE_URL, base_path=BASE_PATH,
-        menu=[SimpleNamespace(title="About", url=url("/about/")),
-              SimpleNamespace(title="Docs", url=url("/docs/getting-started/"))],
-        feed_url=abs_url("/atom.xml"), feed_type="application/atom+xml",
+        title="Field Notes",
+        description="Notes from the field",
+        language="en-GB",
+        author="Ada Lovelace",
+        base_url=BASE_URL,
+        base_path=BASE_PATH,
+        menu=[
+            SimpleNamespace(title="About", url=url("/about/")),
+            SimpleNamespace(title="Docs", url=url("/docs/getting-started/")),
+        ],
+        feed_url=abs_url("/atom.xml"),
+        feed_type="application/atom+xml",
         generator="sitegen 0.1.0",
     )
     values.update(changes)
@@ -125,25 +200,43 @@ def site(**changes: Any) -> SimpleNamespace:
 PYTHON = tag("Python", 2)
 WEB = tag("Web dev", 1)
 OLDER = document("Older post", "older", date=dt.date(2025, 3, 4), tags=[PYTHON])
-NEWER = document("Newer post", "newer", date=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.timezone.utc),
-                 tags=[PYTHON, WEB])
+NEWER = document(
+    "Newer post",
+    "newer",
+    date=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC),
+    tags=[PYTHON, WEB],
+)
 
 
 def context(template: str, **changes: Any) -> dict[str, Any]:
     """The documented context for `template`, with `changes` applied on top."""
-    post = document("Hello, world", "hello", date=dt.date(2025, 6, 1), tags=[PYTHON],
-                    updated=dt.date(2025, 7, 2), full=True, toc=True)
+    post = document(
+        "Hello, world",
+        "hello",
+        date=dt.date(2025, 6, 1),
+        tags=[PYTHON],
+        updated=dt.date(2025, 7, 2),
+        full=True,
+        toc=True,
+    )
     page = document("About", "about", kind="page", full=True)
     by_template: dict[str, dict[str, Any]] = {
         "index.html": {"paginator": paginator([NEWER, OLDER]), "current_url": url("/")},
         "post.html": {"page": post, "prev": OLDER, "next": NEWER, "current_url": post.url},
         "page.html": {"page": page, "current_url": page.url},
         "tags.html": {"tags": [PYTHON, WEB], "current_url": url("/tags/")},
-        "tag.html": {"tag": PYTHON, "paginator": paginator([NEWER, OLDER], first="/tags/python/"),
-                     "current_url": PYTHON.url},
-        "archive.html": {"years": [SimpleNamespace(year=2026, posts=[NEWER]),
-                                   SimpleNamespace(year=2025, posts=[OLDER])],
-                         "current_url": url("/archive/")},
+        "tag.html": {
+            "tag": PYTHON,
+            "paginator": paginator([NEWER, OLDER], first="/tags/python/"),
+            "current_url": PYTHON.url,
+        },
+        "archive.html": {
+            "years": [
+                SimpleNamespace(year=2026, posts=[NEWER]),
+                SimpleNamespace(year=2025, posts=[OLDER]),
+            ],
+            "current_url": url("/archive/"),
+        },
         "404.html": {"current_url": url("/404.html")},
     }
     values = {"site": site(), **by_template[template]}
@@ -164,6 +257,7 @@ def render(static: StaticRecorder) -> Render:
     def render(template: str, *, overrides: dict[str, str] | None = None, **changes: Any) -> str:
         env = environment(static, overrides)
         return env.get_template(template).render(context(template, **changes))
+
     return render
 
 
@@ -240,8 +334,9 @@ def test_every_template_is_well_formed_and_accessible(render: Render, template: 
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_main_layout_class_cannot_collide_with_component_classes(render: Render,
-                                                                 template: str) -> None:
+def test_main_layout_class_cannot_collide_with_component_classes(
+    render: Render, template: str
+) -> None:
     """<main class="tag"> once styled a tag page as a tag chip: layout classes are prefixed."""
     [main] = elements(render(template), "main")
     classes = (main.get("class") or "").split()
@@ -261,8 +356,15 @@ def test_every_link_stays_under_the_base_path(render: Render, template: str) -> 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_user_text_is_escaped_everywhere(render: Render, template: str) -> None:
     evil = "<script>alert(1)</script>"
-    html = render(template, site=site(title=evil, description=evil, author=evil,
-                                      menu=[SimpleNamespace(title=evil, url=url("/x/"))]))
+    html = render(
+        template,
+        site=site(
+            title=evil,
+            description=evil,
+            author=evil,
+            menu=[SimpleNamespace(title=evil, url=url("/x/"))],
+        ),
+    )
 
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -273,8 +375,10 @@ def test_head_links_stylesheets_feed_and_canonical(render: Render, static: Stati
 
     assert f'<link rel="stylesheet" href="{BASE_PATH}static/style.css?v=1a2b3c4d">' in html
     assert f'href="{BASE_PATH}static/highlight.css?v=1a2b3c4d"' in html
-    assert ('<link rel="alternate" type="application/atom+xml" title="Field Notes" '
-            f'href="{BASE_URL}atom.xml">') in html
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Field Notes" '
+        f'href="{BASE_URL}atom.xml">'
+    ) in html
     assert f'<link rel="canonical" href="{BASE_URL}">' in html
     assert '<meta name="description" content="Notes from the field">' in html
     assert '<meta name="generator" content="sitegen 0.1.0">' in html
@@ -284,11 +388,15 @@ def test_head_links_stylesheets_feed_and_canonical(render: Render, static: Stati
 def test_feed_links_carry_the_feed_type_of_the_site(render: Render) -> None:
     rss = site(feed_url=abs_url("/rss.xml"), feed_type="application/rss+xml")
     html = render("index.html", site=rss)
-    assert ('<link rel="alternate" type="application/rss+xml" title="Field Notes" '
-            f'href="{BASE_URL}rss.xml">') in html
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Field Notes" '
+        f'href="{BASE_URL}rss.xml">'
+    ) in html
     tag_html = render("tag.html", site=rss)
-    assert ('<link rel="alternate" type="application/rss+xml" title="Field Notes: Python" '
-            f'href="{PYTHON.feed_url}">') in tag_html
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Field Notes: Python" '
+        f'href="{PYTHON.feed_url}">'
+    ) in tag_html
     assert "atom+xml" not in html + tag_html
 
 
@@ -351,7 +459,7 @@ def test_middle_page_links_both_ways_and_titles_itself(render: Render) -> None:
 
     assert f'<a href="{BASE_PATH}" rel="prev">← Newer</a>' in html
     assert f'<a href="{url("/page/3/")}" rel="next">Older →</a>' in html
-    assert f'aria-label="Page 2" aria-current="page">2</a>' in html
+    assert 'aria-label="Page 2" aria-current="page">2</a>' in html
     assert "<title>Posts, page 2 · Field Notes</title>" in html
     assert "Page 2 of 3" in html
 
@@ -428,8 +536,13 @@ def test_toc_appears_only_when_there_is_one(render: Render) -> None:
 
 
 def test_titles_and_summaries_are_escaped_but_markdown_html_is_not(render: Render) -> None:
-    evil = document("<script>x()</script> & co", "evil", date=dt.date(2025, 1, 1), full=True,
-                    summary='<p>Uses <em>markup</em> "quoted" &amp; <script>y()</script></p>')
+    evil = document(
+        "<script>x()</script> & co",
+        "evil",
+        date=dt.date(2025, 1, 1),
+        full=True,
+        summary='<p>Uses <em>markup</em> "quoted" &amp; <script>y()</script></p>',
+    )
     html = render("post.html", page=evil, current_url=evil.url)
 
     assert "<h1>&lt;script&gt;x()&lt;/script&gt; &amp; co</h1>" in html
@@ -440,8 +553,9 @@ def test_titles_and_summaries_are_escaped_but_markdown_html_is_not(render: Rende
 
 
 def test_cover_image_is_shown_and_shared(render: Render) -> None:
-    covered = document("Pics", "pics", date=dt.date(2025, 1, 1), full=True,
-                       cover=url("/media/cover.png"))
+    covered = document(
+        "Pics", "pics", date=dt.date(2025, 1, 1), full=True, cover=url("/media/cover.png")
+    )
     html = render("post.html", page=covered, current_url=covered.url)
 
     assert f'<img class="entry__cover" src="{BASE_PATH}media/cover.png" alt="">' in html
@@ -474,8 +588,10 @@ def test_tag_page_links_its_feed_and_paginates(render: Render) -> None:
 
     assert "<h1>Tagged “Python”</h1>" in html
     assert f'<a href="{PYTHON.feed_url}">Feed for this tag</a>' in html
-    assert ('<link rel="alternate" type="application/atom+xml" title="Field Notes: Python" '
-            f'href="{PYTHON.feed_url}">') in html
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Field Notes: Python" '
+        f'href="{PYTHON.feed_url}">'
+    ) in html
     assert 'aria-label="Pagination"' not in html
 
     second = render("tag.html", paginator=paginator([OLDER], 2, 2, first="/tags/python/"))
@@ -518,12 +634,15 @@ def test_a_site_partial_replaces_the_footer_everywhere(render: Render) -> None:
 
 def test_a_site_template_extending_page_overrides_one_block(render: Render) -> None:
     """A front-matter `template: wide.html` that extends the theme's page.html."""
-    wide = ('{% extends "page.html" %}{% block main_class %}layout-page wide{% endblock %}'
-            "{% block toc %}{% endblock %}")
+    wide = (
+        '{% extends "page.html" %}{% block main_class %}layout-page wide{% endblock %}'
+        "{% block toc %}{% endblock %}"
+    )
     guide = document("Guide", "guide", kind="page", full=True, toc=True)
     env = environment(StaticRecorder(), {"wide.html": wide})
-    html = env.get_template("wide.html").render(context("page.html", page=guide,
-                                                        current_url=guide.url))
+    html = env.get_template("wide.html").render(
+        context("page.html", page=guide, current_url=guide.url)
+    )
 
     check_html(html)
     assert '<main id="main" class="wrap layout-page wide"' in html
@@ -531,8 +650,11 @@ def test_a_site_template_extending_page_overrides_one_block(render: Render) -> N
 
 
 def test_a_site_base_reshapes_every_page(render: Render) -> None:
-    base = (THEME / "templates" / "base.html").read_text().replace(
-        '<a class="skip-link"', '<p class="banner">Beta</p><a class="skip-link"')
+    base = (
+        (THEME / "templates" / "base.html")
+        .read_text()
+        .replace('<a class="skip-link"', '<p class="banner">Beta</p><a class="skip-link"')
+    )
     html = render("post.html", overrides={"base.html": base})
 
     assert '<p class="banner">Beta</p>' in html and "<h1>Hello, world</h1>" in html
@@ -579,7 +701,7 @@ def _variables(block: str) -> dict[str, str]:
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -591,23 +713,34 @@ def contrast(a: str, b: str) -> float:
 
 def colour_schemes() -> dict[str, dict[str, str]]:
     css = (THEME / "static" / "style.css").read_text()
-    light = css[css.index(":root {"):css.index("}", css.index(":root {"))]
+    light = css[css.index(":root {") : css.index("}", css.index(":root {"))]
     dark_start = css.index("@media (prefers-color-scheme: dark)")
-    dark = css[dark_start:css.index("}", dark_start)]
+    dark = css[dark_start : css.index("}", dark_start)]
     return {"light": _variables(light), "dark": {**_variables(light), **_variables(dark)}}
 
 
 # (foreground, background, minimum): body text, links, tags, code, the current page number, focus
-PAIRS = [("text", "bg", 4.5), ("muted", "bg", 4.5), ("accent", "bg", 4.5),
-         ("accent-strong", "bg", 4.5), ("text", "bg-soft", 4.5), ("muted", "bg-soft", 4.5),
-         ("accent", "bg-soft", 4.5), ("accent-strong", "tag-bg", 4.5), ("bg", "accent", 4.5),
-         ("text", "mark", 4.5), ("focus", "bg", 3.0), ("border", "bg", 1.2)]
+PAIRS = [
+    ("text", "bg", 4.5),
+    ("muted", "bg", 4.5),
+    ("accent", "bg", 4.5),
+    ("accent-strong", "bg", 4.5),
+    ("text", "bg-soft", 4.5),
+    ("muted", "bg-soft", 4.5),
+    ("accent", "bg-soft", 4.5),
+    ("accent-strong", "tag-bg", 4.5),
+    ("bg", "accent", 4.5),
+    ("text", "mark", 4.5),
+    ("focus", "bg", 3.0),
+    ("border", "bg", 1.2),
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("foreground", "background", "minimum"), PAIRS)
-def test_colours_meet_wcag_aa(scheme: str, foreground: str, background: str,
-                              minimum: float) -> None:
+def test_colours_meet_wcag_aa(
+    scheme: str, foreground: str, background: str, minimum: float
+) -> None:
     colours = colour_schemes()[scheme]
     ratio = contrast(colours[foreground], colours[background])
     assert ratio >= minimum, f"{scheme}: {foreground} on {background} is {ratio:.2f}:1"
@@ -617,6 +750,6 @@ def test_dark_scheme_redefines_every_colour() -> None:
     schemes = colour_schemes()
     css = (THEME / "static" / "style.css").read_text()
     dark_start = css.index("@media (prefers-color-scheme: dark)")
-    dark_only = _variables(css[dark_start:css.index("}", dark_start)])
-    assert set(dark_only) == set(_variables(css[css.index(":root {"):css.index("}")]))
+    dark_only = _variables(css[dark_start : css.index("}", dark_start)])
+    assert set(dark_only) == set(_variables(css[css.index(":root {") : css.index("}")]))
     assert schemes["dark"]["bg"] != schemes["light"]["bg"]

@@ -18,31 +18,39 @@ def _email() -> str:
 def test_signup_returns_a_session_with_gotrue_claims(stack, supabase_client):
     client = supabase_client()
     email = _email()
-    response = client.auth.sign_up({"email": email, "password": "pw123456",
-                                    "options": {"data": {"name": "A"}}})
+    response = client.auth.sign_up(
+        {"email": email, "password": "pw123456", "options": {"data": {"name": "A"}}}
+    )
     assert response.session is not None and response.user is not None
     assert response.user.email == email
     assert response.user.user_metadata["name"] == "A"
     assert response.user.identities[0].provider == "email"
-    claims = jwt.decode(response.session.access_token, stack.jwt_secret, algorithms=["HS256"],
-                        options={"verify_aud": False})
+    claims = jwt.decode(
+        response.session.access_token,
+        stack.jwt_secret,
+        algorithms=["HS256"],
+        options={"verify_aud": False},
+    )
     assert claims["sub"] == response.user.id
     assert claims["role"] == "authenticated" and claims["aud"] == "authenticated"
     assert claims["email"] == email
     assert claims["exp"] - claims["iat"] == 3600 == response.session.expires_in
-    stored = stack.admin_sql("select id::text from auth.sessions where user_id = %s",
-                             (response.user.id,))
+    stored = stack.admin_sql(
+        "select id::text from auth.sessions where user_id = %s", (response.user.id,)
+    )
     assert stored == [(claims["session_id"],)]
 
 
 def test_password_is_stored_as_bcrypt(stack, make_user):
     user = make_user()
-    (hashed,) = stack.admin_sql("select encrypted_password from auth.users where id = %s",
-                                (user.id,))[0]
+    (hashed,) = stack.admin_sql(
+        "select encrypted_password from auth.users where id = %s", (user.id,)
+    )[0]
     assert hashed.startswith("$2") and user.password not in hashed
     # pgcrypto verifies it too, so SQL written against Supabase's hashes works here.
-    assert stack.admin_sql("select extensions.crypt(%s, %s) = %s",
-                           (user.password, hashed, hashed)) == [(True,)]
+    assert stack.admin_sql(
+        "select extensions.crypt(%s, %s) = %s", (user.password, hashed, hashed)
+    ) == [(True,)]
 
 
 def test_duplicate_signup_is_user_already_exists(supabase_client, make_user):
@@ -78,8 +86,9 @@ def test_wrong_password_and_unknown_email_are_invalid_credentials(supabase_clien
 def test_unconfirmed_user_cannot_sign_in(supabase_client, make_user):
     user = make_user(confirmed=False)
     with pytest.raises(AuthApiError) as caught:
-        supabase_client().auth.sign_in_with_password({"email": user.email,
-                                                      "password": user.password})
+        supabase_client().auth.sign_in_with_password(
+            {"email": user.email, "password": user.password}
+        )
     assert caught.value.code == "email_not_confirmed"
 
 
@@ -145,8 +154,9 @@ def test_logout_revokes_refresh_and_session(stack, supabase_client, make_user):
     client = supabase_client(user=user)
     session = client.auth.get_session()
     client.auth.sign_out()
-    assert stack.admin_sql("select count(*) from auth.sessions where user_id = %s",
-                           (user.id,)) == [(0,)]
+    assert stack.admin_sql("select count(*) from auth.sessions where user_id = %s", (user.id,)) == [
+        (0,)
+    ]
     other = supabase_client()
     with pytest.raises(AuthApiError) as caught:
         other.auth.refresh_session(session.refresh_token)
@@ -160,8 +170,9 @@ def test_logout_scope_local_keeps_other_sessions(stack, supabase_client, make_us
     user = make_user()
     laptop, phone = supabase_client(user=user), supabase_client(user=user)
     laptop.auth.sign_out({"scope": "local"})
-    assert stack.admin_sql("select count(*) from auth.sessions where user_id = %s",
-                           (user.id,)) == [(1,)]
+    assert stack.admin_sql("select count(*) from auth.sessions where user_id = %s", (user.id,)) == [
+        (1,)
+    ]
     assert phone.auth.get_user().user.id == user.id
 
 
@@ -169,8 +180,9 @@ def test_expired_token_is_refused(stack, supabase_client, make_user):
     user = make_user()
     client = supabase_client()
     with stack.auth_configured(jwt_expiry=1):
-        session = client.auth.sign_in_with_password({"email": user.email,
-                                                     "password": user.password}).session
+        session = client.auth.sign_in_with_password(
+            {"email": user.email, "password": user.password}
+        ).session
     token = session.access_token
     assert session.expires_in == 1
     time.sleep(2.1)
@@ -182,9 +194,16 @@ def test_expired_token_is_refused(stack, supabase_client, make_user):
 
 def test_forged_token_is_refused(stack, supabase_client, make_user):
     user = make_user()
-    forged = jwt.encode({"sub": user.id, "role": "authenticated", "aud": "authenticated",
-                         "exp": int(time.time()) + 600},
-                        "not-the-stack-secret-but-long-enough-for-hs256", algorithm="HS256")
+    forged = jwt.encode(
+        {
+            "sub": user.id,
+            "role": "authenticated",
+            "aud": "authenticated",
+            "exp": int(time.time()) + 600,
+        },
+        "not-the-stack-secret-but-long-enough-for-hs256",
+        algorithm="HS256",
+    )
     with pytest.raises(AuthApiError) as caught:
         supabase_client().auth.get_user(forged)
     assert caught.value.code == "bad_jwt"
@@ -193,8 +212,15 @@ def test_forged_token_is_refused(stack, supabase_client, make_user):
 def test_admin_create_list_get_delete(supabase_client):
     admin = supabase_client("service").auth.admin
     email = _email()
-    created = admin.create_user({"email": email, "password": "pw123456", "email_confirm": True,
-                                 "user_metadata": {"name": "B"}, "app_metadata": {"plan": "x"}})
+    created = admin.create_user(
+        {
+            "email": email,
+            "password": "pw123456",
+            "email_confirm": True,
+            "user_metadata": {"name": "B"},
+            "app_metadata": {"plan": "x"},
+        }
+    )
     user = created.user
     assert user.email_confirmed_at is not None
     assert user.app_metadata["plan"] == "x" and user.app_metadata["provider"] == "email"
@@ -217,32 +243,40 @@ def test_admin_routes_need_the_service_role(supabase_client, make_user):
 
 
 def test_errors_echo_the_api_version_and_error_code_header(stack):
-    response = httpx.post(f"{stack.url}/auth/v1/token?grant_type=password",
-                          headers={"apikey": stack.anon_key,
-                                   "X-Supabase-Api-Version": "2024-01-01"},
-                          json={"email": _email(), "password": "nope-nope"})
+    response = httpx.post(
+        f"{stack.url}/auth/v1/token?grant_type=password",
+        headers={"apikey": stack.anon_key, "X-Supabase-Api-Version": "2024-01-01"},
+        json={"email": _email(), "password": "nope-nope"},
+    )
     assert response.status_code == 400
     assert response.headers["X-Supabase-Api-Version"] == "2024-01-01"
     assert response.headers["x-sb-error-code"] == "invalid_credentials"
-    assert response.json() == {"code": "invalid_credentials",
-                               "message": "Invalid login credentials"}
+    assert response.json() == {
+        "code": "invalid_credentials",
+        "message": "Invalid login credentials",
+    }
 
 
 def test_session_timestamps_are_iso_with_z(supabase_client, make_user):
     client = supabase_client(user=make_user())
     raw = client.auth.get_session().user
     assert raw.created_at.utcoffset().total_seconds() == 0
-    response = httpx.get(f"{client.auth_url}/user", headers={
-        "apikey": client.supabase_key,
-        "Authorization": f"Bearer {client.auth.get_session().access_token}"})
+    response = httpx.get(
+        f"{client.auth_url}/user",
+        headers={
+            "apikey": client.supabase_key,
+            "Authorization": f"Bearer {client.auth.get_session().access_token}",
+        },
+    )
     assert response.json()["created_at"].endswith("Z")
 
 
 def test_admin_update_confirms_and_bans(supabase_client, make_user):
     user = make_user(confirmed=False)
     admin = supabase_client("service").auth.admin
-    confirmed = admin.update_user_by_id(user.id, {"email_confirm": True,
-                                                  "user_metadata": {"team": "docs"}}).user
+    confirmed = admin.update_user_by_id(
+        user.id, {"email_confirm": True, "user_metadata": {"team": "docs"}}
+    ).user
     assert confirmed.email_confirmed_at is not None
     assert confirmed.user_metadata["team"] == "docs"
     credentials = {"email": user.email, "password": user.password}

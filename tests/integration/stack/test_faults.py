@@ -16,8 +16,11 @@ BUCKET = "stack-faults"
 
 @pytest.fixture
 def stack_with_bucket(stack, clean_db):
-    stack.admin_sql("insert into storage.buckets (id, name, public) values (%s, %s, true) "
-                    "on conflict (id) do nothing", (BUCKET, BUCKET))
+    stack.admin_sql(
+        "insert into storage.buckets (id, name, public) values (%s, %s, true) "
+        "on conflict (id) do nothing",
+        (BUCKET, BUCKET),
+    )
     yield stack
     stack.faults.clear()
 
@@ -39,16 +42,20 @@ def test_status_fault_surfaces_as_the_clients_retryable_error(stack_with_bucket,
     stack = stack_with_bucket
     stack.faults.inject("status", r"^/auth/v1/token", status=503)
     with pytest.raises(AuthRetryableError):
-        supabase_client().auth.sign_in_with_password({"email": "x@example.com",
-                                                      "password": "whatever1"})
+        supabase_client().auth.sign_in_with_password(
+            {"email": "x@example.com", "password": "whatever1"}
+        )
 
 
 def test_method_filter_and_persistent_faults(stack_with_bucket, supabase_client):
     stack = stack_with_bucket
     files = supabase_client("service").storage.from_(BUCKET)
     files.upload("kept.txt", b"kept")
-    stack.faults.add(Fault("status", path=rf"^/storage/v1/object/{BUCKET}/", method="POST",
-                           status=500, times=None))
+    stack.faults.add(
+        Fault(
+            "status", path=rf"^/storage/v1/object/{BUCKET}/", method="POST", status=500, times=None
+        )
+    )
     for _ in range(3):
         with pytest.raises(StorageApiError):
             files.upload("new.txt", b"x")
@@ -79,9 +86,11 @@ def test_delay_then_normal_handling(stack_with_bucket):
 def test_postgrest_reads_are_retried_through_a_503(stack_with_bucket, supabase_client):
     """supabase-py retries GET on 503 (after 1 s); the fault is consumed and the read succeeds."""
     stack = stack_with_bucket
-    stack.admin_sql("create table public.stack_fault_probe (id int); "
-                    "insert into public.stack_fault_probe values (1); "
-                    "grant select on public.stack_fault_probe to anon")
+    stack.admin_sql(
+        "create table public.stack_fault_probe (id int); "
+        "insert into public.stack_fault_probe values (1); "
+        "grant select on public.stack_fault_probe to anon"
+    )
     try:
         fault = stack.faults.inject("status", r"^/rest/v1/", method="GET", status=503)
         result = supabase_client().table("stack_fault_probe").select("id").execute()

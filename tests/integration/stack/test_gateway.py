@@ -30,17 +30,22 @@ def _raw(stack, method: str, path: str, headers: list[tuple[str, str]]):
 
 @pytest.mark.parametrize("name", ["apikey", "apiKey", "APIKEY", "ApiKey"])
 def test_apikey_header_name_is_case_insensitive(stack, name):
-    status, _headers, body = _raw(stack, "GET", "/storage/v1/bucket", [
-        (name, stack.service_key)])
+    status, _headers, body = _raw(stack, "GET", "/storage/v1/bucket", [(name, stack.service_key)])
     assert status == 200, body
     assert isinstance(json.loads(body), list)
 
 
 def test_duplicate_client_info_headers_are_tolerated(stack):
-    status, _headers, _body = _raw(stack, "GET", "/auth/v1/settings", [
-        ("apikey", stack.anon_key),
-        ("X-Client-Info", "supabase-py/postgrest-py v2.34.1"),
-        ("x-client-info", "supabase-py/2.34.1")])
+    status, _headers, _body = _raw(
+        stack,
+        "GET",
+        "/auth/v1/settings",
+        [
+            ("apikey", stack.anon_key),
+            ("X-Client-Info", "supabase-py/postgrest-py v2.34.1"),
+            ("x-client-info", "supabase-py/2.34.1"),
+        ],
+    )
     assert status == 200
 
 
@@ -81,11 +86,16 @@ def test_forged_and_expired_tokens_are_refused_on_rest(stack, make_user):
     claims = {"sub": user.id, "role": "authenticated", "aud": "authenticated"}
     expired = stack.mint_token({**claims, "exp": int(time.time()) - 10})
     forged = stack.mint_token({**claims, "exp": int(time.time()) + 600})[:-4] + "AAAA"
-    cases = [(expired, "PGRST303", "JWT expired"), (forged, "PGRST301", None),
-             ("not-a-jwt", "PGRST301", "Expected 3 parts in JWT; got 1")]
+    cases = [
+        (expired, "PGRST303", "JWT expired"),
+        (forged, "PGRST301", None),
+        ("not-a-jwt", "PGRST301", "Expected 3 parts in JWT; got 1"),
+    ]
     for token, code, message in cases:
-        response = httpx.get(f"{stack.url}/rest/v1/anything", headers={
-            "apikey": stack.anon_key, "Authorization": f"Bearer {token}"})
+        response = httpx.get(
+            f"{stack.url}/rest/v1/anything",
+            headers={"apikey": stack.anon_key, "Authorization": f"Bearer {token}"},
+        )
         assert response.status_code == 401
         assert response.json()["code"] == code
         if message:
@@ -99,8 +109,9 @@ def test_keep_alive_and_concurrent_requests(stack):
     assert statuses == [200] * 20
 
     def fetch(_index: int) -> int:
-        return httpx.get(f"{stack.url}/storage/v1/bucket",
-                         headers={"apikey": stack.service_key}).status_code
+        return httpx.get(
+            f"{stack.url}/storage/v1/bucket", headers={"apikey": stack.service_key}
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert list(pool.map(fetch, range(48))) == [200] * 48
@@ -108,22 +119,34 @@ def test_keep_alive_and_concurrent_requests(stack):
 
 def test_unsigned_alg_none_token_is_refused(stack, make_user):
     user = make_user()
-    unsigned = jwt.encode({"sub": user.id, "role": "service_role",
-                           "exp": int(time.time()) + 600}, None, algorithm="none")
-    response = httpx.get(f"{stack.url}/rest/v1/anything", headers={
-        "apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"})
+    unsigned = jwt.encode(
+        {"sub": user.id, "role": "service_role", "exp": int(time.time()) + 600},
+        None,
+        algorithm="none",
+    )
+    response = httpx.get(
+        f"{stack.url}/rest/v1/anything",
+        headers={"apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"},
+    )
     assert response.status_code == 401 and response.json()["code"] == "PGRST301"
-    storage = httpx.get(f"{stack.url}/storage/v1/bucket", headers={
-        "apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"})
+    storage = httpx.get(
+        f"{stack.url}/storage/v1/bucket",
+        headers={"apikey": stack.anon_key, "Authorization": f"Bearer {unsigned}"},
+    )
     assert storage.json()["statusCode"] == "403"
 
 
 def test_chunked_request_bodies_are_read(stack, clean_db):
-    stack.admin_sql("insert into storage.buckets (id, name) values ('chunked', 'chunked') "
-                    "on conflict do nothing")
+    stack.admin_sql(
+        "insert into storage.buckets (id, name) values ('chunked', 'chunked') "
+        "on conflict do nothing"
+    )
     headers = {"apikey": stack.service_key, "Content-Type": "application/octet-stream"}
-    upload = httpx.post(f"{stack.url}/storage/v1/object/chunked/raw.bin",
-                        content=iter([b"abc", b"defg"]), headers=headers)
+    upload = httpx.post(
+        f"{stack.url}/storage/v1/object/chunked/raw.bin",
+        content=iter([b"abc", b"defg"]),
+        headers=headers,
+    )
     assert upload.request.headers["Transfer-Encoding"] == "chunked"
     assert upload.status_code == 200, upload.text
     download = httpx.get(f"{stack.url}/storage/v1/object/chunked/raw.bin", headers=headers)
@@ -139,12 +162,19 @@ def test_rest_requests_publish_method_path_and_headers(stack):
         "stable as $$ select json_build_object('method', current_setting('request.method'), "
         "'path', current_setting('request.path'), 'probe', "
         "current_setting('request.headers')::json ->> 'x-probe') $$; "
-        "grant execute on function public.stack_request_probe() to anon")
+        "grant execute on function public.stack_request_probe() to anon"
+    )
     try:
-        response = httpx.post(f"{stack.url}/rest/v1/rpc/stack_request_probe", json={},
-                              headers={"apikey": stack.anon_key, "X-Probe": "yes"})
+        response = httpx.post(
+            f"{stack.url}/rest/v1/rpc/stack_request_probe",
+            json={},
+            headers={"apikey": stack.anon_key, "X-Probe": "yes"},
+        )
         assert response.status_code == 200, response.text
-        assert response.json() == {"method": "POST", "path": "/rpc/stack_request_probe",
-                                   "probe": "yes"}
+        assert response.json() == {
+            "method": "POST",
+            "path": "/rpc/stack_request_probe",
+            "probe": "yes",
+        }
     finally:
         stack.admin_sql("drop function public.stack_request_probe()")

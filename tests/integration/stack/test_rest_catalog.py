@@ -17,7 +17,8 @@ def test_new_tables_and_new_columns_are_seen_at_once(stack, supabase_client) -> 
         client.table(TABLE).insert({"id": 1, "a": "x"}).execute()
     with scratch_table(stack, TABLE, "id int primary key, b text"):
         assert client.table(TABLE).insert({"id": 2, "b": "y"}).execute().data == [
-            {"id": 2, "b": "y"}]
+            {"id": 2, "b": "y"}
+        ]
         with pytest.raises(APIError) as caught:
             client.table(TABLE).insert({"id": 3, "a": "z"}).execute()
         assert caught.value.code == "PGRST204"

@@ -17,15 +17,21 @@ def api(stack):
     with scratch_table(stack, TABLE, "id int primary key, name text, note text"):
         stack.admin_sql(f"insert into public.{TABLE} values (1, 'a', null), (2, 'b', 'x')")
         with httpx.Client(base_url=f"{stack.url}/rest/v1") as http:
-            def call(method: str, query: str = "", prefer: str | None = None,
-                     **kwargs) -> httpx.Response:
-                headers = {"apikey": stack.service_key,
-                           "Authorization": f"Bearer {stack.service_key}",
-                           "Accept-Profile": "public", "Content-Profile": "public",
-                           **kwargs.pop("headers", {})}
+
+            def call(
+                method: str, query: str = "", prefer: str | None = None, **kwargs
+            ) -> httpx.Response:
+                headers = {
+                    "apikey": stack.service_key,
+                    "Authorization": f"Bearer {stack.service_key}",
+                    "Accept-Profile": "public",
+                    "Content-Profile": "public",
+                    **kwargs.pop("headers", {}),
+                }
                 if prefer:
                     headers["Prefer"] = prefer
                 return http.request(method, f"/{TABLE}{query}", headers=headers, **kwargs)
+
             yield call
 
 
@@ -40,12 +46,16 @@ def test_read_headers(api) -> None:
 def test_head_has_headers_and_no_body(api) -> None:
     response = api("HEAD", "?select=id", prefer="count=exact")
     assert (response.status_code, response.content, response.headers["content-range"]) == (
-        200, b"", "0-1/2")
+        200,
+        b"",
+        "0-1/2",
+    )
 
 
 def test_insert_content_range_and_applied_preferences(api) -> None:
-    response = api("POST", "", prefer="return=minimal,count=exact,missing=default",
-                   json=[{"id": 3}, {"id": 4}])
+    response = api(
+        "POST", "", prefer="return=minimal,count=exact,missing=default", json=[{"id": 3}, {"id": 4}]
+    )
     assert response.status_code == 201
     assert response.content == b""
     assert response.headers["content-range"] == "*/2"
@@ -66,8 +76,11 @@ def test_update_and_delete_content_ranges(api) -> None:
 
 
 def test_strip_nulls(api) -> None:
-    response = api("GET", "?select=id,note&order=id",
-                   headers={"Accept": "application/vnd.pgrst.array+json;nulls=stripped"})
+    response = api(
+        "GET",
+        "?select=id,note&order=id",
+        headers={"Accept": "application/vnd.pgrst.array+json;nulls=stripped"},
+    )
     assert response.json() == [{"id": 1}, {"id": 2, "note": "x"}]
 
 
@@ -97,18 +110,24 @@ def test_errors_carry_proxy_status(api) -> None:
 def test_options_lists_the_allowed_methods(api) -> None:
     response = api("OPTIONS")
     assert (response.status_code, response.headers["allow"]) == (
-        200, "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE")
+        200,
+        "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE",
+    )
 
 
 def test_put_upserts_the_row_named_by_its_primary_key(stack, api) -> None:
     created = api("PUT", "?id=eq.5", prefer="return=representation", json={"id": 5, "name": "e"})
     assert (created.status_code, created.json()) == (201, [{"id": 5, "name": "e", "note": None}])
-    replaced = api("PUT", "?id=eq.5", prefer="return=representation",
-                   json={"id": 5, "name": "E", "note": "n"})
+    replaced = api(
+        "PUT", "?id=eq.5", prefer="return=representation", json={"id": 5, "name": "E", "note": "n"}
+    )
     assert (replaced.status_code, replaced.json()[0]["name"]) == (200, "E")
     assert api("PUT", "?id=eq.1", json={"id": 1, "name": "A"}).status_code == 204
     assert stack.admin_sql(f"select id, name from public.{TABLE} order by id") == [
-        (1, "A"), (2, "b"), (5, "E")]
+        (1, "A"),
+        (2, "b"),
+        (5, "E"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -121,7 +140,8 @@ def test_put_upserts_the_row_named_by_its_primary_key(stack, api) -> None:
         ("?id=eq.6&limit=1", {"id": 6}, 400, "PGRST114"),
     ],
 )
-def test_put_refuses_anything_but_one_row_by_primary_key(api, query: str, body: dict,
-                                                         status: int, code: str) -> None:
+def test_put_refuses_anything_but_one_row_by_primary_key(
+    api, query: str, body: dict, status: int, code: str
+) -> None:
     response = api("PUT", query, json=body)
     assert (response.status_code, response.json()["code"]) == (status, code)

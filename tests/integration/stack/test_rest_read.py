@@ -45,8 +45,9 @@ def items_table(stack):
 @pytest.fixture(scope="module")
 def many_table(stack):
     with scratch_table(stack, MANY, "id int primary key, bucket int"):
-        stack.admin_sql(f"insert into public.{MANY} select g, g % 3 "
-                        "from generate_series(1, 1500) g")
+        stack.admin_sql(
+            f"insert into public.{MANY} select g, g % 3 from generate_series(1, 1500) g"
+        )
         yield MANY
 
 
@@ -68,16 +69,23 @@ def ids(response) -> list[int]:
 def test_select_star_returns_postgres_json_types(items) -> None:
     row = items.table(ITEMS).select("*").eq("id", 1).execute().data[0]
     assert row == {
-        "id": 1, "name": "apple", "qty": 3, "price": 1.10, "tags": ["red", "fruit"],
-        "active": True, "made_at": "2026-01-01T00:00:00+00:00",
-        "ref": "00000000-0000-4000-8000-000000000001", "meta": {"k": 1},
+        "id": 1,
+        "name": "apple",
+        "qty": 3,
+        "price": 1.10,
+        "tags": ["red", "fruit"],
+        "active": True,
+        "made_at": "2026-01-01T00:00:00+00:00",
+        "ref": "00000000-0000-4000-8000-000000000001",
+        "meta": {"k": 1},
     }
 
 
 def test_numeric_is_exact_and_timestamps_carry_offsets(stack, items) -> None:
-    response = httpx.get(f"{stack.url}/rest/v1/{ITEMS}?select=price,made_at&id=eq.4",
-                         headers={"apikey": stack.anon_key,
-                                  "Authorization": f"Bearer {stack.anon_key}"})
+    response = httpx.get(
+        f"{stack.url}/rest/v1/{ITEMS}?select=price,made_at&id=eq.4",
+        headers={"apikey": stack.anon_key, "Authorization": f"Bearer {stack.anon_key}"},
+    )
     assert response.text == '[{"price":123456789.123456789,"made_at":"2025-06-01T00:00:00+00:00"}]'
 
 
@@ -87,14 +95,27 @@ def test_select_columns_aliases_and_casts(items) -> None:
 
 
 def test_json_paths_in_select_filters_and_order(items) -> None:
-    data = items.table(ITEMS).select("id,meta->k,v:meta->>k,first:meta->0").eq("id", 1) \
-        .execute().data
+    data = (
+        items.table(ITEMS).select("id,meta->k,v:meta->>k,first:meta->0").eq("id", 1).execute().data
+    )
     assert data == [{"id": 1, "k": 1, "v": "1", "first": None}]
     assert ids(items.table(ITEMS).select("id").eq("meta->>k", "1").execute()) == [1]
-    assert ids(items.table(ITEMS).select("id").or_("meta->>k.eq.1,meta->0.is.null")
-               .not_.is_("meta", None).order("id").execute()) == [1, 3]
-    assert ids(items.table(ITEMS).select("id").not_.is_("meta", None)
-               .order("meta->k", desc=True, nullsfirst=False).order("id").execute()) == [1, 3]
+    assert ids(
+        items.table(ITEMS)
+        .select("id")
+        .or_("meta->>k.eq.1,meta->0.is.null")
+        .not_.is_("meta", None)
+        .order("id")
+        .execute()
+    ) == [1, 3]
+    assert ids(
+        items.table(ITEMS)
+        .select("id")
+        .not_.is_("meta", None)
+        .order("meta->k", desc=True, nullsfirst=False)
+        .order("id")
+        .execute()
+    ) == [1, 3]
 
 
 @pytest.mark.parametrize(
@@ -142,10 +163,20 @@ def test_filters(items, build, expected: list[int]) -> None:
 def test_order_on_several_keys_with_nulls(items) -> None:
     query = items.table(ITEMS).select("id")
     assert ids(query.order("qty", desc=True, nullsfirst=True).order("id").execute()) == [
-        2, 3, 1, 4, 5]
+        2,
+        3,
+        1,
+        4,
+        5,
+    ]
     query = items.table(ITEMS).select("id")
     assert ids(query.order("qty", nullsfirst=False).order("id", desc=True).execute()) == [
-        5, 4, 1, 3, 2]
+        5,
+        4,
+        1,
+        3,
+        2,
+    ]
 
 
 def test_limit_offset_and_range(items) -> None:
@@ -191,15 +222,22 @@ def test_max_rows_caps_every_response_at_1000(stack, many) -> None:
     assert (len(counted.data), counted.count) == (1000, 1500)
     tail = many.table(MANY).select("id").order("id").range(1400, 1600).execute()
     assert ids(tail) == list(range(1401, 1501))
-    response = httpx.get(f"{stack.url}/rest/v1/{MANY}?select=id",
-                         headers={"apikey": stack.anon_key, "Prefer": "count=exact",
-                                  "Authorization": f"Bearer {stack.anon_key}"})
+    response = httpx.get(
+        f"{stack.url}/rest/v1/{MANY}?select=id",
+        headers={
+            "apikey": stack.anon_key,
+            "Prefer": "count=exact",
+            "Authorization": f"Bearer {stack.anon_key}",
+        },
+    )
     assert (response.status_code, response.headers["content-range"]) == (206, "0-999/1500")
 
 
 def test_single_returns_an_object(items) -> None:
     assert items.table(ITEMS).select("id,name").eq("id", 1).single().execute().data == {
-        "id": 1, "name": "apple"}
+        "id": 1,
+        "name": "apple",
+    }
 
 
 def test_single_with_no_rows_is_pgrst116(items) -> None:
@@ -207,8 +245,10 @@ def test_single_with_no_rows_is_pgrst116(items) -> None:
         items.table(ITEMS).select("id").eq("id", 999).single().execute()
     error = caught.value
     assert (error.code, error.message, error.details) == (
-        "PGRST116", "Cannot coerce the result to a single JSON object",
-        "The result contains 0 rows")
+        "PGRST116",
+        "Cannot coerce the result to a single JSON object",
+        "The result contains 0 rows",
+    )
 
 
 def test_single_with_many_rows_is_pgrst116(items) -> None:
@@ -228,14 +268,17 @@ def test_unknown_table_is_pgrst205(items) -> None:
         items.table("no_such_table").select("*").execute()
     assert caught.value.code == "PGRST205"
     assert caught.value.message == (
-        "Could not find the table 'public.no_such_table' in the schema cache")
+        "Could not find the table 'public.no_such_table' in the schema cache"
+    )
 
 
 def test_unknown_column_in_select_or_filter_is_42703(items) -> None:
     with pytest.raises(APIError) as caught:
         items.table(ITEMS).select("id,nope").execute()
     assert (caught.value.code, caught.value.message) == (
-        "42703", f"column {ITEMS}.nope does not exist")
+        "42703",
+        f"column {ITEMS}.nope does not exist",
+    )
     with pytest.raises(APIError) as caught:
         items.table(ITEMS).select("id").eq("nope", 1).execute()
     assert caught.value.code == "42703"

@@ -43,13 +43,18 @@ def world(stack, make_user, supabase_client):
         stack.admin_sql(POLICIES)
         user_a, user_b = make_user(), make_user()
         for user in (user_a, user_b):
-            stack.admin_sql(f"insert into public.{NOTES} (owner, body, public) values "
-                            "(%s, %s, true), (%s, %s, false)",
-                            (user.id, f"{user.id} public", user.id, f"{user.id} private"))
+            stack.admin_sql(
+                f"insert into public.{NOTES} (owner, body, public) values "
+                "(%s, %s, true), (%s, %s, false)",
+                (user.id, f"{user.id} public", user.id, f"{user.id} private"),
+            )
         yield {
-            "a": supabase_client("anon", user=user_a), "b": supabase_client("anon", user=user_b),
-            "anon": supabase_client("anon"), "service": supabase_client("service"),
-            "a_id": user_a.id, "b_id": user_b.id,
+            "a": supabase_client("anon", user=user_a),
+            "b": supabase_client("anon", user=user_b),
+            "anon": supabase_client("anon"),
+            "service": supabase_client("service"),
+            "a_id": user_a.id,
+            "b_id": user_b.id,
         }
 
 
@@ -58,18 +63,28 @@ def bodies(response) -> set[str]:
 
 
 def owners_and_bodies(stack) -> list[tuple[str, str]]:
-    return [(str(owner), body) for owner, body in
-            stack.admin_sql(f"select owner, body from public.{NOTES} order by id")]
+    return [
+        (str(owner), body)
+        for owner, body in stack.admin_sql(f"select owner, body from public.{NOTES} order by id")
+    ]
 
 
 def test_reads_follow_the_select_policy(world) -> None:
     a, b = world["a_id"], world["b_id"]
     assert bodies(world["anon"].table(NOTES).select("body").execute()) == {
-        f"{a} public", f"{b} public"}
+        f"{a} public",
+        f"{b} public",
+    }
     assert bodies(world["a"].table(NOTES).select("body").execute()) == {
-        f"{a} public", f"{a} private", f"{b} public"}
+        f"{a} public",
+        f"{a} private",
+        f"{b} public",
+    }
     assert bodies(world["b"].table(NOTES).select("body").execute()) == {
-        f"{a} public", f"{b} public", f"{b} private"}
+        f"{a} public",
+        f"{b} public",
+        f"{b} private",
+    }
     assert len(world["service"].table(NOTES).select("body").execute().data) == 4
 
 
@@ -83,7 +98,9 @@ def test_anon_cannot_write_at_all(stack, world) -> None:
     with pytest.raises(APIError) as caught:
         world["anon"].table(NOTES).insert({"owner": world["a_id"], "body": "x"}).execute()
     assert (caught.value.code, caught.value.message) == (
-        "42501", f"permission denied for table {NOTES}")
+        "42501",
+        f"permission denied for table {NOTES}",
+    )
     with pytest.raises(APIError) as caught:
         world["anon"].table(NOTES).delete().neq("id", 0).execute()
     assert caught.value.code == "42501"
@@ -92,15 +109,22 @@ def test_anon_cannot_write_at_all(stack, world) -> None:
 
 def test_permission_errors_are_401_for_anon_and_403_for_users(stack, world) -> None:
     url = f"{stack.url}/rest/v1/{NOTES}"
-    anon = httpx.post(url, json={"body": "x"}, headers={
-        "apikey": stack.anon_key, "Authorization": f"Bearer {stack.anon_key}"})
+    anon = httpx.post(
+        url,
+        json={"body": "x"},
+        headers={"apikey": stack.anon_key, "Authorization": f"Bearer {stack.anon_key}"},
+    )
     assert (anon.status_code, anon.headers["www-authenticate"]) == (401, "Bearer")
     token = world["a"].auth.get_session().access_token
-    forged_owner = httpx.post(url, json={"body": "x", "owner": world["b_id"]}, headers={
-        "apikey": stack.anon_key, "Authorization": f"Bearer {token}"})
+    forged_owner = httpx.post(
+        url,
+        json={"body": "x", "owner": world["b_id"]},
+        headers={"apikey": stack.anon_key, "Authorization": f"Bearer {token}"},
+    )
     assert forged_owner.status_code == 403
     assert forged_owner.json()["message"] == (
-        f'new row violates row-level security policy for table "{NOTES}"')
+        f'new row violates row-level security policy for table "{NOTES}"'
+    )
 
 
 def test_users_insert_only_as_themselves(stack, world) -> None:
@@ -114,8 +138,15 @@ def test_users_insert_only_as_themselves(stack, world) -> None:
 
 def test_users_cannot_update_or_delete_others_rows(stack, world) -> None:
     before = owners_and_bodies(stack)
-    assert world["a"].table(NOTES).update({"body": "hijacked"}) \
-        .eq("owner", world["b_id"]).execute().data == []
+    assert (
+        world["a"]
+        .table(NOTES)
+        .update({"body": "hijacked"})
+        .eq("owner", world["b_id"])
+        .execute()
+        .data
+        == []
+    )
     assert world["a"].table(NOTES).delete().eq("owner", world["b_id"]).execute().data == []
     assert owners_and_bodies(stack) == before
 
@@ -123,15 +154,22 @@ def test_users_cannot_update_or_delete_others_rows(stack, world) -> None:
 def test_users_cannot_give_their_rows_away(stack, world) -> None:
     before = owners_and_bodies(stack)
     with pytest.raises(APIError) as caught:
-        world["a"].table(NOTES).update({"owner": world["b_id"]}) \
-            .eq("owner", world["a_id"]).execute()
+        world["a"].table(NOTES).update({"owner": world["b_id"]}).eq(
+            "owner", world["a_id"]
+        ).execute()
     assert caught.value.code == "42501"
     assert owners_and_bodies(stack) == before
 
 
 def test_users_update_and_delete_their_own_rows(stack, world) -> None:
-    edited = world["b"].table(NOTES).update({"body": "edited"}) \
-        .eq("body", f"{world['b_id']} private").execute().data
+    edited = (
+        world["b"]
+        .table(NOTES)
+        .update({"body": "edited"})
+        .eq("body", f"{world['b_id']} private")
+        .execute()
+        .data
+    )
     assert [row["body"] for row in edited] == ["edited"]
     gone = world["b"].table(NOTES).delete().eq("body", "edited").execute().data
     assert len(gone) == 1
@@ -147,8 +185,9 @@ def test_insert_needs_a_select_policy_unless_returning_minimal(stack, supabase_c
     """Supabase's classic surprise: RETURNING (the client's default) is checked against SELECT
     policies, so a write-only inbox accepts `returning="minimal"` inserts only."""
     inbox = "rest_rls_inbox"
-    with scratch_table(stack, inbox, "id bigint generated always as identity, message text",
-                       grant_to="anon"):
+    with scratch_table(
+        stack, inbox, "id bigint generated always as identity, message text", grant_to="anon"
+    ):
         stack.admin_sql(f"""
             alter table public.{inbox} enable row level security;
             revoke update, delete on public.{inbox} from anon;
@@ -159,6 +198,8 @@ def test_insert_needs_a_select_policy_unless_returning_minimal(stack, supabase_c
         with pytest.raises(APIError) as caught:
             anon.table(inbox).insert({"message": "hello"}).execute()
         assert (caught.value.code, caught.value.message) == (
-            "42501", f'new row violates row-level security policy for table "{inbox}"')
+            "42501",
+            f'new row violates row-level security policy for table "{inbox}"',
+        )
         assert anon.table(inbox).insert({"message": "hi"}, returning="minimal").execute().data == []
         assert stack.admin_sql(f"select message from public.{inbox}") == [("hi",)]

@@ -30,57 +30,86 @@ def db(stack, supabase_client):
             yield supabase_client("service")
 
 
-def rows(stack, query: str = f"select slug, title, status, views from public.{POSTS} order by slug"):
+def rows(
+    stack, query: str = f"select slug, title, status, views from public.{POSTS} order by slug"
+):
     return stack.admin_sql(query)
 
 
 def test_insert_single_returns_the_row_with_defaults(db) -> None:
     data = db.table(POSTS).insert({"slug": "a", "title": "A"}).execute().data
     assert len(data) == 1
-    assert data[0] | {"id": 0} == {"id": 0, "slug": "a", "title": "A", "status": "draft",
-                                   "views": 0, "author_id": None,
-                                   "updated_at": "2026-01-01T00:00:00+00:00"}
+    assert data[0] | {"id": 0} == {
+        "id": 0,
+        "slug": "a",
+        "title": "A",
+        "status": "draft",
+        "views": 0,
+        "author_id": None,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
 
 
 def test_bulk_insert_missing_keys_become_null(stack, db) -> None:
-    data = db.table(POSTS).insert([{"slug": "a", "title": "A", "views": 5},
-                                   {"slug": "b"}]).execute().data
+    data = (
+        db.table(POSTS)
+        .insert([{"slug": "a", "title": "A", "views": 5}, {"slug": "b"}])
+        .execute()
+        .data
+    )
     assert [(r["slug"], r["title"], r["views"]) for r in data] == [("a", "A", 5), ("b", None, None)]
     assert rows(stack) == [("a", "A", "draft", 5), ("b", None, "draft", None)]
 
 
 def test_bulk_insert_with_default_to_null_false_uses_column_defaults(stack, db) -> None:
-    db.table(POSTS).insert([{"slug": "a", "views": 5}, {"slug": "b", "title": None}],
-                           default_to_null=False).execute()
+    db.table(POSTS).insert(
+        [{"slug": "a", "views": 5}, {"slug": "b", "title": None}], default_to_null=False
+    ).execute()
     assert rows(stack) == [("a", None, "draft", 5), ("b", None, "draft", 0)]
 
 
 def test_insert_returning_minimal_and_count(stack, db) -> None:
-    response = db.table(POSTS).insert([{"slug": "a"}, {"slug": "b"}], returning="minimal",
-                                      count="exact").execute()
+    response = (
+        db.table(POSTS)
+        .insert([{"slug": "a"}, {"slug": "b"}], returning="minimal", count="exact")
+        .execute()
+    )
     assert (response.data, response.count) == ([], 2)
     assert len(rows(stack)) == 2
 
 
 def test_upsert_merge_updates_only_the_given_columns(stack, db) -> None:
     db.table(POSTS).insert({"slug": "a", "title": "old", "views": 9}).execute()
-    data = db.table(POSTS).upsert([{"slug": "a", "title": "new"}, {"slug": "b", "title": "B"}],
-                                  on_conflict="slug").execute().data
+    data = (
+        db.table(POSTS)
+        .upsert([{"slug": "a", "title": "new"}, {"slug": "b", "title": "B"}], on_conflict="slug")
+        .execute()
+        .data
+    )
     assert [(r["slug"], r["title"], r["views"]) for r in data] == [("a", "new", 9), ("b", "B", 0)]
     assert rows(stack) == [("a", "new", "draft", 9), ("b", "B", "draft", 0)]
 
 
 def test_upsert_merge_overwrites_missing_keys_with_null(stack, db) -> None:
     db.table(POSTS).insert({"slug": "a", "title": "keep?", "views": 9}).execute()
-    db.table(POSTS).upsert([{"slug": "a", "views": 1}, {"slug": "b", "title": "B"}],
-                           on_conflict="slug").execute()
+    db.table(POSTS).upsert(
+        [{"slug": "a", "views": 1}, {"slug": "b", "title": "B"}], on_conflict="slug"
+    ).execute()
     assert rows(stack) == [("a", None, "draft", 1), ("b", "B", "draft", None)]
 
 
 def test_upsert_ignore_duplicates_keeps_existing_rows(stack, db) -> None:
     db.table(POSTS).insert({"slug": "a", "title": "first"}).execute()
-    data = db.table(POSTS).upsert([{"slug": "a", "title": "second"}, {"slug": "b"}],
-                                  on_conflict="slug", ignore_duplicates=True).execute().data
+    data = (
+        db.table(POSTS)
+        .upsert(
+            [{"slug": "a", "title": "second"}, {"slug": "b"}],
+            on_conflict="slug",
+            ignore_duplicates=True,
+        )
+        .execute()
+        .data
+    )
     assert [r["slug"] for r in data] == ["b"]
     assert rows(stack)[0] == ("a", "first", "draft", 0)
 
@@ -94,8 +123,11 @@ def test_upsert_on_primary_key_by_default(stack, db) -> None:
 def test_upsert_status_is_200_when_nothing_new_was_inserted(stack, db) -> None:
     db.table(POSTS).insert({"slug": "a"}).execute()
     url = f"{stack.url}/rest/v1/{POSTS}?on_conflict=slug"
-    headers = {"apikey": stack.service_key, "Authorization": f"Bearer {stack.service_key}",
-               "Prefer": "return=minimal,resolution=merge-duplicates"}
+    headers = {
+        "apikey": stack.service_key,
+        "Authorization": f"Bearer {stack.service_key}",
+        "Prefer": "return=minimal,resolution=merge-duplicates",
+    }
     again = httpx.post(url, json={"slug": "a", "title": "x"}, headers=headers)
     fresh = httpx.post(url, json={"slug": "new"}, headers=headers)
     assert (again.status_code, fresh.status_code) == (200, 201)
@@ -106,11 +138,18 @@ def test_update_with_representation_and_minimal(stack, db) -> None:
     db.table(POSTS).insert([{"slug": "a"}, {"slug": "b"}, {"slug": "c"}]).execute()
     changed = db.table(POSTS).update({"status": "published"}).in_("slug", ["a", "b"]).execute()
     assert sorted(r["slug"] for r in changed.data) == ["a", "b"]
-    minimal = db.table(POSTS).update({"views": 3}, returning="minimal", count="exact") \
-        .eq("slug", "c").execute()
+    minimal = (
+        db.table(POSTS)
+        .update({"views": 3}, returning="minimal", count="exact")
+        .eq("slug", "c")
+        .execute()
+    )
     assert (minimal.data, minimal.count) == ([], 1)
-    assert rows(stack) == [("a", None, "published", 0), ("b", None, "published", 0),
-                           ("c", None, "draft", 3)]
+    assert rows(stack) == [
+        ("a", None, "published", 0),
+        ("b", None, "published", 0),
+        ("c", None, "draft", 3),
+    ]
 
 
 def test_update_matching_nothing_returns_empty(db) -> None:
@@ -140,8 +179,11 @@ def test_write_then_select_returns_only_chosen_columns(db) -> None:
         ({"slug": "x", "status": "gone"}, "23514", "violates check constraint"),
         ({"slug": "x", "views": "many"}, "22P02", "invalid input syntax for type integer"),
         ({"slug": "x", "updated_at": "yesterday-ish"}, "22007", "invalid input syntax"),
-        ({"slug": "x", "nope": 1}, "PGRST204",
-         f"Could not find the 'nope' column of '{POSTS}' in the schema cache"),
+        (
+            {"slug": "x", "nope": 1},
+            "PGRST204",
+            f"Could not find the 'nope' column of '{POSTS}' in the schema cache",
+        ),
     ],
 )
 def test_insert_errors(stack, db, row: dict, code: str, fragment: str) -> None:
@@ -156,8 +198,10 @@ def test_insert_errors(stack, db, row: dict, code: str, fragment: str) -> None:
 def test_error_statuses_match_postgrest(stack, db) -> None:
     headers = {"apikey": stack.service_key, "Authorization": f"Bearer {stack.service_key}"}
     url = f"{stack.url}/rest/v1/{POSTS}"
-    statuses = [httpx.post(url, json=body, headers=headers).status_code
-                for body in ({"slug": "a"}, {"slug": "a"}, {"slug": None}, {"nope": 1})]
+    statuses = [
+        httpx.post(url, json=body, headers=headers).status_code
+        for body in ({"slug": "a"}, {"slug": "a"}, {"slug": None}, {"nope": 1})
+    ]
     assert statuses == [201, 409, 400, 400]
     assert httpx.post(url, content=b"{not json", headers=headers).json()["code"] == "PGRST102"
 
@@ -194,8 +238,10 @@ def function_names(stack):
           to anon, authenticated;
     """)
     yield
-    stack.admin_sql("drop function public.rest_add, public.rest_series, public.rest_pairs, "
-                    "public.rest_echo, public.rest_shape, public.rest_nothing, public.rest_fail")
+    stack.admin_sql(
+        "drop function public.rest_add, public.rest_series, public.rest_pairs, "
+        "public.rest_echo, public.rest_shape, public.rest_nothing, public.rest_fail"
+    )
 
 
 @pytest.fixture
@@ -234,7 +280,8 @@ def test_rpc_unknown_function_is_pgrst202(functions) -> None:
         functions.rpc("rest_missing", {"a": 1}).execute()
     assert caught.value.code == "PGRST202"
     assert caught.value.message == (
-        "Could not find the function public.rest_missing(a) in the schema cache")
+        "Could not find the function public.rest_missing(a) in the schema cache"
+    )
     with pytest.raises(APIError) as caught:
         functions.rpc("rest_add", {"zzz": 1}).execute()
     assert caught.value.code == "PGRST202"
@@ -244,4 +291,7 @@ def test_rpc_raise_is_p0001_with_hint(functions) -> None:
     with pytest.raises(APIError) as caught:
         functions.rpc("rest_fail", {}).execute()
     assert (caught.value.code, caught.value.message, caught.value.hint) == (
-        "P0001", "custom failure", "do x")
+        "P0001",
+        "custom failure",
+        "do x",
+    )

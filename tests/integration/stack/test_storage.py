@@ -14,21 +14,29 @@ from storage3.exceptions import StorageApiError
 
 BUCKET = "stack-test"
 PRIVATE = "stack-private"
-OWN_FOLDER = (f"bucket_id in ('{BUCKET}', '{PRIVATE}') "
-              "and (storage.foldername(name))[1] = auth.uid()::text")
+OWN_FOLDER = (
+    f"bucket_id in ('{BUCKET}', '{PRIVATE}') and (storage.foldername(name))[1] = auth.uid()::text"
+)
 POLICIES = "\n".join(
     f"drop policy if exists stack_test_{command} on storage.objects;\n"
     f"create policy stack_test_{command} on storage.objects for {command} to authenticated "
     f"{clause} ({OWN_FOLDER});"
-    for command, clause in (("select", "using"), ("insert", "with check"),
-                            ("update", "using"), ("delete", "using")))
+    for command, clause in (
+        ("select", "using"),
+        ("insert", "with check"),
+        ("update", "using"),
+        ("delete", "using"),
+    )
+)
 
 
 @pytest.fixture(scope="module")
 def buckets(stack):
     stack.admin_sql(
         "insert into storage.buckets (id, name, public) values (%s, %s, true), (%s, %s, false) "
-        "on conflict (id) do nothing", (BUCKET, BUCKET, PRIVATE, PRIVATE))
+        "on conflict (id) do nothing",
+        (BUCKET, BUCKET, PRIVATE, PRIVATE),
+    )
     stack.admin_sql(POLICIES)
     return stack
 
@@ -48,8 +56,9 @@ def _stored_files(stack) -> set[str]:
 def test_upload_download_list_remove_as_owner(author):
     client, user = author
     files = client.storage.from_(BUCKET)
-    uploaded = files.upload(f"{user.id}/notes/a.txt", b"hello",
-                            {"content-type": "text/plain", "cache-control": "60"})
+    uploaded = files.upload(
+        f"{user.id}/notes/a.txt", b"hello", {"content-type": "text/plain", "cache-control": "60"}
+    )
     assert uploaded.full_path == f"{BUCKET}/{user.id}/notes/a.txt"
     assert files.download(f"{user.id}/notes/a.txt") == b"hello"
     listing = files.list(f"{user.id}/notes")
@@ -65,8 +74,9 @@ def test_upload_download_list_remove_as_owner(author):
 def test_owner_is_the_jwt_subject(stack, author):
     client, user = author
     client.storage.from_(BUCKET).upload(f"{user.id}/o.txt", b"x")
-    assert stack.admin_sql("select owner::text, owner_id from storage.objects where name = %s",
-                           (f"{user.id}/o.txt",)) == [(user.id, user.id)]
+    assert stack.admin_sql(
+        "select owner::text, owner_id from storage.objects where name = %s", (f"{user.id}/o.txt",)
+    ) == [(user.id, user.id)]
 
 
 def test_duplicate_upload_without_upsert_is_409(author):
@@ -123,8 +133,9 @@ def test_anon_cannot_upload(buckets, clean_db, supabase_client):
 
 def test_public_url_needs_no_auth_and_only_works_for_public_buckets(author, supabase_client):
     client, user = author
-    client.storage.from_(BUCKET).upload(f"{user.id}/p.css", b"body{}",
-                                        {"content-type": "text/css", "cache-control": "120"})
+    client.storage.from_(BUCKET).upload(
+        f"{user.id}/p.css", b"body{}", {"content-type": "text/css", "cache-control": "120"}
+    )
     response = httpx.get(client.storage.from_(BUCKET).get_public_url(f"{user.id}/p.css"))
     assert response.status_code == 200 and response.content == b"body{}"
     assert response.headers["content-type"] == "text/css"
@@ -147,8 +158,9 @@ def test_list_returns_direct_children_with_folders(author):
     folder = listing[-1]
     assert folder["id"] is None and folder["metadata"] is None
     assert [e["name"] for e in files.list(user.id, {"search": "a"})] == ["Apple.txt", "a.txt"]
-    page = files.list(user.id, {"limit": 2, "offset": 1,
-                                "sortBy": {"column": "name", "order": "desc"}})
+    page = files.list(
+        user.id, {"limit": 2, "offset": 1, "sortBy": {"column": "name", "order": "desc"}}
+    )
     assert [e["name"] for e in page] == ["b.txt", "a.txt"]
     assert [e["name"] for e in files.list(f"{user.id}/sub")] == ["c.txt", "deeper"]
 
@@ -180,8 +192,9 @@ def test_signed_url_move_and_copy(author):
 def test_bucket_limits(stack, clean_db, supabase_client):
     storage = supabase_client("service").storage
     name = f"limited-{int(time.time() * 1000)}"
-    storage.create_bucket(name, options={"public": False, "file_size_limit": 4,
-                                         "allowed_mime_types": ["text/plain"]})
+    storage.create_bucket(
+        name, options={"public": False, "file_size_limit": 4, "allowed_mime_types": ["text/plain"]}
+    )
     bucket = storage.get_bucket(name)
     assert bucket.file_size_limit == 4 and bucket.allowed_mime_types == ["text/plain"]
     with pytest.raises(StorageApiError) as caught:
@@ -193,8 +206,9 @@ def test_bucket_limits(stack, clean_db, supabase_client):
     storage.from_(name).upload("ok.txt", b"1234", {"content-type": "text/plain"})
     storage.update_bucket(name, {"public": True})
     assert storage.get_bucket(name).file_size_limit == 4  # options not sent are kept
-    storage.update_bucket(name, {"public": True, "file_size_limit": None,
-                                 "allowed_mime_types": None})
+    storage.update_bucket(
+        name, {"public": True, "file_size_limit": None, "allowed_mime_types": None}
+    )
     storage.from_(name).upload("x.png", b"12345", {"content-type": "image/png"})
     assert storage.get_bucket(name).public is True
     with pytest.raises(StorageApiError) as caught:
@@ -223,8 +237,14 @@ def test_upload_to_missing_bucket(supabase_client, clean_db):
 
 def test_expired_token_is_unauthorized(stack, buckets, clean_db, supabase_client, make_user):
     user = make_user()
-    expired = stack.mint_token({"sub": user.id, "role": "authenticated", "aud": "authenticated",
-                                "exp": int(time.time()) - 60})
+    expired = stack.mint_token(
+        {
+            "sub": user.id,
+            "role": "authenticated",
+            "aud": "authenticated",
+            "exp": int(time.time()) - 60,
+        }
+    )
     client = supabase_client(headers={"Authorization": f"Bearer {expired}"})
     with pytest.raises(StorageApiError) as caught:
         client.storage.from_(BUCKET).list(user.id)

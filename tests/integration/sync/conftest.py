@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from tests.integration.sync.sync_helpers import (
+    PASSWORD,
     Author,
     CliResult,
-    PASSWORD,
     login_as,
     make_site,
     run,

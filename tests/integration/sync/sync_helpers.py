@@ -40,8 +40,9 @@ def unique_email(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
 
 
-def make_site(root: Path, stack: object, *, example: bool = False, user: object = None,
-              url: str | None = None) -> Path:
+def make_site(
+    root: Path, stack: object, *, example: bool = False, user: object = None, url: str | None = None
+) -> Path:
     """A site folder whose .env points at the stack (or at `url`, e.g. where nobody listens).
 
     With `example`, the repo's example content; with `user` (a conftest `make_user` user), logged
@@ -49,14 +50,17 @@ def make_site(root: Path, stack: object, *, example: bool = False, user: object 
     """
     root.mkdir(parents=True, exist_ok=True)
     toml = REPO / "sitegen.toml"
-    (root / "sitegen.toml").write_text(toml.read_text() if example and toml.is_file() else MINIMAL_TOML)
+    (root / "sitegen.toml").write_text(
+        toml.read_text() if example and toml.is_file() else MINIMAL_TOML
+    )
     if example:
         shutil.copytree(REPO / "content", root / "content")
     else:
         for folder in ("posts", "pages", "media"):
             (root / "content" / folder).mkdir(parents=True, exist_ok=True)
     (root / ".env").write_text(
-        f"SUPABASE_URL={url or stack.url}\nSUPABASE_ANON_KEY={stack.anon_key}\n")  # type: ignore[attr-defined]
+        f"SUPABASE_URL={url or stack.url}\nSUPABASE_ANON_KEY={stack.anon_key}\n"
+    )  # type: ignore[attr-defined]
     if user is not None:
         login_as(root, user)
     return root
@@ -101,8 +105,14 @@ def write_post(site: Path, slug: str, title: str, body: str = "Hello.\n", **fron
     return path
 
 
-def push_post(capsys: pytest.CaptureFixture[str], site: Path, slug: str, title: str,
-              body: str = "Hello.\n", **front: object) -> Path:
+def push_post(
+    capsys: pytest.CaptureFixture[str],
+    site: Path,
+    slug: str,
+    title: str,
+    body: str = "Hello.\n",
+    **front: object,
+) -> Path:
     """`write_post`, then `sitegen push`, which must succeed: the usual "someone published"."""
     path = write_post(site, slug, title, body, **front)
     pushed = run(capsys, site, "push")
@@ -112,8 +122,11 @@ def push_post(capsys: pytest.CaptureFixture[str], site: Path, slug: str, title: 
 
 def files_under(folder: Path) -> dict[str, bytes]:
     """relative path -> bytes of every file below `folder`."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def wipe_working_copy(site: Path) -> None:

@@ -106,38 +106,53 @@ def test_logout_revokes_the_session_on_the_server(author_a, cli, stack):
 
     from supabase import ClientOptions, create_client
 
-    client = create_client(stack.url, stack.anon_key,
-                           ClientOptions(auto_refresh_token=False, persist_session=False))
+    client = create_client(
+        stack.url, stack.anon_key, ClientOptions(auto_refresh_token=False, persist_session=False)
+    )
     with pytest.raises(Exception) as caught:
         client.auth.refresh_session(old.refresh_token)
     assert getattr(caught.value, "code", None) in {"session_not_found", "refresh_token_not_found"}
     assert cli(author_a.site, "whoami").code == 1
 
 
-def test_logout_offline_forgets_the_session_with_a_warning(tmp_path, cli, quick_retries, unused_url,
-                                                            stack):
+def test_logout_offline_forgets_the_session_with_a_warning(
+    tmp_path, cli, quick_retries, unused_url, stack
+):
     from sitegen.session import StoredSession, save_session
 
     site = make_site(tmp_path / "offline", stack, url=unused_url)
-    save_session(site, StoredSession(url=unused_url, user_id="u", email="a@example.org",
-                                     expires_at=int(time.time()) + 3600, access_token="a",
-                                     refresh_token="r"))
+    save_session(
+        site,
+        StoredSession(
+            url=unused_url,
+            user_id="u",
+            email="a@example.org",
+            expires_at=int(time.time()) + 3600,
+            access_token="a",
+            refresh_token="r",
+        ),
+    )
     result = cli(site, "logout")
     assert result.code == 0
-    assert f"warning: log out failed: cannot reach the Supabase server at {unused_url}" in result.err
+    assert (
+        f"warning: log out failed: cannot reach the Supabase server at {unused_url}" in result.err
+    )
     assert "stays valid on the server" in result.err
     assert not session_path(site).exists()
 
 
 def test_unreachable_server_names_the_url(tmp_path, cli, quick_retries, unused_url, stack, caplog):
     site = make_site(tmp_path / "offline", stack, url=unused_url)
-    result = cli(site, "login", "--email", "x@example.org", "--password-stdin", stdin=PASSWORD + "\n")
+    result = cli(
+        site, "login", "--email", "x@example.org", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert result.code == 1
     assert f"cannot reach the Supabase server at {unused_url}" in result.err
     assert "SUPABASE_URL" in result.err
     retries = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(retries) == 4 and all(  # announced at the default verbosity: not a silent wait
-        r.startswith("log in: cannot connect (ConnectError); retrying in ") for r in retries)
+        r.startswith("log in: cannot connect (ConnectError); retrying in ") for r in retries
+    )
 
 
 def test_an_expired_access_token_is_refreshed_automatically(author_a, cli, stack, monkeypatch):
@@ -155,11 +170,18 @@ def test_an_expired_access_token_is_refreshed_automatically(author_a, cli, stack
     assert after.refresh_token != before.refresh_token and after.access_token != before.access_token
     assert stat.S_IMODE(os.stat(session_path(author_a.site)).st_mode) == 0o600
     # REST requests use the refreshed token: the author sees their own draft
-    stack.admin_sql("insert into public.posts (slug, title, draft, author_id) values (%s, 'D', true, %s)",
-                    (f"refresh-{author_a.user_id[:8]}", author_a.user_id))
+    stack.admin_sql(
+        "insert into public.posts (slug, title, draft, author_id) values (%s, 'D', true, %s)",
+        (f"refresh-{author_a.user_id[:8]}", author_a.user_id),
+    )
     time.sleep(2.5)
     with open_client(author_a.site, require_login=True) as client:
-        rows = client.supabase.table("posts").select("slug").eq("author_id", author_a.user_id).execute()
+        rows = (
+            client.supabase.table("posts")
+            .select("slug")
+            .eq("author_id", author_a.user_id)
+            .execute()
+        )
     assert [row["slug"] for row in rows.data] == [f"refresh-{author_a.user_id[:8]}"]
 
 
@@ -171,8 +193,9 @@ def test_a_revoked_session_says_session_expired(author_a, cli, stack):
     from sitegen.session import save_session
 
     session = load_session(author_a.site)
-    client = create_client(stack.url, stack.anon_key,
-                           ClientOptions(auto_refresh_token=False, persist_session=False))
+    client = create_client(
+        stack.url, stack.anon_key, ClientOptions(auto_refresh_token=False, persist_session=False)
+    )
     client.auth.admin.sign_out(session.access_token, "global")  # e.g. logged out elsewhere
     # The access token's hour is up (set, not slept: no race with a loaded machine), so sitegen
     # must refresh, and the revoked refresh token is refused.
@@ -200,13 +223,17 @@ def test_interactive_login_prompts_for_email_and_a_hidden_password(site, cli, ma
 
 
 def test_a_login_for_another_project_is_ignored_with_a_warning_saying_what_to_do(
-        author_a, cli, stack, caplog):
+    author_a, cli, stack, caplog
+):
     env = author_a.site / ".env"
     env.write_text(env.read_text().replace(stack.url, stack.url + "/"))  # same project: still used
     assert cli(author_a.site, "whoami").code == 0
-    env.write_text(env.read_text().replace(stack.url + "/", stack.url.replace("127.0.0.1", "localhost")))
+    env.write_text(
+        env.read_text().replace(stack.url + "/", stack.url.replace("127.0.0.1", "localhost"))
+    )
     result = cli(author_a.site, "push")
     assert result.code == 1 and "not logged in" in result.err
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
         f"warning: the stored login is for {stack.url}, but SUPABASE_URL is "
-        f"{stack.url.replace('127.0.0.1', 'localhost')}; ignoring it (run `sitegen login` to log in there)"]
+        f"{stack.url.replace('127.0.0.1', 'localhost')}; ignoring it (run `sitegen login` to log in there)"
+    ]

@@ -16,7 +16,8 @@ User = Callable[..., object]
 
 def remote_post(stack: object, slug: str) -> tuple[str, str, int, str]:
     rows = stack.admin_sql(  # type: ignore[attr-defined]
-        "select title, body, version, updated_by_email from public.posts where slug = %s", (slug,))
+        "select title, body, version, updated_by_email from public.posts where slug = %s", (slug,)
+    )
     return rows[0]
 
 
@@ -38,9 +39,14 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     assert pushed.code == 1
     assert "posts/shared: changed both locally and remotely" in pushed.err
     assert "remote version 2" in pushed.err and user.email in pushed.err  # type: ignore[attr-defined]
-    assert re.search(r"local content/posts/shared\.md \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
-                     r"by you \(", pushed.err)  # local file and time
-    assert re.search(r"remote version 2 \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, by ", pushed.err)
+    assert re.search(
+        r"local content/posts/shared\.md \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
+        r"by you \(",
+        pushed.err,
+    )  # local file and time
+    assert re.search(
+        r"remote version 2 \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, by ", pushed.err
+    )
     assert "copy your file aside, `sitegen pull --force`" in pushed.err  # how to see theirs
     assert remote_post(stack, "shared")[1:3] == ("Laptop words.\n", 2)  # left untouched
     pulled = run(capsys, desktop, "pull")
@@ -55,8 +61,11 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     assert remote_post(stack, "shared")[1:3] == ("Desktop words.\n", 3)
 
     assert run(capsys, laptop, "pull").code == 0  # the laptop had not edited since: it follows
-    assert (laptop / "content/posts/shared.md").read_text(encoding="utf-8").endswith(
-        "Desktop words.\n")
+    assert (
+        (laptop / "content/posts/shared.md")
+        .read_text(encoding="utf-8")
+        .endswith("Desktop words.\n")
+    )
 
 
 def test_pull_force_takes_the_remote_version(
@@ -130,8 +139,11 @@ def test_dry_run_prints_the_plan_and_changes_nothing(
     result = run(capsys, site, "push", "--dry-run", "--prune")
     assert result.code == 0
     lines = [line.split()[:2] for line in result.out.splitlines() if line.startswith("  ")]
-    assert lines == [["update", "posts/kept"], ["create", "posts/new"],
-                     ["delete-remote", "posts/old"]]
+    assert lines == [
+        ["update", "posts/kept"],
+        ["create", "posts/new"],
+        ["delete-remote", "posts/old"],
+    ]
     assert sorted(r[0] for r in stack.admin_sql("select slug from public.posts")) == ["kept", "old"]  # type: ignore[attr-defined]
     assert (site / ".sitegen/sync/base.json").read_bytes() == base_before
 
@@ -149,5 +161,5 @@ def test_a_slug_taken_by_another_authors_hidden_draft_is_refused_alone(
     assert result.code == 1
     assert "posts/taken" in result.err and "another author" in result.err
     assert stack.admin_sql(  # type: ignore[attr-defined]
-        "select slug, title from public.posts order by slug") == [
-        ("aaa", "Bob's aaa"), ("taken", "Alice's secret"), ("zzz", "Bob's zzz")]
+        "select slug, title from public.posts order by slug"
+    ) == [("aaa", "Bob's aaa"), ("taken", "Alice's secret"), ("zzz", "Bob's zzz")]

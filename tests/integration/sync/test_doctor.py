@@ -21,12 +21,25 @@ def test_doctor_passes_on_a_good_setup_and_leaves_nothing_behind(author_a, cli, 
     result = cli(author_a.site, "doctor")
     assert result.code == 0, result.out + result.err
     verdicts = lines(result.out)
-    assert list(verdicts) == ["sitegen.toml", "settings", "server", "schema", "anonymous read",
-                              "anonymous write", "login", "own drafts", "media bucket"]
+    assert list(verdicts) == [
+        "sitegen.toml",
+        "settings",
+        "server",
+        "schema",
+        "anonymous read",
+        "anonymous write",
+        "login",
+        "own drafts",
+        "media bucket",
+    ]
     assert all(line.startswith("ok ") for line in verdicts.values()), result.out
     assert "All checks passed." in result.out
-    assert stack.admin_sql("select count(*) from public.posts where slug like 'sitegen-doctor-%'") == [(0,)]
-    assert stack.admin_sql("select count(*) from storage.objects where name like '%sitegen-doctor%'") == [(0,)]
+    assert stack.admin_sql(
+        "select count(*) from public.posts where slug like 'sitegen-doctor-%'"
+    ) == [(0,)]
+    assert stack.admin_sql(
+        "select count(*) from storage.objects where name like '%sitegen-doctor%'"
+    ) == [(0,)]
 
 
 def test_a_service_key_in_place_of_the_anon_key_fails(site, cli, stack):
@@ -34,7 +47,9 @@ def test_a_service_key_in_place_of_the_anon_key_fails(site, cli, stack):
     result = cli(site, "doctor")
     assert result.code == 1
     verdicts = lines(result.out)
-    assert verdicts["settings"].startswith("FAIL  settings: SUPABASE_ANON_KEY: holds a service-role")
+    assert verdicts["settings"].startswith(
+        "FAIL  settings: SUPABASE_ANON_KEY: holds a service-role"
+    )
     assert "use the anon / publishable key instead" in result.out
     assert verdicts["schema"].startswith("skip")
     assert stack.service_key not in result.out + result.err
@@ -66,27 +81,34 @@ def test_a_missing_schema_fails_with_the_apply_hint(tmp_path: Path, cli):
 
 
 def test_loose_permissions_are_caught_by_the_anonymous_write_probe(site, cli, stack):
-    stack.admin_sql("alter table public.posts disable row level security; "
-                    "grant insert on public.posts to anon")
+    stack.admin_sql(
+        "alter table public.posts disable row level security; grant insert on public.posts to anon"
+    )
     try:
         result = cli(site, "doctor")
     finally:
-        stack.admin_sql("alter table public.posts enable row level security; "
-                        "revoke insert on public.posts from anon")
+        stack.admin_sql(
+            "alter table public.posts enable row level security; "
+            "revoke insert on public.posts from anon"
+        )
     assert result.code == 1
     verdict = lines(result.out)["anonymous write"]
     assert verdict.startswith("FAIL  anonymous write: an anonymous insert got past the permissions")
-    assert stack.admin_sql("select count(*) from public.posts where slug like 'sitegen-doctor-%'") == [(0,)]
+    assert stack.admin_sql(
+        "select count(*) from public.posts where slug like 'sitegen-doctor-%'"
+    ) == [(0,)]
 
 
-def test_an_unreachable_server_fails_and_names_the_url(tmp_path: Path, cli, stack, unused_url,
-                                                       quick_retries):
+def test_an_unreachable_server_fails_and_names_the_url(
+    tmp_path: Path, cli, stack, unused_url, quick_retries
+):
     site = make_site(tmp_path / "site", stack, url=unused_url)
     result = cli(site, "doctor")
     assert result.code == 1
     verdicts = lines(result.out)
     assert verdicts["server"].startswith(
-        f"FAIL  server: health check failed: cannot reach the Supabase server at {unused_url}")
+        f"FAIL  server: health check failed: cannot reach the Supabase server at {unused_url}"
+    )
     assert verdicts["login"].startswith("skip")
 
 
@@ -101,4 +123,5 @@ def test_an_unforeseen_error_fails_its_check_and_the_others_still_run(tmp_path, 
     doctor.check("second", lambda: "fine")
     assert doctor.failures == 1 and doctor.passed == {"second"}
     assert capsys.readouterr().out == (
-        "FAIL  first: first failed: ValueError: odd answer\nok    second: fine\n")
+        "FAIL  first: first failed: ValueError: odd answer\nok    second: fine\n"
+    )

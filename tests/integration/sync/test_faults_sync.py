@@ -98,7 +98,10 @@ def test_push_killed_midway_and_rerun_ends_consistent(
     slow = faults.inject("delay", r"^/rest/v1/posts", method="POST", seconds=3.0, times=1)
     process = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "push", "--site", str(site)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
     deadline = time.monotonic() + 30
     while slow.hits == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
@@ -135,7 +138,7 @@ def test_a_write_landing_between_plan_and_push_is_a_conflict_and_the_rest_still_
     def slow_push() -> None:
         try:
             outcome["report"] = push(slow_site)
-        except Exception as exc:  # noqa: BLE001 - reported through the assertion below
+        except Exception as exc:
             outcome["error"] = exc
 
     thread = threading.Thread(target=slow_push)
@@ -152,8 +155,8 @@ def test_a_write_landing_between_plan_and_push_is_a_conflict_and_the_rest_still_
     with pytest.raises(SyncConflict):
         report.raise_for_problems()  # type: ignore[attr-defined]
     assert stack.admin_sql(  # type: ignore[attr-defined]
-        "select slug, body, version from public.posts order by slug") == [
-        ("contested", "fast\n", 2), ("fresh", "Hello.\n", 1)]
+        "select slug, body, version from public.posts order by slug"
+    ) == [("contested", "fast\n", 2), ("fresh", "Hello.\n", 1)]
 
 
 def test_writes_and_deletes_whose_answer_was_lost_are_not_repeated_or_misreported(
@@ -181,6 +184,7 @@ def test_writes_and_deletes_whose_answer_was_lost_are_not_repeated_or_misreporte
     monkeypatch.undo()
     assert report.conflicts == [] and report.errors == []
     assert stack.admin_sql(  # type: ignore[attr-defined]
-        "select slug, body, version from public.posts") == [("kept", "v2\n", 2)]
+        "select slug, body, version from public.posts"
+    ) == [("kept", "v2\n", 2)]
     assert base_versions(site) == {"kept": 2}
     assert sum(push(site).done.values()) == 0

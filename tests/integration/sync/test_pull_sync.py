@@ -37,7 +37,10 @@ def test_no_change_pull_costs_one_request_per_table(
     with count_requests(stack, r"^/(rest|storage)/v1/") as requests:
         result = run(capsys, reader, "pull")
     assert result.code == 0
-    assert "Pulled 0 posts, 0 pages, 0 media in " in result.out and ": already up to date" in result.out
+    assert (
+        "Pulled 0 posts, 0 pages, 0 media in " in result.out
+        and ": already up to date" in result.out
+    )
     assert requests.hits == 3
 
 
@@ -51,7 +54,8 @@ def test_a_wrong_anon_key_is_named_with_where_to_get_the_right_one(
     assert result.err == (
         "error: SUPABASE_ANON_KEY: read the posts manifest failed: the server does not accept "
         "this key (Invalid API key)\n  hint: copy the anon / publishable key of this project "
-        "(Supabase dashboard: Project Settings -> API) into SUPABASE_ANON_KEY in .env\n")
+        "(Supabase dashboard: Project Settings -> API) into SUPABASE_ANON_KEY in .env\n"
+    )
 
 
 def test_pull_gets_every_row_beyond_the_1000_row_cap(
@@ -150,7 +154,8 @@ def test_scheduled_post_appears_when_its_time_comes(
     stack.admin_sql(  # type: ignore[attr-defined]
         "begin; set local session_replication_role = replica; "
         "update public.posts set publish_at = now() - interval '1 minute' where slug = 'later'; "
-        "commit")
+        "commit"
+    )
     assert stack.admin_sql("select version from public.posts")[0][0] == 1  # type: ignore[attr-defined]
     assert run(capsys, reader, "pull").code == 0
     assert posts_of(reader) == ["later"]
@@ -164,18 +169,22 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
     sha = "0" * 64
     constraints = stack.admin_sql(  # type: ignore[attr-defined]
         "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint "
-        "where contype = 'c' and conrelid in ('public.posts'::regclass, 'public.media'::regclass)")
+        "where contype = 'c' and conrelid in ('public.posts'::regclass, 'public.media'::regclass)"
+    )
     try:
         for table, name, _ in constraints:
             stack.admin_sql(f'alter table {table} drop constraint "{name}"')  # type: ignore[attr-defined]
         stack.admin_sql(  # type: ignore[attr-defined]
             "insert into public.posts (slug, title, body, author_id) values "
             "('../../etc/passwd', 'Evil', 'x', %(u)s), ('fine', 'Fine', "
-            "'<script>alert(1)</script>\n\nHello', %(u)s)", {"u": user.id})  # type: ignore[attr-defined]
+            "'<script>alert(1)</script>\n\nHello', %(u)s)",
+            {"u": user.id},
+        )  # type: ignore[attr-defined]
         stack.admin_sql(  # type: ignore[attr-defined]
             "insert into public.media (path, object_name, sha256, size, content_type, author_id) "
             "values ('/etc/x', %(o)s, %(s)s, 1, 'text/plain', %(u)s)",
-            {"o": f"{user.id}/{sha}/x", "s": sha, "u": user.id})  # type: ignore[attr-defined]
+            {"o": f"{user.id}/{sha}/x", "s": sha, "u": user.id},
+        )  # type: ignore[attr-defined]
         reader = make_site(tmp_path / "site" / "reader", stack)
         result = run(capsys, reader, "pull")
     finally:
@@ -187,9 +196,12 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
     assert "remote posts/../../etc/passwd: slug:" in result.err
     assert "remote media//etc/x: path:" in result.err
     assert sorted(files_under(tmp_path)) == [
-        "site/reader/.env", "site/reader/.sitegen/sync/base.json",
-        "site/reader/.sitegen/sync/index.json", "site/reader/content/posts/fine.md",
-        "site/reader/sitegen.toml"]
+        "site/reader/.env",
+        "site/reader/.sitegen/sync/base.json",
+        "site/reader/.sitegen/sync/index.json",
+        "site/reader/content/posts/fine.md",
+        "site/reader/sitegen.toml",
+    ]
     base = json.loads((reader / BASE_FILE).read_text())
     assert list(base["entries"]) == ["posts/fine"]
 
@@ -201,7 +213,10 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
 
 
 def test_verbose_pull_logs_each_request_without_secrets(
-    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    stack: object,
+    make_user: User,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     import logging
@@ -253,7 +268,10 @@ def test_pull_never_writes_over_a_file_that_holds_another_key(
 
 
 def test_a_file_edited_while_the_pull_runs_is_kept(
-    stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    stack: object,
+    make_user: User,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sitegen.sync.pull as pull_module
@@ -275,8 +293,11 @@ def test_a_file_edited_while_the_pull_runs_is_kept(
     monkeypatch.setattr(pull_module, "fetch_rows", fetch_then_user_edits)
     result = run(capsys, reader, "pull")
     assert result.code == 1 and "changed locally while pulling" in result.err
-    assert (reader / "content/posts/p.md").read_text(encoding="utf-8").endswith(
-        "typed while pulling, longer\n")
+    assert (
+        (reader / "content/posts/p.md")
+        .read_text(encoding="utf-8")
+        .endswith("typed while pulling, longer\n")
+    )
 
 
 def test_a_scheduled_post_that_went_public_and_was_deleted_goes_for_everyone(
@@ -288,7 +309,8 @@ def test_a_scheduled_post_that_went_public_and_was_deleted_goes_for_everyone(
     assert run(capsys, author, "push").code == 0  # recorded as private: only its author sees it
     stack.admin_sql(  # type: ignore[attr-defined]
         "begin; set local session_replication_role = replica; "
-        "update public.posts set publish_at = now() - interval '1 minute'; commit")
+        "update public.posts set publish_at = now() - interval '1 minute'; commit"
+    )
     (author / ".sitegen/session.json").unlink()  # the author now pulls anonymously
     assert run(capsys, author, "pull").code == 0  # sees it as public now
     stack.admin_sql("delete from public.posts")  # type: ignore[attr-defined]
@@ -301,11 +323,15 @@ def test_a_pull_that_gets_no_rows_says_whether_login_or_rls_may_be_why(
 ) -> None:
     anonymous = run(capsys, site, "pull")
     assert anonymous.code == 0
-    assert ("warning: No rows came back. You are not logged in, so only published content is "
-            "visible (row-level security); `sitegen login` to also get your drafts.") in anonymous.err
+    assert (
+        "warning: No rows came back. You are not logged in, so only published content is "
+        "visible (row-level security); `sitegen login` to also get your drafts."
+    ) in anonymous.err
     user = make_user()
     author = make_site(site.parent / "author", stack, user=user)
     logged_in = run(capsys, author, "pull")
     assert logged_in.code == 0
-    assert (f"warning: No rows came back for {user.email}: the project holds no content yet, "  # type: ignore[attr-defined]
-            "or its row-level security policies hide every row") in logged_in.err
+    assert (
+        f"warning: No rows came back for {user.email}: the project holds no content yet, "  # type: ignore[attr-defined]
+        "or its row-level security policies hide every row"
+    ) in logged_in.err

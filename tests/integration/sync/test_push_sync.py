@@ -33,7 +33,8 @@ def test_push_of_1000_new_posts_takes_at_most_5_rest_requests(
     assert "Pushed 1000 posts" in result.out
     assert requests.hits <= 5
     assert stack.admin_sql(  # type: ignore[attr-defined]
-        "select count(*), min(version), max(version) from public.posts")[0] == (1000, 1, 1)
+        "select count(*), min(version), max(version) from public.posts"
+    )[0] == (1000, 1, 1)
     base = json.loads((site / ".sitegen/sync/base.json").read_text())
     assert len(base["entries"]) == 1000
 
@@ -50,19 +51,23 @@ def test_push_sends_full_rows_and_keeps_columns_it_does_not_own(
     media = site / "content/media/cat.png"
     media.write_bytes(b"cat v1")
     assert run(capsys, site, "push").code == 0
-    stack.admin_sql("begin; set local session_replication_role = replica; "  # type: ignore[attr-defined]
-                    "update public.media set alt = 'A cat' where path = 'cat.png'; commit")
+    stack.admin_sql(
+        "begin; set local session_replication_role = replica; "  # type: ignore[attr-defined]
+        "update public.media set alt = 'A cat' where path = 'cat.png'; commit"
+    )
 
     write_post(site, "rich", "Rich", "New body.\n", date="2024-05-01", tags="[x, y]", summary="S")
     media.write_bytes(b"cat v2")
     assert run(capsys, site, "push").code == 0
     title, body, front, publish_at = stack.admin_sql(  # type: ignore[attr-defined]
-        "select title, body, front, publish_at::text from public.posts where slug = 'rich'")[0]
+        "select title, body, front, publish_at::text from public.posts where slug = 'rich'"
+    )[0]
     assert (title, body) == ("Rich", "New body.\n")
     assert front == {"date": "2024-05-01", "tags": ["x", "y"], "summary": "S"}
     assert publish_at.startswith("2024-05-01 00:00:00")
     alt, size, version = stack.admin_sql(  # type: ignore[attr-defined]
-        "select alt, size, version from public.media where path = 'cat.png'")[0]
+        "select alt, size, version from public.media where path = 'cat.png'"
+    )[0]
     assert (alt, size, version) == ("A cat", 6, 2)
 
 
@@ -87,10 +92,15 @@ def test_prune_deletes_only_synced_keys_and_removes_unreferenced_own_objects(
 
     assert run(capsys, site, "push", "--prune").code == 0
     assert [r[0] for r in stack.admin_sql("select slug from public.posts")] == [  # type: ignore[attr-defined]
-        "never-synced-there"]
+        "never-synced-there"
+    ]
     assert [r[0] for r in stack.admin_sql("select path from public.media")] == ["a.txt"]  # type: ignore[attr-defined]
-    objects = sorted(r[0] for r in stack.admin_sql(  # type: ignore[attr-defined]
-        "select name from storage.objects where bucket_id = 'media'"))
+    objects = sorted(
+        r[0]
+        for r in stack.admin_sql(  # type: ignore[attr-defined]
+            "select name from storage.objects where bucket_id = 'media'"
+        )
+    )
     referenced = stack.admin_sql("select object_name from public.media")[0][0]  # type: ignore[attr-defined]
     assert objects == [referenced]
 

@@ -45,14 +45,18 @@ def actors(clients):
 
 def insert_as_admin(stack, table: str, state: str, owner: str) -> str:
     slug = f"{state}-{uuid.uuid4().hex[:12]}"
-    stack.admin_sql(f"insert into public.{table} (slug, title, draft, publish_at, author_id) "
-                    f"values (%s, 'Original', {STATE_SQL[state]}, %s)", (slug, owner))
+    stack.admin_sql(
+        f"insert into public.{table} (slug, title, draft, publish_at, author_id) "
+        f"values (%s, 'Original', {STATE_SQL[state]}, %s)",
+        (slug, owner),
+    )
     return slug
 
 
 def stored(stack, table: str, slug: str) -> list[tuple]:
-    return stack.admin_sql(f"select title, version, author_id::text from public.{table} "
-                           "where slug = %s", (slug,))
+    return stack.admin_sql(
+        f"select title, version, author_id::text from public.{table} where slug = %s", (slug,)
+    )
 
 
 def assert_refused(error: BaseException) -> None:
@@ -93,7 +97,12 @@ def test_create_a_row_owned_by_the_author(stack, actors, author_a, table, state,
 @pytest.mark.parametrize("actor", ACTORS)
 def test_update(stack, actors, author_a, table, state, actor):
     slug = insert_as_admin(stack, table, state, author_a.user_id)
-    query = actors[actor].supabase.table(table).update({"title": "Changed", "version": 2}).eq("slug", slug)
+    query = (
+        actors[actor]
+        .supabase.table(table)
+        .update({"title": "Changed", "version": 2})
+        .eq("slug", slug)
+    )
     if state in ALLOWED.get(("update", actor), set()):
         assert [r["title"] for r in query.execute().data] == ["Changed"]
         assert stored(stack, table, slug) == [("Changed", 2, author_a.user_id)]
@@ -127,7 +136,9 @@ def test_delete(stack, actors, author_a, table, state, actor):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_an_author_creates_their_own_rows_and_author_id_defaults_to_them(stack, actors, author_b, table):
+def test_an_author_creates_their_own_rows_and_author_id_defaults_to_them(
+    stack, actors, author_b, table
+):
     slug = f"own-{uuid.uuid4().hex[:12]}"
     actors["other"].supabase.table(table).insert({"slug": slug, "title": "Mine"}).execute()
     assert stored(stack, table, slug) == [("Mine", 1, author_b.user_id)]
@@ -140,7 +151,7 @@ def test_manifest_lists_what_each_caller_may_read(stack, actors, author_a, autho
 
     def keys(actor: str) -> set[str]:
         manifest = actors[actor].supabase.rpc("sitegen_manifest", {"kind": table}).execute().data
-        for slug, version, updated_at, author_id in manifest:
+        for _slug, version, updated_at, author_id in manifest:
             assert isinstance(version, int) and "T" in updated_at and len(author_id) == 36
         return {entry[0] for entry in manifest}
 
@@ -149,8 +160,11 @@ def test_manifest_lists_what_each_caller_may_read(stack, actors, author_a, autho
     assert set(mine.values()) <= keys("author") and theirs not in keys("author")
     assert theirs in keys("other") and not {mine["draft"], mine["scheduled"]} & keys("other")
     # a scheduled row appears by itself once its time has come
-    stack.admin_sql(f"update public.{table} set publish_at = now() - interval '1 second', "
-                    "version = version + 1 where slug = %s", (mine["scheduled"],))
+    stack.admin_sql(
+        f"update public.{table} set publish_at = now() - interval '1 second', "
+        "version = version + 1 where slug = %s",
+        (mine["scheduled"],),
+    )
     assert mine["scheduled"] in keys("anonymous")
 
 

@@ -18,8 +18,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"pixels" * 10
 SHA = hashlib.sha256(PNG).hexdigest()
 
 
-
-
 def object_name(owner: Author) -> str:
     return f"{owner.user_id}/{SHA}/cat-{uuid.uuid4().hex[:8]}.png"
 
@@ -29,11 +27,14 @@ def upload(client, name: str) -> None:
 
 
 def stored_objects(stack, name: str) -> int:
-    return stack.admin_sql("select count(*) from storage.objects where bucket_id = 'media' "
-                           "and name = %s", (name,))[0][0]
+    return stack.admin_sql(
+        "select count(*) from storage.objects where bucket_id = 'media' and name = %s", (name,)
+    )[0][0]
 
 
-def test_an_author_uploads_into_their_own_folder_and_anyone_reads_it_publicly(stack, clients, author_a):
+def test_an_author_uploads_into_their_own_folder_and_anyone_reads_it_publicly(
+    stack, clients, author_a
+):
     name = object_name(author_a)
     upload(clients["a"], name)
     assert stored_objects(stack, name) == 1
@@ -67,7 +68,9 @@ def test_an_author_cannot_replace_or_delete_another_authors_object(stack, client
     name = object_name(author_b)
     upload(clients["b"], name)
     with pytest.raises(StorageApiError):
-        clients["a"].supabase.storage.from_("media").update(name, b"defaced", {"content-type": "image/png"})
+        clients["a"].supabase.storage.from_("media").update(
+            name, b"defaced", {"content-type": "image/png"}
+        )
     assert clients["a"].supabase.storage.from_("media").remove([name]) == []
     assert stored_objects(stack, name) == 1
     assert httpx.get(f"{stack.url}/storage/v1/object/public/media/{name}").content == PNG
@@ -88,8 +91,14 @@ def test_the_media_bucket_is_public(stack):
 
 
 def media_row(owner: Author, **changes: object) -> dict:
-    return {"path": f"img/cat-{uuid.uuid4().hex[:8]}.png", "object_name": object_name(owner),
-            "sha256": SHA, "size": len(PNG), "content_type": "image/png", **changes}
+    return {
+        "path": f"img/cat-{uuid.uuid4().hex[:8]}.png",
+        "object_name": object_name(owner),
+        "sha256": SHA,
+        "size": len(PNG),
+        "content_type": "image/png",
+        **changes,
+    }
 
 
 def test_media_rows_are_public_but_only_their_author_writes_them(stack, clients, author_a):
@@ -97,22 +106,44 @@ def test_media_rows_are_public_but_only_their_author_writes_them(stack, clients,
 
     row = media_row(author_a)
     clients["a"].supabase.table("media").insert(row).execute()
-    read = clients["anonymous"].supabase.table("media").select("path").eq("path", row["path"]).execute()
+    read = (
+        clients["anonymous"]
+        .supabase.table("media")
+        .select("path")
+        .eq("path", row["path"])
+        .execute()
+    )
     assert read.data == [{"path": row["path"]}]
-    assert clients["b"].supabase.table("media").update({"alt": "x", "version": 2}) \
-        .eq("path", row["path"]).execute().data == []
+    assert (
+        clients["b"]
+        .supabase.table("media")
+        .update({"alt": "x", "version": 2})
+        .eq("path", row["path"])
+        .execute()
+        .data
+        == []
+    )
     with pytest.raises(APIError) as caught:
         clients["anonymous"].supabase.table("media").delete().eq("path", row["path"]).execute()
     assert caught.value.code == "42501"
-    assert stack.admin_sql("select alt, version from public.media where path = %s", (row["path"],)) \
-        == [("", 1)]
+    assert stack.admin_sql(
+        "select alt, version from public.media where path = %s", (row["path"],)
+    ) == [("", 1)]
 
 
-@pytest.mark.parametrize("changes", [
-    {"path": "../escape.png"}, {"path": "/etc/passwd"}, {"path": "img/.hidden"},
-    {"path": "img//double.png"}, {"path": "img\\win.png"}, {"path": "img/ok.png/"},
-    {"sha256": "ABC"}, {"size": -1},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"path": "../escape.png"},
+        {"path": "/etc/passwd"},
+        {"path": "img/.hidden"},
+        {"path": "img//double.png"},
+        {"path": "img\\win.png"},
+        {"path": "img/ok.png/"},
+        {"sha256": "ABC"},
+        {"size": -1},
+    ],
+)
 def test_media_rows_with_unsafe_values_are_rejected(clients, author_a, changes):
     from postgrest.exceptions import APIError
 
@@ -126,6 +157,7 @@ def test_a_media_row_cannot_point_into_another_authors_folder(clients, author_a,
 
     with pytest.raises(APIError) as caught:
         clients["a"].supabase.table("media").insert(
-            media_row(author_a, object_name=object_name(author_b))).execute()
+            media_row(author_a, object_name=object_name(author_b))
+        ).execute()
     assert caught.value.code == "23514"
     assert "media_object_in_author_folder" in caught.value.message

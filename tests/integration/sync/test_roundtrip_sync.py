@@ -28,7 +28,9 @@ def build_into(site: Path, out: Path) -> dict[str, bytes]:
 
 
 def test_example_site_survives_push_wipe_pull_byte_identical(
-    stack: object, make_user: Callable[..., object], tmp_path: Path,
+    stack: object,
+    make_user: Callable[..., object],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     site = make_site(tmp_path / "site", stack, example=True, user=make_user())
@@ -49,7 +51,9 @@ def test_example_site_survives_push_wipe_pull_byte_identical(
 
 
 def test_media_round_trip_downloads_only_changed_files(
-    stack: object, make_user: Callable[..., object], tmp_path: Path,
+    stack: object,
+    make_user: Callable[..., object],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     author = make_site(tmp_path / "author", stack, user=make_user())
@@ -79,7 +83,9 @@ def test_media_round_trip_downloads_only_changed_files(
 
 
 def test_many_media_transfers_are_announced_few_are_not(
-    stack: object, make_user: Callable[..., object], tmp_path: Path,
+    stack: object,
+    make_user: Callable[..., object],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     author = make_site(tmp_path / "author", stack, user=make_user())

@@ -34,7 +34,10 @@ def test_select_star_plain_alias_and_cast() -> None:
 
 
 def test_select_quoted_names_keep_reserved_characters() -> None:
-    assert parse_select('"a,b","x:y":"q\\""') == (SelectField("a,b"), SelectField('q"', alias="x:y"))
+    assert parse_select('"a,b","x:y":"q\\""') == (
+        SelectField("a,b"),
+        SelectField('q"', alias="x:y"),
+    )
 
 
 def test_select_multiword_cast_is_allowed() -> None:
@@ -150,10 +153,13 @@ def test_filter_keys_must_be_field_names(key: str) -> None:
 def test_or_with_nested_and() -> None:
     query = parse_query([("or", "(a.eq.1,and(b.gt.2,c.lt.3))")])
     assert query.conditions == (
-        LogicTree("or", (
-            Filter("a", "eq", "1"),
-            LogicTree("and", (Filter("b", "gt", "2"), Filter("c", "lt", "3"))),
-        )),
+        LogicTree(
+            "or",
+            (
+                Filter("a", "eq", "1"),
+                LogicTree("and", (Filter("b", "gt", "2"), Filter("c", "lt", "3"))),
+            ),
+        ),
     )
 
 
@@ -163,13 +169,16 @@ def test_negated_logic_keys_and_children() -> None:
     assert isinstance(tree, LogicTree) and tree.negated and tree.operator == "or"
     inner = tree.children[1]
     assert inner == LogicTree(
-        "and", (Filter("b", "is", "null"), Filter("c", "in", ("1", "2"), negated=True)),
-        negated=True)
+        "and",
+        (Filter("b", "is", "null"), Filter("c", "in", ("1", "2"), negated=True)),
+        negated=True,
+    )
 
 
 def test_logic_values_may_be_quoted_or_arrays() -> None:
-    tree = parse_query([("and", '(name.eq."a,b)",tags.cs.{x,y},t.gte.2024-01-01T00:00:00+00:00)')]
-                       ).conditions[0]
+    tree = parse_query(
+        [("and", '(name.eq."a,b)",tags.cs.{x,y},t.gte.2024-01-01T00:00:00+00:00)')]
+    ).conditions[0]
     assert isinstance(tree, LogicTree)
     assert [c.value for c in tree.children] == ["a,b)", "{x,y}", "2024-01-01T00:00:00+00:00"]
 
@@ -182,8 +191,11 @@ def test_malformed_logic_trees(value: str) -> None:
 
 
 def test_embedded_logic_and_filters_are_refused() -> None:
-    for key, value in (("author.or", "(a.eq.1)"), ("author.name", "eq.x"),
-                       ("author.order", "name")):
+    for key, value in (
+        ("author.or", "(a.eq.1)"),
+        ("author.name", "eq.x"),
+        ("author.order", "name"),
+    ):
         with pytest.raises(QueryError) as caught:
             parse_query([(key, value)])
         assert caught.value.code == "PGRST108"
@@ -193,7 +205,7 @@ def test_embedded_logic_and_filters_are_refused() -> None:
 
 
 def test_order_terms() -> None:
-    assert parse_order("updated_at.asc,id.desc.nullsfirst,name.nullslast,\"a b\"") == [
+    assert parse_order('updated_at.asc,id.desc.nullsfirst,name.nullslast,"a b"') == [
         OrderTerm("updated_at", False),
         OrderTerm("id", True, True),
         OrderTerm("name", None, False),
@@ -203,7 +215,8 @@ def test_order_terms() -> None:
 
 def test_order_on_a_json_path() -> None:
     assert parse_order("meta->>rank.desc") == [
-        OrderTerm("meta", True, None, (JsonStep("->>", "rank"),))]
+        OrderTerm("meta", True, None, (JsonStep("->>", "rank"),))
+    ]
 
 
 @pytest.mark.parametrize("value", ["id.ac", "id.descc", "id.asc.nlsfst", "id,", "rel(col)"])
@@ -214,14 +227,24 @@ def test_bad_order(value: str) -> None:
 
 
 def test_query_splits_select_filters_order_range_and_rpc_args() -> None:
-    query = parse_query([
-        ("select", "*"), ("updated_at", "gt.2024-01-01"), ("updated_at", "lt.2025-01-01"),
-        ("order", "updated_at.asc,id.asc"), ("limit", "500"), ("offset", "0"),
-        ("name", "plain"), ("columns", '"a","b"'), ("on_conflict", "slug,kind"),
-    ])
+    query = parse_query(
+        [
+            ("select", "*"),
+            ("updated_at", "gt.2024-01-01"),
+            ("updated_at", "lt.2025-01-01"),
+            ("order", "updated_at.asc,id.asc"),
+            ("limit", "500"),
+            ("offset", "0"),
+            ("name", "plain"),
+            ("columns", '"a","b"'),
+            ("on_conflict", "slug,kind"),
+        ]
+    )
     assert query.select == (SelectField("*"),)
-    assert query.conditions == (Filter("updated_at", "gt", "2024-01-01"),
-                                Filter("updated_at", "lt", "2025-01-01"))
+    assert query.conditions == (
+        Filter("updated_at", "gt", "2024-01-01"),
+        Filter("updated_at", "lt", "2025-01-01"),
+    )
     assert query.order == (OrderTerm("updated_at", False), OrderTerm("id", False))
     assert (query.limit, query.offset) == (500, 0)
     assert query.rpc_args == (("name", "plain"),)
@@ -248,9 +271,14 @@ def test_columns_parameter_strips_quotes() -> None:
 
 
 def test_prefer_first_wins_across_headers_and_unknown_are_kept() -> None:
-    prefs = parse_prefer(["return=representation,count=exact", "return=minimal, bogus",
-                          "resolution=merge-duplicates,missing=default,handling=strict",
-                          "max-affected=5"])
+    prefs = parse_prefer(
+        [
+            "return=representation,count=exact",
+            "return=minimal, bogus",
+            "resolution=merge-duplicates,missing=default,handling=strict",
+            "max-affected=5",
+        ]
+    )
     assert prefs.representation == "representation"
     assert prefs.count == "exact"
     assert prefs.resolution == "merge-duplicates"
@@ -258,7 +286,8 @@ def test_prefer_first_wins_across_headers_and_unknown_are_kept() -> None:
     assert prefs.max_affected == 5
     assert prefs.invalid == ("bogus",)
     assert prefs.applied("resolution", "missing", "representation", "count") == (
-        "resolution=merge-duplicates, missing=default, return=representation, count=exact")
+        "resolution=merge-duplicates, missing=default, return=representation, count=exact"
+    )
 
 
 def test_accept_negotiation() -> None:

@@ -21,7 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sitegen.errors import ConfigError, ConfigErrors
 
 CONFIG_FILE = "sitegen.toml"
-PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
+PLACEHOLDERS = {
+    "post": {"slug", "title", "year", "month", "day", "categories"},
+    "page": {"slug", "title"},
+    "tag": {"slug"},
+}
 _FORBIDDEN_OUTPUT = {"", ".", "content", "templates", "static", "themes", ".sitegen"}
 
 _HINTS = {
@@ -32,7 +36,10 @@ _HINTS = {
     "output_dir": 'use a folder inside the site that holds nothing else, e.g. "public"',
     "posts_per_page": "use a whole number of 1 or more",
     "permalinks": 'use a path containing {slug}, e.g. "/posts/{year}/{slug}/" (posts may also use '
-    "{year}, {month} and {day}; pages and tags only {slug})",
+    "{year}, {month}, {day} and {categories}; posts and pages {title}, the file name as written; "
+    "tags only {slug})",
+    "taxonomies": 'map a front-matter field to a URL pattern, e.g. categories = "/categories/{slug}/"',
+    "redirects.netlify": "use true or false",
     "markdown.allow_html": "use true or false",
     "markdown.highlight": "use true or false",
     "markdown.toc_max_level": "use a heading level from 1 to 6",
@@ -78,6 +85,13 @@ class SitemapConfig(_Section):
     enabled: bool = True
 
 
+class RedirectsConfig(_Section):
+    """Redirect pages are always written for `aliases`; `netlify` adds a `_redirects` file
+    (the format Netlify and Cloudflare Pages read) listing them as 301s."""
+
+    netlify: bool = False
+
+
 class SiteConfig(_Section):
     """The whole of sitegen.toml. Only `title` is required."""
 
@@ -93,6 +107,24 @@ class SiteConfig(_Section):
     markdown: MarkdownConfig = MarkdownConfig()
     feeds: FeedsConfig = FeedsConfig()
     sitemap: SitemapConfig = SitemapConfig()
+    redirects: RedirectsConfig = RedirectsConfig()
+    # [taxonomies]: front-matter field -> URL pattern of its terms (`tags` also sets the tags').
+    taxonomies: dict[str, str] = Field(default_factory=dict)
+    # [params]: anything, for templates (`site.params.x`), as Hugo's site params.
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("taxonomies")
+    @classmethod
+    def _taxonomies(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(f"{name!r} is not a front-matter field name")
+        return {name: validate_permalink(pattern, {"slug"}) for name, pattern in value.items()}
+
+    @property
+    def term_patterns(self) -> dict[str, str]:
+        """Every taxonomy (`tags` first) with the URL pattern of its terms."""
+        return {"tags": self.permalinks.tag, **self.taxonomies}
 
     @field_validator("base_url")
     @classmethod
@@ -146,7 +178,7 @@ def validate_permalink(pattern: str, allowed: set[str]) -> str:
     unknown = sorted(fields - allowed)
     if unknown:
         raise ValueError(f"{pattern!r} uses unknown placeholder {{{unknown[0]}}}")
-    if "slug" not in fields:
+    if not fields & {"slug", "title"}:
         raise ValueError(f"{pattern!r} must contain {{slug}}")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError(f"{pattern!r} must end with / or .html")

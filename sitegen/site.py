@@ -11,10 +11,10 @@ import dataclasses
 import datetime as dt
 import functools
 import posixpath
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from typing import Any
 
 from markupsafe import Markup
 
@@ -23,13 +23,14 @@ from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.model import DateValue, Document, Media
+from sitegen.redirects import Redirect, alias_routes
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
-from sitegen.routing import Route, route_for, tag_route
-from sitegen.slugs import slugify
+from sitegen.routing import FEED_FILE, Route, route_for
+from sitegen.slugs import term_slug
+from sitegen.taxonomies import Taxonomy, collect_terms, posts_by_term, sorted_terms, terms_of
 
 _UNKNOWN = object()
 MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
-FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
@@ -97,6 +98,8 @@ class Site:
     tag_posts: Mapping[str, tuple[Summary, ...]]  # tag slug -> posts, newest first
     media: tuple[Media, ...]
     warnings: tuple[SitegenError, ...]
+    taxonomies: tuple[Taxonomy, ...] = ()  # those besides tags, as named in [taxonomies]
+    redirects: tuple[Redirect, ...] = ()  # from aliases
 
     def url(self, path: str) -> str:
         """Root-relative URL under base_path for a site-relative path."""
@@ -127,6 +130,9 @@ def select_documents(
     for doc in documents:
         if doc.front.draft and not drafts:
             continue
+        expiry = doc.front.expiry_date
+        if expiry is not None and as_instant(expiry) <= now:
+            continue
         date = doc.front.date
         if date is not None and not future and as_instant(date) > now:
             due = as_instant(date)
@@ -142,7 +148,7 @@ class EntryMemo:
     `sitegen build`s (`info`, `links` and `made`: not the entries, which hold pages).
 
     An entry is a pure function of its document and rendering (its version), its route, its
-    tags, the site info and the answers the link table gave to the lookups it made; it is
+    terms, the site info and the answers the link table gave to the lookups it made; it is
     reused while all of these are the same, so a one-post edit builds one new entry.
     """
 
@@ -158,7 +164,7 @@ class Made:
 
     version: str
     route: Route
-    tags: tuple[Tag, ...]
+    terms: Mapping[str, tuple[Tag, ...]]  # taxonomy -> the document's terms
     seen: tuple[tuple[str, str | None], ...]  # (link target, answer) in the order asked
     summary: Summary
     digests: tuple[bytes, bytes]
@@ -204,7 +210,10 @@ def assemble(
         raise BuildFailed(errors)
     info = _site_info(config, documents, routes)
     links = _LinkTable(info.base_path, documents, routes, media)
-    tags = _tags(config, info, [d for d in documents if d.kind == "post"])
+    posts_in = [d for d in documents if d.kind == "post"]
+    taxonomies = {
+        name: collect_terms(config, info, posts_in, name) for name in config.term_patterns
+    }
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
     reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
@@ -216,16 +225,17 @@ def assemble(
     entries: dict[str, Entry] = {}
     for doc in documents:
         route = routes[doc.key]
-        doc_tags = (
-            tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
-        )
+        doc_terms = {
+            name: tuple(terms[term_slug(t)] for t in _terms_of(doc, name))
+            for name, terms in taxonomies.items()
+        }
         version = versions.get(doc.key) if versions is not None else None
         known = reusable.get(doc.key)
         if (
             known is not None
             and known.version == version
             and known.route == route
-            and known.tags == doc_tags
+            and known.terms == doc_terms
             and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))
         ):
             entry = built.get(doc.key)
@@ -250,7 +260,7 @@ def assemble(
                 route,
                 rendered[doc.key],
                 functools.partial(load, doc.key),
-                doc_tags,
+                doc_terms,
                 links,
                 entry_warnings,
                 seen,
@@ -260,7 +270,7 @@ def assemble(
             known = Made(
                 version or "",
                 route,
-                doc_tags,
+                doc_terms,
                 tuple(seen),
                 entry.summary,
                 entry.digests or (b"", b""),
@@ -269,25 +279,49 @@ def assemble(
         made[doc.key] = known
         entries[doc.key] = entry
         warnings += known.warnings
+        warnings += doc.notes
+        if doc.kind == "post" and doc.front.date is None:
+            warnings.append(_undated(doc))
     if memo is not None and versions is not None:
         memo.info, memo.links, memo.made, memo.entries = info, links.contents(), made, entries
     if strict and warnings:
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
-    pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
-    tag_posts: dict[str, list[Summary]] = defaultdict(list)
-    for entry in posts:
-        for tag in entry.summary.tags:
-            tag_posts[tag.slug].append(entry.summary)
+    pages = sorted(
+        (e for e in entries.values() if e.doc.kind == "page"),
+        key=lambda e: (e.doc.front.weight is None, e.doc.front.weight or 0, e.doc.key),
+    )
+    summaries = [entry.summary for entry in posts]
     return Site(
         config=config,
         info=info,
         posts=tuple(posts),
         pages=tuple(pages),
-        tags=tuple(sorted(tags.values(), key=lambda t: (t.name.lower(), t.slug))),
-        tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
+        tags=sorted_terms(taxonomies.pop("tags").values()),
+        tag_posts=posts_by_term(summaries, "tags"),
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
+        taxonomies=tuple(
+            Taxonomy(name, sorted_terms(terms.values()), posts_by_term(summaries, name))
+            for name, terms in taxonomies.items()
+        ),
+        redirects=alias_routes(documents, routes, info.base_path),
+    )
+
+
+def _terms_of(doc: Document, taxonomy: str) -> tuple[str, ...]:
+    """Posts have terms; pages have none."""
+    return terms_of(doc, taxonomy) if doc.kind == "post" else ()
+
+
+def _undated(doc: Document) -> ContentError:
+    return ContentError(
+        "the post has no date, so it is listed after every dated post and left out of the archive",
+        file=doc.source,
+        line=1,
+        field="date",
+        hint="add `date: 2024-05-01` to the front matter, or start the file name with the date "
+        "(`2024-05-01-my-post.md`)",
     )
 
 
@@ -371,39 +405,8 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        params=config.params,
     )
-
-
-def _tags(config: SiteConfig, info: SiteInfo, posts: Sequence[Document]) -> dict[str, Tag]:
-    """Tags by slug; spellings that share a slug (`Web`, `web`) are one tag, named by the first in order."""
-    names: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
-    for doc in posts:
-        for name in doc.front.tags:
-            slug = slugify(name)
-            names[slug].add(name)
-            counts[slug] += 1
-    tags = {}
-    for slug, spellings in names.items():
-        route = tag_route(slug, config)
-        feed_url = None
-        if config.feeds.enabled and config.feeds.per_tag:
-            feed_url = info.base_url + tag_feed_path(route)
-        tags[slug] = Tag(
-            name=min(spellings),
-            slug=slug,
-            url=info.base_path + route.path,
-            count=counts[slug],
-            feed_url=feed_url,
-        )
-    return tags
-
-
-def tag_feed_path(route: Route) -> str:
-    """`tags/python/` -> `tags/python/feed.xml`."""
-    if route.path.endswith("/"):
-        return route.path + FEED_FILE
-    return route.path.removesuffix(".html") + ".xml"
 
 
 def _entry(
@@ -412,7 +415,7 @@ def _entry(
     route: Route,
     rendered: DocRender,
     load: Callable[[], PageBody],
-    tags: tuple[Tag, ...],
+    terms: Mapping[str, tuple[Tag, ...]],
     links: _LinkTable,
     warnings: list[SitegenError],
     seen: list[tuple[str, str | None]],
@@ -420,7 +423,7 @@ def _entry(
     lazy_page: bool,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
-    rendering (`version` names both), `route`, `tags` and the answers of the link table to the
+    rendering (`version` names both), `route`, `terms` and the answers of the link table to the
     lookups made here (appended to `seen`); so those give a digest of the views without
     pickling them. `rendered` may be an outline: the page is made from what `load` gives,
     at once or, with `lazy_page`, behind a PageRef."""
@@ -433,7 +436,7 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
-    common = dict(
+    common: dict[str, Any] = dict(
         key=doc.key,
         kind=doc.kind,
         slug=doc.slug,
@@ -442,18 +445,31 @@ def _entry(
         abs_url=info.base_url + route.path,
         date=doc.front.date,
         updated=doc.front.updated,
-        tags=tags,
+        tags=terms["tags"],
         draft=doc.front.draft,
         summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc, seen))),
         reading_time=reading_time(body.word_count),
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        description=doc.front.description,
+        authors=doc.front.authors,
+        terms={name: found for name, found in terms.items() if name != "tags"},
     )
     digests = None
     if version is not None:
         # vars(): every field, at C speed (a dataclass's own repr is slow)
-        made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
+        made_of = (
+            version
+            + repr(
+                (
+                    doc.source,
+                    vars(route),
+                    [(n, [vars(t) for t in ts]) for n, ts in terms.items()],
+                    seen,
+                )
+            ).encode()
+        )
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
     summary = Summary(**common)
     page: Page | PageRef

@@ -46,7 +46,14 @@ from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.views import Page
 from sitegen.site import EntryMemo, Site, assemble, select_documents
-from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
+from sitegen.sources.local import (
+    DOCUMENT_DIRS,
+    MARKDOWN_SUFFIXES,
+    MEDIA_ROOT,
+    Stats,
+    media_path,
+    scan_tree,
+)
 from sitegen.theme import (
     TemplateValueError,
     ThemePaths,
@@ -360,7 +367,7 @@ def _load_documents(
     paths = [
         p
         for p in inputs
-        if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
+        if p.endswith(MARKDOWN_SUFFIXES) and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
     ]
     stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
     if memory.records is not None and memory.records_key == store_key:

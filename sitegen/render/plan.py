@@ -15,6 +15,7 @@ from typing import Any
 
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
+from sitegen.redirects import REDIRECTS_FILE, redirect_page, redirects_file
 from sitegen.render.views import Paginator, Summary, YearGroup
 from sitegen.routing import (
     ARCHIVE,
@@ -25,8 +26,10 @@ from sitegen.routing import (
     paged_route,
     route_of_path,
     tag_route,
+    taxonomy_route,
 )
-from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
+from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site
+from sitegen.taxonomies import term_feed_path
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ Job = TemplateJob | TextJob | CopyJob
 def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Path) -> list[Job]:
     """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors."""
     jobs: list[Job] = [*_document_jobs(site), *_list_jobs(site), *_xml_jobs(site)]
+    jobs += [*_taxonomy_jobs(site), *_redirect_jobs(site)]
     jobs += [
         CopyJob(f"static/{name}", path, sha, f"static/{name}")
         for name, (path, sha) in static.items()
@@ -188,6 +192,9 @@ def _xml_jobs(site: Site) -> list[Job]:
             (site.abs_url(route.path), None)
             for route in (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))
         ]
+        for taxonomy in site.taxonomies:
+            routes = (tag_route(t.slug, config, taxonomy.name) for t in taxonomy.terms)
+            urls += [(site.abs_url(route.path), None) for route in routes]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
     return jobs
@@ -199,7 +206,7 @@ def _tag_feeds(site: Site) -> list[Job]:
     jobs: list[Job] = []
     for tag in site.tags:
         route = tag_route(tag.slug, config)
-        feed_path = route_of_path(tag_feed_path(route)).output
+        feed_path = route_of_path(term_feed_path(route)).output
         pages = tuple(pages_by_key[s.key] for s in site.tag_posts[tag.slug][: config.feeds.limit])
         args = (
             info,
@@ -249,3 +256,52 @@ def _check_unique(jobs: Sequence[Job]) -> None:
             )
     if errors:
         raise BuildFailed(errors)
+
+
+def _taxonomy_jobs(site: Site) -> list[Job]:
+    """Pages and feeds of the taxonomies besides tags, made with the tag templates: `tags.html`
+    for the index, `tag.html` per term; both also get `taxonomy` (its name)."""
+    config, info = site.config, site.info
+    pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
+    jobs: list[Job] = []
+    for taxonomy in site.taxonomies:
+        name = taxonomy.name
+        index = taxonomy_route(name, config)
+        context = _context(site, index, tags=taxonomy.terms, taxonomy=name)
+        jobs.append(TemplateJob(index.output, "tags.html", context, f"the {name} index"))
+        for term in taxonomy.terms:
+            first = tag_route(term.slug, config, name)
+            extra = {"tag": term, "taxonomy": name}
+            source = f"{name} {term.name!r}"
+            jobs += _paginated(site, "tag.html", first, taxonomy.posts[term.slug], source, extra)
+            if config.feeds.enabled and config.feeds.per_tag:
+                feed_path = route_of_path(term_feed_path(first)).output
+                pages = tuple(pages_by_key[s.key] for s in taxonomy.posts[term.slug])
+                args = (
+                    info,
+                    f"{info.title}: {term.name}",
+                    site.abs_url(first.path),
+                    info.base_url + feed_path,
+                    pages[: config.feeds.limit],
+                    config.feeds.format,
+                )
+                jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of {source}"))
+    return jobs
+
+
+def _redirect_jobs(site: Site) -> list[Job]:
+    """A page at every alias; with `[redirects] netlify`, the `_redirects` file too."""
+    info = site.info
+    jobs: list[Job] = [
+        TextJob(
+            r.route.output,
+            redirect_page,
+            (r.target, site.abs_url(r.target), info.language),
+            r.source,
+        )
+        for r in site.redirects
+    ]
+    if site.config.redirects.netlify:
+        args = (site.redirects, info.base_path)
+        jobs.append(TextJob(REDIRECTS_FILE, redirects_file, args, "the _redirects file"))
+    return jobs

@@ -7,7 +7,7 @@ a page was rendered from. `Summary` is a post or page in lists; `Page` adds the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -43,6 +43,7 @@ class SiteInfo:
     feed_url: str | None
     feed_type: str  # MIME type of the site (and tag) feeds, for <link rel="alternate" type=...>
     generator: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # [params] of sitegen.toml
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,23 @@ class Summary:
     word_count: int
     cover: str | None
     extra: Mapping[str, Any]
+    _: KW_ONLY
+    description: str | None = None
+    authors: tuple[str, ...] = ()
+    terms: Mapping[str, tuple[Tag, ...]] = field(default_factory=dict)  # besides tags
+
+    @property
+    def categories(self) -> tuple[Tag, ...]:
+        return self.terms.get("categories", ())
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """Front-matter keys sitegen does not know, as Hugo's `.Params`; a `params:` table in
+        the front matter is merged in (Hugo keeps page params there too)."""
+        nested = self.extra.get("params")
+        if not isinstance(nested, Mapping):
+            return self.extra
+        return {**{k: v for k, v in self.extra.items() if k != "params"}, **nested}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 CONTENT_DIR = "content"
 DOCUMENT_DIRS = ("content/posts", "content/pages")
 MEDIA_ROOT = "content/media"
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # `.markdown` is Jekyll's other spelling
 
 # relative path -> (size, mtime_ns)
 Stats = dict[str, tuple[int, int]]
@@ -51,7 +52,9 @@ def scan_content(site_dir: Path) -> ContentFiles:
     documents: Stats = {}
     for folder in DOCUMENT_DIRS:
         stats = scan_tree(site_dir / folder, folder)
-        documents.update((path, stat) for path, stat in stats.items() if path.endswith(".md"))
+        documents.update(
+            (path, stat) for path, stat in stats.items() if path.endswith(MARKDOWN_SUFFIXES)
+        )
     return ContentFiles(documents=documents, media=scan_tree(site_dir / MEDIA_ROOT, MEDIA_ROOT))
 
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "push": "sitegen.commands.sync:push_command",
     "pull": "sitegen.commands.sync:pull_command",
     "doctor": "sitegen.commands.doctor:doctor_command",
+    "import": "sitegen.commands.import_site:import_command",
 }
 
 EPILOG = """\b

@@ -155,7 +155,7 @@ def parse_document(
         kind = kind or path_kind
         default_slug = default_slug if default_slug is not None else path_slug
         name_day = name_date(PurePosixPath(in_content).stem)[0]
-    raw, key_lines, body, body_line = _load_front_matter(text, source)
+    raw, key_lines, body, body_line = load_front_matter(text, source)
     if name_day is not None and "date" not in raw:
         raw["date"] = name_day
     front = validate_front_matter(raw, key_lines, source)
@@ -250,7 +250,7 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
 # --- splitting and YAML -------------------------------------------------------------------
 
 
-def _load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
+def load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
     """(values, file line of each key, body, 1-based body line) of YAML, TOML or JSON front
     matter, which may follow a BOM and blank lines; known fields' other names are resolved."""
     text = text.removeprefix("\ufeff")
@@ -563,6 +563,12 @@ def parse_date(value: Any) -> DateValue | None:
     if isinstance(value, dt.date):
         return value
     raise ValueError(f"{value!r} is not a date")
+
+
+def read_date(value: Any) -> DateValue | None:
+    """A date as another generator's front matter writes it (see `_written_date`); raises
+    ValueError when it is none."""
+    return parse_date(_written_date(value))
 
 
 def _written_date(value: Any) -> Any:

@@ -17,7 +17,6 @@ from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.frontmatter import name_date
 from sitegen.model import Document
-from sitegen.slugs import term_slug
 
 FEED_FILE = "feed.xml"
 _RAW_TITLE = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -47,7 +46,7 @@ def route_for(doc: Document, config: SiteConfig) -> Route:
     pattern = config.permalinks.post if doc.kind == "post" else config.permalinks.page
     fields = {"slug": doc.slug, "title": _raw_title(doc)}
     if doc.kind == "post" and "{categories}" in pattern:
-        fields["categories"] = "/".join(term_slug(c) for c in doc.front.categories)
+        fields["categories"] = "/".join(_path_part(c) for c in doc.front.categories)
     if doc.kind == "post" and any(f"{{{name}}}" in pattern for name in ("year", "month", "day")):
         date = doc.front.date
         if date is None:
@@ -70,6 +69,12 @@ def url_route(url: str) -> Route:
     if path and not path.endswith("/") and not splitext(path)[1]:
         path += "/"
     return route_of_path(path)
+
+
+def _path_part(category: str) -> str:
+    """A category in a URL as Jekyll writes it: lower-cased, other characters than letters,
+    digits, `_`, `.`, `~` and `-` made hyphens (`zh_CN` -> `zh_cn`, `Big News` -> `big-news`)."""
+    return re.sub(r"[^\w.~-]+", "-", category.lower()).strip("-")
 
 
 def _raw_title(doc: Document) -> str:

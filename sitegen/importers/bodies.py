@@ -1,0 +1,120 @@
+"""Conversions of Markdown bodies shared by the readers, and the listing of what stays.
+
+Each function is text in, text out (plus the notes it makes), so it is tested on strings.
+Line numbers in notes are lines of the source file: `first` is the line the body starts on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from sitegen.importers.draft import Note
+
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
+    re.DOTALL,
+)
+_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+_FILE_TAG = re.compile(r"\{%-?\s*(link|post_url)\s+([^\s%]+)\s*-?%\}")
+_SITE_URL = re.compile(r"\{\{-?\s*site\.(?:baseurl|base_url)\s*-?\}\}")
+_RELATIVE_URL = re.compile(
+    r"""\{\{-?\s*(["'])([^"']*)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}"""
+)
+_LIQUID = re.compile(r"\{%-?\s*(\w+).*?%\}|\{\{-?\s*([^}<%]*?)\s*-?\}\}", re.DOTALL)
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?[\w./-]+)")
+# Link targets: Markdown inline `](target`, reference definitions, and HTML src/href.
+_TARGETS = re.compile(
+    r"(?P<pre>\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"'])(?P<url>[^\s)\"'>]+)",
+    re.MULTILINE,
+)
+
+
+def line_at(text: str, index: int, first: int) -> int:
+    return first + text.count("\n", 0, index)
+
+
+def convert_liquid(
+    body: str, source: str, first: int, file_link: Callable[[str, str], str | None]
+) -> tuple[str, list[Note], Counter[str]]:
+    """Jekyll bodies: `{% highlight %}` blocks become fenced code, `{% link %}` and
+    `{% post_url %}` links to the files (`file_link(tag, argument)` gives the new target),
+    `{{ site.baseurl }}` and `relative_url` plain paths, `{% raw %}` marks go. Every other
+    Liquid tag or output is left as written and listed."""
+    changes: Counter[str] = Counter()
+    notes: list[Note] = []
+
+    def fence(match: re.Match[str]) -> str:
+        changes["{% highlight %} blocks made fenced code"] += 1
+        code = match.group(2)
+        return f"```{match.group(1)}\n{code if code.endswith(chr(10)) else code + chr(10)}```"
+
+    def link(match: re.Match[str]) -> str:
+        target = file_link(match.group(1), match.group(2))
+        if target is None:
+            notes.append(
+                Note(
+                    source,
+                    line_at(body, match.start(), first),
+                    f"{{% {match.group(1)} {match.group(2)} %}}: no such file in the site; left as written",
+                    f"{{% {match.group(1)} %}} to a missing file",
+                )
+            )
+            return match.group(0)
+        changes[f"{{% {match.group(1)} %}} tags made file links"] += 1
+        return target
+
+    body = _HIGHLIGHT.sub(fence, body)
+    body = _FILE_TAG.sub(link, body)
+    for pattern, name in ((_SITE_URL, "{{ site.baseurl }}"), (_RAW, "{% raw %} marks")):
+        body, count = pattern.subn("", body)
+        if count:
+            changes[f"{name} removed"] += count
+    body, count = _RELATIVE_URL.subn(lambda m: m.group(2), body)
+    if count:
+        changes["| relative_url filters made plain paths"] += count
+    for match in _LIQUID.finditer(body):
+        if match.group(0) in ("{{", "{{}}"):
+            continue
+        what = (
+            f"tag {{% {match.group(1)} %}}" if match.group(1) else f"output {match.group(0)[:60]}"
+        )
+        kind = f"Liquid tag {{% {match.group(1)} %}}" if match.group(1) else "Liquid output {{ }}"
+        line = line_at(body, match.start(), first)
+        notes.append(Note(source, line, f"Liquid {what} left as written", kind))
+    return body, notes, changes
+
+
+def list_shortcodes(body: str, source: str, first: int) -> list[Note]:
+    """A note per Hugo shortcode (`{{< name >}}`, `{{% name %}}`); closing tags are skipped."""
+    return [
+        Note(
+            source,
+            line_at(body, m.start(), first),
+            f"Hugo shortcode {{{{{m.group(1)} {m.group(2)} {'>' if m.group(1) == '<' else '%'}}}}} "
+            "left as written "
+            "(templates/shortcodes/ can render it)",
+            f"Hugo shortcode {m.group(2)}",
+        )
+        for m in _SHORTCODE.finditer(body)
+        if not m.group(2).startswith("/")
+    ]
+
+
+def rewrite_targets(body: str, new_target: Callable[[str], str | None]) -> tuple[str, int]:
+    """Every link or image target for which `new_target` gives a replacement, replaced;
+    with the number replaced. Fenced code is left alone."""
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        target = new_target(match.group("url"))
+        if target is None:
+            return match.group(0)
+        count += 1
+        return match.group("pre") + target
+
+    parts = re.split(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", body, flags=re.M | re.S)
+    out = [part if index % 2 else _TARGETS.sub(replace, part) for index, part in enumerate(parts)]
+    return "".join(out), count

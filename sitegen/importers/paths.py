@@ -1,0 +1,50 @@
+"""File walking and path arithmetic shared by the readers. Paths are POSIX, relative."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sitegen.importers.draft import MEDIA
+
+MARKDOWN = (".md", ".markdown")
+
+
+def walk(root: Path, skip: Callable[[str, bool], bool]) -> list[str]:
+    """Every file under `root` as a sorted relative path; `skip(path, is_dir)` prunes."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder).relative_to(root).as_posix()
+        prefix = "" if here == "." else here + "/"
+        dirs[:] = sorted(d for d in dirs if not skip(prefix + d, True))
+        found += [prefix + f for f in files if not skip(prefix + f, False)]
+    return sorted(found)
+
+
+def relative(target: str, from_file: str) -> str:
+    """`target` (a path in DEST) as written in the file `from_file` (also in DEST)."""
+    return posixpath.relpath(target, posixpath.dirname(from_file) or ".")
+
+
+def media_target(
+    url: str, doc_dest: str, media: Mapping[str, str], site_prefixes: tuple[str, ...]
+) -> str | None:
+    """A root-relative (or own-site absolute) URL of a copied file, as a path relative to the
+    document; None when `url` names no copied file."""
+    for prefix in site_prefixes:
+        if prefix and url.startswith(prefix):
+            url = "/" + url[len(prefix) :].lstrip("/")
+            break
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    dest = f"{MEDIA}/{unquote(parts.path).lstrip('/')}"
+    if dest not in media:
+        return None
+    suffix = ("?" + parts.query if parts.query else "") + (
+        "#" + parts.fragment if parts.fragment else ""
+    )
+    return relative(dest, doc_dest) + suffix

@@ -23,6 +23,7 @@ _RELATIVE_URL = re.compile(
     r"""\{\{-?\s*(["'])([^"']*)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}"""
 )
 _LIQUID = re.compile(r"\{%-?\s*(\w+).*?%\}|\{\{-?\s*([^}<%]*?)\s*-?\}\}", re.DOTALL)
+_KRAMDOWN_ATTRIBUTES = re.compile(r"\{:\s*[^}\n]*\}")
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?[\w./-]+)")
 # Link targets: Markdown inline `](target`, reference definitions, and HTML src/href.
 _TARGETS = re.compile(
@@ -99,6 +100,20 @@ def list_shortcodes(body: str, source: str, first: int) -> list[Note]:
         )
         for m in _SHORTCODE.finditer(body)
         if not m.group(2).startswith("/")
+    ]
+
+
+def list_kramdown(body: str, source: str, first: int) -> list[Note]:
+    """A note per kramdown attribute list (`{: #id}`, `{: .class}`): CommonMark has none, so
+    the id or class it sets is not set."""
+    return [
+        Note(
+            source,
+            line_at(body, m.start(), first),
+            f"kramdown attribute list {m.group(0)} left as written",
+            "kramdown attribute list {: }",
+        )
+        for m in _KRAMDOWN_ATTRIBUTES.finditer(body)
     ]
 
 

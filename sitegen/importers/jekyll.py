@@ -19,7 +19,7 @@ import yaml
 from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
-from sitegen.importers.bodies import convert_liquid, rewrite_targets
+from sitegen.importers.bodies import convert_liquid, list_kramdown, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
 from sitegen.importers.paths import MARKDOWN, media_target, relative, walk
 
@@ -108,7 +108,7 @@ def read_jekyll(source: Path) -> Draft:
         body, count = rewrite_targets(
             body, lambda url, dest=dest: media_target(url, dest, draft.media, site_prefixes)
         )
-        draft.notes += notes
+        draft.notes += notes + list_kramdown(body, rel, body_line)
         draft.changes.update(changes)
         if count:
             draft.changes["links to static files made file links"] += count

@@ -25,6 +25,8 @@ class ImportReport:
     notes: tuple[Note, ...]
     changes: tuple[tuple[str, int], ...]
     written: Written
+    # (source file, DEST file, the URL it had) of each document imported as published
+    old_urls: tuple[tuple[str, str, str], ...]
 
 
 def import_site(generator: str, source: Path, dest: Path) -> ImportReport:
@@ -36,6 +38,13 @@ def import_site(generator: str, source: Path, dest: Path) -> ImportReport:
     check_places(source, dest)
     draft = READERS[generator](source)
     _, texts = finish(draft)
+    old_urls = tuple(
+        sorted(
+            (d.source, d.dest, d.old_url)
+            for d in draft.documents
+            if d.old_url and d.dest in texts and not d.front.get("draft")
+        )
+    )
     notes = tuple(sorted(set(draft.notes)))
     changes = tuple(sorted(draft.changes.items()))
     texts[NOTES_FILE] = notes_text(generator, notes, changes)
@@ -43,7 +52,7 @@ def import_site(generator: str, source: Path, dest: Path) -> ImportReport:
     written = write_tree(dest, texts, copies)
     posts = sum(1 for path in texts if path.startswith("content/posts/"))
     pages = sum(1 for path in texts if path.startswith("content/pages/"))
-    return ImportReport(posts, pages, len(copies), notes, changes, written)
+    return ImportReport(posts, pages, len(copies), notes, changes, written, old_urls)
 
 
 def notes_text(

@@ -283,7 +283,10 @@ def load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str,
             + (f" (its first line is {opener[:40]!r})" if opener else ""),
             source,
             first + 1 if opener else 1,
-            "start the file with front matter: `---` (YAML), `+++` (TOML) or `{` (JSON), "
+            f"add a line `---` above line {first + 1}: the front matter has its closing `---` only"
+            if re.match(r"[A-Za-z_][\w-]*:(\s|$)", opener)
+            and any(line.rstrip() == "---" for line in lines[first:])
+            else "start the file with front matter: `---` (YAML), `+++` (TOML) or `{` (JSON), "
             'e.g. a line `---`, `title: "..."`, a line `---`',
             field="title",
         )

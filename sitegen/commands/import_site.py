@@ -39,7 +39,8 @@ def import_command(generator: str, source: Path, dest: Path | None) -> None:
     for note in report.notes:
         detail(f"  {note}")
     say(
-        f"Imported {report.posts} posts, {report.pages} pages and {report.media} media files "
+        f"Imported {_count(report.posts, 'post')}, {_count(report.pages, 'page')} and "
+        f"{_count(report.media, 'media file')} "
         f"into {dest} ({report.written.written} written, {report.written.unchanged} unchanged)."
     )
     for what, count in report.changes:
@@ -51,3 +52,7 @@ def import_command(generator: str, source: Path, dest: Path | None) -> None:
         for kind, count in kinds.most_common(12):
             say(f"  {count:6d}  {kind}")
     say(f"Next: cd {dest} && sitegen build")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -49,7 +49,17 @@ def finish(draft: Draft) -> tuple[SiteConfig, dict[str, str]]:
         doc = _kept_url(item, doc, config, draft)
         if doc is None:
             continue
-        output = route_for(doc, config).output
+        try:
+            output = route_for(doc, config).output
+        except ContentError:  # an undated post (a Jekyll draft) under a dated pattern
+            item.front["url"] = f"/{doc.key}/"
+            draft.notes.append(
+                Note(item.source, 1, f"no date for its URL: given url /{doc.key}/", "no date")
+            )
+            doc = _parsed(item, draft)
+            if doc is None:
+                continue
+            output = route_for(doc, config).output
         if output in outputs or output in _RESERVED or output.startswith(_RESERVED_DIRS):
             other = outputs.get(output, "sitegen's own pages")
             draft.notes.append(

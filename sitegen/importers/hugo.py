@@ -25,7 +25,7 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import list_shortcodes, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
-from sitegen.importers.paths import MARKDOWN, media_target, relative, walk
+from sitegen.importers.paths import MARKDOWN, media_target, relative, unique_dests, walk
 
 CONFIGS = ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json")
 _NAME_TOKENS = (":slugorfilename", ":slugorcontentbasename", ":contentbasename", ":filename")
@@ -57,7 +57,7 @@ def read_hugo(source: Path) -> Draft:
             draft.notes.append(
                 Note(f"{folder}/", 1, f"{folder}/ is not converted", f"{folder}/ not converted")
             )
-    documents: list[tuple[str, str]] = []
+    documents: dict[str, str] = {}
     for rel in content:
         if posixpath.splitext(rel)[1].lower() not in MARKDOWN:
             if posixpath.splitext(rel)[1].lower() in (".html", ".htm") and "/" not in rel:
@@ -72,15 +72,14 @@ def read_hugo(source: Path) -> Draft:
             else:
                 draft.media[f"{MEDIA}/{rel}"] = f"content/{rel}"
             continue
-        documents.append((rel, _dest(rel, languages, main)))
+        documents[rel] = _dest(rel, languages, main)
     prefixes = (str(draft.config["base_url"]).rstrip("/"),)
-    for rel, dest in documents:
+    for rel in (r for r, d in documents.items() if not d):
+        draft.notes.append(
+            Note(f"content/{rel}", 1, "the home page: sitegen makes its own", "home page")
+        )
+    for rel, dest in unique_dests({r: d for r, d in documents.items() if d}).items():
         source_name = f"content/{rel}"
-        if not dest:
-            draft.notes.append(
-                Note(source_name, 1, "the home page: sitegen makes its own", "home page")
-            )
-            continue
         text = (source / "content" / rel).read_text(encoding="utf-8", errors="replace")
         try:
             front, _, body, body_line = load_front_matter(text, source_name)

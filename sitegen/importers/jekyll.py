@@ -21,7 +21,7 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import convert_liquid, list_kramdown, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
-from sitegen.importers.paths import MARKDOWN, media_target, relative, walk
+from sitegen.importers.paths import MARKDOWN, media_target, relative, unique_dests, walk
 
 CONFIG = "_config.yml"
 _STYLES = {
@@ -95,9 +95,10 @@ def read_jekyll(source: Path) -> Draft:
             draft.notes.append(Note(rel, 1, "the site's home page: sitegen makes its own"))
             continue
         docs[rel] = (dest, front, body, body_line)
-    by_source = {rel: dest for rel, (dest, *_) in docs.items()}
+    by_source = unique_dests({rel: dest for rel, (dest, *_) in docs.items()})
     site_prefixes = (str(draft.config["base_url"]).rstrip("/"), str(raw.get("baseurl") or ""))
-    for rel, (dest, front, body, body_line) in docs.items():
+    for rel, (_, front, body, body_line) in docs.items():
+        dest = by_source[rel]
         old_url = _old_url(rel, front, pattern, pretty, draft, raw)
         front = _front(rel, front, draft)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sitegen.frontmatter import document_location
 from sitegen.importers.draft import MEDIA
 
 MARKDOWN = (".md", ".markdown")
@@ -48,3 +49,26 @@ def media_target(
         "#" + parts.fragment if parts.fragment else ""
     )
     return relative(dest, doc_dest) + suffix
+
+
+def unique_dests(dests: Mapping[str, str]) -> dict[str, str]:
+    """Source -> dest, where two dests that would give one document key (names that repeat
+    once the date is dropped: `2019-01-01-news.md`, `2020-01-01-news.md`) get `-2`, `-3`...;
+    the first source in order keeps its name."""
+    taken: set[str] = set()
+    unique: dict[str, str] = {}
+    for source in sorted(dests):
+        dest = dests[source]
+        stem, ext = posixpath.splitext(dest)
+        number = 1
+        while _key(dest) in taken:
+            number += 1
+            dest = f"{stem}-{number}{ext}"
+        taken.add(_key(dest))
+        unique[source] = dest
+    return unique
+
+
+def _key(dest: str) -> str:
+    kind, slug = document_location(dest.removeprefix("content/"))
+    return f"{kind}/{slug}"

@@ -151,10 +151,12 @@ def test_lastmod_is_the_sitemap_date(tmp_path: Path) -> None:
     assert b"<lastmod>2021-02-03" in tree["sitemap.xml"]
 
 
-@pytest.mark.parametrize(
-    "toml",
-    ['[taxonomies]\n"Bad Name" = "/x/{slug}/"\n', '[permalinks]\npost = "/{year}/{nope}/"\n'],
-)
-def test_bad_taxonomies_and_placeholders_are_config_errors(toml: str) -> None:
-    with pytest.raises(ConfigError):
-        parse_config(CONFIG + toml, "sitegen.toml")
+def test_taxonomies_and_title_patterns_are_config_and_bad_ones_are_errors() -> None:
+    config = parse_config(
+        CONFIG + '[permalinks]\npost = "/{year}/{title}.html"\n'
+        '[taxonomies]\ncategories = "/c/{slug}/"\n',
+        "sitegen.toml",
+    )
+    assert config.term_patterns == {"tags": "/tags/{slug}/", "categories": "/c/{slug}/"}
+    with pytest.raises(ConfigError, match="not a front-matter field name"):
+        parse_config(CONFIG + '[taxonomies]\n"Bad Name" = "/x/{slug}/"\n', "sitegen.toml")

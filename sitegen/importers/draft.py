@@ -34,6 +34,7 @@ class DraftDoc:
     body: str
     body_line: int
     old_url: str | None
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> source line
 
 
 @dataclass

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
 from sitegen.config import CONFIG_FILE, SiteConfig, parse_config
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError, ContentErrors, SitegenError
 from sitegen.frontmatter import dump_document, name_date, parse_document
 from sitegen.importers.draft import Draft, DraftDoc, Note
 from sitegen.model import Document
@@ -38,13 +38,9 @@ def finish(draft: Draft) -> tuple[SiteConfig, dict[str, str]]:
         doc = _parsed(item, draft)
         if doc is None:
             continue
-        while doc.key in keys:  # a name repeated once the date is dropped: another file name
-            item.dest = _renamed(item.dest)
-            draft.changes["files renamed (their name repeats once the date is dropped)"] += 1
-            doc = _parsed(item, draft)
-            if doc is None:
-                break
-        if doc is None:
+        if doc.key in keys:  # the readers give every file its own key (`unique_dests`)
+            message = f"not imported: its key {doc.key} is also {keys[doc.key]}'s"
+            draft.notes.append(Note(item.source, 1, message, "not imported"))
             continue
         doc = _kept_url(item, doc, config, draft)
         if doc is None:
@@ -93,14 +89,19 @@ def _parsed(item: DraftDoc, draft: Draft) -> Document | None:
                 return None
             continue
         draft.notes += [
-            Note(item.source, n.line or 1, f"{n.field}: {n.message}", "misspelt key?")
+            Note(
+                item.source,
+                item.key_lines.get(str(n.field), 1),
+                f"{n.field}: {n.message}",
+                "misspelt key?",
+            )
             for n in doc.notes
         ]
         return doc
     return None
 
 
-def _repair(item: DraftDoc, errors: list[ContentError], draft: Draft) -> bool:
+def _repair(item: DraftDoc, errors: Sequence[SitegenError], draft: Draft) -> bool:
     """Drop (or, for the title, make up) the fields in `errors`; False when nothing can be done."""
     repaired = False
     for error in errors:
@@ -117,7 +118,7 @@ def _repair(item: DraftDoc, errors: list[ContentError], draft: Draft) -> bool:
             draft.notes.append(
                 Note(
                     item.source,
-                    1,
+                    item.key_lines.get(str(field), 1),
                     f"{field}: {error.message}; dropped (was {value!r})",
                     f"invalid `{field}` dropped",
                 )
@@ -147,35 +148,23 @@ def _kept_url(item: DraftDoc, doc: Document, config: SiteConfig, draft: Draft) -
 
 
 def _drop_clashing_aliases(
-    checked: Mapping[str, tuple[DraftDoc, Document]], outputs: dict[str, str], draft: Draft
+    checked: dict[str, tuple[DraftDoc, Document]], outputs: dict[str, str], draft: Draft
 ) -> None:
-    for item, doc in checked.values():
+    """Aliases on another document's URL are dropped (the build would refuse them)."""
+    for dest, (item, doc) in list(checked.items()):
         kept = []
         for alias in doc.front.aliases:
             output = url_route(alias).output
-            if output in outputs and outputs[output] != item.source:
-                draft.notes.append(
-                    Note(
-                        item.source,
-                        1,
-                        f"alias {alias} is {outputs[output]}'s URL; dropped",
-                        "alias dropped",
-                    )
-                )
-                continue
-            outputs[output] = item.source
-            kept.append(alias)
+            if outputs.setdefault(output, item.source) != item.source:
+                message = f"alias {alias} is {outputs[output]}'s URL; dropped"
+                draft.notes.append(Note(item.source, 1, message, "alias dropped"))
+            else:
+                kept.append(alias)
         if len(kept) != len(doc.front.aliases):
             item.front["aliases"] = kept
-
-
-def _renamed(dest: str) -> str:
-    """`content/posts/2019-05-15-name.md` -> `...-name-2.md` (then -3, ...)."""
-    stem, ext = posixpath.splitext(dest)
-    base, _, number = stem.rpartition("-")
-    if base and number.isdigit() and len(number) < 3:
-        return f"{base}-{int(number) + 1}{ext}"
-    return f"{stem}-2{ext}"
+            again = _parsed(item, draft)
+            if again is not None:
+                checked[dest] = (item, again)
 
 
 def _title_from_name(dest: str) -> str:

@@ -78,11 +78,15 @@ def read_hugo(source: Path) -> Draft:
         draft.notes.append(
             Note(f"content/{rel}", 1, "the home page: sitegen makes its own", "home page")
         )
-    for rel, dest in unique_dests({r: d for r, d in documents.items() if d}).items():
+    dests = unique_dests({r: d for r, d in documents.items() if d})
+    renamed = sum(1 for r, d in dests.items() if documents[r] != d)
+    if renamed:
+        draft.changes["files renamed (their name repeats once the date is dropped)"] += renamed
+    for rel, dest in dests.items():
         source_name = f"content/{rel}"
         text = (source / "content" / rel).read_text(encoding="utf-8", errors="replace")
         try:
-            front, _, body, body_line = load_front_matter(text, source_name)
+            front, key_lines, body, body_line = load_front_matter(text, source_name)
         except ContentError as exc:
             draft.notes.append(
                 Note(source_name, exc.line or 1, f"not imported: {exc.message}", "not imported")
@@ -103,7 +107,9 @@ def read_hugo(source: Path) -> Draft:
         body, count = rewrite_targets(body, new_target)
         if count:
             draft.changes["links to static files and bundle resources made file links"] += count
-        draft.documents.append(DraftDoc(source_name, dest, front, body, body_line, old_url))
+        draft.documents.append(
+            DraftDoc(source_name, dest, front, body, body_line, old_url, key_lines)
+        )
     return draft
 
 

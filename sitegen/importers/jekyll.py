@@ -63,7 +63,8 @@ def read_jekyll(source: Path) -> Draft:
     pattern = _STYLES.get(str(raw.get("permalink", "date")), str(raw.get("permalink", "")))
     pretty = str(raw.get("permalink", "date")) == "pretty" or pattern.endswith("/")
     files = walk(source, _skipper(raw))
-    docs: dict[str, tuple[str, dict[str, Any], str, int]] = {}  # source -> dest, front, body, line
+    # source -> dest, front, key lines, body, body line
+    docs: dict[str, tuple[str, dict[str, Any], dict[str, int], str, int]] = {}
     for rel in files:
         kind = _kind(rel)
         if kind == "media":
@@ -71,7 +72,7 @@ def read_jekyll(source: Path) -> Draft:
             continue
         text = (source / rel).read_text(encoding="utf-8", errors="replace")
         try:
-            front, _, body, body_line = load_front_matter(text, rel)
+            front, key_lines, body, body_line = load_front_matter(text, rel)
         except ContentError as exc:
             if kind == "post":
                 draft.notes.append(
@@ -94,10 +95,13 @@ def read_jekyll(source: Path) -> Draft:
         if dest is None:
             draft.notes.append(Note(rel, 1, "the site's home page: sitegen makes its own"))
             continue
-        docs[rel] = (dest, front, body, body_line)
+        docs[rel] = (dest, front, key_lines, body, body_line)
     by_source = unique_dests({rel: dest for rel, (dest, *_) in docs.items()})
+    renamed = sum(1 for rel, (dest, *_) in docs.items() if by_source[rel] != dest)
+    if renamed:
+        draft.changes["files renamed (their name repeats once the date is dropped)"] += renamed
     site_prefixes = (str(draft.config["base_url"]).rstrip("/"), str(raw.get("baseurl") or ""))
-    for rel, (_, front, body, body_line) in docs.items():
+    for rel, (_, front, key_lines, body, body_line) in docs.items():
         dest = by_source[rel]
         old_url = _old_url(rel, front, pattern, pretty, draft, raw)
         front = _front(rel, front, draft)
@@ -105,15 +109,16 @@ def read_jekyll(source: Path) -> Draft:
         def file_link(tag: str, argument: str, dest: str = dest) -> str | None:
             return _file_link(tag, argument, dest, by_source, draft.media)
 
+        def static_link(url: str, dest: str = dest) -> str | None:
+            return media_target(url, dest, draft.media, site_prefixes)
+
         body, notes, changes = convert_liquid(body, rel, body_line, file_link)
-        body, count = rewrite_targets(
-            body, lambda url, dest=dest: media_target(url, dest, draft.media, site_prefixes)
-        )
+        body, count = rewrite_targets(body, static_link)
         draft.notes += notes + list_kramdown(body, rel, body_line)
         draft.changes.update(changes)
         if count:
             draft.changes["links to static files made file links"] += count
-        draft.documents.append(DraftDoc(rel, dest, front, body, body_line, old_url))
+        draft.documents.append(DraftDoc(rel, dest, front, body, body_line, old_url, key_lines))
     return draft
 
 

@@ -25,7 +25,8 @@ JEKYLL = {
     "date: 2020-01-02 09:00:00 +0000\n---\nSee [about]({% link about/index.md %}).\n",
     "news/_posts/2021-03-04-news.md": "---\ntitle: News\npublished: false\n---\nHidden.\n",
     "_drafts/idea.md": "---\ntitle: Idea\n---\nLater.\n",
-    "about/index.md": "---\ntitle: About\n---\nAbout us.\n",
+    "about/index.md": "---\ntitle: About\ndraf: true\nredirect_from: /2019/05/15/Hello-World/\n"
+    "---\nAbout us.\n",
     "index.html": "---\nlayout: home\n---\n{% for post in site.posts %}{% endfor %}\n",
     "images/logo.png": "PNG",
     "_layouts/post.html": "{{ content }}",
@@ -99,6 +100,9 @@ def test_jekyll_import_keeps_every_old_url_and_converts_what_it_can(tmp_path: Pa
     assert "- _posts/2019-05-15-Hello-World.md:13: Liquid output {{ site.version }}" in notes
     assert "index.html:1: HTML page with front matter (a Liquid template): not imported" in notes
     assert "plugin jekyll-secret: no sitegen equivalent" in notes
+    assert "- about/index.md:3: draf: unknown key; did you mean `draft`?" in notes
+    assert "about/index.md:1: alias /2019/05/15/Hello-World/ is _posts/" in notes
+    assert "aliases" not in files["content/pages/about.md"].decode()
     build_site(dest, BuildOptions())
     public = read_tree(dest / "public")
     for old in (

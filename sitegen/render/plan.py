@@ -271,7 +271,7 @@ def _taxonomy_jobs(site: Site) -> list[Job]:
         jobs.append(TemplateJob(index.output, "tags.html", context, f"the {name} index"))
         for term in taxonomy.terms:
             first = tag_route(term.slug, config, name)
-            extra = {"tag": term, "taxonomy": name}
+            extra = {"tag": term, "taxonomy": name, "taxonomy_url": site.url(index.path)}
             source = f"{name} {term.name!r}"
             jobs += _paginated(site, "tag.html", first, taxonomy.posts[term.slug], source, extra)
             if config.feeds.enabled and config.feeds.per_tag:

@@ -58,7 +58,10 @@ def test_categories_in_permalinks_and_as_a_taxonomy_with_pages_and_feeds(tmp_pat
     assert "en/news/2020/a/index.html" in tree
     assert b"/blog/en/news/2020/a/" in tree["categories/news/index.html"]
     assert b'href="/blog/categories/news/"' in tree["en/news/2020/a/index.html"]
-    assert "Categories: “news”" in tree["categories/news/index.html"].decode()
+    term_page = tree["categories/news/index.html"].decode()
+    assert (
+        "Categories: “news”" in term_page and 'href="/blog/categories/">All categories' in term_page
+    )
     assert "categories/en/feed.xml" in tree and "categories/index.html" in tree
     assert "tags/日本語/index.html" in tree and "tags/日本語/feed.xml" in tree
     assert b"https://e.org/blog/categories/news/" in tree["sitemap.xml"]

@@ -338,7 +338,10 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
     """The Markdown options, and the key naming them (and this version) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
-        allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
+        allow_html=md.allow_html,
+        iframe_hosts=md.iframe_hosts,
+        highlight=md.highlight,
+        toc_max_level=md.toc_max_level,
     )
     return options, f"{__version__}:{options!r}"
 

@@ -61,7 +61,8 @@ class Rendered:
     paragraphs, lists, tables, footnotes and inline code; not code blocks (skimmed, not read),
     raw HTML or image alt text. `links` are in the order the HTML shows them (footnotes last).
     `ids` are the page's ids that `#fragment` links can name (headings, footnotes, raw HTML);
-    `raw_html_line` is the line of the first raw HTML (0 when there is none);
+    `escaped_html_line` is the line of the first raw HTML shown as text (allow_html false;
+    0 when there is none);
     `unknown_languages` has (language, line) for each fence Pygments cannot highlight.
     """
 
@@ -71,5 +72,5 @@ class Rendered:
     word_count: int
     links: tuple[LinkRef, ...]
     ids: tuple[str, ...] = ()
-    raw_html_line: int = 0
+    escaped_html_line: int = 0
     unknown_languages: tuple[tuple[str, int], ...] = ()

@@ -66,7 +66,7 @@ def _render(body: str, options: MarkdownOptions, *, plain: bool) -> Rendered:
         word_count=len("".join(walk.text).split()),
         links=tuple(walk.links),
         ids=tuple(walk.ids),
-        raw_html_line=walk.raw_html_line,
+        escaped_html_line=walk.raw_html_line if options.allow_html is False else 0,
         unknown_languages=tuple(walk.unknown_languages),
     )
 

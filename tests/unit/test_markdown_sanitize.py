@@ -104,11 +104,12 @@ def test_true_trusts_and_false_escapes() -> None:
     assert "&lt;div onclick" in html(attack, MarkdownOptions(allow_html=False))
 
 
-def test_raw_html_line_is_found_in_every_mode() -> None:
-    body = "Para.\n\nMore text\nwith <b>bold</b>.\n"
-    for mode in (False, True, "sanitize"):
-        assert render_markdown(body, MarkdownOptions(allow_html=mode)).raw_html_line == 4
-    assert render_markdown("`<b>` and\n\n```\n<b>\n```", DEFAULT).raw_html_line == 0
+def test_the_line_of_raw_html_shown_as_text_is_found() -> None:
+    body = "Para.\n\nMore text\nwith <b>bold</b>.\n\n<div>x</div>\n"
+    escaped = MarkdownOptions(allow_html=False)
+    assert render_markdown(body, escaped).escaped_html_line == 4
+    assert render_markdown(body, DEFAULT).escaped_html_line == 0  # nothing shown as text
+    assert render_markdown("`<b>` and\n\n```\n<b>\n```", escaped).escaped_html_line == 0
 
 
 def test_forged_placeholder_markers_from_entities_resolve_to_nothing_harmful() -> None:

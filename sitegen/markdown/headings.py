@@ -23,7 +23,7 @@ from markdown_it.token import Token
 _KEPT_CATEGORIES = frozenset({"Nd", "Nl", "Pc"})  # with every letter (L*) and mark (M*)
 _ASCII_KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_ ")
 PLAIN = "plain"  # env key: render without ids, self-links or footnote references (summaries)
-ANCHOR_CLASS = "anchor"
+ANCHOR_CLASS = "header-anchor"  # styled by the default theme (style.css)
 
 
 def github_slug(text: str) -> str:

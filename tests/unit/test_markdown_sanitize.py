@@ -81,7 +81,7 @@ def test_markdown_output_keeps_its_attributes_and_link_placeholders() -> None:
     rendered = render_markdown(body, DEFAULT)
     out = rendered.html
     assert out.count(START) == 2
-    assert '<h2 id="title">' in out and 'class="anchor"' in out
+    assert '<h2 id="title">' in out and 'class="header-anchor"' in out
     assert 'style="text-align:right"' in out
     assert 'type="checkbox"' in out and "checked" in out
     assert 'id="fnref1"' in out and 'class="footnote-ref"' in out

@@ -5,8 +5,9 @@ HTML carries only class names and one stylesheet serves light and dark mode. Pyg
 imported on first use: `sitegen --help` and builds without code blocks never pay for it.
 
 A fence's info string is read as other generators write it: `rust,ignore` (rustdoc),
-`{.python}` (Pandoc), `{r echo=FALSE}` (R Markdown), `python title="x.py" {1,3}` and
-`js{1,3}` (attributes after the name). `split_info` is the one place that reads it; the
+`{.python}` and `.sh` (Pandoc), `{r echo=FALSE}` (R Markdown), `rust=` (HackMD's line
+numbers), `python title="x.py" {1,3}` and `js{1,3}` (attributes after the name), and
+`title="x.md"` (MkDocs: attributes only, no language). `split_info` is the one place that reads it; the
 language is then looked up under its own name or an alias (`mjs` -> `javascript`).
 """
 
@@ -28,6 +29,7 @@ ALIASES = {
     "svelte": "html",
     "cmd": "batch",
     "terminal": "console",
+    "llvm-ir": "llvm",
 }
 # Code that is plain text on purpose: known, never highlighted, never "unknown". Fences that
 # a plugin renders itself (diagrams, maths) name their language here too.
@@ -43,32 +45,32 @@ def split_info(info: str) -> tuple[str, str]:
     info = info.strip()
     if info.startswith("{"):  # {.python} or {r, echo=FALSE}: the name is the first word inside
         inner, _, rest = info[1:].partition("}")
-        name, attrs = _split_name(inner.strip().lstrip("."))
+        name, attrs = _split_name(inner.strip())
         return name, " ".join(part for part in (attrs, rest.strip()) if part)
     return _split_name(info)
 
 
 def _split_name(info: str) -> tuple[str, str]:
     match = _NAME_END.search(info)
-    if match is None:
-        return info.lower(), ""
-    name, rest = info[: match.start()], info[match.start() :]
-    return name.lower(), rest.lstrip(", \t").strip()
+    name, rest = (info, "") if match is None else (info[: match.start()], info[match.start() :])
+    if "=" in name.rstrip("="):  # `title="x.md"`: an attribute, and no language
+        return "", info
+    return name.rstrip("=").lstrip(".").lower(), rest.lstrip(", \t").strip()
 
 
-def canonical_info(info: str) -> str:
-    """The info string with the language first under the name Pygments knows, so that
-    markdown-it's own split (at the first space) finds it: `rust,ignore` -> `rust ignore`."""
-    if not info:
-        return info
+def canonical_info(info: str) -> tuple[str, str]:
+    """(language under the name Pygments knows, the info string with that language first, so
+    that markdown-it's own split at the first space finds it): `rust,ignore` -> `rust ignore`.
+    Without a language, the info string is left as it is."""
     language, attrs = split_info(unescapeAll(info))
+    if not language:
+        return "", info
     language = ALIASES.get(language, language)
-    return f"{language} {attrs}" if attrs else language
+    return language, f"{language} {attrs}" if attrs else language
 
 
-def is_unknown_language(info: str) -> bool:
-    """True when a canonical info string names a language Pygments cannot highlight."""
-    language = info.split(maxsplit=1)[0] if info else ""
+def is_unknown_language(language: str) -> bool:
+    """True when Pygments cannot highlight a (canonical) language name."""
     return language not in PLAIN_LANGUAGES and _lexer(language) is None
 
 

@@ -179,11 +179,10 @@ class _Walk:
             self.ids += html_ids(html)
 
     def _fence(self, token: Token) -> None:
-        info = canonical_info(token.info)
-        token.info = info
-        if self.options.highlight and is_unknown_language(info):
+        language, token.info = canonical_info(token.info)
+        if self.options.highlight and is_unknown_language(language):
             line = token.map[0] + 1 if token.map else 1
-            self.unknown_languages.append((info.split(maxsplit=1)[0], line))
+            self.unknown_languages.append((language, line))
 
     def _add_heading(
         self, tokens: list[Token], index: int, children: list[Token], text: str

@@ -22,6 +22,10 @@ DEFAULT = MarkdownOptions()
         ("{r, echo=FALSE}", ("r", "echo=FALSE")),
         ('python title="x.py" {1,3}', ("python", 'title="x.py" {1,3}')),
         ("js{1,3}", ("js", "{1,3}")),
+        (".sh", ("sh", "")),
+        ("rust=", ("rust", "")),
+        ('title="content.md"', ("", 'title="content.md"')),
+        ('yaml title="mkdocs.yml"', ("yaml", 'title="mkdocs.yml"')),
         ("", ("", "")),
     ],
 )

@@ -11,6 +11,7 @@ counter per id makes that linear (a search from `-1` upwards for each repeat is 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import MutableMapping, Sequence
 from typing import Any
@@ -22,6 +23,9 @@ from markdown_it.token import Token
 
 _KEPT_CATEGORIES = frozenset({"Nd", "Nl", "Pc"})  # with every letter (L*) and mark (M*)
 _ASCII_KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_ ")
+# `## Title {#custom-id}` (Hugo, Pandoc), `{: #custom-id}` (kramdown, Jekyll's), `{ #custom-id
+# .class }` (MkDocs' attr_list): the id wins, other attributes are dropped.
+_EXPLICIT_ID = re.compile(r"[ \t]*\{:?[ \t]*(?:[.\w-]+[ \t]+)*#([^\s{}#\"'<>&]+)[^{}]*\}[ \t]*$")
 PLAIN = "plain"  # env key: render without ids, self-links or footnote references (summaries)
 ANCHOR_CLASS = "header-anchor"  # styled by the default theme (style.css)
 
@@ -39,6 +43,18 @@ def github_slug(text: str) -> str:
 def _is_word(char: str) -> bool:
     category = unicodedata.category(char)
     return category[0] in "LM" or category in _KEPT_CATEGORIES
+
+
+def take_explicit_id(children: Sequence[Token]) -> str | None:
+    """The id a heading's text ends with (`{#custom-id}`), removed from the text; or None."""
+    last = children[-1] if children else None
+    if last is None or last.type != "text" or not last.content.endswith("}"):
+        return None
+    match = _EXPLICIT_ID.search(last.content)
+    if match is None:
+        return None
+    last.content = last.content[: match.start()]
+    return match.group(1)
 
 
 def unique_id(slug: str, taken: MutableMapping[str, int]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
-from sitegen.markdown.headings import PLAIN, github_slug, unique_id
+from sitegen.markdown.headings import PLAIN, github_slug, take_explicit_id, unique_id
 from sitegen.markdown.highlight import canonical_info, is_unknown_language
 from sitegen.markdown.links import clean_source, is_internal, placeholder, target_of
 from sitegen.markdown.model import LinkRef, MarkdownOptions, Rendered, TocEntry
@@ -101,9 +101,11 @@ class _Walk:
                 children = token.children or []
                 line = token.map[0] + 1 if token.map else self.footnote_lines.get(footnote_id, 0)
                 start = len(self.text)
+                explicit = take_explicit_id(children) if heading is not None else None
                 self._inline(children, line)
                 if heading is not None:
-                    self._add_heading(tokens, heading, children, "".join(self.text[start:]))
+                    text = "".join(self.text[start:])
+                    self._add_heading(tokens, heading, children, text, explicit)
                     heading = None
                 self.text.append(" ")
             elif kind == "heading_open":
@@ -185,14 +187,23 @@ class _Walk:
             self.unknown_languages.append((language, line))
 
     def _add_heading(
-        self, tokens: list[Token], index: int, children: list[Token], text: str
+        self,
+        tokens: list[Token],
+        index: int,
+        children: list[Token],
+        text: str,
+        explicit: str | None,
     ) -> None:
         token = tokens[index]
         options = self.options
         if not options.anchors:
             return
-        slug_text = "".join(c.content for c in children if c.type in _SLUG_TEXT)
-        heading_id = unique_id(github_slug(slug_text) or "section", self.taken)
+        if explicit is not None:  # as written; later headings' ids step around it
+            heading_id = explicit
+            self.taken.setdefault(explicit, 0)
+        else:
+            slug_text = "".join(c.content for c in children if c.type in _SLUG_TEXT)
+            heading_id = unique_id(github_slug(slug_text) or "section", self.taken)
         token.attrs["id"] = heading_id
         tokens[index + 2].meta = {"id": heading_id}  # heading_close: its self-link
         self.ids.append(heading_id)

@@ -103,3 +103,25 @@ def test_front_matter_summaries_are_plain_too() -> None:
 def test_page_ids_list_headings_footnotes_and_raw_html_ids() -> None:
     body = '## Top\n\nSee[^n].\n\n<a name="old-anchor"></a>\n<div id="box">x</div>\n\n[^n]: N.'
     assert render_markdown(body, DEFAULT).ids == ("top", "fnref1", "old-anchor", "box", "fn1")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## Install it {#setup}",
+        "## Install it {: #setup}",
+        "## Install it { #setup .wide }",
+        "## Install it {.wide #setup data-x=1}",
+    ],
+)
+def test_explicit_ids_as_hugo_kramdown_and_mkdocs_write_them(heading: str) -> None:
+    rendered = render_markdown(f"{heading}\n\n## Setup\n", DEFAULT)
+    assert rendered.ids == ("setup", "setup-1")
+    assert rendered.html.startswith('<h2 id="setup">Install it<a ')
+    assert rendered.toc[0].title == "Install it"
+
+
+def test_braces_that_are_not_an_id_stay_in_the_heading() -> None:
+    rendered = render_markdown("## Sets {a, b}\n\n## Code `{#x}`\n", DEFAULT)
+    assert rendered.ids == ("sets-a-b", "code-x")
+    assert "{a, b}" in rendered.html

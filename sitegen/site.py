@@ -210,13 +210,9 @@ def assemble(
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
     reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
+    fresh = _fresh_outlines(documents, rendered, reusable, versions)
     ids = {
-        doc.key: known.ids
-        if (known := reusable.get(doc.key)) is not None
-        and versions is not None
-        and known.version == versions.get(doc.key)
-        else rendered[doc.key].body.ids
-        for doc in documents
+        d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
     }
     links = LinkTable(
         info.base_path, documents, routes, media, ids, _made_paths(config, tags, static)
@@ -261,7 +257,7 @@ def assemble(
                 info,
                 doc,
                 route,
-                rendered[doc.key],
+                fresh[doc.key] if doc.key in fresh else rendered[doc.key],
                 functools.partial(load, doc.key),
                 doc_tags,
                 links,
@@ -304,6 +300,24 @@ def assemble(
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
     )
+
+
+def _fresh_outlines(
+    documents: Sequence[Document],
+    rendered: Mapping[str, DocRender],
+    reusable: Mapping[str, Made],
+    versions: Mapping[str, str] | None,
+) -> dict[str, DocRender]:
+    """Outlines of the documents whose rendering changed since their entry was made (all of
+    them without a memo): their ids are needed before any entry is made, and reading each
+    once (`rendered` may read it from the store) serves its entry too."""
+    fresh = {}
+    for doc in documents:
+        known = reusable.get(doc.key)
+        if known is None or versions is None or known.version != versions.get(doc.key):
+            render = rendered[doc.key]
+            fresh[doc.key] = render.outline() if render.complete else render
+    return fresh
 
 
 def _page(

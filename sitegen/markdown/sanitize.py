@@ -2,9 +2,10 @@
 
 What a post written for Jekyll or Hugo puts in raw HTML survives: tables, images, `div`,
 `details`/`summary`, `figure`, `video`/`audio`/`source`, `kbd`, `sup`/`sub`, and iframes
-whose `src` is an https URL on an allowed host (video players). Scripts and styles (with
-their content), event-handler attributes, `style` (except `text-align`, which Markdown tables
-write), forms, `javascript:`/`data:` URLs and iframes from other hosts do not.
+whose `src` is an https URL on an allowed host (video players). Scripts and style sheets
+(with their content), event-handler attributes, style properties other than sizes, `float`
+and `text-align` (which posts set on images, and Markdown on table cells), forms,
+`javascript:`/`data:` URLs and iframes from other hosts do not.
 
 The document's whole rendered HTML is sanitized, not each raw fragment alone: a `<details>`
 block often opens in one fragment and closes in another with Markdown between them, and a
@@ -37,7 +38,7 @@ _TAGS = frozenset(nh3.ALLOWED_TAGS) | {
 }
 _MEDIA = {"src", "width", "height", "controls", "loop", "muted", "preload", "playsinline"}
 _ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "aria-hidden", "aria-label", "tabindex"},
+    "*": {"id", "class", "title", "lang", "dir", "aria-hidden", "aria-label", "tabindex", "style"},
     "a": {"href", "hreflang", "name"},
     "img": {"src", "alt", "width", "height", "loading", "align"},
     "iframe": {"src", "width", "height", "allow", "allowfullscreen", "frameborder", "loading"},
@@ -48,8 +49,8 @@ _ATTRIBUTES = {
     "input": {"checked"},  # always a disabled checkbox (below)
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
-    "td": {"colspan", "rowspan", "headers", "align", "style"},
-    "th": {"colspan", "rowspan", "headers", "align", "scope", "style"},
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "headers", "align", "scope"},
     "details": {"open"},
     "time": {"datetime"},
     "abbr": {"title"},
@@ -60,6 +61,9 @@ _ATTRIBUTES = {
     "col": {"span"},
     "colgroup": {"span"},
 }
+# Sizes and alignment, as posts set them on images and tables; nothing that can move content
+# over the page (position, negative margins), load anything (url()) or hide it.
+_STYLE_PROPERTIES = frozenset({"text-align", "width", "height", "max-width", "float"})
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _IFRAME = re.compile("<iframe", re.IGNORECASE)
 _ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
@@ -95,7 +99,7 @@ def _cleaner(iframe_hosts: tuple[str, ...] | None) -> nh3.Cleaner:
         attribute_filter=attribute if iframe_hosts is not None else None,
         link_rel=None,
         url_schemes=set(_URL_SCHEMES),
-        filter_style_properties={"text-align"},
+        filter_style_properties=set(_STYLE_PROPERTIES),
         set_tag_attribute_values={"input": {"type": "checkbox", "disabled": "disabled"}},
     )
 

@@ -67,6 +67,13 @@ def test_unsafe_html_does_not(attack: str, gone: str) -> None:
     assert gone not in out.lower()
 
 
+def test_sizes_and_alignment_survive_in_styles_and_nothing_else_does() -> None:
+    body = (
+        '<img src="a.jpg" style="width: 75px; position: fixed; background: url(x); margin: -9em">\n'
+    )
+    assert '<img src="a.jpg" style="width:75px">' in html(body)
+
+
 def test_iframe_hosts_are_configurable() -> None:
     frame = '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
     assert "youtube" not in html(frame, MarkdownOptions(iframe_hosts=("player.vimeo.com",)))

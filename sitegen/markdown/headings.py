@@ -103,13 +103,14 @@ def _heading_close(
 ) -> str:
     """The self-link goes last in the heading, hidden from assistive technology and out of the
     tab order: the heading's accessible name stays its text, and the table of contents
-    already links every heading for keyboard and screen-reader users."""
+    already links every heading for keyboard and screen-reader users. It is empty: the
+    theme's CSS draws it, so feed readers and copied text show no stray `#`."""
     token = tokens[idx]
     heading_id = token.meta.get("id") if token.meta else None
     if heading_id is None or env.get(PLAIN):
         return f"</{token.tag}>\n"
     href = escapeHtml(f"#{heading_id}")
     return (
-        f'<a class="{ANCHOR_CLASS}" href="{href}" aria-hidden="true" tabindex="-1">#</a>'
+        f'<a class="{ANCHOR_CLASS}" href="{href}" aria-hidden="true" tabindex="-1"></a>'
         f"</{token.tag}>\n"
     )

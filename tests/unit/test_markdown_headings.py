@@ -66,13 +66,9 @@ def test_twenty_thousand_identical_headings_render_with_distinct_ids() -> None:
 
 
 def test_each_heading_links_to_itself_hidden_from_assistive_technology() -> None:
-    html = render_markdown("## What's next?", DEFAULT).html
-    assert html == (
-        '<h2 id="whats-next">What&#x27;s next?'
-        '<a class="header-anchor" href="#whats-next" aria-hidden="true" tabindex="-1">#</a></h2>\n'
-        if "&#x27;" in html
-        else '<h2 id="whats-next">What\'s next?'
-        '<a class="header-anchor" href="#whats-next" aria-hidden="true" tabindex="-1">#</a></h2>\n'
+    assert render_markdown("## What's next?", DEFAULT).html == (
+        '<h2 id="whats-next">What\'s next?'
+        '<a class="header-anchor" href="#whats-next" aria-hidden="true" tabindex="-1"></a></h2>\n'
     )
 
 

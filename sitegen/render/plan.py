@@ -19,6 +19,7 @@ from sitegen.redirects import REDIRECTS_FILE, redirect_page, redirects_file
 from sitegen.render.views import Paginator, Summary, YearGroup
 from sitegen.routing import (
     ARCHIVE,
+    FEED_FILE,
     HOME,
     NOT_FOUND,
     TAGS_INDEX,
@@ -28,7 +29,7 @@ from sitegen.routing import (
     tag_route,
     taxonomy_route,
 )
-from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site
+from sitegen.site import MEDIA_DIR, PageRef, Site
 from sitegen.taxonomies import term_feed_path
 
 

@@ -23,7 +23,9 @@ _RELATIVE_URL = re.compile(
     r"""\{\{-?\s*(["'])([^"']*)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}"""
 )
 _LIQUID = re.compile(r"\{%-?\s*(\w+).*?%\}|\{\{-?\s*([^}<%]*?)\s*-?\}\}", re.DOTALL)
-_KRAMDOWN_ATTRIBUTES = re.compile(r"\{:\s*[^}\n]*\}")
+_KRAMDOWN_ATTRIBUTES = re.compile(r"^(?!#).*?(\{:\s*[^}\n]*\})", re.MULTILINE)
+# An ATX heading, then kramdown's id for it on the next line: `## Title` / `{: #title}`.
+_HEADING_THEN_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\n(\{:[ \t]*#[^}\n]*\})[ \t]*$", re.M)
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?[\w./-]+)")
 # Link targets: Markdown inline `](target`, reference definitions, and HTML src/href.
 _TARGETS = re.compile(
@@ -103,14 +105,20 @@ def list_shortcodes(body: str, source: str, first: int) -> list[Note]:
     ]
 
 
+def heading_ids(body: str) -> tuple[str, int]:
+    """kramdown's heading id on the line after an ATX heading moved onto the heading line
+    (`## Title {: #id}`, which sitegen reads), the line left blank so lines keep their numbers."""
+    return _HEADING_THEN_ID.subn(r"\1 \2\n", body)
+
+
 def list_kramdown(body: str, source: str, first: int) -> list[Note]:
-    """A note per kramdown attribute list (`{: #id}`, `{: .class}`): CommonMark has none, so
-    the id or class it sets is not set."""
+    """A note per kramdown attribute list (`{: #id}`, `{: .class}`) that is not a heading's
+    id: CommonMark has none, so the id or class it sets is not set."""
     return [
         Note(
             source,
-            line_at(body, m.start(), first),
-            f"kramdown attribute list {m.group(0)} left as written",
+            line_at(body, m.start(1), first),
+            f"kramdown attribute list {m.group(1)} left as written",
             "kramdown attribute list {: }",
         )
         for m in _KRAMDOWN_ATTRIBUTES.finditer(body)

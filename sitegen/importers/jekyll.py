@@ -19,7 +19,7 @@ import yaml
 from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
-from sitegen.importers.bodies import convert_liquid, list_kramdown, rewrite_targets
+from sitegen.importers.bodies import convert_liquid, heading_ids, list_kramdown, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
 from sitegen.importers.paths import MARKDOWN, media_target, relative, unique_dests, walk
 
@@ -113,6 +113,9 @@ def read_jekyll(source: Path) -> Draft:
             return media_target(url, dest, draft.media, site_prefixes)
 
         body, notes, changes = convert_liquid(body, rel, body_line, file_link)
+        body, moved = heading_ids(body)
+        if moved:
+            changes["kramdown heading ids moved onto their heading"] += moved
         body, count = rewrite_targets(body, static_link)
         draft.notes += notes + list_kramdown(body, rel, body_line)
         draft.changes.update(changes)

@@ -10,7 +10,13 @@ import pytest
 from sitegen.build import BuildOptions, build_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
-from sitegen.importers.bodies import convert_liquid, list_shortcodes, rewrite_targets
+from sitegen.importers.bodies import (
+    convert_liquid,
+    heading_ids,
+    list_kramdown,
+    list_shortcodes,
+    rewrite_targets,
+)
 from sitegen.importers.run import NOTES_FILE, import_site
 from tests.golden.trees import EPOCH, read_tree, write_files
 
@@ -199,3 +205,12 @@ def test_shortcodes_are_listed_and_targets_in_code_are_left_alone() -> None:
     body = "![a](/i.png)\n\n```\n![a](/i.png)\n```\n<img src='/i.png'>\n"
     text, count = rewrite_targets(body, lambda url: "m/i.png" if url == "/i.png" else None)
     assert count == 2 and text == "![a](m/i.png)\n\n```\n![a](/i.png)\n```\n<img src='m/i.png'>\n"
+
+
+def test_kramdown_heading_ids_move_onto_the_heading_and_other_attribute_lists_are_listed() -> None:
+    body = "## Install\n{: #install}\n\nText.\n{: .note}\n"
+    text, count = heading_ids(body)
+    assert (text, count) == ("## Install {: #install}\n\n\nText.\n{: .note}\n", 1)
+    assert [str(n) for n in list_kramdown(text, "a.md", 5)] == [
+        "a.md:9: kramdown attribute list {: .note} left as written"
+    ]

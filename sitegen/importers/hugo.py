@@ -97,12 +97,14 @@ def read_hugo(source: Path) -> Draft:
         draft.notes += list_shortcodes(body, source_name, body_line)
         here = posixpath.dirname(rel)
 
-        def new_target(url: str, dest: str = dest, here: str = here) -> str | None:
+        def new_target(
+            url: str, dest: str = dest, here: str = here, page: str | None = old_url
+        ) -> str | None:
             if _RELATIVE.match(url):
                 path = posixpath.normpath(posixpath.join(here, url.split("#")[0].split("?")[0]))
                 if f"{MEDIA}/{path}" in draft.media:
                     return relative(f"{MEDIA}/{path}", dest)
-            return media_target(url, dest, draft.media, prefixes)
+            return media_target(url, dest, draft.media, prefixes, page)
 
         body, count = rewrite_targets(body, new_target)
         if count:

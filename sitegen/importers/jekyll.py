@@ -109,8 +109,8 @@ def read_jekyll(source: Path) -> Draft:
         def file_link(tag: str, argument: str, dest: str = dest) -> str | None:
             return _file_link(tag, argument, dest, by_source, draft.media)
 
-        def static_link(url: str, dest: str = dest) -> str | None:
-            return media_target(url, dest, draft.media, site_prefixes)
+        def static_link(url: str, dest: str = dest, page: str | None = old_url) -> str | None:
+            return media_target(url, dest, draft.media, site_prefixes, page)
 
         body, notes, changes = convert_liquid(body, rel, body_line, file_link)
         body, moved = heading_ids(body)

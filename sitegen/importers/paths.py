@@ -6,7 +6,7 @@ import os
 import posixpath
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.frontmatter import document_location
 from sitegen.importers.draft import MEDIA
@@ -31,10 +31,17 @@ def relative(target: str, from_file: str) -> str:
 
 
 def media_target(
-    url: str, doc_dest: str, media: Mapping[str, str], site_prefixes: tuple[str, ...]
+    url: str,
+    doc_dest: str,
+    media: Mapping[str, str],
+    site_prefixes: tuple[str, ...],
+    page_url: str | None = None,
 ) -> str | None:
-    """A root-relative (or own-site absolute) URL of a copied file, as a path relative to the
-    document; None when `url` names no copied file."""
+    """A root-relative (or own-site absolute) URL of a copied file, or one relative to the
+    page's old URL `page_url` (as a browser reads `../images/a.png`), as a path relative to
+    the document; None when `url` names no copied file."""
+    if page_url is not None and not urlsplit(url).scheme and not url.startswith(("/", "#")):
+        url = urljoin(page_url, url)
     for prefix in site_prefixes:
         if prefix and url.startswith(prefix):
             url = "/" + url[len(prefix) :].lstrip("/")

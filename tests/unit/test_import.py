@@ -32,7 +32,7 @@ JEKYLL = {
     "news/_posts/2021-03-04-news.md": "---\ntitle: News\npublished: false\n---\nHidden.\n",
     "_drafts/idea.md": "---\ntitle: Idea\n---\nLater.\n",
     "about/index.md": "---\ntitle: About\ndraf: true\nredirect_from: /2019/05/15/Hello-World/\n"
-    "---\nAbout us.\n",
+    '---\nAbout us. <img src="../images/logo.png">\n',
     "index.html": "---\nlayout: home\n---\n{% for post in site.posts %}{% endfor %}\n",
     "images/logo.png": "PNG",
     "_layouts/post.html": "{{ content }}",
@@ -108,7 +108,8 @@ def test_jekyll_import_keeps_every_old_url_and_converts_what_it_can(tmp_path: Pa
     assert "plugin jekyll-secret: no sitegen equivalent" in notes
     assert "- about/index.md:3: draf: unknown key; did you mean `draft`?" in notes
     assert "about/index.md:1: alias /2019/05/15/Hello-World/ is _posts/" in notes
-    assert "aliases" not in files["content/pages/about.md"].decode()
+    about = files["content/pages/about.md"].decode()
+    assert "aliases" not in about and '<img src="../media/images/logo.png">' in about
     build_site(dest, BuildOptions())
     public = read_tree(dest / "public")
     for old in (

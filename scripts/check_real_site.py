@@ -114,7 +114,7 @@ def check_links(public: Path, base_url: str, source: Path) -> Counter[str]:
                         continue
                     fragment = unquote(parts.fragment)
                     if "/page/" in here or here == "/index.html":
-                        kind = "missing #fragment on a list page (a summary's footnote)"
+                        kind = "missing #fragment, linked from a list page"
                     elif f"{{: #{fragment}}}" in page(target).text:
                         kind = "missing #fragment set by a kramdown {: #id} (not converted)"
                     else:

@@ -57,12 +57,13 @@ def finish(draft: Draft) -> tuple[SiteConfig, dict[str, str]]:
                 continue
             output = route_for(doc, config).output
         if output in outputs or output in _RESERVED or output.startswith(_RESERVED_DIRS):
-            other = outputs.get(output, "sitegen's own pages")
+            other = outputs.get(output)
+            owner = f"also {other}'s" if other else "one sitegen writes itself"
             draft.notes.append(
                 Note(
                     item.source,
                     1,
-                    f"its URL /{output} is also {other}'s; imported as a draft",
+                    f"its URL /{output} is {owner}; imported as a draft",
                     "URL taken: imported as a draft",
                 )
             )

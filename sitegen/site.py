@@ -350,7 +350,8 @@ def _terms_of(doc: Document, taxonomy: str) -> tuple[str, ...]:
 
 def _undated(doc: Document) -> ContentError:
     return ContentError(
-        "the post has no date, so it is listed after every dated post and left out of the archive",
+        "the post has no date, so it is listed after every dated post and left out of the "
+        "archive and the feeds",
         file=doc.source,
         line=1,
         field="date",

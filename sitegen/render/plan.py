@@ -16,7 +16,7 @@ from typing import Any
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
 from sitegen.redirects import REDIRECTS_FILE, redirect_page, redirects_file
-from sitegen.render.views import Paginator, Summary, YearGroup
+from sitegen.render.views import Paginator, Summary, Tag, YearGroup
 from sitegen.routing import (
     ARCHIVE,
     FEED_FILE,
@@ -167,7 +167,8 @@ def _xml_jobs(site: Site) -> list[Job]:
     config, info = site.config, site.info
     jobs: list[Job] = []
     if config.feeds.enabled:
-        pages = tuple(entry.page for entry in site.posts[: config.feeds.limit])
+        dated = (entry.page for entry in site.posts if entry.doc.front.date is not None)
+        pages = tuple(dated)[: config.feeds.limit]  # an undated post has no place in a feed
         args = (
             info,
             info.title,
@@ -202,23 +203,41 @@ def _xml_jobs(site: Site) -> list[Job]:
 
 
 def _tag_feeds(site: Site) -> list[Job]:
-    config, info = site.config, site.info
     pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
-    jobs: list[Job] = []
-    for tag in site.tags:
-        route = tag_route(tag.slug, config)
-        feed_path = route_of_path(term_feed_path(route)).output
-        pages = tuple(pages_by_key[s.key] for s in site.tag_posts[tag.slug][: config.feeds.limit])
-        args = (
-            info,
-            f"{info.title}: {tag.name}",
-            site.abs_url(route.path),
-            info.base_url + feed_path,
-            pages,
-            config.feeds.format,
+    return [
+        _term_feed(
+            site,
+            pages_by_key,
+            tag,
+            tag_route(tag.slug, site.config),
+            site.tag_posts[tag.slug],
+            f"tag {tag.name!r}",
         )
-        jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
-    return jobs
+        for tag in site.tags
+    ]
+
+
+def _term_feed(
+    site: Site,
+    pages_by_key: Mapping[str, Any],
+    term: Tag,
+    first: Route,
+    posts: Sequence[Summary],
+    source: str,
+) -> TextJob:
+    """The feed of a tag or other term, next to its first page: its newest dated posts."""
+    info = site.info
+    feed_path = route_of_path(term_feed_path(first)).output
+    dated = tuple(pages_by_key[s.key] for s in posts if s.date is not None)
+    args = (
+        info,
+        f"{info.title}: {term.name}",
+        site.abs_url(first.path),
+        info.base_url + feed_path,
+        dated[: site.config.feeds.limit],
+        site.config.feeds.format,
+    )
+    return TextJob(feed_path, feed_xml, args, f"the feed of {source}")
 
 
 def page_keys(value: Any) -> Iterator[str]:
@@ -262,7 +281,7 @@ def _check_unique(jobs: Sequence[Job]) -> None:
 def _taxonomy_jobs(site: Site) -> list[Job]:
     """Pages and feeds of the taxonomies besides tags, made with the tag templates: `tags.html`
     for the index, `tag.html` per term; both also get `taxonomy` (its name)."""
-    config, info = site.config, site.info
+    config = site.config
     pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
     jobs: list[Job] = []
     for taxonomy in site.taxonomies:
@@ -276,17 +295,8 @@ def _taxonomy_jobs(site: Site) -> list[Job]:
             source = f"{name} {term.name!r}"
             jobs += _paginated(site, "tag.html", first, taxonomy.posts[term.slug], source, extra)
             if config.feeds.enabled and config.feeds.per_tag:
-                feed_path = route_of_path(term_feed_path(first)).output
-                pages = tuple(pages_by_key[s.key] for s in taxonomy.posts[term.slug])
-                args = (
-                    info,
-                    f"{info.title}: {term.name}",
-                    site.abs_url(first.path),
-                    info.base_url + feed_path,
-                    pages[: config.feeds.limit],
-                    config.feeds.format,
-                )
-                jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of {source}"))
+                posts = taxonomy.posts[term.slug]
+                jobs.append(_term_feed(site, pages_by_key, term, first, posts, source))
     return jobs
 
 

@@ -123,7 +123,8 @@ def test_expired_unpublished_and_undated_posts(tmp_path: Path) -> None:
     assert "posts/kept/index.html" in tree
     assert "posts/gone/index.html" not in tree and "posts/hidden/index.html" not in tree
     assert [(w.file, w.field) for w in result.warnings] == [("content/posts/undated.md", "date")]
-    assert b"1970" not in tree["feed.xml"]
+    assert b"1970" not in tree["feed.xml"] and b"Undated" not in tree["feed.xml"]
+    assert b"<title>Kept</title>" in tree["feed.xml"]
 
 
 def test_misspelt_key_warns_and_strict_fails(tmp_path: Path) -> None:

@@ -2,6 +2,12 @@
 
     python scripts/check_real_site.py jekyll /path/to/jekyll-site [--work DIR]
     python scripts/check_real_site.py hugo /path/to/hugo-site
+    python scripts/check_real_site.py rust-blog /path/to/blog.rust-lang.org
+
+`rust-blog` is blog.rust-lang.org's own generator, whose URL scheme is Jekyll's: its posts are
+copied into a Jekyll layout first (`posts/` -> `_posts/`, `posts/inside-rust/` ->
+`inside-rust/_posts/`, `static/*` at the top as the generator serves it, permalink `/:categories/:year/:month/:day/:title.html`),
+then imported as Jekyll.
 
 Prints: documents imported, import notes by kind, build time, build warnings by kind, old
 URLs kept (each must exist in the output as a file a static server serves), posts without a
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -140,9 +147,31 @@ def _feed_newest_first(public: Path) -> bool:
     return dates == sorted(dates, reverse=True) and bool(dates)
 
 
+def _as_jekyll(source: Path, staged: Path) -> Path:
+    """blog.rust-lang.org's sources in a Jekyll layout (see the module docstring)."""
+    shutil.rmtree(staged, ignore_errors=True)
+    for blog in sorted(p for p in (source / "posts").iterdir() if p.is_dir()):
+        shutil.copytree(blog, staged / blog.name / "_posts", ignore=shutil.ignore_patterns("*.yml"))
+    shutil.copytree(
+        source / "posts",
+        staged / "_posts",
+        ignore=lambda d, names: [
+            n for n in names if (Path(d) / n).is_dir() or not n.endswith(".md")
+        ],
+    )
+    if (source / "static").is_dir():
+        shutil.copytree(source / "static", staged, dirs_exist_ok=True)  # served from /
+    (staged / "_config.yml").write_text(
+        "title: Rust Blog\nurl: https://blog.rust-lang.org\n"
+        "permalink: /:categories/:year/:month/:day/:title.html\n",
+        encoding="utf-8",
+    )
+    return staged
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("generator", choices=["jekyll", "hugo"])
+    parser.add_argument("generator", choices=["jekyll", "hugo", "rust-blog"])
     parser.add_argument("source", type=Path)
     parser.add_argument(
         "--work", type=Path, help="folder for the imported site (default: a temporary one)"
@@ -151,7 +180,10 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="sitegen-real-"))
     site = work / "site"
     started = time.perf_counter()
-    report = import_site(args.generator, args.source, site)
+    source, generator = args.source, args.generator
+    if generator == "rust-blog":
+        source, generator = _as_jekyll(args.source, work / "rust-blog-as-jekyll"), "jekyll"
+    report = import_site(generator, source, site)
     print(
         f"import: {report.posts} posts, {report.pages} pages, {report.media} media files in {time.perf_counter() - started:.1f} s"
     )
@@ -177,7 +209,7 @@ def main() -> int:
     print(f"posts without a date: {undated}; feed newest first: {newest_first}")
     config = load_config(site)
     print("broken internal links by kind:")
-    broken = check_links(public, config.base_url, args.source)
+    broken = check_links(public, config.base_url, source)
     for kind, count in broken.most_common():
         print(f"  {count:6d}  {kind}")
     print(f"  total {sum(broken.values())}")

@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from sitegen.importers.draft import Note
+from sitegen.importers.draft import CONTENT, Note
+from sitegen.importers.paths import relative
 
 _HIGHLIGHT = re.compile(
     r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
@@ -125,18 +126,26 @@ def list_kramdown(body: str, source: str, first: int) -> list[Note]:
     ]
 
 
-def rewrite_targets(body: str, new_target: Callable[[str], str | None]) -> tuple[str, int]:
-    """Every link or image target for which `new_target` gives a replacement, replaced;
-    with the number replaced. Fenced code is left alone."""
+def rewrite_targets(
+    body: str, find: Callable[[str], tuple[str, str] | None], doc_dest: str, base_path: str
+) -> tuple[str, int]:
+    """Every link or image target naming a copied file (`find(url)` gives its DEST path and
+    `?query#fragment`) rewritten, with the number rewritten. Markdown gets a file link, which
+    sitegen checks and resolves; raw HTML (which sitegen does not resolve) the file's URL.
+    Fenced code is left alone."""
     count = 0
 
     def replace(match: re.Match[str]) -> str:
         nonlocal count
-        target = new_target(match.group("url"))
-        if target is None:
+        found = find(match.group("url"))
+        if found is None:
             return match.group(0)
         count += 1
-        return match.group("pre") + target
+        dest, suffix = found
+        pre = match.group("pre")
+        if pre.lstrip().startswith(("src", "href")):
+            return pre + base_path + dest.removeprefix(CONTENT + "/") + suffix
+        return pre + relative(dest, doc_dest) + suffix
 
     parts = re.split(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", body, flags=re.M | re.S)
     out = [part if index % 2 else _TARGETS.sub(replace, part) for index, part in enumerate(parts)]

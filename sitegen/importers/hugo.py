@@ -17,6 +17,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -25,7 +26,7 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import list_shortcodes, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
-from sitegen.importers.paths import MARKDOWN, media_target, relative, unique_dests, walk
+from sitegen.importers.paths import MARKDOWN, media_file, unique_dests, url_suffix, walk
 
 CONFIGS = ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json")
 _NAME_TOKENS = (":slugorfilename", ":slugorcontentbasename", ":contentbasename", ":filename")
@@ -74,6 +75,7 @@ def read_hugo(source: Path) -> Draft:
             continue
         documents[rel] = _dest(rel, languages, main)
     prefixes = (str(draft.config["base_url"]).rstrip("/"),)
+    base_path = urlsplit(str(draft.config["base_url"])).path
     for rel in (r for r, d in documents.items() if not d):
         draft.notes.append(
             Note(f"content/{rel}", 1, "the home page: sitegen makes its own", "home page")
@@ -97,16 +99,16 @@ def read_hugo(source: Path) -> Draft:
         draft.notes += list_shortcodes(body, source_name, body_line)
         here = posixpath.dirname(rel)
 
-        def new_target(
-            url: str, dest: str = dest, here: str = here, page: str | None = old_url
-        ) -> str | None:
-            if _RELATIVE.match(url):
-                path = posixpath.normpath(posixpath.join(here, url.split("#")[0].split("?")[0]))
+        def copied_file(
+            url: str, here: str = here, page: str | None = old_url
+        ) -> tuple[str, str] | None:
+            if _RELATIVE.match(url):  # a bundle's own file first
+                path = posixpath.normpath(posixpath.join(here, urlsplit(url).path))
                 if f"{MEDIA}/{path}" in draft.media:
-                    return relative(f"{MEDIA}/{path}", dest)
-            return media_target(url, dest, draft.media, prefixes, page)
+                    return f"{MEDIA}/{path}", url_suffix(url)
+            return media_file(url, draft.media, prefixes, page)
 
-        body, count = rewrite_targets(body, new_target)
+        body, count = rewrite_targets(body, copied_file, dest, base_path)
         if count:
             draft.changes["links to static files and bundle resources made file links"] += count
         draft.documents.append(

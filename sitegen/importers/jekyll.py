@@ -13,6 +13,7 @@ import posixpath
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -21,7 +22,7 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import convert_liquid, heading_ids, list_kramdown, rewrite_targets
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
-from sitegen.importers.paths import MARKDOWN, media_target, relative, unique_dests, walk
+from sitegen.importers.paths import MARKDOWN, media_file, relative, unique_dests, walk
 
 CONFIG = "_config.yml"
 _STYLES = {
@@ -101,6 +102,7 @@ def read_jekyll(source: Path) -> Draft:
     if renamed:
         draft.changes["files renamed (their name repeats once the date is dropped)"] += renamed
     site_prefixes = (str(draft.config["base_url"]).rstrip("/"), str(raw.get("baseurl") or ""))
+    base_path = urlsplit(str(draft.config["base_url"])).path
     for rel, (_, front, key_lines, body, body_line) in docs.items():
         dest = by_source[rel]
         old_url = _old_url(rel, front, pattern, pretty, draft, raw)
@@ -109,14 +111,14 @@ def read_jekyll(source: Path) -> Draft:
         def file_link(tag: str, argument: str, dest: str = dest) -> str | None:
             return _file_link(tag, argument, dest, by_source, draft.media)
 
-        def static_link(url: str, dest: str = dest, page: str | None = old_url) -> str | None:
-            return media_target(url, dest, draft.media, site_prefixes, page)
+        def static_file(url: str, page: str | None = old_url) -> tuple[str, str] | None:
+            return media_file(url, draft.media, site_prefixes, page)
 
         body, notes, changes = convert_liquid(body, rel, body_line, file_link)
         body, moved = heading_ids(body)
         if moved:
             changes["kramdown heading ids moved onto their heading"] += moved
-        body, count = rewrite_targets(body, static_link)
+        body, count = rewrite_targets(body, static_file, dest, base_path)
         draft.notes += notes + list_kramdown(body, rel, body_line)
         draft.changes.update(changes)
         if count:

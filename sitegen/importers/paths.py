@@ -30,16 +30,12 @@ def relative(target: str, from_file: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_file) or ".")
 
 
-def media_target(
-    url: str,
-    doc_dest: str,
-    media: Mapping[str, str],
-    site_prefixes: tuple[str, ...],
-    page_url: str | None = None,
-) -> str | None:
-    """A root-relative (or own-site absolute) URL of a copied file, or one relative to the
-    page's old URL `page_url` (as a browser reads `../images/a.png`), as a path relative to
-    the document; None when `url` names no copied file."""
+def media_file(
+    url: str, media: Mapping[str, str], site_prefixes: tuple[str, ...], page_url: str | None = None
+) -> tuple[str, str] | None:
+    """The copied file (its DEST path) a root-relative or own-site absolute URL names, or one
+    relative to the page's old URL `page_url` (as a browser reads `../images/a.png`), with the
+    URL's `?query#fragment`; None when `url` names no copied file."""
     if page_url is not None and not urlsplit(url).scheme and not url.startswith(("/", "#")):
         url = urljoin(page_url, url)
     for prefix in site_prefixes:
@@ -52,10 +48,15 @@ def media_target(
     dest = f"{MEDIA}/{unquote(parts.path).lstrip('/')}"
     if dest not in media:
         return None
-    suffix = ("?" + parts.query if parts.query else "") + (
+    return dest, url_suffix(url)
+
+
+def url_suffix(url: str) -> str:
+    """`?query#fragment` of a URL ('' when it has neither)."""
+    parts = urlsplit(url)
+    return ("?" + parts.query if parts.query else "") + (
         "#" + parts.fragment if parts.fragment else ""
     )
-    return relative(dest, doc_dest) + suffix
 
 
 def unique_dests(dests: Mapping[str, str]) -> dict[str, str]:

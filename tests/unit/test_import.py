@@ -109,7 +109,7 @@ def test_jekyll_import_keeps_every_old_url_and_converts_what_it_can(tmp_path: Pa
     assert "- about/index.md:3: draf: unknown key; did you mean `draft`?" in notes
     assert "about/index.md:1: alias /2019/05/15/Hello-World/ is _posts/" in notes
     about = files["content/pages/about.md"].decode()
-    assert "aliases" not in about and '<img src="../media/images/logo.png">' in about
+    assert "aliases" not in about and '<img src="/blog/media/images/logo.png">' in about
     build_site(dest, BuildOptions())
     public = read_tree(dest / "public")
     for old in (
@@ -203,9 +203,13 @@ def test_shortcodes_are_listed_and_targets_in_code_are_left_alone() -> None:
     assert [str(n) for n in notes] == [
         "c.md:4: Hugo shortcode {{% note %}} left as written (templates/shortcodes/ can render it)"
     ]
-    body = "![a](/i.png)\n\n```\n![a](/i.png)\n```\n<img src='/i.png'>\n"
-    text, count = rewrite_targets(body, lambda url: "m/i.png" if url == "/i.png" else None)
-    assert count == 2 and text == "![a](m/i.png)\n\n```\n![a](/i.png)\n```\n<img src='m/i.png'>\n"
+    body = "![a](/i.png#x)\n\n```\n![a](/i.png)\n```\n<img src='/i.png'>\n"
+    found = {"/i.png#x": ("content/media/i.png", "#x"), "/i.png": ("content/media/i.png", "")}
+    text, count = rewrite_targets(body, found.get, "content/posts/a/b.md", "/blog/")
+    assert count == 2
+    assert text == (
+        "![a](../../media/i.png#x)\n\n```\n![a](/i.png)\n```\n<img src='/blog/media/i.png'>\n"
+    )
 
 
 def test_kramdown_heading_ids_move_onto_the_heading_and_other_attribute_lists_are_listed() -> None:

@@ -141,9 +141,10 @@ def as_instant(value: DateValue) -> dt.datetime:
 def select_documents(
     documents: Sequence[Document], *, drafts: bool, future: bool, now: dt.datetime
 ) -> tuple[list[Document], dt.datetime | None]:
-    """The documents to build, and the earliest date at which a left-out future post is due."""
+    """The documents to build, and the earliest date at which the selection changes: a
+    left-out future post is due, or a selected post expires."""
     selected: list[Document] = []
-    next_due: dt.datetime | None = None
+    dues: list[dt.datetime] = []
     for doc in documents:
         if doc.front.draft and not drafts:
             continue
@@ -152,11 +153,12 @@ def select_documents(
             continue
         date = doc.front.date
         if date is not None and not future and as_instant(date) > now:
-            due = as_instant(date)
-            next_due = due if next_due is None or due < next_due else next_due
+            dues.append(as_instant(date))
             continue
+        if expiry is not None:
+            dues.append(as_instant(expiry))
         selected.append(doc)
-    return selected, next_due
+    return selected, min(dues, default=None)
 
 
 @dataclass

@@ -166,3 +166,16 @@ def test_taxonomies_and_title_patterns_are_config_and_bad_ones_are_errors() -> N
     assert config.term_patterns == {"tags": "/tags/{slug}/", "categories": "/c/{slug}/"}
     with pytest.raises(ConfigError, match="not a front-matter field name"):
         parse_config(CONFIG + '[taxonomies]\n"Bad Name" = "/x/{slug}/"\n', "sitegen.toml")
+
+
+def test_a_cached_build_after_the_expiry_date_leaves_the_post_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "content/posts/a.md": "---\ntitle: A\ndate: 2020-01-01\nexpiry_date: 2024-01-01\n---\n"
+    }
+    _, tree = _build(tmp_path, files)
+    assert "posts/a/index.html" in tree
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027: no file changed, the post expired
+    build_site(tmp_path, BuildOptions())
+    assert "posts/a/index.html" not in read_tree(tmp_path / "public")

@@ -163,3 +163,12 @@ def test_lazy_pages_without_versions_are_refused() -> None:
     rendered = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()), None)}
     with pytest.raises(ValueError, match="lazy page"):
         assemble(CONFIG, [doc], rendered, (), strict=False, lazy_pages=True)
+
+
+def test_a_post_expires_after_its_expiry_date_which_is_when_the_selection_changes() -> None:
+    docs = [
+        _doc("posts/e.md", "title: E\ndate: 2024-01-01\nexpiryDate: 2024-07-01"),
+        _doc("posts/g.md", "title: G\ndate: 2024-01-01\nexpiry_date: 2024-05-01"),
+    ]
+    selected, due = select_documents(docs, drafts=False, future=False, now=NOW)
+    assert [d.slug for d in selected] == ["e"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.UTC)

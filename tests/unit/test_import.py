@@ -219,3 +219,14 @@ def test_kramdown_heading_ids_move_onto_the_heading_and_other_attribute_lists_ar
     assert [str(n) for n in list_kramdown(text, "a.md", 5)] == [
         "a.md:9: kramdown attribute list {: .note} left as written"
     ]
+
+
+def test_real_posts_whose_names_repeat_keep_both_urls(tmp_path: Path) -> None:
+    """Two posts of blog.rust-lang.org (tests/fixtures/real/rust-blog-excerpt, MIT)."""
+    source = Path(__file__).parents[1] / "fixtures/real/rust-blog-excerpt"
+    import_site("jekyll", source, tmp_path / "site")
+    result = build_site(tmp_path / "site", BuildOptions())
+    public = read_tree(tmp_path / "site/public")
+    assert b"Road to Rust 1.0" in public["2014/09/15/Rust-1.0.html"]
+    assert b"Announcing Rust 1.0" in public["2015/05/15/Rust-1.0.html"]
+    assert result.warnings == ()

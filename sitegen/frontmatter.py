@@ -132,16 +132,19 @@ def parse_document(
 
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
-    data = front_matter_data(doc.front)
-    yaml_text = yaml.dump(
-        data,
+    return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """Front-matter values as the YAML lines `dump_document` writes, in `data`'s order."""
+    return yaml.dump(
+        dict(data),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=100,
     )
-    return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
 
 
 def front_matter_data(front: FrontMatter) -> dict[str, Any]:

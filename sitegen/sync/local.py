@@ -24,6 +24,7 @@ from sitegen.fsio import write_atomic
 from sitegen.model import Document, make_key
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
+from sitegen.sync.merge import conflict_marker_line
 from sitegen.sync.plan import UNREADABLE
 
 MEDIA_DIR = "media"
@@ -42,7 +43,9 @@ class LocalDocument:
     def load(self, site_dir: Path) -> tuple[Document, str]:
         """Parse the file now (for pushing it): the document and its current hash."""
         source = self.file.relative_to(site_dir).as_posix()
-        doc = parse_document(self.file.read_text(encoding="utf-8"), source=source)
+        text = self.file.read_text(encoding="utf-8")
+        _check_no_markers(text, source)
+        doc = parse_document(text, source=source)
         return doc, content_hash(doc)
 
 
@@ -150,7 +153,9 @@ def save_index(site_dir: Path, index: FileIndex) -> None:
 def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir: Path) -> None:
     file = site_dir / path
     try:
-        doc = parse_document(file.read_text(encoding="utf-8"), source=path)
+        text = file.read_text(encoding="utf-8")
+        _check_no_markers(text, path)
+        doc = parse_document(text, source=path)
         local = LocalDocument(doc.key, file, content_hash(doc))
         copy.index.note(path, *stat, local.key, local.hash)
     except ContentError as exc:
@@ -161,6 +166,19 @@ def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir:
         local = _unreadable(path, file)
     if local is not None:
         _add(copy, local, path, site_dir)
+
+
+def _check_no_markers(text: str, path: str) -> None:
+    """A file left with merge conflict markers is never pushed (nor overwritten by a pull)."""
+    line = conflict_marker_line(text)
+    if line is not None:
+        raise ContentError(
+            "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+            file=path,
+            line=line,
+            hint="keep what you want between the markers, delete the marker lines, then "
+            "`sitegen push`; or `sitegen pull --force KEY` to take the remote version",
+        )
 
 
 def _add(copy: WorkingCopy, local: LocalDocument, path: str, site_dir: Path) -> None:

@@ -4,6 +4,11 @@ Stored in `.sitegen/sync/base.json`. For every key (`posts/<slug>`, `pages/<slug
 `media/<path>`) it records the remote version, the content hash and the author at that moment,
 which is what the three-way plan compares local files and the remote manifest against.
 The base belongs to one Supabase project: a base written for another URL is ignored.
+
+A document's text at that moment is kept beside it, in `.sitegen/sync/base/<hash>.md` (content
+addressed, so equal versions share a file): the common ancestor a three-way merge needs when
+both sides changed. Texts are written without an fsync of their own; a text lost in a crash
+only means that key's next two-sided change is reported as a conflict instead of merged.
 It is written atomically (temp file + rename) after every confirmed step, so an interrupted
 push or pull leaves a base that is true for every key it lists.
 """
@@ -18,7 +23,9 @@ from sitegen.errors import ConfigError
 from sitegen.fsio import write_atomic
 
 BASE_FILE = Path(".sitegen") / "sync" / "base.json"
+TEXTS_DIR = Path(".sitegen") / "sync" / "base"
 _FORMAT = 1
+_TEXT_SUFFIX = ".md"
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,13 @@ class SyncBase:
     remote_url: str
     entries: dict[str, BaseEntry]
     saved: bool = field(default=False, compare=False)  # the file holds exactly this state
+    # content hash -> document text, recorded since the last save (written by save_base)
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def record(self, key: str, entry: BaseEntry) -> None:
+    def record(self, key: str, entry: BaseEntry, text: str | None = None) -> None:
+        """Note `key` as in sync at `entry`; `text` is the document's text (None for media)."""
+        if text is not None:
+            self.texts[entry.hash] = text
         if self.entries.get(key) != entry:
             self.entries[key] = entry
             self.saved = False
@@ -83,7 +95,9 @@ def load_base(site_dir: Path, remote_url: str) -> SyncBase:
 
 
 def save_base(site_dir: Path, base: SyncBase) -> None:
-    """Write the base atomically (readers see the old or the new file), unless unchanged."""
+    """Write the base atomically (readers see the old or the new file), unless unchanged;
+    the texts it names first, so the base never names a text that was not written."""
+    _save_texts(site_dir, base)
     if base.saved:
         return
     path = site_dir / BASE_FILE
@@ -103,3 +117,38 @@ def save_base(site_dir: Path, base: SyncBase) -> None:
     }
     write_atomic(path, json.dumps(data, indent=1).encode("utf-8"))
     base.saved = True
+    _remove_unused_texts(site_dir, base)
+
+
+def base_text(site_dir: Path, base: SyncBase, digest: str) -> str | None:
+    """The document text recorded for content hash `digest`, or None when none was kept."""
+    if digest in base.texts:
+        return base.texts[digest]
+    try:
+        return (site_dir / TEXTS_DIR / f"{digest}{_TEXT_SUFFIX}").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _save_texts(site_dir: Path, base: SyncBase) -> None:
+    used = {entry.hash for entry in base.entries.values()}
+    pending = {digest: text for digest, text in base.texts.items() if digest in used}
+    if pending:
+        folder = site_dir / TEXTS_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for digest, text in pending.items():
+            target = folder / f"{digest}{_TEXT_SUFFIX}"
+            if not target.exists():
+                write_atomic(target, text.encode("utf-8"), durable=False)
+    base.texts.clear()
+
+
+def _remove_unused_texts(site_dir: Path, base: SyncBase) -> None:
+    """Texts no key's entry names any more (an older version, a deleted key) are dropped."""
+    folder = site_dir / TEXTS_DIR
+    if not folder.is_dir():
+        return
+    used = {entry.hash for entry in base.entries.values()}
+    for file in folder.iterdir():
+        if file.suffix == _TEXT_SUFFIX and file.stem not in used:
+            file.unlink(missing_ok=True)

@@ -97,7 +97,10 @@ def read_manifests(store: SupabaseStore) -> dict[str, RemoteEntry]:
     for table in TABLES:
         for entry in store.manifest(table):
             remote[f"{table}/{entry.name}"] = RemoteEntry(
-                entry.version, entry.updated_at, entry.author_id
+                entry.version,
+                entry.updated_at,
+                entry.author_id,
+                entry.author_id in (None, store.user_id),
             )
     return remote
 
@@ -148,7 +151,7 @@ def conflict_for(
         remote_version=entry.version if entry else None,
         remote_time=(row or {}).get("updated_at") or (entry.updated_at if entry else None),
         remote_author=(row or {}).get("updated_by_email"),
-        read_only=entry is not None and entry.owned_by_other(ctx.store.user_id),
+        read_only=entry is not None and not entry.editable,
         markers=f"{local_file}:{line}" if line is not None else None,
         parts=merged.conflicts if merged is not None else (),
     )

@@ -37,15 +37,12 @@ REMOTE_CHANGE = Literal["new", "modified", "deleted"]
 
 @dataclass(frozen=True)
 class RemoteEntry:
-    """One manifest entry: what the caller may read of a key right now."""
+    """One manifest entry: what the caller may read of a key right now, and may they change it."""
 
     version: int
     updated_at: str
     author_id: str | None
-
-    def owned_by_other(self, user_id: str | None) -> bool:
-        """Another author's key: the policies only let its author change it."""
-        return self.author_id not in (None, user_id)
+    editable: bool
 
 
 @dataclass(frozen=True)
@@ -164,14 +161,15 @@ def _push_step(
             "skip",
             "not pushed: the local file has errors (listed below); fix them and push again",
         )
-    if there is not None and there.owned_by_other(user_id):
+    if there is not None and not there.editable:
+        whose = "owned by another author" if there.author_id != user_id else "no longer a draft"
         if here is None:
-            return Step(key, "refuse", "owned by another author; only they can delete it remotely")
+            return Step(key, "refuse", f"{whose}; your role does not let you delete it remotely")
         return Step(
             key,
             "refuse",
-            "owned by another author, so your edit was not pushed; to publish it, save it "
-            f"under another slug; to drop it, `sitegen pull --force {key}`",
+            f"{whose}, and your role does not let you change it, so your edit was not pushed; "
+            f"to publish it, save it under another slug; to drop it, `sitegen pull --force {key}`",
         )
     if here is None:
         return _push_deletion(key, there, was, force, prune)

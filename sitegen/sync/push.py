@@ -145,7 +145,7 @@ def _settle_conflicts(
             settled[step.key] = step
         report.errors.extend(writer.flush())
     for key, digest in merges.items():  # a file edited while merging was not written: not sent
-        if ctx.copy.documents[key].hash != digest:
+        if not dry_run and ctx.copy.documents[key].hash != digest:
             settled[key] = None
     kept = (settled.get(s.key, s) for s in steps)
     return [step for step in kept if step is not None]
@@ -177,13 +177,12 @@ def _merge(
         if not dry_run:
             write_merge(ctx, writer, step, merged, remote_doc, entry, report, remote, row)
         return Step(step.key, "update", reason, version=version)
-    conflict = Step(
-        step.key, "conflict", f"{step.reason}; the merge conflicts in {', '.join(merged.conflicts)}"
-    )
-    if dry_run:
-        report.conflicts.append(conflict_for(ctx, conflict, remote, row))
-    else:  # the conflict is reported once the markers are on disk
-        write_merge(ctx, writer, conflict, merged, remote_doc, entry, report, remote, row)
+    if not dry_run:  # the conflict is reported once the markers are on disk
+        write_merge(ctx, writer, step, merged, remote_doc, entry, report, remote, row)
+        return Step(step.key, "conflict", step.reason)
+    what = ", ".join(merged.conflicts)
+    conflict = Step(step.key, "conflict", f"{step.reason}; the merge conflicts in {what}")
+    report.conflicts.append(conflict_for(ctx, conflict, remote, row))
     return conflict
 
 

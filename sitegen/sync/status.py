@@ -70,8 +70,8 @@ def _key_status(
     remote: dict[str, RemoteEntry],
     row: dict[str, Any] | None,
 ) -> KeyStatus:
-    entry, viewer = remote.get(change.key), ctx.store.user_id
-    theirs = entry is not None and viewer is not None and entry.owned_by_other(viewer)
+    entry = remote.get(change.key)
+    theirs = entry is not None and ctx.store.user_id is not None and not entry.editable
     if not (change.local and change.remote):
         return KeyStatus(change, theirs=theirs)
     remote_doc = _remote_document(change.key, row)

@@ -10,7 +10,7 @@ K = "posts/hello"
 
 
 def remote(version: int, author: str | None = ME) -> dict[str, RemoteEntry]:
-    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author)}
+    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author, author in (None, ME))}
 
 
 def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, BaseEntry]:
@@ -49,7 +49,7 @@ def test_pull_media_or_unreadable_changed_on_both_sides_is_a_conflict() -> None:
     media = "media/cat.png"
     both = plan_pull_as(
         {media: "mine"},
-        {media: RemoteEntry(3, "t", ME)},
+        {media: RemoteEntry(3, "t", ME, True)},
         {media: BaseEntry(2, "h0", ME)},
     )
     assert actions(both) == [(media, "conflict", None)]
@@ -73,7 +73,7 @@ def test_pull_force_discards_a_local_edit_even_when_nothing_changed_remotely() -
 def test_pull_only_plans_the_keys_asked_for() -> None:
     other = "posts/other"
     local = {K: "mine", other: "mine"}
-    remote_ = {**remote(2), other: RemoteEntry(2, "t", ME)}
+    remote_ = {**remote(2), other: RemoteEntry(2, "t", ME, True)}
     base_ = {**base(2), other: BaseEntry(2, "h0", ME)}
     steps = plan_pull_as(local, remote_, base_, force=True, only={K})
     assert actions(steps) == [(K, "pull", None)]
@@ -191,7 +191,7 @@ def test_plans_are_sorted_by_key() -> None:
 
 def test_changes_name_each_sides_change() -> None:
     local = {K: "h1", "posts/new": "n", "posts/bad": UNREADABLE}
-    remote_ = {**remote(3), "posts/theirs": RemoteEntry(1, "t", OTHER)}
+    remote_ = {**remote(3), "posts/theirs": RemoteEntry(1, "t", OTHER, False)}
     base_ = {**base(2), "posts/bad": BaseEntry(1, "b", ME), "posts/gone": BaseEntry(1, "g", ME)}
     base_["posts/hidden"] = BaseEntry(1, "x", OTHER, private=True)
     local["posts/hidden"] = "x"

@@ -130,6 +130,14 @@ def parse_document(
     )
 
 
+def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """The raw front-matter values of a file, the line of each key, and the body: for files
+    with front matter that are not documents (author profiles). Raises ContentErrors."""
+    yaml_text, body, _ = _split(text, source)
+    raw, key_lines = _load_yaml(yaml_text, source)
+    return raw, key_lines, body
+
+
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
     return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"

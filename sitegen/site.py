@@ -19,6 +19,7 @@ from hashlib import blake2b
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.authors import People, Profile, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
@@ -187,6 +188,7 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -196,13 +198,15 @@ def assemble(
     only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
-    then gives what a document's page shows (default: from `rendered[key]`)."""
+    then gives what a document's page shows (default: from `rendered[key]`). `profiles`: the
+    author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes)
+    cast = people(profiles or {}, config, {m.path for m in media})
+    info = _site_info(config, documents, routes, cast)
     links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
@@ -211,7 +215,7 @@ def assemble(
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
-    warnings: list[SitegenError] = []
+    warnings: list[SitegenError] = list(cast.warnings)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:
@@ -256,6 +260,7 @@ def assemble(
                 seen,
                 None if version is None else info_digest + version.encode(),
                 lazy_pages,
+                cast,
             )
             known = Made(
                 version or "",
@@ -353,7 +358,7 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route], cast: People
 ) -> SiteInfo:
     base_path = config.base_path
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
@@ -371,6 +376,7 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        authors=tuple(cast.by_slug.values()),
     )
 
 
@@ -418,6 +424,7 @@ def _entry(
     seen: list[tuple[str, str | None]],
     version: bytes | None,
     lazy_page: bool,
+    cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -433,6 +440,8 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
+    authors, problems = cast.named_by(doc)
+    warnings += problems
     common = dict(
         key=doc.key,
         kind=doc.kind,
@@ -449,6 +458,7 @@ def _entry(
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        authors=authors,
     )
     digests = None
     if version is not None:

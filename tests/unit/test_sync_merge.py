@@ -19,7 +19,10 @@ def test_edits_to_different_paragraphs_merge_cleanly() -> None:
     remote = doc("title: Shared\n", BASE_BODY.replace("Third", "Their third"))
     merged = merge_documents(base, local, remote)
     assert merged.clean and merged.document is not None
-    assert merged.document.body == "My first paragraph.\n\nSecond paragraph.\n\nTheir third paragraph.\n"
+    assert (
+        merged.document.body
+        == "My first paragraph.\n\nSecond paragraph.\n\nTheir third paragraph.\n"
+    )
     assert merged.text.startswith("---\ntitle: Shared\n---\nMy first")
 
 

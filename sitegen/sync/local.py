@@ -152,6 +152,7 @@ def save_index(site_dir: Path, index: FileIndex) -> None:
 
 def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir: Path) -> None:
     file = site_dir / path
+    local: LocalDocument | None
     try:
         text = file.read_text(encoding="utf-8")
         _check_no_markers(text, path)

@@ -5,10 +5,10 @@ Stored in `.sitegen/sync/base.json`. For every key (`posts/<slug>`, `pages/<slug
 which is what the three-way plan compares local files and the remote manifest against.
 The base belongs to one Supabase project: a base written for another URL is ignored.
 
-A document's text at that moment is kept beside it, in `.sitegen/sync/base/<hash>.md` (content
-addressed, so equal versions share a file): the common ancestor a three-way merge needs when
-both sides changed. Texts are written without an fsync of their own; a text lost in a crash
-only means that key's next two-sided change is reported as a conflict instead of merged.
+A document's text at that moment is kept beside it, in `.sitegen/sync/texts.sqlite` (by content
+hash, so equal versions share a row): the common ancestor a three-way merge needs when both
+sides changed. SQLite because thousands of texts (a first pull) are one transaction there,
+where one file each took seconds. The texts are committed before the base that names them.
 It is written atomically (temp file + rename) after every confirmed step, so an interrupted
 push or pull leaves a base that is true for every key it lists.
 """
@@ -16,6 +16,9 @@ push or pull leaves a base that is true for every key it lists.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +26,8 @@ from sitegen.errors import ConfigError
 from sitegen.fsio import write_atomic
 
 BASE_FILE = Path(".sitegen") / "sync" / "base.json"
-TEXTS_DIR = Path(".sitegen") / "sync" / "base"
+TEXTS_FILE = Path(".sitegen") / "sync" / "texts.sqlite"
 _FORMAT = 1
-_TEXT_SUFFIX = ".md"
 
 
 @dataclass(frozen=True)
@@ -48,18 +50,22 @@ class SyncBase:
     saved: bool = field(default=False, compare=False)  # the file holds exactly this state
     # content hash -> document text, recorded since the last save (written by save_base)
     texts: dict[str, str] = field(default_factory=dict, compare=False)
+    dropped: bool = field(default=False, compare=False)  # a text may no longer be needed
 
     def record(self, key: str, entry: BaseEntry, text: str | None = None) -> None:
         """Note `key` as in sync at `entry`; `text` is the document's text (None for media)."""
         if text is not None:
             self.texts[entry.hash] = text
-        if self.entries.get(key) != entry:
+        old = self.entries.get(key)
+        if old != entry:
             self.entries[key] = entry
             self.saved = False
+            self.dropped = self.dropped or (old is not None and old.hash != entry.hash)
 
     def forget(self, key: str) -> None:
         if self.entries.pop(key, None) is not None:
             self.saved = False
+            self.dropped = True
 
 
 def load_base(site_dir: Path, remote_url: str) -> SyncBase:
@@ -124,31 +130,54 @@ def base_text(site_dir: Path, base: SyncBase, digest: str) -> str | None:
     """The document text recorded for content hash `digest`, or None when none was kept."""
     if digest in base.texts:
         return base.texts[digest]
-    try:
-        return (site_dir / TEXTS_DIR / f"{digest}{_TEXT_SUFFIX}").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError):
+    path = site_dir / TEXTS_FILE
+    if not path.is_file():
         return None
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            found = db.execute("select text from texts where hash = ?", (digest,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return found[0] if found else None
 
 
 def _save_texts(site_dir: Path, base: SyncBase) -> None:
     used = {entry.hash for entry in base.entries.values()}
-    pending = {digest: text for digest, text in base.texts.items() if digest in used}
-    if pending:
-        folder = site_dir / TEXTS_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        for digest, text in pending.items():
-            target = folder / f"{digest}{_TEXT_SUFFIX}"
-            if not target.exists():
-                write_atomic(target, text.encode("utf-8"), durable=False)
+    pending = [(digest, text) for digest, text in base.texts.items() if digest in used]
     base.texts.clear()
+    if pending:
+        with _texts_db(site_dir) as db:
+            db.executemany("insert or ignore into texts (hash, text) values (?, ?)", pending)
 
 
 def _remove_unused_texts(site_dir: Path, base: SyncBase) -> None:
     """Texts no key's entry names any more (an older version, a deleted key) are dropped."""
-    folder = site_dir / TEXTS_DIR
-    if not folder.is_dir():
+    if not base.dropped or not (site_dir / TEXTS_FILE).is_file():
         return
-    used = {entry.hash for entry in base.entries.values()}
-    for file in folder.iterdir():
-        if file.suffix == _TEXT_SUFFIX and file.stem not in used:
-            file.unlink(missing_ok=True)
+    base.dropped = False
+    with _texts_db(site_dir) as db:
+        db.execute("create temp table used (hash text primary key)")
+        db.executemany(
+            "insert or ignore into used values (?)", [(e.hash,) for e in base.entries.values()]
+        )
+        db.execute("delete from texts where hash not in (select hash from used)")
+
+
+@contextmanager
+def _texts_db(site_dir: Path) -> Iterator[sqlite3.Connection]:
+    """The texts store, in one transaction: committed on success, rolled back on error."""
+    path = site_dir / TEXTS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            db.execute(
+                "create table if not exists texts (hash text primary key, text text not null)"
+            )
+            with db:
+                yield db
+    except sqlite3.Error as exc:
+        raise ConfigError(
+            f"the sync texts are unreadable: {exc}",
+            file=str(path),
+            hint="delete the file; keys changed on both sides are then reported, not merged",
+        ) from None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from sitegen.sync.state import TEXTS_DIR
+from sitegen.sync.state import TEXTS_FILE
 from tests.integration.sync.sync_helpers import make_site, push_post, run, write_post
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -33,7 +32,7 @@ def test_same_post_edited_on_two_machines_without_a_base_text_is_a_conflict_and_
     desktop = make_site(tmp_path / "desktop", stack, user=user)
     push_post(capsys, laptop, "shared", "Shared", "First draft.\n")
     assert run(capsys, desktop, "pull").code == 0
-    shutil.rmtree(desktop / TEXTS_DIR)
+    (desktop / TEXTS_FILE).unlink()
 
     write_post(laptop, "shared", "Shared", "Laptop words.\n")
     desktop_file = write_post(desktop, "shared", "Shared", "Desktop words.\n")

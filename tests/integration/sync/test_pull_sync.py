@@ -199,6 +199,7 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
         "site/reader/.env",
         "site/reader/.sitegen/sync/base.json",
         "site/reader/.sitegen/sync/index.json",
+        "site/reader/.sitegen/sync/texts.sqlite",  # the base text of posts/fine, for merges
         "site/reader/content/posts/fine.md",
         "site/reader/sitegen.toml",
     ]

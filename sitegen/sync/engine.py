@@ -167,7 +167,7 @@ def merged_with_base(ctx: SyncContext, key: str, remote_doc: Document) -> Merged
     text = base_text(ctx.site_dir, ctx.base, was.hash)
     if text is None:
         return None
-    local_doc, _ = local.load(ctx.site_dir)
+    local_doc, _, _ = local.load(ctx.site_dir)
     base_doc = parse_document(
         text, source=local_doc.source, kind=remote_doc.kind, default_slug=remote_doc.slug
     )

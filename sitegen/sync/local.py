@@ -40,13 +40,13 @@ class LocalDocument:
     file: Path
     hash: str
 
-    def load(self, site_dir: Path) -> tuple[Document, str]:
-        """Parse the file now (for pushing it): the document and its current hash."""
+    def load(self, site_dir: Path) -> tuple[Document, str, str]:
+        """Parse the file now (for pushing it): the document, its current hash and its text."""
         source = self.file.relative_to(site_dir).as_posix()
         text = self.file.read_text(encoding="utf-8")
         _check_no_markers(text, source)
         doc = parse_document(text, source=source)
-        return doc, content_hash(doc)
+        return doc, content_hash(doc), text
 
 
 @dataclass(frozen=True)

@@ -308,14 +308,14 @@ def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str, str | N
     kept as the base of later merges; uploads media bytes first."""
     table, name = split_key(step.key)
     if table != "media":
-        doc, digest = ctx.copy.documents[step.key].load(ctx.site_dir)
+        doc, digest, text = ctx.copy.documents[step.key].load(ctx.site_dir)
         if doc.key != step.key:
             raise ContentError(
                 f"now has the key {doc.key}, not {step.key}; not pushed",
                 file=doc.source,
                 hint="run the push again",
             )
-        return document_to_row(doc), digest, dump_document(doc)
+        return document_to_row(doc), digest, text  # the text parses to `doc`: a merge base
     item = ctx.copy.media[name]
     if PurePosixPath(item.path).suffix.lower() in ACTIVE_SUFFIXES:
         raise ContentError(

@@ -23,6 +23,7 @@ from sitegen.authors import People, Profile, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
+from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import Route, route_for, tag_route
@@ -442,6 +443,9 @@ def _entry(
     url = info.base_path + route.path
     authors, problems = cast.named_by(doc)
     warnings += problems
+    marker = conflict_marker_line(doc.body)
+    if marker is not None:
+        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     common = dict(
         key=doc.key,
         kind=doc.kind,
@@ -603,6 +607,15 @@ def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) ->
         file=doc.source,
         line=line,
         hint="link to the other file relative to this one, e.g. `../pages/about.md`",
+    )
+
+
+def _unresolved(doc: Document, line: int) -> ContentError:
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=doc.source,
+        line=line,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
     )
 
 

@@ -17,12 +17,13 @@ from typing import Any
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import dump_document, parse_document
+from sitegen.markers import conflict_marker_line
 from sitegen.model import Document
 from sitegen.remote.store import TABLES, SupabaseStore, name_column
 from sitegen.sync.files import ContentWriter, Refusal
 from sitegen.sync.local import LocalDocument, WorkingCopy, save_index, scan
 from sitegen.sync.mapping import content_hash
-from sitegen.sync.merge import Merged, conflict_marker_line, merge_documents
+from sitegen.sync.merge import Merged, merge_documents
 from sitegen.sync.plan import UNREADABLE, RemoteEntry, Step
 from sitegen.sync.report import Conflict, SyncReport
 from sitegen.sync.state import BaseEntry, SyncBase, base_text, load_base

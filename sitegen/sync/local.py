@@ -21,10 +21,10 @@ from pathlib import Path
 from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
 from sitegen.fsio import write_atomic
+from sitegen.markers import conflict_marker_line
 from sitegen.model import Document, make_key
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
-from sitegen.sync.merge import conflict_marker_line
 from sitegen.sync.plan import UNREADABLE
 
 MEDIA_DIR = "media"

@@ -30,10 +30,10 @@ from sitegen.frontmatter import (
     front_matter_data,
     validate_front_matter,
 )
+from sitegen.markers import END, MIDDLE, START
 from sitegen.model import Document
 
 LOCAL, REMOTE = "local", "remote"
-START, MIDDLE, END = "<<<<<<<", "=======", ">>>>>>>"
 BODY = "body"  # names the body among the conflicting parts
 _MISSING = object()
 
@@ -100,24 +100,6 @@ def merge_text(base: str, local: str, remote: str) -> tuple[str, bool]:
     if clean and text and not ends_with_newline:
         text = text.removesuffix("\n")
     return text, clean
-
-
-def conflict_marker_line(text: str) -> int | None:
-    """The 1-based line of the first unresolved `<<<<<<<` ... `>>>>>>>` block, or None.
-
-    Both marker lines must be there: a lone `=======` is a Markdown heading underline.
-    """
-    start = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if start is None and _is_marker(line, START):
-            start = number
-        elif start is not None and _is_marker(line, END):
-            return start
-    return None
-
-
-def _is_marker(line: str, marker: str) -> bool:
-    return line == marker or line.startswith(marker + " ")
 
 
 def _same(one: Any, other: Any) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sitegen.frontmatter import parse_document
+from sitegen.markers import conflict_marker_line
 from sitegen.model import Document
-from sitegen.sync.merge import conflict_marker_line, merge_documents, merge_text
+from sitegen.sync.merge import merge_documents, merge_text
 
 BASE_BODY = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
 

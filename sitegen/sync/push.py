@@ -45,7 +45,7 @@ from sitegen.sync.mapping import (
     row_to_media,
 )
 from sitegen.sync.plan import RemoteEntry, Step, plan_push
-from sitegen.sync.report import SyncReport
+from sitegen.sync.report import Conflict, SyncReport
 from sitegen.sync.state import BaseEntry, save_base
 
 MAX_ROUNDS = 3  # re-plans after version conflicts before giving up
@@ -71,14 +71,17 @@ def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncR
     user_id = ctx.store.user_id
     assert user_id is not None  # require_login
     report = SyncReport()
+    marked: list[Conflict] = []  # files a merge left markers in: reported whatever round follows
     for round_number in range(1, MAX_ROUNDS + 1):
-        report.conflicts, report.skipped, report.errors = [], [], list(ctx.copy.errors)
+        report.conflicts, report.skipped, report.errors = list(marked), [], list(ctx.copy.errors)
         report.refused = []
         remote = read_manifests(ctx.store)
         steps = plan_push(
             ctx.copy.hashes(), remote, ctx.base.entries, user_id=user_id, force=force, prune=prune
         )
+        steps = [step for step in steps if step.key not in {c.key for c in marked}]
         steps = _settle_conflicts(ctx, steps, remote, report, dry_run=dry_run)
+        marked = [conflict for conflict in report.conflicts if conflict.markers]
         report.steps = steps
         if dry_run:
             break

@@ -148,26 +148,16 @@ revoke all on table public.members from anon, authenticated;
 grant select, insert, update, delete on table public.members to authenticated;
 alter table public.members enable row level security;
 
+-- One policy for every command, so no command can be looser than the others.
 drop policy if exists "owners read members" on public.members;
-create policy "owners read members" on public.members
-  for select to authenticated
-  using ((select sitegen_private.role()) = 'owner');
-
 drop policy if exists "owners add members" on public.members;
-create policy "owners add members" on public.members
-  for insert to authenticated
-  with check ((select sitegen_private.role()) = 'owner');
-
 drop policy if exists "owners change roles" on public.members;
-create policy "owners change roles" on public.members
-  for update to authenticated
+drop policy if exists "owners remove members" on public.members;
+drop policy if exists "owners manage members" on public.members;
+create policy "owners manage members" on public.members
+  for all to authenticated
   using ((select sitegen_private.role()) = 'owner')
   with check ((select sitegen_private.role()) = 'owner');
-
-drop policy if exists "owners remove members" on public.members;
-create policy "owners remove members" on public.members
-  for delete to authenticated
-  using ((select sitegen_private.role()) = 'owner');
 
 -- The caller's own role (null: not a member), for `sitegen members` and `sitegen whoami`.
 create or replace function public.sitegen_my_role()
@@ -292,36 +282,21 @@ create policy "members delete the media they may edit" on public.media
   for delete to authenticated
   using (sitegen_private.can_edit(author_id, false));
 
--- Storage: files are read through public URLs. Members who may add media upload, replace and
--- delete files in their own folder <user id>/...; nobody writes anywhere else. The SELECT policy
--- is there because Storage looks an object up before an upsert or removal.
-
-drop policy if exists "sitegen media: authors upload into their own folder" on storage.objects;
-drop policy if exists "sitegen media: authors update their own folder" on storage.objects;
+-- Storage: files are read through public URLs. Members who may add media upload, replace, look up
+-- and delete files in their own folder <user id>/...; nobody writes anywhere else. One policy for
+-- every command (Storage looks an object up before an upsert or removal, so it needs SELECT too).
 
 drop policy if exists "sitegen media: authors read their own folder" on storage.objects;
-create policy "sitegen media: authors read their own folder" on storage.objects
-  for select to authenticated
-  using (bucket_id = 'media' and (storage.foldername(name))[1] = (select auth.uid())::text);
+drop policy if exists "sitegen media: authors upload into their own folder" on storage.objects;
+drop policy if exists "sitegen media: authors update their own folder" on storage.objects;
+drop policy if exists "sitegen media: authors delete from their own folder" on storage.objects;
 
-drop policy if exists "sitegen media: members upload into their own folder" on storage.objects;
-create policy "sitegen media: members upload into their own folder" on storage.objects
-  for insert to authenticated
-  with check (bucket_id = 'media'
-              and (storage.foldername(name))[1] = (select auth.uid())::text
-              and sitegen_private.can_edit((select auth.uid()), false));
-
-drop policy if exists "sitegen media: members update their own folder" on storage.objects;
-create policy "sitegen media: members update their own folder" on storage.objects
-  for update to authenticated
+drop policy if exists "sitegen media: members manage their own folder" on storage.objects;
+create policy "sitegen media: members manage their own folder" on storage.objects
+  for all to authenticated
   using (bucket_id = 'media'
          and (storage.foldername(name))[1] = (select auth.uid())::text
          and sitegen_private.can_edit((select auth.uid()), false))
   with check (bucket_id = 'media'
               and (storage.foldername(name))[1] = (select auth.uid())::text
               and sitegen_private.can_edit((select auth.uid()), false));
-
-drop policy if exists "sitegen media: authors delete from their own folder" on storage.objects;
-create policy "sitegen media: authors delete from their own folder" on storage.objects
-  for delete to authenticated
-  using (bucket_id = 'media' and (storage.foldername(name))[1] = (select auth.uid())::text);

@@ -130,3 +130,28 @@ drop policy if exists "everyone deletes their own profile" on public.profiles;
 create policy "everyone deletes their own profile" on public.profiles
   for delete to authenticated
   using (user_id = (select auth.uid()));
+
+-- The profiles of the authors of what the caller may read: owners of posts/pages and the slugs
+-- their `authors` name, as a JSON array of [slug, name, bio, avatar] in slug order. Runs with the
+-- caller's rights, so RLS decides on both the documents and the profiles; `sitegen pull` writes
+-- each to content/authors/<slug>.md.
+create or replace function public.sitegen_authors()
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  with documents as (
+    select author_id, authors from public.posts
+    union all
+    select author_id, authors from public.pages
+  )
+  select coalesce(jsonb_agg(jsonb_build_array(pr.slug, pr.name, pr.bio, pr.avatar)
+                            order by pr.slug), '[]'::jsonb)
+  from public.profiles pr
+  where pr.user_id in (select d.author_id from documents d)
+     or pr.slug in (select unnest(d.authors) from documents d)
+$$;
+revoke all on function public.sitegen_authors() from public;
+grant execute on function public.sitegen_authors() to anon, authenticated;

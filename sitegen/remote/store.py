@@ -179,6 +179,19 @@ class SupabaseStore:
             deleted.update(row[column] for row in response.data)
         return deleted
 
+    def authors(self) -> list[Any]:
+        """[slug, name, bio, avatar] of the profile of every author of what the caller may read
+        (owners of documents and the co-authors they name); raw, for sync to validate."""
+        data = self._run(
+            lambda: self._supabase.rpc("sitegen_authors", {}).execute(), "read the author profiles"
+        ).data
+        if not isinstance(data, list):
+            raise RemoteError(
+                "the author profiles are not a list",
+                hint="apply the sql/ migrations again (sitegen doctor checks them)",
+            )
+        return data
+
     # --- files --------------------------------------------------------------------------------
 
     def upload_media(self, object_name: str, data: bytes, content_type: str) -> None:

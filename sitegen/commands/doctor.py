@@ -134,23 +134,11 @@ class Doctor:
 
     def schema(self) -> str:
         from sitegen.remote.client import open_client
-        from sitegen.remote.store import parse_manifest
 
         # anonymous=True: the probes of what visitors may do must not carry the stored login
         self.anonymous = client = open_client(self.site, require_login=False, anonymous=True)
         for kind, columns in COLUMNS.items():
-            _expect_ok(
-                lambda kind=kind, columns=columns: (
-                    client.supabase.table(kind).select(columns).limit(1).execute()
-                ),
-                f"table {kind}",
-            )
-            _expect_ok(
-                lambda kind=kind: parse_manifest(
-                    kind, client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute().data
-                ),
-                "function sitegen_manifest",
-            )
+            _probe_table(client, kind, columns)
         _expect_ok(lambda: client.supabase.rpc("sitegen_my_role", {}).execute(), "members")
         return "tables posts, pages, media, members and sitegen_manifest() are there"
 
@@ -270,6 +258,21 @@ class Doctor:
                 "make the `media` bucket public",
             )
         return "public, and you can upload into your own folder"
+
+
+def _probe_table(client: Any, kind: str, columns: str) -> None:
+    """The table `kind` has `columns`, and the manifest of `kind` has the shape sync reads."""
+    from sitegen.remote.store import parse_manifest
+
+    _expect_ok(
+        lambda: client.supabase.table(kind).select(columns).limit(1).execute(), f"table {kind}"
+    )
+    _expect_ok(
+        lambda: parse_manifest(
+            kind, client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute().data
+        ),
+        "function sitegen_manifest",
+    )
 
 
 def _expect_ok(call: Callable[[], object], what: str) -> None:

@@ -62,12 +62,11 @@ def profile_command(
                 if name is None:
                     raise click.UsageError("you have no profile yet: give at least --name")
                 changes.setdefault("slug", slugify(name))
+                if not changes["slug"]:
+                    raise click.UsageError(f"no slug can be made from {name!r}: give --slug")
             if avatar is not None:
-                changes["avatar"] = upload_avatar(
-                    client,
-                    avatar,
-                    changes.get("slug") or current.slug,  # type: ignore[union-attr]
-                )
+                profile_slug = changes.get("slug") or (current.slug if current else "")
+                changes["avatar"] = upload_avatar(client, avatar, profile_slug)
             save_profile(client, changes, exists=current is not None)
             current = my_profile(client)
     if current is None:

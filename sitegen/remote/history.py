@@ -33,7 +33,7 @@ class Version:
 def history(client: RemoteClient, table: str, slug: str) -> list[Version]:
     """The versions of `table/slug` the caller may read, newest first."""
     key = f"{table}/{slug}"
-    current = request(
+    current: Any = request(
         lambda: (
             client.supabase.table(table)
             .select("version,updated_at,updated_by_email")
@@ -42,7 +42,7 @@ def history(client: RemoteClient, table: str, slug: str) -> list[Version]:
         ),
         f"read {key}",
     ).data
-    earlier = request(
+    earlier: Any = request(
         lambda: (
             client.supabase.table("revisions")
             .select("version,updated_at,updated_by_email,operation")

@@ -52,7 +52,7 @@ def require_owner(client: RemoteClient, action: str) -> None:
 def list_members(client: RemoteClient) -> list[Member]:
     """Every member and invitation, by email."""
     require_owner(client, "list members")
-    data = request(
+    data: Any = request(
         lambda: client.supabase.rpc("sitegen_members", {}).execute(), "list members"
     ).data
     return [_member(item) for item in data or []]
@@ -62,11 +62,7 @@ def add_member(client: RemoteClient, email: str, role: str) -> Member:
     """Add `email` with `role`; pending until that address has a confirmed account."""
     require_owner(client, f"add {email}")
     request(
-        lambda: (
-            client.supabase.table("members")
-            .insert({"email": email, "role": role}, returning="minimal")
-            .execute()
-        ),
+        lambda: client.supabase.table("members").insert({"email": email, "role": role}).execute(),
         f"add {email}",
         idempotent=False,
         explain={

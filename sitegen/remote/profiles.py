@@ -33,7 +33,7 @@ class Profile:
 
 def my_profile(client: RemoteClient) -> Profile | None:
     """The logged-in account's profile, or None when it has none yet."""
-    rows = request(
+    rows: Any = request(
         lambda: (
             client.supabase.table("profiles")
             .select("slug,name,bio,avatar")
@@ -67,7 +67,7 @@ def save_profile(client: RemoteClient, changes: Mapping[str, Any], *, exists: bo
         )
     else:
         request(
-            lambda: table.insert(dict(changes), returning="minimal").execute(),
+            lambda: table.insert(dict(changes)).execute(),
             "create your profile",
             idempotent=False,
             explain=explain,

@@ -87,7 +87,7 @@ def pull_authors(
 ) -> list[SitegenError]:
     """Write the author files that changed; returns the profiles rejected (each named)."""
     folder = site_dir / CONTENT_DIR / AUTHORS_DIR
-    written, errors = 0, []
+    written, errors = 0, list[SitegenError]()
     for item in store.authors():
         if not (isinstance(item, list) and len(item) == 4):
             errors.append(ContentError(f"malformed entry {item!r:.100}", file="remote profiles"))

@@ -104,31 +104,33 @@ as $$
   where u.email_confirmed_at is not null
 $$;
 
--- May the caller change (and read unpublished) a row of `author` in state `is_draft`? The one
--- rule every write policy uses. Plain SQL without SET clauses, so PostgreSQL inlines it into the
--- policies and evaluates the role and member list once per statement, not once per row.
-create or replace function sitegen_private.can_edit(author uuid, is_draft boolean)
-returns boolean
+-- May the caller change (and read unpublished) a row whose author is the SQL expression `author`,
+-- in the draft state `is_draft`? The one rule every policy, the manifest and the history use,
+-- returned as SQL text for them to embed (policies are created from it below, in DO blocks).
+-- Embedded rather than called: the role and the member list are then uncorrelated subqueries,
+-- which PostgreSQL evaluates once per statement; a function call would repeat them per row.
+create or replace function sitegen_private.can_edit_sql(author text, is_draft text)
+returns text
 language sql
-stable
+immutable
+set search_path = ''
 as $$
-  select coalesce(
-    case (select sitegen_private.role())
-      when 'owner' then author in (select sitegen_private.member_ids())
-      when 'editor' then author in (select sitegen_private.member_ids())
-      when 'author' then author = (select auth.uid())
-      when 'contributor' then author = (select auth.uid()) and is_draft
-    end,
-    false)
+  select format($rule$(case (select sitegen_private.role())
+      when 'owner' then %1$s in (select sitegen_private.member_ids())
+      when 'editor' then %1$s in (select sitegen_private.member_ids())
+      when 'author' then %1$s = (select auth.uid())
+      when 'contributor' then %1$s = (select auth.uid()) and %2$s
+      else false
+    end)$rule$, author, is_draft)
 $$;
 
 revoke all on function sitegen_private.members_before_write() from public;
 revoke all on function sitegen_private.role() from public;
 revoke all on function sitegen_private.member_ids() from public;
-revoke all on function sitegen_private.can_edit(uuid, boolean) from public;
+revoke all on function sitegen_private.can_edit_sql(text, text) from public;
 grant execute on function sitegen_private.role() to anon, authenticated;
 grant execute on function sitegen_private.member_ids() to anon, authenticated;
-grant execute on function sitegen_private.can_edit(uuid, boolean) to anon, authenticated;
+grant execute on function sitegen_private.can_edit_sql(text, text) to anon, authenticated;
 
 -- Existing sites: the accounts that already have content keep publishing (first run only).
 insert into public.members (email, role)
@@ -208,6 +210,7 @@ grant execute on function public.sitegen_members() to authenticated;
 do $$
 declare
   t text;
+  may_edit text := sitegen_private.can_edit_sql('author_id', 'draft');
 begin
   foreach t in array array['posts', 'pages'] loop
     -- the policies of earlier versions (003), by name
@@ -227,27 +230,27 @@ begin
     execute format('drop policy if exists %I on public.%I', 'members read the ' || t || ' they may edit', t);
     execute format($p$
       create policy %I on public.%I for select to authenticated
-      using (sitegen_private.can_edit(author_id, draft))$p$,
-      'members read the ' || t || ' they may edit', t);
+      using %s$p$,
+      'members read the ' || t || ' they may edit', t, may_edit);
 
     execute format('drop policy if exists %I on public.%I', 'members create their own ' || t, t);
     execute format($p$
       create policy %I on public.%I for insert to authenticated
-      with check (author_id = (select auth.uid()) and sitegen_private.can_edit(author_id, draft))$p$,
-      'members create their own ' || t, t);
+      with check (author_id = (select auth.uid()) and %s)$p$,
+      'members create their own ' || t, t, may_edit);
 
     execute format('drop policy if exists %I on public.%I', 'members update the ' || t || ' they may edit', t);
     execute format($p$
       create policy %I on public.%I for update to authenticated
-      using (sitegen_private.can_edit(author_id, draft))
-      with check (sitegen_private.can_edit(author_id, draft))$p$,
-      'members update the ' || t || ' they may edit', t);
+      using %s
+      with check %s$p$,
+      'members update the ' || t || ' they may edit', t, may_edit, may_edit);
 
     execute format('drop policy if exists %I on public.%I', 'members delete the ' || t || ' they may edit', t);
     execute format($p$
       create policy %I on public.%I for delete to authenticated
-      using (sitegen_private.can_edit(author_id, draft))$p$,
-      'members delete the ' || t || ' they may edit', t);
+      using %s$p$,
+      'members delete the ' || t || ' they may edit', t, may_edit);
   end loop;
 end
 $$;
@@ -266,21 +269,26 @@ create policy "members' media rows are public" on public.media
   for select to anon, authenticated
   using (author_id in (select sitegen_private.member_ids()));
 
-drop policy if exists "members create their own media" on public.media;
-create policy "members create their own media" on public.media
-  for insert to authenticated
-  with check (author_id = (select auth.uid()) and sitegen_private.can_edit(author_id, false));
+do $$
+declare
+  may_edit text := sitegen_private.can_edit_sql('author_id', 'false');
+begin
+  drop policy if exists "members create their own media" on public.media;
+  execute format($p$
+    create policy "members create their own media" on public.media for insert to authenticated
+    with check (author_id = (select auth.uid()) and %s)$p$, may_edit);
 
-drop policy if exists "members update the media they may edit" on public.media;
-create policy "members update the media they may edit" on public.media
-  for update to authenticated
-  using (sitegen_private.can_edit(author_id, false))
-  with check (sitegen_private.can_edit(author_id, false));
+  drop policy if exists "members update the media they may edit" on public.media;
+  execute format($p$
+    create policy "members update the media they may edit" on public.media
+    for update to authenticated using %s with check %s$p$, may_edit, may_edit);
 
-drop policy if exists "members delete the media they may edit" on public.media;
-create policy "members delete the media they may edit" on public.media
-  for delete to authenticated
-  using (sitegen_private.can_edit(author_id, false));
+  drop policy if exists "members delete the media they may edit" on public.media;
+  execute format($p$
+    create policy "members delete the media they may edit" on public.media
+    for delete to authenticated using %s$p$, may_edit);
+end
+$$;
 
 -- Storage: files are read through public URLs. Members who may add media upload, replace, look up
 -- and delete files in their own folder <user id>/...; nobody writes anywhere else. One policy for
@@ -291,12 +299,15 @@ drop policy if exists "sitegen media: authors upload into their own folder" on s
 drop policy if exists "sitegen media: authors update their own folder" on storage.objects;
 drop policy if exists "sitegen media: authors delete from their own folder" on storage.objects;
 
-drop policy if exists "sitegen media: members manage their own folder" on storage.objects;
-create policy "sitegen media: members manage their own folder" on storage.objects
-  for all to authenticated
-  using (bucket_id = 'media'
-         and (storage.foldername(name))[1] = (select auth.uid())::text
-         and sitegen_private.can_edit((select auth.uid()), false))
-  with check (bucket_id = 'media'
-              and (storage.foldername(name))[1] = (select auth.uid())::text
-              and sitegen_private.can_edit((select auth.uid()), false));
+do $$
+declare
+  own_folder text := format(
+    $c$(bucket_id = 'media' and (storage.foldername(name))[1] = (select auth.uid())::text and %s)$c$,
+    sitegen_private.can_edit_sql('(select auth.uid())', 'false'));
+begin
+  drop policy if exists "sitegen media: members manage their own folder" on storage.objects;
+  execute format($p$
+    create policy "sitegen media: members manage their own folder" on storage.objects
+    for all to authenticated using %s with check %s$p$, own_folder, own_folder);
+end
+$$;

@@ -5,7 +5,7 @@
 -- everyone but the database owner: the API roles have no INSERT, UPDATE or DELETE grant on it
 -- and no policy allows one; only the trigger (running as the table owner) adds rows.
 -- A revision is readable by whoever may edit a row of its author in its state
--- (sitegen_private.can_edit): the author, and editors and owners.
+-- (sitegen_private.can_edit_sql): the author, and editors and owners.
 -- sitegen_restore(kind, slug, version) writes a stored version back as a new version, under the
 -- caller's rights (RLS decides, as for any edit); `sitegen restore` calls it.
 -- Idempotent: table and index created once, functions replaced, triggers re-created.
@@ -60,10 +60,15 @@ revoke all on table public.revisions from anon, authenticated;
 grant select on table public.revisions to authenticated;
 alter table public.revisions enable row level security;
 
-drop policy if exists "editors of a row read its history" on public.revisions;
-create policy "editors of a row read its history" on public.revisions
-  for select to authenticated
-  using (sitegen_private.can_edit(author_id, draft));
+do $$
+begin
+  drop policy if exists "editors of a row read its history" on public.revisions;
+  execute format($p$
+    create policy "editors of a row read its history" on public.revisions
+    for select to authenticated using %s$p$,
+    sitegen_private.can_edit_sql('author_id', 'draft'));
+end
+$$;
 
 -- Write version `version_number` of kind/slug back as a new version; returns the new version.
 -- Runs as the caller: it only finds revisions they may read, and the write goes through the

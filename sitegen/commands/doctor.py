@@ -174,11 +174,10 @@ class Doctor:
 
         from sitegen.auth import whoami
         from sitegen.remote.client import open_client
-        from sitegen.remote.members import my_role
 
         identity = whoami(self.site)
         self.author = open_client(self.site, require_login=True)
-        self.role = my_role(self.author)
+        self.role = identity.role
         until = datetime.fromtimestamp(identity.expires_at, UTC).strftime("%H:%M UTC")
         role = f"role {self.role}" if self.role else "not a member of the site"
         return f"as {identity.email}, {role} (session valid until {until})"

@@ -293,3 +293,20 @@ def test_authors_that_are_not_profile_slugs_are_refused_by_push_with_the_file(au
     assert pushed.code == 1
     assert "content/posts/named.md" in pushed.err and "authors" in pushed.err
     assert "'Ada Lovelace' is not a profile slug" in pushed.err
+
+
+def test_an_anonymous_pull_gets_only_the_profiles_of_published_authors(
+    stack, make_user, tmp_path, cli
+):
+    ada = make_site(tmp_path / "ada", stack, user=make_user(role="author"))
+    bob = make_site(tmp_path / "bob", stack, user=make_user(role="author"))
+    assert cli(ada, "profile", "--name", "Ada", "--slug", "ada").code == 0
+    assert cli(bob, "profile", "--name", "Bob", "--slug", "bob").code == 0
+    write_post(ada, "out", "Out")
+    write_post(bob, "soon", "Soon", draft="true", authors="[bob, ada]")
+    assert cli(ada, "push").code == 0 and cli(bob, "push").code == 0
+    reader = make_site(tmp_path / "reader", stack)
+    assert cli(reader, "pull").code == 0
+    assert sorted(p.name for p in (reader / "content" / "authors").iterdir()) == ["ada.md"]
+    assert cli(bob, "pull").code == 0  # a member sees members' profiles named by what they read
+    assert sorted(p.name for p in (bob / "content" / "authors").iterdir()) == ["ada.md", "bob.md"]

@@ -467,6 +467,94 @@ def test_matrix(team, table, op):
     assert matrix(team, table, op) == []
 
 
+TRANSITIONS = [
+    ("draft", "published"),  # publish
+    ("draft", "scheduled"),  # schedule
+    ("published", "draft"),  # unpublish
+    ("scheduled", "published"),
+]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_publishing_scheduling_and_unpublishing_by_role(team, actor):
+    """A change of state needs the right to edit the row both as it was and as it becomes."""
+    wrong = []
+    for owner in owners_for(actor):
+        for before, after in TRANSITIONS:
+            slug = f"{before}-{after}-{uuid.uuid4().hex[:10]}"
+            draft, publish_at = STATES[before]
+            team.stack.admin_sql(
+                "insert into public.posts (slug, title, draft, publish_at, author_id) "
+                "values (%s, 'T', %s, %s, %s)",
+                (slug, draft, publish_at, owner_id(team, actor, owner)),
+            )
+            draft, publish_at = STATES[after]
+            change = {"draft": draft, "publish_at": publish_at, "version": 2}
+            query = team.clients[actor].table("posts").update(change).eq("slug", slug)
+            refused(query.execute)
+            done = team.stack.admin_sql(
+                "select version from public.posts where slug = %s", (slug,)
+            ) == [(2,)]
+            expected = may_edit(actor, owner, STATES[before][0]) and may_edit(
+                actor, owner, STATES[after][0]
+            )
+            if done != expected:
+                wrong.append(f"{actor} {owner} {before}->{after}: done={done}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("table", DOCUMENT_TABLES)
+def test_the_manifest_lists_what_each_caller_may_read_and_whether_they_may_edit_it(team, table):
+    slugs = seed_documents(team, table, "author")  # the author's own, the writer's, an outsider's
+
+    def manifest(actor: str) -> dict[str, bool]:
+        data = team.clients[actor].rpc("sitegen_manifest", {"kind": table}).execute().data
+        for _slug, version, updated_at, author_id, editable in data:
+            assert isinstance(version, int) and "T" in updated_at and len(author_id) == 36
+            assert isinstance(editable, bool)
+        return {entry[0]: entry[4] for entry in data if entry[0] in slugs.values()}
+
+    for actor in ACTORS:
+        expected = {
+            slug: may_edit(actor, owner if actor == "author" else _as_seen_by(owner), STATES[s][0])
+            for (owner, s), slug in slugs.items()
+            if may_read(actor, owner if actor == "author" else _as_seen_by(owner), s)
+        }
+        assert manifest(actor) == expected, actor
+    scheduled = slugs["self", "scheduled"]  # appears by itself once its time has come
+    team.stack.admin_sql(
+        f"update public.{table} set publish_at = now() - interval '1 second', "
+        "version = version + 1 where slug = %s",
+        (scheduled,),
+    )
+    assert scheduled in manifest("anonymous")
+
+
+def _as_seen_by(owner: str) -> str:
+    """Rows seeded for "author" as seen by another actor: the author is just another member."""
+    return "member" if owner == "self" else owner
+
+
+def test_the_manifest_rejects_an_unknown_kind(team):
+    from postgrest.exceptions import APIError
+
+    with pytest.raises(APIError) as caught:
+        team.clients["anonymous"].rpc("sitegen_manifest", {"kind": "users"}).execute()
+    assert "unknown manifest kind" in caught.value.message
+
+
+@pytest.mark.parametrize("table", DOCUMENT_TABLES)
+def test_a_new_row_belongs_to_its_creator_whatever_the_role(team, table):
+    for actor in ROLES:
+        slug = f"own-{uuid.uuid4().hex[:12]}"
+        team.clients[actor].table(table).insert(
+            {"slug": slug, "title": "Mine", "draft": True}
+        ).execute()
+        assert team.stack.admin_sql(
+            f"select author_id::text, version from public.{table} where slug = %s", (slug,)
+        ) == [(team.id(actor), 1)]
+
+
 # --- every policy matters: loosen or drop any one, and the matrix fails -------------------------
 
 

@@ -33,7 +33,7 @@ def members_command() -> None:
     """List, add and remove the site's members, and change their roles (owners only)."""
 
 
-@members_command.command("list", epilog="Example:\n\n  sitegen members list")
+@members_command.command("list", epilog="\b\nExample:\n  sitegen members list")
 @SITE_OPTION
 @verbosity_options
 def list_command(site_dir: Path | None) -> None:
@@ -51,7 +51,7 @@ def list_command(site_dir: Path | None) -> None:
 
 
 @members_command.command(
-    "add", epilog="Example:\n\n  sitegen members add ada@example.org --role author"
+    "add", epilog="\b\nExample:\n  sitegen members add ada@example.org --role author"
 )
 @click.argument("email")
 @click.option("--role", type=ROLE_CHOICE, required=True, help="The member's role.")
@@ -73,7 +73,7 @@ def add_command(email: str, role: str, site_dir: Path | None) -> None:
         say(f"Added {member.email} as {member.role}.")
 
 
-@members_command.command("remove", epilog="Example:\n\n  sitegen members remove ada@example.org")
+@members_command.command("remove", epilog="\b\nExample:\n  sitegen members remove ada@example.org")
 @click.argument("email")
 @SITE_OPTION
 @verbosity_options
@@ -87,7 +87,7 @@ def remove_command(email: str, site_dir: Path | None) -> None:
     say(f"Removed {email}.")
 
 
-@members_command.command("role", epilog="Example:\n\n  sitegen members role ada@example.org editor")
+@members_command.command("role", epilog="\b\nExample:\n  sitegen members role ada@example.org editor")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 @SITE_OPTION

@@ -30,6 +30,10 @@ COMMANDS: dict[str, str] = {
     "push": "sitegen.commands.sync:push_command",
     "pull": "sitegen.commands.sync:pull_command",
     "doctor": "sitegen.commands.doctor:doctor_command",
+    "members": "sitegen.commands.members:members_command",
+    "profile": "sitegen.commands.profile:profile_command",
+    "history": "sitegen.commands.history:history_command",
+    "restore": "sitegen.commands.history:restore_command",
 }
 
 EPILOG = """\b

@@ -68,7 +68,7 @@ def read_manifests(store: SupabaseStore) -> dict[str, RemoteEntry]:
     for table in TABLES:
         for entry in store.manifest(table):
             remote[f"{table}/{entry.name}"] = RemoteEntry(
-                entry.version, entry.updated_at, entry.author_id
+                entry.version, entry.updated_at, entry.author_id, entry.editable
             )
     return remote
 
@@ -116,7 +116,7 @@ def conflict_for(
         remote_version=entry.version if entry else None,
         remote_time=(row or {}).get("updated_at") or (entry.updated_at if entry else None),
         remote_author=(row or {}).get("updated_by_email"),
-        read_only=entry is not None and entry.author_id not in (None, ctx.store.user_id),
+        read_only=entry is not None and not entry.editable,
     )
 
 

@@ -31,11 +31,12 @@ Action = Literal[
 
 @dataclass(frozen=True)
 class RemoteEntry:
-    """One manifest entry: what the caller may read of a key right now."""
+    """One manifest entry: what the caller may read of a key right now, and may they change it."""
 
     version: int
     updated_at: str
     author_id: str | None
+    editable: bool
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,14 @@ def _push_step(
             "skip",
             "not pushed: the local file has errors (listed below); fix them and push again",
         )
-    if there is not None and there.author_id not in (None, user_id):
+    if there is not None and not there.editable:
+        whose = "owned by another author" if there.author_id != user_id else "no longer a draft"
         if here is None:
-            return Step(key, "skip", "owned by another author; only they can delete it remotely")
+            return Step(key, "skip", f"{whose}; your role does not let you delete it remotely")
         return Step(
             key,
             "skip",
-            "owned by another author, so your edit stays local; "
+            f"{whose}, and your role does not let you change it, so your edit stays local; "
             "to publish it, save it under another slug",
         )
     if here is None:

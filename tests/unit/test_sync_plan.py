@@ -10,7 +10,7 @@ K = "posts/hello"
 
 
 def remote(version: int, author: str | None = ME) -> dict[str, RemoteEntry]:
-    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author)}
+    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author, author in (None, ME))}
 
 
 def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, BaseEntry]:

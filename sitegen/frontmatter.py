@@ -42,7 +42,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _DELIMITER = "---"
 _CLOSERS = ("---", "...")
-_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html$")
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html")  # fullmatch only
 KNOWN_FIELDS = (
     "title",
     "slug",
@@ -334,7 +334,7 @@ class _FrontMatterIn(BaseModel):
     @field_validator("template")
     @classmethod
     def _template(cls, value: str | None) -> str | None:
-        if value is not None and not _TEMPLATE_NAME.match(value):
+        if value is not None and not _TEMPLATE_NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a template file name ending in .html")
         return value
 

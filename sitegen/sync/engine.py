@@ -98,10 +98,7 @@ def read_manifests(store: SupabaseStore) -> dict[str, RemoteEntry]:
     for table in TABLES:
         for entry in store.manifest(table):
             remote[f"{table}/{entry.name}"] = RemoteEntry(
-                entry.version,
-                entry.updated_at,
-                entry.author_id,
-                entry.author_id in (None, store.user_id),
+                entry.version, entry.updated_at, entry.author_id, entry.editable
             )
     return remote
 

@@ -19,6 +19,7 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
+from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,
     Notify,
@@ -87,6 +88,7 @@ def _pull(ctx: SyncContext, force: bool, keys: Sequence[str]) -> SyncReport:
         finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
             report.errors.extend(writer.flush())
             save_base(ctx.site_dir, ctx.base)
+    report.errors.extend(pull_authors(ctx.site_dir, ctx.store, ctx.notify))
     if not remote:
         report.notes.append(_empty_note(ctx))
     return report

@@ -295,9 +295,11 @@ def _write_isolating_refusals(
         if len(remaining) == 1:
             report.errors.append(
                 RemoteError(
-                    f"{table}/{remaining[0][column]}: another author already uses this key "
-                    "(probably as a draft you cannot see); not pushed",
-                    hint="give yours another slug (or media path) and push again",
+                    f"{table}/{remaining[0][column]}: refused by the server: your role does not "
+                    "allow it (contributors cannot publish, schedule or add media), or another "
+                    "author already uses this key (as a draft you cannot see); not pushed",
+                    hint="keep it a draft (`draft: true`) for an editor to publish, or give it "
+                    "another slug (or media path) and push again",
                 )
             )
             return

@@ -27,7 +27,7 @@ def posts_of(site: Path) -> list[str]:
     return sorted(p.stem for p in (site / "content" / "posts").glob("*.md"))
 
 
-def test_no_change_pull_costs_one_request_per_table(
+def test_no_change_pull_costs_one_request_per_table_and_one_for_the_authors(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     author = make_site(tmp_path / "author", stack, user=make_user())
@@ -41,7 +41,7 @@ def test_no_change_pull_costs_one_request_per_table(
         "Pulled 0 posts, 0 pages, 0 media in " in result.out
         and ": already up to date" in result.out
     )
-    assert requests.hits == 3
+    assert requests.hits == 4  # the manifests of posts, pages, media; the author profiles
 
 
 def test_a_wrong_anon_key_is_named_with_where_to_get_the_right_one(
@@ -210,7 +210,8 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
 
     build_site(reader, BuildOptions(output_dir=tmp_path / "out", use_cache=False))
     page = next(text for name, text in files_under(tmp_path / "out").items() if "fine" in name)
-    assert b"<script>" not in page and b"&lt;script&gt;" in page
+    assert b"<script>" not in page and b"alert(1)" not in page  # sanitized away
+    assert b"<p>Hello</p>" in page
 
 
 def test_verbose_pull_logs_each_request_without_secrets(

@@ -117,6 +117,14 @@ class RedirectsConfig(_Section):
     netlify: bool = False
 
 
+class AuthorConfig(_Section):
+    """An author profile for a local-only site: `[authors.<slug>]` (docs/content.md)."""
+
+    name: str = Field(min_length=1)
+    bio: str = ""
+    avatar: str | None = None
+
+
 class SiteConfig(_Section):
     """The whole of sitegen.toml. Only `title` is required."""
 
@@ -132,6 +140,16 @@ class SiteConfig(_Section):
     markdown: MarkdownConfig = MarkdownConfig()
     feeds: FeedsConfig = FeedsConfig()
     sitemap: SitemapConfig = SitemapConfig()
+    authors: dict[str, AuthorConfig] = {}
+
+    @field_validator("authors")
+    @classmethod
+    def _author_slugs(cls, value: dict[str, AuthorConfig]) -> dict[str, AuthorConfig]:
+        for slug in value:
+            if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+                raise ValueError(f"[authors.{slug}]: {slug!r} is not a slug (a-z, 0-9, hyphens)")
+        return value
+
     redirects: RedirectsConfig = RedirectsConfig()
     # [taxonomies]: front-matter field -> URL pattern of its terms (`tags` also sets the tags').
     taxonomies: dict[str, str] = Field(default_factory=dict)

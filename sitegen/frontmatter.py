@@ -50,7 +50,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _DELIMITER = "---"
-_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html$")
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html")  # fullmatch only
 KNOWN_FIELDS = (
     "title",
     "slug",
@@ -63,7 +63,6 @@ KNOWN_FIELDS = (
     "cover",
     "menu",
     "description",
-    "authors",
     "categories",
     "url",
     "aliases",
@@ -79,11 +78,12 @@ ALIASES = {
     "expirydate": "expiry_date",
     "expiryDate": "expiry_date",
     "excerpt": "summary",
-    "author": "authors",
     "redirect_from": "aliases",
     "permalink": "url",
     "category": "categories",
 }
+# Kept in `extra`, read there by sitegen.authors (bylines and author pages): known, not misspelt.
+READ_FROM_EXTRA = ("author", "authors")
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _URL_PATH = re.compile(r"^/[^\s?#\\]*$")
 _HINTS = {
@@ -98,7 +98,6 @@ _HINTS = {
     "cover": "use a media path or URL, e.g. `cover: media/cover.jpg`",
     "menu": "use `menu: true`, or a number giving the position in the menu",
     "description": "use a string, e.g. `description: What this post is about`",
-    "authors": "use a name or a list of names, e.g. `authors: [Ada, Grace]`",
     "categories": "use a list of words, e.g. `categories: [news, releases]`",
     "url": "use a site path starting with `/`, e.g. `url: /2019/05/15/Old-Name.html`",
     "aliases": "use a list of site paths, e.g. `aliases: [/old/path/, /2019/05/15/Name.html]`",
@@ -188,11 +187,11 @@ def near_misses(
     extra: Mapping[str, Any], key_lines: Mapping[str, int], source: str
 ) -> tuple[ContentError, ...]:
     """A warning for each unknown key that looks like a misspelt known one (`draf`: `draft`)."""
-    names = [*KNOWN_FIELDS, *ALIASES]
+    names = [*KNOWN_FIELDS, *ALIASES, *READ_FROM_EXTRA]
     notes = []
     for key in extra:
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
-        if close:
+        if close and key not in READ_FROM_EXTRA:
             meant = close[0]
             notes.append(
                 ContentError(
@@ -207,18 +206,28 @@ def near_misses(
     return tuple(notes)
 
 
+def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """The raw front-matter values of a file, the line of each key, and the body: for files
+    with front matter that are not documents (author profiles). Raises ContentErrors."""
+    raw, key_lines, body, _ = load_front_matter(text, source)
+    return raw, key_lines, body
+
+
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
-    data = front_matter_data(doc.front)
-    yaml_text = yaml.dump(
-        data,
+    return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """Front-matter values as the YAML lines `dump_document` writes, in `data`'s order."""
+    return yaml.dump(
+        dict(data),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=100,
     )
-    return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
 
 
 def front_matter_data(front: FrontMatter) -> dict[str, Any]:
@@ -235,7 +244,6 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
         "cover": front.cover,
         "menu": None if front.menu is False else front.menu,
         "description": front.description,
-        "authors": list(front.authors) or None,
         "categories": list(front.categories) or None,
         "url": front.url,
         "aliases": list(front.aliases) or None,
@@ -475,7 +483,6 @@ class _FrontMatterIn(BaseModel):
     cover: str | None = None
     menu: Any = False
     description: str | None = None
-    authors: Any = None
     categories: Any = None
     url: str | None = None
     aliases: Any = None
@@ -513,14 +520,6 @@ class _FrontMatterIn(BaseModel):
     def _tags(cls, value: Any) -> tuple[str, ...]:
         return _parse_tags(value)
 
-    @field_validator("authors")
-    @classmethod
-    def _authors(cls, value: Any) -> tuple[str, ...]:
-        names = [value] if isinstance(value, str) else value if value is not None else []
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValueError(f"must be a name or a list of names, not {value!r}")
-        return tuple(name.strip() for name in names if name.strip())
-
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
@@ -537,7 +536,7 @@ class _FrontMatterIn(BaseModel):
     @field_validator("template")
     @classmethod
     def _template(cls, value: str | None) -> str | None:
-        if value is not None and not _TEMPLATE_NAME.match(value):
+        if value is not None and not _TEMPLATE_NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a template file name ending in .html")
         return value
 
@@ -643,7 +642,6 @@ def validate_front_matter(
         cover=model.cover,
         menu=model.menu,
         description=model.description,
-        authors=model.authors or (),
         categories=model.categories or (),
         url=model.url,
         aliases=model.aliases or (),

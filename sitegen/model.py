@@ -48,7 +48,6 @@ class FrontMatter:
     cover: str | None = None
     menu: bool | int = False
     description: str | None = None
-    authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     url: str | None = None
     aliases: tuple[str, ...] = ()

@@ -18,12 +18,14 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
+from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
@@ -213,6 +215,7 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
@@ -224,13 +227,15 @@ def assemble(
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
     then gives what a document's page shows (default: from `rendered[key]`). `static`: the
-    names of the static files (`style.css`), which links may point to as `/static/style.css`."""
+    names of the static files (`style.css`), which links may point to as `/static/style.css`.
+    `profiles`: the author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes)
+    cast = people(profiles or {}, config, {m.path for m in media})
+    info = _site_info(config, documents, routes, cast)
     posts_in = [d for d in documents if d.kind == "post"]
     taxonomies = {
         name: collect_terms(config, info, posts_in, name) for name in config.term_patterns
@@ -249,12 +254,12 @@ def assemble(
         routes,
         media,
         ids,
-        _made_paths(config, taxonomies, redirects, static),
+        _made_paths(config, taxonomies, redirects, static, cast),
     )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
-    warnings: list[SitegenError] = []
+    warnings: list[SitegenError] = list(cast.warnings)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:
@@ -300,6 +305,7 @@ def assemble(
                 seen,
                 None if version is None else info_digest + version.encode(),
                 lazy_pages,
+                cast,
             )
             known = Made(
                 version or "",
@@ -442,7 +448,7 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route], cast: People
 ) -> SiteInfo:
     base_path = config.base_path
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
@@ -460,6 +466,7 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        authors=tuple(cast.by_slug.values()),
         params=config.params,
     )
 
@@ -476,6 +483,7 @@ def _entry(
     seen: list[tuple[str, str | None]],
     version: bytes | None,
     lazy_page: bool,
+    cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `terms` and the answers of the link table to the
@@ -492,6 +500,11 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
+    authors, problems = cast.named_by(doc)
+    warnings += problems
+    marker = conflict_marker_line(doc.body)
+    if marker is not None:
+        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     common: dict[str, Any] = dict(
         key=doc.key,
         kind=doc.kind,
@@ -508,8 +521,8 @@ def _entry(
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        authors=authors,
         description=doc.front.description,
-        authors=doc.front.authors,
         terms={name: found for name, found in terms.items() if name != "tags"},
     )
     digests = None
@@ -553,10 +566,13 @@ def _made_paths(
     taxonomies: Mapping[str, Mapping[str, Tag]],
     redirects: Sequence[Redirect],
     static: Iterable[str],
+    cast: People,
 ) -> set[str]:
     """Site paths of what sitegen writes besides documents and media: links may name them
-    (term pages and feeds of every taxonomy, and old URLs that redirect, too)."""
+    (term pages and feeds of every taxonomy, author pages, and old URLs that redirect, too)."""
     paths = {HOME.path, ARCHIVE.path, TAGS_INDEX.path, NOT_FOUND.path, "robots.txt"}
+    authors = [author_route(slug).path for slug in cast.by_slug]
+    paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
     paths |= {redirect.route.path for redirect in redirects}
     for name, terms in taxonomies.items():
@@ -571,3 +587,12 @@ def _made_paths(
     if config.redirects.netlify:
         paths.add(REDIRECTS_FILE)
     return paths
+
+
+def _unresolved(doc: Document, line: int) -> ContentError:
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=doc.source,
+        line=line,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
+    )

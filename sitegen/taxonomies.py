@@ -28,13 +28,9 @@ class Taxonomy:
 
 
 def terms_of(doc: Document, taxonomy: str) -> tuple[str, ...]:
-    """The terms `doc` lists under `taxonomy`: its tags, categories, authors or an extra field
+    """The terms `doc` lists under `taxonomy`: its tags, categories or an extra field
     (a list, or a space-separated string as Jekyll reads it)."""
-    known = {
-        "tags": doc.front.tags,
-        "categories": doc.front.categories,
-        "authors": doc.front.authors,
-    }
+    known = {"tags": doc.front.tags, "categories": doc.front.categories}
     if taxonomy in known:
         return known[taxonomy]
     value: Any = doc.front.extra.get(taxonomy)

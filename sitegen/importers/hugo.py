@@ -236,9 +236,8 @@ def _site_config(
                 )
             )
             continue
-        name = "authors" if plural in ("author", "authors") else plural
-        if re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            config["taxonomies"][name] = f"/{plural}/{{slug}}/"
+        if plural != "tags" and re.fullmatch(r"[a-z][a-z0-9_]*", plural):
+            config["taxonomies"][plural] = f"/{plural}/{{slug}}/"
     if not config["taxonomies"]:
         del config["taxonomies"]
     for key in (

@@ -69,12 +69,13 @@ def test_other_generators_key_names_are_read_as_sitegen_fields() -> None:
     assert front.draft is True
     assert front.updated == dt.date(2024, 2, 1)
     assert front.summary == "Short."
-    assert front.authors == ("Ada",)
     assert front.aliases == ("/old/", "/2019/05/15/Old.html")
     assert front.url == "/Keep/Me.html"
     assert front.categories == ("news", "releases")
     assert front.expiry_date == dt.date(2030, 1, 1)
-    assert (front.weight, front.description, front.extra) == (3, "About it", {})
+    assert (front.weight, front.description) == (3, "About it")
+    assert front.extra == {"author": "Ada"}  # read by sitegen.authors, not misspelt
+    assert doc.notes == ()
     assert _parse(dump_document(doc)) == doc
 
 

@@ -142,7 +142,7 @@ def test_params_of_the_site_and_of_pages_reach_templates(tmp_path: Path) -> None
         {
             "sitegen.toml": CONFIG + '[params]\nmotto = "Hi there"\n',
             "templates/post.html": "{{ site.params.motto }}|{{ page.params.mood }}|"
-            "{{ page.params.doi }}|{{ page.authors | join(', ') }}",
+            "{{ page.params.doi }}|{{ page.authors | map(attribute='name') | join(', ') }}",
             "content/posts/a.md": "---\ntitle: A\ndate: 2020-01-01\nmood: calm\n"
             "params:\n  doi: 10.1/x\nauthors: [Ada, Grace]\n---\n",
         },

@@ -15,21 +15,26 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
-from sitegen import __version__
+from sitegen import __version__, navigation
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.model import DateValue, Document, Media
-from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
-from sitegen.routing import Route, route_for, tag_route
+from sitegen.render.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
+from sitegen.routing import BLOG, HOME, Route, route_for, tag_route
 from sitegen.slugs import slugify
+from sitegen.titles import without_title_heading
 
 _UNKNOWN = object()
 MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
+PAGES_DIR = "pages/"  # other files beside pages are copied: pages/img/a.png -> img/a.png
 FEED_FILE = "feed.xml"
+_URL_SAFE = "/?#[]@!$&'()*+,;=:%~"  # left as they are in a query or fragment; the rest is encoded
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
@@ -97,6 +102,8 @@ class Site:
     tag_posts: Mapping[str, tuple[Summary, ...]]  # tag slug -> posts, newest first
     media: tuple[Media, ...]
     warnings: tuple[SitegenError, ...]
+    assets: tuple[Media, ...] = ()  # files beside pages (not Markdown), by path under pages/
+    sections: tuple[Section, ...] = ()  # the folders under content/pages/
 
     def url(self, path: str) -> str:
         """Root-relative URL under base_path for a site-relative path."""
@@ -187,6 +194,8 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    data: Mapping[str, Any] | None = None,
+    assets: Sequence[Media] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -196,14 +205,25 @@ def assemble(
     only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
-    then gives what a document's page shows (default: from `rendered[key]`)."""
+    then gives what a document's page shows (default: from `rendered[key]`). `data`: the
+    site's data files (`site.data`); `assets`: files beside pages, copied as they are (MkDocs
+    users keep images next to their pages)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes)
-    links = _LinkTable(info.base_path, documents, routes, media)
+    nav_pages = navigation.nav_pages(documents, routes, config.base_path, errors)
+    nav, nav_errors = (
+        navigation.explicit_nav(config.nav, nav_pages, config.base_path)
+        if config.nav
+        else (navigation.auto_nav(list(nav_pages.values())), [])
+    )
+    errors += nav_errors
+    if errors:
+        raise BuildFailed(errors)
+    info = _site_info(config, documents, routes, nav, data or {})
+    links = _LinkTable(info.base_path, documents, routes, media, assets)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
@@ -275,6 +295,7 @@ def assemble(
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    by_path = {path: entries[page.key].summary for path, page in nav_pages.items()}
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
     for entry in posts:
         for tag in entry.summary.tags:
@@ -288,6 +309,8 @@ def assemble(
         tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
+        sections=navigation.sections(list(nav_pages.values()), by_path),
+        assets=tuple(sorted(assets, key=lambda m: m.path)),
     )
 
 
@@ -300,7 +323,7 @@ def _page(
     body = load()
     return Page(
         **vars(summary),
-        content=_content(body.html, seen),
+        content=_content(without_title_heading(body.html, summary.title), seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
     )
@@ -353,9 +376,15 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+    config: SiteConfig,
+    documents: Sequence[Document],
+    routes: Mapping[str, Route],
+    nav: tuple[NavItem, ...],
+    data: Mapping[str, Any],
 ) -> SiteInfo:
     base_path = config.base_path
+    has_posts = any(d.kind == "post" for d in documents)
+    home_is_page = any(routes[d.key] == HOME for d in documents if d.kind == "page")
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
     in_menu.sort(key=lambda d: (d.front.menu is True, int(d.front.menu), d.front.title, d.key))
     return SiteInfo(
@@ -368,9 +397,12 @@ def _site_info(
         menu=tuple(
             MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu
         ),
-        feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
+        feed_url=config.base_url + FEED_FILE if config.feeds.enabled and has_posts else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        nav=nav,
+        blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
+        data=data,
     )
 
 
@@ -485,25 +517,30 @@ class _LinkTable:
         documents: Sequence[Document],
         routes: Mapping[str, Route],
         media: Sequence[Media],
+        assets: Sequence[Media] = (),
     ) -> None:
         self.base_path = base_path
         self.by_file = {
             d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
         }
         self.media = {MEDIA_DIR + m.path for m in media}
+        self.assets = {PAGES_DIR + a.path for a in assets}
         self.paths = {routes[d.key].path for d in documents}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
         self._memo: dict[tuple[str, str], str | None] = {}
 
     def contents(self) -> tuple[object, ...]:
         """Everything a lookup depends on: equal contents resolve every link the same way."""
-        return (self.base_path, self.by_file, self.media, self.paths, self.doc_urls)
+        return (self.base_path, self.by_file, self.media, self.assets, self.paths, self.doc_urls)
 
     def lookup(self, doc: Document, target: str) -> str | None:
         """The URL `target` (as written in `doc`) points to, or None when nothing is there."""
         path, fragment = _split_fragment(target)
-        if not path:
-            return None
+        fragment = quote(fragment, safe=_URL_SAFE) if fragment else ""  # as written: decoded
+        if not path:  # `?q=x` is this page with a query
+            return (
+                self.base_path + self.doc_urls[doc.key] + fragment if fragment[:1] == "?" else None
+            )
         here = posixpath.dirname(doc.source.removeprefix("content/"))
         key = (here, path)
         found = self._memo.get(key, _UNKNOWN)
@@ -520,10 +557,14 @@ class _LinkTable:
         else:
             candidates = [posixpath.normpath(posixpath.join(here, path)), path]
         for candidate in candidates:
-            if candidate in self.by_file:
-                return self.by_file[candidate]
             if candidate in self.media:
                 return self.base_path + candidate
+            if candidate in self.assets:
+                return self.base_path + candidate.removeprefix(PAGES_DIR)
+            # `./debugging` and `../guides/` name `debugging.md` and `guides/index.md` too
+            for name in (candidate, candidate + ".md", candidate.rstrip("/") + "/index.md"):
+                if name in self.by_file:
+                    return self.by_file[name]
         return None
 
     def _route_url(self, doc: Document, path: str) -> str | None:

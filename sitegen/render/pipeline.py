@@ -46,7 +46,14 @@ from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.views import Page
 from sitegen.site import EntryMemo, Site, assemble, select_documents
-from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
+from sitegen.sources.local import (
+    DOCUMENT_DIRS,
+    MEDIA_ROOT,
+    PAGES_ROOT,
+    Stats,
+    media_path,
+    scan_tree,
+)
 from sitegen.theme import (
     TemplateValueError,
     ThemePaths,
@@ -275,6 +282,11 @@ def _assemble(
         for p, stat in inputs.items()
         if p.startswith(MEDIA_ROOT + "/")
     ]
+    assets = [
+        Media(p.removeprefix(PAGES_ROOT + "/"), hasher.sha256(site_dir / p, p, stat), stat[0])
+        for p, stat in inputs.items()
+        if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
+    ]
     _, store_key = _markdown_options(config)
     versions = {
         r.document.key: f"{store_key}:{r.path}:{r.sha256}"
@@ -291,6 +303,7 @@ def _assemble(
         memo=memory.entries,
         lazy_pages=not memory.retain,
         page_body=renders.page_body,
+        assets=assets,
     )
     return site, next_due
 

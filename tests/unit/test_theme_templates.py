@@ -192,6 +192,8 @@ def site(**changes: Any) -> SimpleNamespace:
         feed_url=abs_url("/atom.xml"),
         feed_type="application/atom+xml",
         generator="sitegen 0.1.0",
+        nav=[],
+        blog_url=url("/"),
     )
     values.update(changes)
     return SimpleNamespace(**values)
@@ -223,7 +225,13 @@ def context(template: str, **changes: Any) -> dict[str, Any]:
     by_template: dict[str, dict[str, Any]] = {
         "index.html": {"paginator": paginator([NEWER, OLDER]), "current_url": url("/")},
         "post.html": {"page": post, "prev": OLDER, "next": NEWER, "current_url": post.url},
-        "page.html": {"page": page, "current_url": page.url},
+        "page.html": {
+            "page": page,
+            "current_url": page.url,
+            "breadcrumbs": (),
+            "prev": None,
+            "next": None,
+        },
         "tags.html": {"tags": [PYTHON, WEB], "current_url": url("/tags/")},
         "tag.html": {
             "tag": PYTHON,

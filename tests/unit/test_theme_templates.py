@@ -688,8 +688,10 @@ def test_every_static_path_the_templates_use_exists() -> None:
 
 
 def test_theme_makes_no_external_requests() -> None:
+    # The youtube shortcode embeds from youtube-nocookie.com, and only where an author calls it.
+    embeds = {THEME / "templates" / "shortcodes" / "youtube.html"}
     for path in THEME.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path not in embeds:
             text = path.read_text()
             assert not re.search(r"https?://|//[a-z0-9-]+\.[a-z]", text, re.I), path
             assert "@import" not in text and "<script" not in text, path

@@ -45,8 +45,8 @@ def parse_data(name: str, text: str) -> Any:
         raise _error(name, exc.lineno, f"invalid JSON: {exc.msg}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise _error(name, line, f"invalid YAML: {exc.problem or exc.context}") from None
+        at = mark.line + 1 if mark is not None else None
+        raise _error(name, at, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise _error(name, None, f"invalid YAML: {exc}") from None
 

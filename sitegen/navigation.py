@@ -117,14 +117,16 @@ def sections(pages: Sequence[NavPage], summaries: Mapping[str, Summary]) -> tupl
     """The section tree (the top-level folders), with `summaries` by page path."""
 
     def section(folder: _Folder) -> Section:
-        children: list[Summary | Section] = _children(folder, lambda p: summaries[p.path], section)
+        children = _children(
+            folder, lambda p: (summaries[p.path], None), lambda f: (None, section(f))
+        )
         return Section(
             title=_folder_title(folder),
             url=folder.index.url if folder.index else None,
             path=folder.path,
             page=summaries[folder.index.path] if folder.index else None,
-            pages=tuple(c for c in children if isinstance(c, Summary)),
-            sections=tuple(c for c in children if isinstance(c, Section)),
+            pages=tuple(page for page, _ in children if page is not None),
+            sections=tuple(sub for _, sub in children if sub is not None),
         )
 
     top = _children(_tree(pages), lambda p: None, section)

@@ -304,8 +304,8 @@ def _assemble(
         for p, stat in inputs.items()
         if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
     ]
-    versions = {
-        r.document.key: f"{store_key}:{r.path}:{r.sha256}"
+    versions = {  # a document's rendering changes with its bytes and those of its includes
+        r.document.key: f"{store_key}:{r.path}:{r.sha256}" + "".join(sha for _, sha in r.includes)
         for r in records
         if r.document is not None
     }

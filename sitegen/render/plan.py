@@ -131,7 +131,9 @@ def _list_jobs(site: Site) -> list[Job]:
     """The post lists (home, tags, archive) and the 404 page. With no posts there are no lists,
     except a home page when no page is the home page."""
     summaries = tuple(entry.summary for entry in site.posts)
-    jobs = [TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")]
+    jobs: list[Job] = [
+        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
+    ]
     blog_url = site.info.blog_url
     if blog_url is None:
         if not any(entry.route == HOME for entry in site.pages):

@@ -168,6 +168,22 @@ def explicit_nav(
     return items, errors
 
 
+def left_out(nav: Sequence[NavItem], pages: Mapping[str, NavPage]) -> SitegenError | None:
+    """A warning naming the pages an explicit nav does not list (as MkDocs reports them):
+    only links lead to them."""
+    listed = {item.url for top in nav for item, _ in _walk(top, ())}
+    missing = [path for path, page in pages.items() if page.url not in listed]
+    if not missing:
+        return None
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return ConfigError(
+        f"{len(missing)} page{'s are' if len(missing) > 1 else ' is'} in no nav entry: {shown}",
+        file="sitegen.toml",
+        field="nav",
+        hint="add them to `nav`, or make sure a page links to them",
+    )
+
+
 def places(nav: Sequence[NavItem]) -> dict[str, Place]:
     """Each page URL in `nav` -> its Place. Reading order is depth-first within a top-level
     section; pages at the top level read in a row. An outside link is never a neighbour."""

@@ -232,6 +232,8 @@ def assemble(
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = []
+    if config.nav and (omitted := navigation.left_out(nav, nav_pages)) is not None:
+        warnings.append(omitted)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:

@@ -106,7 +106,11 @@ def test_an_explicit_nav_orders_the_sidebar(tmp_path: Path) -> None:
     with (site / "sitegen.toml").open("a") as toml:
         toml.write('nav = [{title = "Start", page = "guides/install.md"}, {title = "More", ')
         toml.write('children = ["about.md", {title = "Code", url = "https://example.org/"}]}]\n')
-    _, tree = clean_build(site, tmp_path / "out")
+    result, tree = clean_build(site, tmp_path / "out")
+    assert [str(w).split("\n")[0] for w in result.warnings] == [
+        "sitegen.toml: nav: 7 pages are in no nav entry: guides/advanced/_index.md, "
+        "guides/advanced/tuning.md, guides/debugging.md, guides/index.md, index.md and 2 more"
+    ]
     sidebar = tree["about/index.html"].decode().split('aria-label="Documentation"')[1]
     sidebar = sidebar.split("</nav>")[0]
     assert re.findall(r">([^<>]+)</(?:a|span)>", sidebar) == ["Start", "More", "About", "Code"]

@@ -45,7 +45,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""\b(href|src)="([^"]*)\"""")
 _MARK_OPEN, _MARK_CLOSE = "\x0e", "\x0f"  # SO and SI: control characters no text contains
-_MARKER = re.compile(f"(?:<p>)?{_MARK_OPEN}(\\d+){_MARK_CLOSE}(?:</p>\\n?)?")
+# A block call's marker is a paragraph of its own; an inline one sits in its sentence.
+_MARKER = re.compile(f"<p>{_MARK_OPEN}(\\d+){_MARK_CLOSE}</p>\\n?|{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
 _INNER = "\x10inner\x10"
 _MAX_DEPTH = 8  # includes inside includes
 
@@ -117,7 +118,7 @@ def render_document(
     rendered = render_markdown(text, options)
 
     def swap(found: re.Match[str]) -> str:
-        return state.outputs[int(found.group(1))]
+        return state.outputs[int(found.group(1) or found.group(2))]
 
     links = [
         dataclasses.replace(

@@ -202,3 +202,12 @@ def test_an_edit_to_an_included_file_rebuilds_the_page(tmp_path: Path) -> None:
     os.utime(snippet, ns=(1, 1))  # an mtime no older build could have relied on
     build_site(site, BuildOptions())
     assert "Tuning is <strong>safe</strong>." in page.read_text()
+
+
+def test_a_call_inside_a_sentence_stays_in_its_paragraph(tmp_path: Path) -> None:
+    text = '# Inline\n\n{{< figure src="img.png" >}} opens this line.\n'
+    site = docs_site(tmp_path, {"content/pages/inline.md": text, "content/pages/img.png": "png"})
+    _, tree = clean_build(site, tmp_path / "out")
+    content = tree["inline/index.html"].decode().split('<div class="entry__content">')[1]
+    assert content.split("</div>")[0].strip().startswith('<p><figure class="figure">')
+    assert "opens this line.</p>" in content

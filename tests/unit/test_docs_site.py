@@ -212,3 +212,13 @@ def test_a_call_inside_a_sentence_stays_in_its_paragraph(tmp_path: Path) -> None
     content = tree["inline/index.html"].decode().split('<div class="entry__content">')[1]
     assert content.split("</div>")[0].strip().startswith('<p><figure class="figure">')
     assert "opens this line.</p>" in content
+
+
+def test_a_query_link_keeps_a_valid_url(tmp_path: Path) -> None:
+    text = '# Search\n\nTry [a search](?q="extends+base") or [the guide](guides/install#top).\n'
+    site = docs_site(tmp_path, {"content/pages/search.md": text})
+    result, tree = clean_build(site, tmp_path / "out")
+    page = tree["search/index.html"].decode()
+    assert 'href="?q=%22extends+base%22"' in page  # a URL may not hold a raw `"`
+    assert 'href="/gadget/guides/install/#top"' in page
+    assert result.warnings == ()

@@ -9,7 +9,7 @@ All pure functions of values: site assembly calls them once per build.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -134,9 +134,14 @@ def sections(pages: Sequence[NavPage], summaries: Mapping[str, Summary]) -> tupl
 
 
 def explicit_nav(
-    entries: Sequence[NavEntry], pages: Mapping[str, NavPage], base_path: str
+    entries: Sequence[NavEntry],
+    pages: Mapping[str, NavPage],
+    base_path: str,
+    unbuilt: Collection[str] = (),
 ) -> tuple[tuple[NavItem, ...], list[SitegenError]]:
-    """The navigation sitegen.toml spells out; an entry naming no page is an error naming it."""
+    """The navigation sitegen.toml spells out; an entry naming no page is an error naming it.
+    An entry naming a page this build leaves out (`unbuilt`: a draft, a future page) is left
+    out too, its children kept."""
     errors: list[SitegenError] = []
 
     def item(spec: NavEntry, above: tuple[str, ...]) -> NavItem | None:
@@ -150,7 +155,10 @@ def explicit_nav(
             return NavItem(spec.title or spec.url, url, children)
         if spec.page is None:
             return NavItem(spec.title or "", None, children)
-        page = pages.get(posixpath.normpath(spec.page.lstrip("/")))
+        path = posixpath.normpath(spec.page.lstrip("/"))
+        page = pages.get(path)
+        if page is None and path in unbuilt:
+            return NavItem(spec.title or path, None, children) if children else None
         if page is None:
             name = " › ".join((*above, spec.title or spec.page))
             errors.append(

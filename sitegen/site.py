@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
@@ -196,6 +196,7 @@ def assemble(
     static: Iterable[str] = (),
     data: Mapping[str, Any] | None = None,
     assets: Sequence[Media] = (),
+    unbuilt_pages: Collection[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -208,7 +209,8 @@ def assemble(
     then gives what a document's page shows (default: from `rendered[key]`). `static`: the
     names of the static files (`style.css`), which links may point to as `/static/style.css`.
     `data`: the site's data files (`site.data`); `assets`: files beside pages, copied as they
-    are (MkDocs users keep images next to their pages)."""
+    are (MkDocs users keep images next to their pages); `unbuilt_pages`: pages (by path under
+    content/pages/) this build leaves out, which an explicit nav may name."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
@@ -216,7 +218,7 @@ def assemble(
         raise BuildFailed(errors)
     nav_pages = navigation.nav_pages(documents, routes, config.base_path, errors)
     nav, nav_errors = (
-        navigation.explicit_nav(config.nav, nav_pages, config.base_path)
+        navigation.explicit_nav(config.nav, nav_pages, config.base_path, unbuilt_pages)
         if config.nav
         else (navigation.auto_nav(list(nav_pages.values())), [])
     )

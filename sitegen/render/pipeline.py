@@ -38,7 +38,7 @@ from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.data_files import DATA_DIR, read_data
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
-from sitegen.model import Media
+from sitegen.model import Document, Media
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
@@ -323,8 +323,19 @@ def _assemble(
         static=static_files(theme),
         data=read_data(site_dir),
         assets=assets,
+        unbuilt_pages=_left_out_pages(documents, selected),
     )
     return site, next_due
+
+
+def _left_out_pages(documents: Sequence[Document], selected: Sequence[Document]) -> set[str]:
+    """Paths under content/pages/ of the pages a build leaves out (drafts, future pages)."""
+    built = {d.key for d in selected}
+    return {
+        d.source.removeprefix(PAGES_ROOT + "/")
+        for d in documents
+        if d.kind == "page" and d.key not in built
+    }
 
 
 def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:

@@ -222,3 +222,16 @@ def test_a_query_link_keeps_a_valid_url(tmp_path: Path) -> None:
     assert 'href="?q=%22extends+base%22"' in page  # a URL may not hold a raw `"`
     assert 'href="/gadget/guides/install/#top"' in page
     assert result.warnings == ()
+
+
+def test_a_draft_in_an_explicit_nav_is_left_out_until_drafts_are_built(tmp_path: Path) -> None:
+    draft = "---\ntitle: Soon\ndraft: true\n---\nNot yet.\n"
+    site = docs_site(tmp_path, {"content/pages/guides/soon.md": draft})
+    with (site / "sitegen.toml").open("a") as toml:
+        toml.write(
+            'nav = [{title = "Guides", children = ["guides/install.md", "guides/soon.md"]}]\n'
+        )
+    _, tree = clean_build(site, tmp_path / "out")
+    assert "Soon" not in tree["guides/install/index.html"].decode()
+    _, tree = clean_build(site, tmp_path / "drafts", drafts=True)
+    assert '<a href="/gadget/guides/soon/">Soon</a>' in tree["guides/install/index.html"].decode()

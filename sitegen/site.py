@@ -19,6 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import __version__, navigation
+from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
@@ -26,6 +27,7 @@ from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files b
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
+from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
@@ -193,6 +195,7 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
     data: Mapping[str, Any] | None = None,
     assets: Sequence[Media] = (),
@@ -210,7 +213,8 @@ def assemble(
     names of the static files (`style.css`), which links may point to as `/static/style.css`.
     `data`: the site's data files (`site.data`); `assets`: files beside pages, copied as they
     are (MkDocs users keep images next to their pages); `unbuilt_pages`: pages (by path under
-    content/pages/) this build leaves out, which an explicit nav may name."""
+    content/pages/) this build leaves out, which an explicit nav may name. `profiles`: the
+    author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
@@ -225,7 +229,8 @@ def assemble(
     errors += nav_errors
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes, nav, data or {})
+    cast = people(profiles or {}, config, {m.path for m in media})
+    info = _site_info(config, documents, routes, cast, nav, data or {})
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
@@ -240,13 +245,13 @@ def assemble(
         routes,
         media,
         ids,
-        _made_paths(config, info, tags, static),
+        _made_paths(config, info, tags, static, cast),
         assets,
     )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
-    warnings: list[SitegenError] = []
+    warnings: list[SitegenError] = list(cast.warnings)
     if config.nav and (omitted := navigation.left_out(nav, nav_pages)) is not None:
         warnings.append(omitted)
     made: dict[str, Made] = {}
@@ -293,6 +298,7 @@ def assemble(
                 seen,
                 None if version is None else info_digest + version.encode(),
                 lazy_pages,
+                cast,
             )
             known = Made(
                 version or "",
@@ -416,6 +422,7 @@ def _site_info(
     config: SiteConfig,
     documents: Sequence[Document],
     routes: Mapping[str, Route],
+    cast: People,
     nav: tuple[NavItem, ...],
     data: Mapping[str, Any],
 ) -> SiteInfo:
@@ -437,6 +444,7 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled and has_posts else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        authors=tuple(cast.by_slug.values()),
         nav=nav,
         blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
         data=data,
@@ -487,6 +495,7 @@ def _entry(
     seen: list[tuple[str, str | None]],
     version: bytes | None,
     lazy_page: bool,
+    cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -503,6 +512,11 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
+    authors, problems = cast.named_by(doc)
+    warnings += problems
+    marker = conflict_marker_line(doc.body)
+    if marker is not None:
+        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     common = dict(
         key=doc.key,
         kind=doc.kind,
@@ -519,6 +533,7 @@ def _entry(
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        authors=authors,
     )
     digests = None
     if version is not None:
@@ -547,7 +562,11 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
 
 
 def _made_paths(
-    config: SiteConfig, info: SiteInfo, tags: Mapping[str, Tag], static: Iterable[str]
+    config: SiteConfig,
+    info: SiteInfo,
+    tags: Mapping[str, Tag],
+    static: Iterable[str],
+    cast: People,
 ) -> set[str]:
     """Site paths of what sitegen writes besides documents and media: links may name them.
     The post lists (`info.blog_url`), archive, tags index and feed exist only with posts."""
@@ -555,6 +574,8 @@ def _made_paths(
     if info.blog_url is not None:
         paths |= {info.blog_url.removeprefix(info.base_path), ARCHIVE.path, TAGS_INDEX.path}
     paths |= {tag_route(slug, config).path for slug in tags}
+    authors = [author_route(slug).path for slug in cast.by_slug]
+    paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
     if info.feed_url is not None:
         paths.add(FEED_FILE)
@@ -563,3 +584,12 @@ def _made_paths(
     if config.sitemap.enabled:
         paths.add("sitemap.xml")
     return paths
+
+
+def _unresolved(doc: Document, line: int) -> ContentError:
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=doc.source,
+        line=line,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
+    )

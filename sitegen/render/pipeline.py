@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen import __version__
+from sitegen.authors import read_profiles
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
     CACHE_DIR,
@@ -310,6 +311,9 @@ def _assemble(
         for r in records
         if r.document is not None
     }
+    profiles, profile_warnings = read_profiles(site_dir, inputs, config)
+    if profile_warnings and options.strict:
+        raise BuildFailed(profile_warnings)
     site = assemble(
         config,
         selected,
@@ -324,7 +328,10 @@ def _assemble(
         data=read_data(site_dir),
         assets=assets,
         unbuilt_pages=_left_out_pages(documents, selected),
+        profiles=profiles,
     )
+    if profile_warnings:
+        site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
     return site, next_due
 
 

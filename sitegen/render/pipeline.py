@@ -180,8 +180,8 @@ def run_build(
         if not fingerprints:
             fingerprint()
 
-    writer = OutputWriter(out_dir)
-    writer.prepare()
+    writer = OutputWriter(out_dir, take_over=options.clean)
+    writer.prepare(existing)
     try:
         staged, produce_times = _produce(
             jobs, todo, env, writer, options, progress, renders, meanwhile

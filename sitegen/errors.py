@@ -161,7 +161,14 @@ def printable_path(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) ->
     return raw.decode("utf-8", "backslashreplace")
 
 
-_CUT = reprlib.Repr()
+class _Cut(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 1000:  # repr() refuses past 4,300 digits, and they say nothing
+            return f"<a number of about {int(x.bit_length() * 0.30103)} digits>"
+        return super().repr_int(x, level)
+
+
+_CUT = _Cut()
 _CUT.maxstring = _CUT.maxother = 80
 _CUT.maxlist = _CUT.maxtuple = _CUT.maxdict = _CUT.maxset = 5
 _CUT.maxlevel = 2

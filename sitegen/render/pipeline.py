@@ -340,7 +340,7 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
     options = MarkdownOptions(
         allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
     )
-    return options, f"{__version__}:{options!r}"
+    return options, f"{__version__}:{options!r}:{config.limits!r}"  # records hold limit errors
 
 
 def _load_documents(
@@ -419,7 +419,7 @@ def _load_documents(
         done: list[DocRecord] = []
         rows = []
         for path in todo[start:stop]:
-            record, body = process_file(site_dir, path, md_options, local), None
+            record, body = process_file(site_dir, path, md_options, local, config.limits), None
             if record.render is not None:
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())

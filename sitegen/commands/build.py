@@ -100,9 +100,6 @@ def build_command(
             field="--site",
             hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
         )
-    for name, value in (("--output", output), ("--site", site_dir)):
-        if value is not None and "\0" in str(value):
-            raise click.BadParameter("a path cannot contain a NUL character", param_hint=name)
     site = (site_dir or find_site_dir(Path.cwd())).resolve()
     if pull:
         _pull(site)

@@ -257,14 +257,25 @@ def test_a_file_name_that_is_not_utf8_is_named_escaped(tmp_path: Path) -> None:
     _fails_cleanly(site, "caf\\xe9.md", "UTF-8")
 
 
-@pytest.mark.skipif(
-    __import__("os").geteuid() == 0, reason="permissions do not apply to root"
-)  # pragma: no cover - CI runs as root; kept for developers' machines
-def test_unreadable_file_is_named(tmp_path: Path) -> None:
+def test_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permissions do not stop root (CI): the OS error is made the way chmod 0 makes it."""
+    import errno
+    import os
+
     site = _site_with_output(tmp_path)
+    before = snapshot(site / "public")
     _post(site, "title: x\n")
-    (site / "content/posts/bad.md").chmod(0)
+    real_open = os.open
+
+    def unreadable(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("bad.md"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", unreadable)
     _fails_cleanly(site, "bad.md", "permission")
+    monkeypatch.undo()
+    assert snapshot(site / "public") == before
 
 
 def test_read_only_output_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,17 @@
+"""Hypothesis profiles: `ci` (the default, a few minutes for the whole suite) and `long`
+(HYPOTHESIS_PROFILE=long: thousands of cases, for a local run before a release)."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(
+    deadline=None,  # a build's time varies with the machine's load; hangs are caught by timeout
+    database=None,  # no .hypothesis/ folder in the repository
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("ci", max_examples=40, **_COMMON)
+settings.register_profile("long", max_examples=500, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -13,5 +13,5 @@ _COMMON = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("ci", max_examples=40, **_COMMON)
-settings.register_profile("long", max_examples=500, **_COMMON)
+settings.register_profile("long", max_examples=700, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

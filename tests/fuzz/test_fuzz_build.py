@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from xml.etree import ElementTree
 
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ _BASE = {
     "content/media/c.png": b"\x89PNG",
 }
 _BASELINE: list[Path] = []
+_SCRIPT_URL = re.compile(rb"""(?:src|href|content)=["']?\s*(?:java|vb)script:""", re.I)
 
 
 def _baseline() -> Path:
@@ -64,7 +66,13 @@ def _check(
     assert snapshot(outside) == {"secret.txt": ("file", b"do not publish or delete")}
     published = snapshot(site / "public") if (site / "public").is_dir() else {}
     assert not any(b"do not publish" in data for _, data in published.values())
-    if outcome.code != 0:
+    if outcome.code == 0:
+        for name, (_, data) in published.items():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(data)  # well-formed, whatever the content held
+            if name.endswith(".html"):
+                assert not _SCRIPT_URL.search(data), name
+    else:
         assert re.search(r"^error: ", outcome.err, re.M), outcome.err
         assert len(outcome.err) < 100_000
         assert any(name in outcome.err for name in names), (names, outcome.err)

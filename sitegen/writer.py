@@ -62,18 +62,22 @@ class OutputWriter:
         self.take_over = take_over
         self.fresh = False  # no previous output: stage the whole tree, commit by one rename
         self._existing: set[str] = set()
+        self._owned: set[str] = set()  # as the manifest says
         self._folders: set[str] = set()  # staged folders known to exist (per process)
 
-    def prepare(self, existing: Iterable[str] = ()) -> None:
+    def prepare(self, existing: Iterable[str] = (), known: Iterable[str] = ()) -> None:
         """Check the output folder and make the staging folder; `existing` are the files now in
-        the output folder (as `scan_tree` lists them). Raises before anything is changed."""
+        the output folder (as `scan_tree` lists them), `known` those the build state says an
+        earlier build wrote there (a folder from before manifests). Raises before changing
+        anything."""
         if self.out_dir.exists() and not self.out_dir.is_dir():
             raise SitegenError(
                 f"the output path {self.out_dir} is a file, not a folder",
                 hint="remove it or choose another output folder",
             )
         self._existing = set(existing)
-        foreign = sorted(self._existing - read_manifest(self.out_dir))
+        self._owned = read_manifest(self.out_dir)
+        foreign = sorted(self._existing - self._owned - set(known))
         if foreign and not self.take_over:
             shown = ", ".join(quote(name) for name in foreign[:3])
             more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
@@ -135,7 +139,8 @@ class OutputWriter:
         removed = sorted(stale)
         in_the_way = self._in_the_way(written, set(removed))
         final = (self._existing - set(removed)) | set(written)
-        write_manifest(self.out_dir, sorted(final | self._existing))  # a crash leaves a superset
+        if not final | self._existing <= self._owned:  # first, so a crash leaves a superset
+            write_manifest(self.out_dir, sorted(final | self._existing | self._owned))
         self._remove(in_the_way)
         made: set[Path] = set()
         for rel in written:
@@ -145,7 +150,8 @@ class OutputWriter:
                 made.add(target.parent)
             os.replace(self._staged_path(rel), target)
         self._remove(sorted(set(removed) - set(in_the_way)))
-        write_manifest(self.out_dir, sorted(final))
+        if final != self._owned:  # an edit build that adds and removes nothing writes none
+            write_manifest(self.out_dir, sorted(final))
         shutil.rmtree(self.staging, ignore_errors=True)
         return WriteReport(written=tuple(written), removed=tuple(removed))
 

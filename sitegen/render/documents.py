@@ -100,7 +100,7 @@ def _read_file(path: Path, max_bytes: int | None = None) -> tuple[os.stat_result
         stat = os.fstat(fd)
         if max_bytes is not None and stat.st_size > max_bytes:
             return stat, b""
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.read(fd, stat.st_size + 1 if not chunks else 1 << 16):
             chunks.append(chunk)
     finally:

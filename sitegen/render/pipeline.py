@@ -181,7 +181,7 @@ def run_build(
             fingerprint()
 
     writer = OutputWriter(out_dir, take_over=options.clean)
-    writer.prepare(existing)
+    writer.prepare(existing, known=previous)
     try:
         staged, produce_times = _produce(
             jobs, todo, env, writer, options, progress, renders, meanwhile

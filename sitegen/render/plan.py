@@ -250,14 +250,14 @@ def _check_unique(jobs: Sequence[Job]) -> None:
     for job in jobs:  # a file where another output needs a folder: `feed.xml/x/index.html`
         parts = job.output.split("/")
         for depth in range(1, len(parts)):
-            other = first.get("/".join(parts[:depth]))
-            if other is not None:
+            outer = first.get("/".join(parts[:depth]))
+            if outer is not None:
                 errors.append(
                     ContentError(
                         f"{job.source} wants to write {job.output}, inside the file "
-                        f"{other.output} of {other.source}",
+                        f"{outer.output} of {outer.source}",
                         file=next(
-                            (s for s in (job.source, other.source) if s.startswith("content/")),
+                            (s for s in (job.source, outer.source) if s.startswith("content/")),
                             None,
                         ),
                         hint="change the [permalinks] pattern or the slug so that no URL runs "

@@ -37,7 +37,7 @@ def scan_tree(root: Path, prefix: str, within: Path | None = None) -> Stats:
         real = os.path.realpath(root)
         if not _inside(real, boundary):
             raise _link_error(prefix, f"leads to {printable_path(real)}, outside the site")
-    stack = [(str(root), prefix, (os.path.realpath(root),))]
+    stack: list[tuple[str, str, tuple[str, ...]]] = [(str(root), prefix, (os.path.realpath(root),))]
     while stack:
         folder, rel, chain = stack.pop()
         try:

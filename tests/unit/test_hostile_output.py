@@ -170,3 +170,23 @@ def test_dot_sitegen_that_is_a_file_or_link_is_an_error(tmp_path: Path, kind: st
     assert "Traceback" not in outcome.err
     if kind == "link":
         assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_an_output_folder_from_before_manifests_is_adopted(tmp_path: Path) -> None:
+    """The build state says which files an earlier build wrote: those are sitegen's."""
+    site = make_site(tmp_path / "site")
+    assert build(site).code == 0
+    (site / "public" / MANIFEST).unlink()
+    (site / "content/posts/hello.md").write_text("---\ntitle: Changed\n---\nx\n")
+    assert build(site).code == 0
+    assert "index.html" in json.loads((site / "public" / MANIFEST).read_text())["files"]
+
+
+def test_an_unchanged_rebuild_does_not_rewrite_the_manifest(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/pages/a.md": "---\ntitle: A\n---\nx\n"})
+    assert build(site).code == 0
+    manifest = site / "public" / MANIFEST
+    stamp = manifest.stat().st_mtime_ns
+    (site / "content/pages/a.md").write_text("---\ntitle: A\n---\ny\n")
+    assert build(site).code == 0
+    assert manifest.stat().st_mtime_ns == stamp

@@ -88,10 +88,8 @@ def _check_name(name: str) -> None:
 
 
 def _check_link(path: str, name: str, boundary: str, chain: tuple[str, ...]) -> str | None:
-    """Where the link (or folder) `path` leads, when that is inside `boundary` and not a folder
-    it is already in (`chain`); None for a dangling link. Raises ContentError naming `name`."""
-    if not os.path.islink(path):
-        return path
+    """Where the link `path` leads, when that is inside `boundary` and not a folder it is
+    already in (`chain`); None for a dangling link. Raises ContentError naming `name`."""
     target = os.path.realpath(path)
     try:
         os.stat(path)

@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
-from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
-from sitegen.errors import BuildFailed, SitegenError, from_os_error
+from sitegen.cache import CACHE_DIR, BuildState, build_lock, is_settled, load_state, options_key
+from sitegen.errors import BuildFailed, FileSystemError, SitegenError, from_os_error
 from sitegen.sources.local import Stats, scan_tree
 
 if TYPE_CHECKING:
@@ -104,6 +105,12 @@ class Builder:
                 )
         except OSError as exc:  # permissions, a read-only disk, a file where a folder should be
             raise from_os_error(exc) from None
+        except sqlite3.Error as exc:  # the DocStore's file is damaged, or is not a file
+            raise FileSystemError(
+                f"the build cache cannot be used: {exc}",
+                file=f"{CACHE_DIR}/",
+                hint=f"delete the {CACHE_DIR} folder (it is only a cache) and build again",
+            ) from None
         self._pending.clear()
         return result
 

@@ -329,3 +329,17 @@ def test_rss_stays_well_formed(tmp_path: Path) -> None:
     (site / "content/posts/bad.md").write_text("---\ntitle: x\n---\nbody \x01 \x1b text\n")
     assert build(site).code == 0
     ElementTree.parse(site / "public/feed.xml")
+
+
+@pytest.mark.parametrize("damage", ["folder", "junk"])
+def test_a_damaged_build_cache_is_a_clean_error(tmp_path: Path, damage: str) -> None:
+    site = _site_with_output(tmp_path)
+    store = site / ".sitegen/build-docs.sqlite"
+    for leftover in store.parent.glob("build-docs.sqlite*"):
+        leftover.unlink()
+    if damage == "folder":
+        store.mkdir()
+    else:
+        store.write_bytes(b"not a database" * 100)
+    _post(site, "title: x\n")
+    _fails_cleanly(site, ".sitegen", "cache")

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sitegen.errors import ConfigError, ConfigErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 
 CONFIG_FILE = "sitegen.toml"
-MAX_NAME_BYTES = 200  # of a folder name made from the config: the OS allows 255, staging adds some
 _TOML_HINT = "check quotes around strings and the `key = value` form"
 PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
 _FORBIDDEN_OUTPUT = {"", ".", "content", "templates", "static", "themes", ".sitegen"}

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from sitegen.errors import ContentError, ContentErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
 
@@ -49,6 +50,9 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return str(node.value)
 
 
+_NO_ALIASES = "anchors and aliases (`&name`, `*name`) are not allowed in front matter"
+
+
 def _refuse_aliases(node: yaml.Node | None) -> None:
     """Front matter may not use anchors and aliases (`&a`, `*a`): no real front matter needs
     them, and a few hundred bytes of aliases expand to gigabytes ("billion laughs")."""
@@ -57,10 +61,7 @@ def _refuse_aliases(node: yaml.Node | None) -> None:
     while stack:
         current = stack.pop()
         if id(current) in seen:
-            raise yaml.MarkedYAMLError(
-                problem="anchors and aliases (`&name`, `*name`) are not allowed in front matter",
-                problem_mark=current.start_mark,
-            )
+            raise yaml.MarkedYAMLError(problem=_NO_ALIASES, problem_mark=current.start_mark)
         seen.add(id(current))
         if isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
@@ -246,14 +247,14 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
         _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else {}
     except (yaml.YAMLError, RecursionError) as exc:
-        line, problem = _yaml_problem(exc, yaml_text)
+        line, problem, hint = _yaml_problem(exc, yaml_text)
         raise ContentErrors(
             [
                 ContentError(
                     f"invalid YAML in the front matter: {problem}",
                     file=source,
                     line=line,
-                    hint="check the indentation, and quote values that contain `:` or `#`",
+                    hint=hint,
                 )
             ]
         ) from None
@@ -273,18 +274,21 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
     return {str(k): v for k, v in data.items()}, _key_lines(node, source)
 
 
-def _yaml_problem(exc: BaseException, yaml_text: str) -> tuple[int, str]:
-    """(file line, what is wrong) for an error of the YAML reader, parser or constructor."""
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        return (mark.line + 2 if mark is not None else 1), exc.problem or exc.context or "invalid"
+def _yaml_problem(exc: BaseException, yaml_text: str) -> tuple[int, str, str]:
+    """(file line, what is wrong, hint) for an error of the YAML reader, parser or constructor."""
     if isinstance(exc, yaml.reader.ReaderError):
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         line = yaml_text.count("\n", 0, exc.position) + 2
-        return line, f"the character {character!r} is not allowed (a control character)"
+        return line, f"the character {character!r} is not allowed", "remove the control character"
     if isinstance(exc, RecursionError):
-        return 1, "the values are nested too deeply"
-    return 1, str(exc)
+        return 1, "the values are nested too deeply", "write the values out flat"
+    hint = "check the indentation, and quote values that contain `:` or `#`"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 1, str(exc), hint
+    mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, yaml.constructor.ConstructorError) or exc.problem == _NO_ALIASES:
+        hint = "write the value out in full, without `!!tags`, `&anchors` or `*aliases`"
+    return (mark.line + 2 if mark else 1), exc.problem or exc.context or "invalid", hint
 
 
 def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
@@ -346,7 +350,7 @@ class _FrontMatterIn(BaseModel):
         if value is not None and not is_valid_slug(value):
             raise ValueError(f"{quote(value)} is not a valid slug")
         if value is not None and _too_long(value):
-            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME} characters")
+            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
         return value
 
     @field_validator("cover")
@@ -412,12 +416,11 @@ def parse_date(value: Any) -> DateValue | None:
     raise ValueError(f"{quote(value)} is not a date")
 
 
-MAX_NAME = 200  # characters of a slug part or tag: a file name (255 bytes at most) is made of it
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def _too_long(slug: str) -> bool:
-    return any(len(part) > MAX_NAME for part in slug.split("/"))
+    return any(len(part.encode()) > MAX_NAME_BYTES for part in slug.split("/"))
 
 
 def is_safe_reference(value: str) -> bool:
@@ -449,7 +452,9 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
         if not slugify(tag):
             raise ValueError(f"tag {quote(tag)} has no letters or digits to make its URL from")
         if _too_long(slugify(tag)):
-            raise ValueError(f"tag {quote(tag)} is longer than {MAX_NAME} characters")
+            raise ValueError(
+                f"tag {quote(tag)} makes a URL part longer than {MAX_NAME_BYTES} bytes"
+            )
         if tag not in tags:
             tags.append(tag)
     return tuple(tags)

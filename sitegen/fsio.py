@@ -14,6 +14,10 @@ from typing import BinaryIO
 
 from sitegen.errors import FileSystemError, printable_path
 
+# The longest file or folder name sitegen makes from a slug, tag, permalink or output_dir. The
+# file systems allow 255 bytes; the rest is room for what is added (`.html`, the staging folder).
+MAX_NAME_BYTES = 200
+
 
 def own_folder(path: Path, purpose: str) -> Path:
     """`path` as a folder of sitegen's own, made when missing. A file or a symbolic link in its

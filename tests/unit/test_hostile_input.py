@@ -343,3 +343,39 @@ def test_a_damaged_build_cache_is_a_clean_error(tmp_path: Path, damage: str) -> 
         store.write_bytes(b"not a database" * 100)
     _post(site, "title: x\n")
     _fails_cleanly(site, ".sitegen", "cache")
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("media/a.png", True),
+        ("/media/a.png", True),
+        ("../media/a.png", True),
+        ("https://example.org/a.png", True),
+        ("HTTP://example.org/a.png", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("java\nscript:alert(1)", False),
+        ("vbscript:x", False),
+        ("data:image/svg+xml,<svg onload=alert(1)>", False),
+        ("//evil.example/a.png", False),
+        ("\\\\evil.example\\a.png", False),
+        ("/\\evil.example/a.png", False),
+        ("https:evil.example", False),
+        ("", False),
+    ],
+)
+def test_cover_references(value: str, safe: bool) -> None:
+    from sitegen.frontmatter import is_safe_reference
+
+    assert is_safe_reference(value) is safe
+
+
+def test_messages_never_print_a_huge_value() -> None:
+    from sitegen.errors import quote
+
+    assert len(quote("x" * 1_000_000)) <= 120
+    assert len(quote([[["lol"] * 9] * 9] * 9)) <= 120
+    assert "5000 digits" in quote(10**4999)

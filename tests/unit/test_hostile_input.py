@@ -378,4 +378,4 @@ def test_messages_never_print_a_huge_value() -> None:
 
     assert len(quote("x" * 1_000_000)) <= 120
     assert len(quote([[["lol"] * 9] * 9] * 9)) <= 120
-    assert "5000 digits" in quote(10**4999)
+    assert quote(10**4999) == "<a number of more than 300 digits>"

@@ -18,38 +18,38 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.fuzz.harness import Outcome, build, make_site, snapshot
 from tests.fuzz.strategies import BYTE_NAMES, FILE_NAMES, MARKDOWN, config_toml, front_matter
 
-_BASE = {
-    "content/pages/about.md": "---\ntitle: About\n---\nAbout.\n",
-    "content/media/c.png": b"\x89PNG",
-}
-_BASELINE: list[Path] = []
 _SCRIPT_URL = re.compile(rb"""(?:src|href|content)=["']?\s*(?:java|vb)script:""", re.I)
 
 
-def _baseline() -> Path:
-    """A site built once per session; every case works on a copy of it."""
-    if not _BASELINE:
-        root = Path(tempfile.mkdtemp(prefix="sitegen-fuzz-"))
-        site = make_site(root / "site", _BASE)
-        outcome = build(site)
-        assert outcome.code == 0, outcome.err
-        _BASELINE.append(site)
-    return _BASELINE[0]
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site built once; every case works on a copy of it."""
+    site = make_site(
+        tmp_path_factory.mktemp("fuzz") / "site",
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\nAbout.\n",
+            "content/media/c.png": b"\x89PNG",
+        },
+    )
+    outcome = build(site)
+    assert outcome.code == 0, outcome.err
+    return site
 
 
 @contextmanager
-def _case() -> Iterator[tuple[Path, Path]]:
+def _case(baseline: Path) -> Iterator[tuple[Path, Path]]:
     """(site, outside): a fresh copy of the baseline, next to a folder it must not touch."""
     with tempfile.TemporaryDirectory(prefix="sitegen-case-") as folder:
         root = Path(folder)
         site = root / "site"
-        shutil.copytree(_baseline(), site, symlinks=True)
+        shutil.copytree(baseline, site, symlinks=True)
         outside = root / "outside"
         outside.mkdir()
         (outside / "secret.txt").write_text("do not publish or delete")
@@ -81,16 +81,16 @@ def _check(
 
 
 @given(front=front_matter(), body=MARKDOWN)
-def test_generated_documents(front: str, body: str) -> None:
-    with _case() as (site, outside):
+def test_generated_documents(baseline: Path, front: str, body: str) -> None:
+    with _case(baseline) as (site, outside):
         before = snapshot(site / "public")
         (site / "content/posts/fuzz.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
         _check(site, outside, before, ["content/posts/fuzz.md", "sitegen.toml", "public"])
 
 
 @given(toml=config_toml())
-def test_generated_config(toml: str) -> None:
-    with _case() as (site, outside):
+def test_generated_config(baseline: Path, toml: str) -> None:
+    with _case(baseline) as (site, outside):
         before = snapshot(site / "public")
         (site / "sitegen.toml").write_text(toml, encoding="utf-8")
         _check(site, outside, before, ["sitegen.toml", "content/", "public", "the output"])
@@ -104,9 +104,9 @@ def test_generated_config(toml: str) -> None:
     link=st.sampled_from([None, "outside", "loop", "inside"]),
 )
 def test_generated_file_names_and_links(
-    names: list[str], raw: list[bytes], body: str, kind: str, link: str | None
+    baseline: Path, names: list[str], raw: list[bytes], body: str, kind: str, link: str | None
 ) -> None:
-    with _case() as (site, outside):
+    with _case(baseline) as (site, outside):
         before = snapshot(site / "public")
         folder = site / "content" / kind
         folder.mkdir(parents=True, exist_ok=True)

@@ -278,6 +278,23 @@ def test_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert snapshot(site / "public") == before
 
 
+def test_unreadable_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    site = _site_with_output(tmp_path)
+    (site / "content/media/private").mkdir(parents=True)
+    real_scandir = os.scandir
+
+    def unreadable(path: object) -> object:
+        if str(path).endswith("private"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    _fails_cleanly(site, "content/media/private", "permission")
+
+
 def test_read_only_output_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Permissions do not stop root: the OS error is made the way a read-only disk makes it."""
     import errno
@@ -325,7 +342,10 @@ def test_feeds_and_sitemap_stay_well_formed(tmp_path: Path, char: str) -> None:
 
 
 def test_rss_stays_well_formed(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", toml='title = "T\\u0001"\n[feeds]\nformat = "rss"\n')
+    site = make_site(
+        tmp_path / "site",
+        toml='title = "T\\u0001"\ndescription = "D\\u000c"\n[feeds]\nformat = "rss"\n',
+    )
     (site / "content/posts/bad.md").write_text("---\ntitle: x\n---\nbody \x01 \x1b text\n")
     assert build(site).code == 0
     ElementTree.parse(site / "public/feed.xml")

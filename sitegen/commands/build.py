@@ -35,7 +35,7 @@ Only files whose bytes change are written; stale files are removed. A failed
 build leaves the output folder exactly as it was. sitegen never deletes or
 overwrites a file it did not write: an output folder holding other files is
 refused unless you pass --clean. The cache lives in .sitegen/
-(--no-cache ignores it for a clean build).
+(--no-cache ignores it).
 """
 
 PROGRESS_FROM = 200  # show a progress bar only for builds with this much work
@@ -61,7 +61,7 @@ PROGRESS_FROM = 200  # show a progress bar only for builds with this much work
     metavar="N",
     help="Processes to render with (default: both cores when the site is large).",
 )
-@click.option("--no-cache", is_flag=True, help="Ignore the build cache: a clean build.")
+@click.option("--no-cache", is_flag=True, help="Ignore the build cache: render everything afresh.")
 @click.option(
     "--clean",
     is_flag=True,

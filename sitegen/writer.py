@@ -113,7 +113,8 @@ class OutputWriter:
         try:
             info = target.lstat()  # a link is never taken for the file: it is replaced
             if (
-                stat.S_ISREG(info.st_mode)
+                rel in self._existing  # not reached through a link to a folder
+                and stat.S_ISREG(info.st_mode)
                 and info.st_size == len(data)
                 and target.read_bytes() == data
             ):

@@ -98,6 +98,19 @@ def test_a_link_in_the_output_folder_is_removed_not_followed(tmp_path: Path) -> 
     assert snapshot(outside) == {"precious.txt": ("file", b"keep")}
 
 
+def test_a_page_behind_a_link_in_the_output_is_written_even_if_the_same(tmp_path: Path) -> None:
+    """The bytes behind a link to a folder may equal the page: the page is still written."""
+    site = make_site(tmp_path / "site", {"content/pages/about.md": "---\ntitle: About\n---\nx\n"})
+    assert build(site).code == 0
+    outside = tmp_path / "outside"
+    (site / "public/about").rename(outside)
+    (site / "public/about").symlink_to(outside)
+    (site / "content/pages/about.md").write_text("---\ntitle: About\n---\nx\n\n")
+    assert build(site, "--clean").code == 0
+    assert not (site / "public/about").is_symlink()
+    assert (site / "public/about/index.html").is_file()
+
+
 @pytest.mark.parametrize(
     "pattern",
     [

@@ -101,6 +101,9 @@ def _check_link(path: str, name: str, boundary: str, chain: tuple[str, ...]) -> 
         raise _link_error(name, "is a symbolic link that leads round in a loop") from None
     if not _inside(target, boundary):
         raise _link_error(name, f"is a symbolic link to {printable_path(target)}, outside the site")
+    if any(part.startswith(".") for part in os.path.relpath(target, boundary).split(os.sep)):
+        # .env (the Supabase keys), .sitegen/, .git/: scans skip them, and so must links
+        raise _link_error(name, f"is a symbolic link to the hidden {printable_path(target)}")
     if any(target == folder or folder.startswith(target + "/") for folder in chain):
         raise _link_error(name, "is a symbolic link to a folder it is in: a loop")
     return target

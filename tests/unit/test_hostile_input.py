@@ -201,6 +201,18 @@ def test_a_link_out_of_the_site_is_an_error_naming_it(tmp_path: Path, where: str
     assert not any(b"root:x" in data for _, data in snapshot(site / "public").values())
 
 
+@pytest.mark.parametrize("target", [".env", ".sitegen", ".git/config"])
+def test_a_link_to_a_hidden_file_of_the_site_is_an_error(tmp_path: Path, target: str) -> None:
+    site = _site_with_output(tmp_path)
+    (site / target).parent.mkdir(parents=True, exist_ok=True)
+    if not (site / target).exists():
+        (site / target).write_text("SUPABASE_KEY=secret")
+    (site / "content/media").mkdir(parents=True, exist_ok=True)
+    (site / "content/media/leak").symlink_to(site / target)
+    _fails_cleanly(site, "content/media/leak", "hidden")
+    assert not (site / "public/media/leak").exists()
+
+
 def test_a_media_folder_linked_out_of_the_site_is_an_error(tmp_path: Path) -> None:
     outside = tmp_path / "photos"
     outside.mkdir()

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
-from sitegen.errors import BuildFailed, ContentError, SitegenError
+from sitegen.errors import BuildFailed, ContentError, SitegenError, quote
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
@@ -574,7 +574,7 @@ class _LinkTable:
 def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) -> ContentError:
     if is_cover:
         return ContentError(
-            f"missing media file {target!r}",
+            f"missing media file {quote(target)}",
             file=doc.source,
             line=line,
             field="cover",
@@ -582,14 +582,14 @@ def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) ->
         )
     if kind == "image":
         return ContentError(
-            f"missing media file {target!r}",
+            f"missing media file {quote(target)}",
             file=doc.source,
             line=line,
             hint="put the file under content/media/ and link to it relative to this "
             "file, e.g. `../media/cat.png`",
         )
     return ContentError(
-        f"broken link {target!r}: no page, post or media file there",
+        f"broken link {quote(target)}: no page, post or media file there",
         file=doc.source,
         line=line,
         hint="link to the other file relative to this one, e.g. `../pages/about.md`",

@@ -43,7 +43,7 @@ def safe_output_path(rel: str) -> str:
     path = PurePosixPath(rel)
     if not rel or path.is_absolute() or ".." in path.parts or "\\" in rel or path.as_posix() != rel:
         raise SitegenError(
-            f"refusing to write outside the output folder: {rel!r}",
+            f"refusing to write outside the output folder: {quote(rel)}",
             hint="check slugs and [permalinks] patterns",
         )
     return rel

@@ -411,3 +411,10 @@ def test_messages_never_print_a_huge_value() -> None:
     assert len(quote("x" * 1_000_000)) <= 120
     assert len(quote([[["lol"] * 9] * 9] * 9)) <= 120
     assert quote(10**4999) == "<a number of more than 300 digits>"
+
+
+def test_a_huge_broken_link_is_cut_in_the_message(tmp_path: Path) -> None:
+    site = _site_with_output(tmp_path)
+    _post(site, "title: x\n", body="[x](" + "a" * 100_000 + ".md)\n")
+    err = _fails_cleanly(site, "content/posts/bad.md:", "broken link", args=("--strict",))
+    assert len(err) < 1000

@@ -29,21 +29,54 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError, ContentErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify, term_slug
+from sitegen.titles import first_heading, title_from_slug
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML (libyaml when available) that keeps impossible dates like 2023-13-45 as text,
-    so validation reports them with their line instead of YAML raising without one."""
+    so validation reports them with their line instead of YAML raising without one. A value
+    its tag cannot make (`!!int abc`, `!!bool maybe`) is a YAML error at its line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{quote(node.value)} is not a valid {node.tag.rpartition(':')[2]}",
+                node.start_mark,
+            ) from None
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError, AttributeError):
         return str(node.value)
+
+
+_NO_ALIASES = "anchors and aliases (`&name`, `*name`) are not allowed in front matter"
+
+
+def _refuse_aliases(node: yaml.Node | None) -> None:
+    """Front matter may not use anchors and aliases (`&a`, `*a`): no real front matter needs
+    them, and a few hundred bytes of aliases expand to gigabytes ("billion laughs")."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise yaml.MarkedYAMLError(problem=_NO_ALIASES, problem_mark=current.start_mark)
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
@@ -67,7 +100,6 @@ KNOWN_FIELDS = (
     "url",
     "aliases",
     "expiry_date",
-    "weight",
 )
 # Other generators' names for known fields (Jekyll, Hugo, Zola): read as the known field.
 ALIASES = {
@@ -82,12 +114,13 @@ ALIASES = {
     "permalink": "url",
     "category": "categories",
 }
-# Kept in `extra`, read there by sitegen.authors (bylines and author pages): known, not misspelt.
-READ_FROM_EXTRA = ("author", "authors")
+# Kept in `extra` and read there (sitegen.authors: bylines and author pages; sitegen.navigation:
+# the order of pages): known, so never called misspelt.
+READ_FROM_EXTRA = ("author", "authors", "weight", "order")
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _URL_PATH = re.compile(r"^/[^\s?#\\]*$")
 _HINTS = {
-    "title": 'add a title, e.g. `title: "My first post"`',
+    "title": 'add a title, e.g. `title: "My first post"`, or start the body with `# My first post`',
     "slug": "use lower-case words joined by hyphens, e.g. `slug: my-first-post`",
     "date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
     "updated": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
@@ -102,7 +135,6 @@ _HINTS = {
     "url": "use a site path starting with `/`, e.g. `url: /2019/05/15/Old-Name.html`",
     "aliases": "use a list of site paths, e.g. `aliases: [/old/path/, /2019/05/15/Name.html]`",
     "expiry_date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
-    "weight": "use a whole number; pages with smaller weights come first",
 }
 
 
@@ -157,13 +189,18 @@ def parse_document(
     raw, key_lines, body, body_line = load_front_matter(text, source)
     if name_day is not None and "date" not in raw:
         raw["date"] = name_day
+    if "title" not in raw:  # as MkDocs: the first `# Heading`, else (pages) the file name
+        title = first_heading(body) or (title_from_slug(default_slug) if kind == "page" else None)
+        if title:
+            raw["title"] = title
+    _mkdocs_blog_fields(raw)
     front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
-    if not is_valid_slug(slug):
+    if not is_valid_slug(slug) or _too_long(slug):
         raise ContentErrors(
             [
                 ContentError(
-                    f"cannot make a slug from the file name (got {slug!r})",
+                    f"cannot make a slug from the file name (got {quote(slug)})",
                     file=source,
                     line=1,
                     field="slug",
@@ -204,6 +241,19 @@ def near_misses(
                 )
             )
     return tuple(notes)
+
+
+def _mkdocs_blog_fields(raw: dict[str, Any]) -> None:
+    """MkDocs-Material blog posts write `date: {created: ..., updated: ...}` and slugs such as
+    `mkdocs-2.0`: read them as `date`, `updated` and the slug a file name would give."""
+    date = raw.get("date")
+    if isinstance(date, dict) and "created" in date:
+        raw["date"] = date["created"]
+        if "updated" in date:
+            raw.setdefault("updated", date["updated"])
+    slug = raw.get("slug")
+    if isinstance(slug, str) and not is_valid_slug(slug) and is_valid_slug(slugify(slug)):
+        raw["slug"] = slugify(slug)
 
 
 def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
@@ -248,7 +298,6 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
         "url": front.url,
         "aliases": list(front.aliases) or None,
         "expiry_date": front.expiry_date,
-        "weight": front.weight,
     }
     data.update({name: value for name, value in optional.items() if value is not None})
     data.update({name: front.extra[name] for name in sorted(front.extra)})
@@ -265,7 +314,7 @@ def load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str,
     lines = text.splitlines(keepends=True)
     first = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
     opener = lines[first].strip() if first < len(lines) else ""
-    if opener.startswith("{"):
+    if re.match(r'\{\s*("|$)', opener):  # not `{{< shortcode >}}`, `{% tag %}` or `{: .class}`
         raw, key_lines, body, body_line = _json_front(text, lines, first, source)
     elif opener in ("---", "+++"):
         closers = ("---", "...") if opener == "---" else ("+++",)
@@ -285,19 +334,8 @@ def load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str,
             raw, key_lines = _toml_front(front, first + 2, source)
         else:
             raw, key_lines = _shifted_yaml(front, first, source)
-    else:
-        raise _one_error(
-            "the file has no front matter"
-            + (f" (its first line is {opener[:40]!r})" if opener else ""),
-            source,
-            first + 1 if opener else 1,
-            f"add a line `---` above line {first + 1}: the front matter has its closing `---` only"
-            if re.match(r"[A-Za-z_][\w-]*:(\s|$)", opener)
-            and any(line.rstrip() == "---" for line in lines[first:])
-            else "start the file with front matter: `---` (YAML), `+++` (TOML) or `{` (JSON), "
-            'e.g. a line `---`, `title: "..."`, a line `---`',
-            field="title",
-        )
+    else:  # no front matter: all body (MkDocs pages; the title comes from a heading)
+        return {}, {}, text, 1
     return *_canonical(raw, key_lines, source), body, body_line
 
 
@@ -406,18 +444,17 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
+        _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+    except (yaml.YAMLError, RecursionError) as exc:
+        line, problem, hint = _yaml_problem(exc, yaml_text)
         raise ContentErrors(
             [
                 ContentError(
                     f"invalid YAML in the front matter: {problem}",
                     file=source,
                     line=line,
-                    hint="check the indentation, and quote values that contain `:` or `#`",
+                    hint=hint,
                 )
             ]
         ) from None
@@ -435,6 +472,23 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
             ]
         )
     return {str(k): v for k, v in data.items()}, _key_lines(node, source)
+
+
+def _yaml_problem(exc: BaseException, yaml_text: str) -> tuple[int, str, str]:
+    """(file line, what is wrong, hint) for an error of the YAML reader, parser or constructor."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = yaml_text.count("\n", 0, exc.position) + 2
+        return line, f"the character {character!r} is not allowed", "remove the control character"
+    if isinstance(exc, RecursionError):
+        return 1, "the values are nested too deeply", "write the values out flat"
+    hint = "check the indentation, and quote values that contain `:` or `#`"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 1, str(exc), hint
+    mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, yaml.constructor.ConstructorError) or exc.problem == _NO_ALIASES:
+        hint = "write the value out in full, without `!!tags`, `&anchors` or `*aliases`"
+    return (mark.line + 2 if mark else 1), exc.problem or exc.context or "invalid", hint
 
 
 def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
@@ -487,7 +541,6 @@ class _FrontMatterIn(BaseModel):
     url: str | None = None
     aliases: Any = None
     expiry_date: Any = None
-    weight: int | None = None
 
     @field_validator("title")
     @classmethod
@@ -500,7 +553,16 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _slug_valid(cls, value: str | None) -> str | None:
         if value is not None and not is_valid_slug(value):
-            raise ValueError(f"{value!r} is not a valid slug")
+            raise ValueError(f"{quote(value)} is not a valid slug")
+        if value is not None and _too_long(value):
+            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
+        return value
+
+    @field_validator("cover")
+    @classmethod
+    def _cover(cls, value: str | None) -> str | None:
+        if value is not None and not is_safe_reference(value):
+            raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
         return value
 
     @field_validator("date", "updated", "expiry_date")
@@ -512,7 +574,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _strict_bool(cls, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, not {value!r}")
+            raise ValueError(f"must be true or false, not {quote(value)}")
         return value
 
     @field_validator("tags", "categories")
@@ -537,7 +599,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _template(cls, value: str | None) -> str | None:
         if value is not None and not _TEMPLATE_NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not a template file name ending in .html")
+            raise ValueError(f"{quote(value)} is not a template file name ending in .html")
         return value
 
     @field_validator("menu")
@@ -545,7 +607,7 @@ class _FrontMatterIn(BaseModel):
     def _menu(cls, value: Any) -> bool | int:
         if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
             return value
-        raise ValueError(f"must be true, false or a number >= 0, not {value!r}")
+        raise ValueError(f"must be true, false or a number >= 0, not {quote(value)}")
 
 
 def parse_date(value: Any) -> DateValue | None:
@@ -559,12 +621,38 @@ def parse_date(value: Any) -> DateValue | None:
                 dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
             )
         except ValueError:
-            raise ValueError(f"{text!r} is not an ISO date") from None
+            raise ValueError(f"{quote(text)} is not an ISO date") from None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        value = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        try:  # feeds and sorting use UTC: 0001-01-01T00:00:00+01:00 has no UTC time
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
+        return value
     if isinstance(value, dt.date):
         return value
-    raise ValueError(f"{value!r} is not a date")
+    raise ValueError(f"{quote(value)} is not a date")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _too_long(slug: str) -> bool:
+    return any(len(part.encode()) > MAX_NAME_BYTES for part in slug.split("/"))
+
+
+def is_safe_reference(value: str) -> bool:
+    """True for a site-relative path (`media/a.png`, `/media/a.png`, `../media/a.png`) or an
+    absolute http(s) URL: never `javascript:`, `data:` or a `//host` URL, however spelled
+    (browsers drop tabs and newlines in URLs and read `\\` as `/`)."""
+    if value != value.strip() or not value or "\\" in value:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return False
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return not value.startswith("//")
+    return scheme.group().lower() in ("http:", "https:") and value[scheme.end() :].startswith("//")
 
 
 def read_date(value: Any) -> DateValue | None:
@@ -601,14 +689,18 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):  # `a, b` or Jekyll's space-separated `rust cargo`
         value = value.split(",") if "," in value else value.split()
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of tags, not {value!r}")
+        raise ValueError(f"must be a list of tags, not {quote(value)}")
     tags: list[str] = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise ValueError(f"tag {item!r} is not a word")
+            raise ValueError(f"tag {quote(item)} is not a word")
         tag = str(item).strip()
         if not term_slug(tag):
-            raise ValueError(f"tag {tag!r} has no letters or digits to make its URL from")
+            raise ValueError(f"tag {quote(tag)} has no letters or digits to make its URL from")
+        if _too_long(term_slug(tag)):
+            raise ValueError(
+                f"tag {quote(tag)} makes a URL part longer than {MAX_NAME_BYTES} bytes"
+            )
         if tag not in tags:
             tags.append(tag)
     return tuple(tags)
@@ -646,7 +738,6 @@ def validate_front_matter(
         url=model.url,
         aliases=model.aliases or (),
         expiry_date=model.expiry_date,
-        weight=model.weight,
         extra=dict(model.model_extra or {}),
     )
 
@@ -660,9 +751,9 @@ def _content_error(
     if err["type"] == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     elif err["type"] == "string_type":
-        message = f"must be text, not {raw.get(name)!r} (put it in quotes)"
+        message = f"must be text, not {quote(raw.get(name))} (put it in quotes)"
     else:
-        message = f"{err['msg']}, not {raw.get(name)!r}"
+        message = f"{err['msg']}, not {quote(raw.get(name))}"
     return ContentError(
         message,
         file=source,

@@ -52,7 +52,6 @@ class FrontMatter:
     url: str | None = None
     aliases: tuple[str, ...] = ()
     expiry_date: DateValue | None = None
-    weight: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -75,11 +75,14 @@ def read_jekyll(source: Path) -> Draft:
         try:
             front, key_lines, body, body_line = load_front_matter(text, rel)
         except ContentError as exc:
+            draft.notes.append(
+                Note(rel, exc.line or 1, f"not imported: {exc.message}", "not imported")
+            )
+            continue
+        if body_line == 1:  # no front matter: Jekyll copies the file as it is
             if kind == "post":
-                draft.notes.append(
-                    Note(rel, exc.line or 1, f"not imported: {exc.message}", "not imported")
-                )
-            else:  # Jekyll copies files without front matter as they are
+                draft.notes.append(Note(rel, 1, "not imported: no front matter", "not imported"))
+            else:
                 draft.media[f"{MEDIA}/{rel}"] = rel
             continue
         if kind == "html":

@@ -52,12 +52,10 @@ def test_lines_count_from_the_file_start_after_blank_lines_and_in_toml_and_json(
     assert _parse("\n\n---\ntitle: Hi\n---\nBody\n").body_line == 6
 
 
-def test_no_front_matter_names_what_the_file_starts_with() -> None:
-    message = _error("\n# Hello\n")
-    assert message.startswith("content/posts/x.md:2: title: the file has no front matter")
-    assert "'# Hello'" in message and "`+++` (TOML)" in message
-
-
+def test_a_body_opening_with_a_shortcode_or_liquid_is_not_json_front_matter() -> None:
+    for opening in ("{{< figure >}}", "{% include x.html %}", "{: .note}"):
+        doc = _parse(f"\n{opening}\n\n# Title\n", "pages/x.md")
+        assert (doc.front.title, doc.body) == ("Title", f"\n{opening}\n\n# Title\n")
 def test_other_generators_key_names_are_read_as_sitegen_fields() -> None:
     doc = _parse(
         "---\ntitle: T\npublished: false\nlastmod: 2024-02-01\nexcerpt: Short.\n"
@@ -73,8 +71,8 @@ def test_other_generators_key_names_are_read_as_sitegen_fields() -> None:
     assert front.url == "/Keep/Me.html"
     assert front.categories == ("news", "releases")
     assert front.expiry_date == dt.date(2030, 1, 1)
-    assert (front.weight, front.description) == (3, "About it")
-    assert front.extra == {"author": "Ada"}  # read by sitegen.authors, not misspelt
+    assert front.description == "About it"
+    assert front.extra == {"author": "Ada", "weight": 3}  # read from extra, never "misspelt"
     assert doc.notes == ()
     assert _parse(dump_document(doc)) == doc
 

@@ -56,6 +56,8 @@ def test_a_body_opening_with_a_shortcode_or_liquid_is_not_json_front_matter() ->
     for opening in ("{{< figure >}}", "{% include x.html %}", "{: .note}"):
         doc = _parse(f"\n{opening}\n\n# Title\n", "pages/x.md")
         assert (doc.front.title, doc.body) == ("Title", f"\n{opening}\n\n# Title\n")
+
+
 def test_other_generators_key_names_are_read_as_sitegen_fields() -> None:
     doc = _parse(
         "---\ntitle: T\npublished: false\nlastmod: 2024-02-01\nexcerpt: Short.\n"

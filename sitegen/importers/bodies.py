@@ -90,6 +90,22 @@ def convert_liquid(
     return body, notes, changes
 
 
+def shortcode_names(body: str) -> set[str]:
+    """The names of the shortcodes `body` calls."""
+    return {m.group(2) for m in _SHORTCODE.finditer(body) if not m.group(2).startswith("/")}
+
+
+def stub_shortcode(name: str) -> str:
+    """A template for a shortcode sitegen does not have, so the site builds: it shows what a
+    paired call wraps, and nothing for a single call, until someone writes the real one."""
+    return (
+        f"{{#- Written by `sitegen import`: the old site's `{name}` shortcode, which sitegen does\n"
+        "    not have. It shows only the text a paired call wraps: write the real template here"
+        " (context: the call's named arguments, `args`, `positional`, `inner`). -#}\n"
+        "{{ inner }}\n"
+    )
+
+
 def list_shortcodes(body: str, source: str, first: int) -> list[Note]:
     """A note per Hugo shortcode (`{{< name >}}`, `{{% name %}}`); closing tags are skipped."""
     return [

@@ -47,3 +47,4 @@ class Draft:
     media: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     changes: Counter[str] = field(default_factory=Counter)
+    texts: dict[str, str] = field(default_factory=dict)  # other files to write (templates)

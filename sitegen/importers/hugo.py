@@ -15,6 +15,7 @@ import posixpath
 import re
 import tomllib
 from collections import Counter
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,9 +25,15 @@ import yaml
 from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
-from sitegen.importers.bodies import list_shortcodes, rewrite_targets
+from sitegen.importers.bodies import (
+    list_shortcodes,
+    rewrite_targets,
+    shortcode_names,
+    stub_shortcode,
+)
 from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
 from sitegen.importers.paths import MARKDOWN, media_file, unique_dests, url_suffix, walk
+from sitegen.shortcodes import INCLUDE
 
 CONFIGS = ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json")
 _NAME_TOKENS = (":slugorfilename", ":slugorcontentbasename", ":contentbasename", ":filename")
@@ -59,8 +66,10 @@ def read_hugo(source: Path) -> Draft:
                 Note(f"{folder}/", 1, f"{folder}/ is not converted", f"{folder}/ not converted")
             )
     documents: dict[str, str] = {}
+    bundles = {posixpath.dirname(p) for p in content if _split_name(p, languages)[0] == "index"}
     for rel in content:
-        if posixpath.splitext(rel)[1].lower() not in MARKDOWN:
+        in_bundle = posixpath.dirname(rel) in bundles and _split_name(rel, languages)[0] != "index"
+        if posixpath.splitext(rel)[1].lower() not in MARKDOWN or in_bundle:  # a resource
             if posixpath.splitext(rel)[1].lower() in (".html", ".htm") and "/" not in rel:
                 draft.notes.append(
                     Note(
@@ -84,6 +93,7 @@ def read_hugo(source: Path) -> Draft:
     renamed = sum(1 for r, d in dests.items() if documents[r] != d)
     if renamed:
         draft.changes["files renamed (their name repeats once the date is dropped)"] += renamed
+    called: set[str] = set()
     for rel, dest in dests.items():
         source_name = f"content/{rel}"
         text = (source / "content" / rel).read_text(encoding="utf-8", errors="replace")
@@ -94,9 +104,14 @@ def read_hugo(source: Path) -> Draft:
                 Note(source_name, exc.line or 1, f"not imported: {exc.message}", "not imported")
             )
             continue
+        if front.get("headless") is True:
+            message = "a headless bundle (Hugo renders no page for it): not imported"
+            draft.notes.append(Note(source_name, 1, message, "headless: not imported"))
+            continue
         old_url = _old_url(rel, front, languages, permalinks, raw)
         front = _front(front, old_url, draft)
         draft.notes += list_shortcodes(body, source_name, body_line)
+        called |= shortcode_names(body)
         here = posixpath.dirname(rel)
 
         def copied_file(
@@ -114,7 +129,16 @@ def read_hugo(source: Path) -> Draft:
         draft.documents.append(
             DraftDoc(source_name, dest, front, body, body_line, old_url, key_lines)
         )
+    for name in sorted(called - _built_in_shortcodes()):
+        draft.texts[f"templates/shortcodes/{name}.html"] = stub_shortcode(name)
+        draft.changes["shortcodes sitegen does not have given a stub template"] += 1
     return draft
+
+
+def _built_in_shortcodes() -> set[str]:
+    """The shortcodes the default theme has, and `include`."""
+    folder = Path(str(files("sitegen").joinpath("themes", "default", "templates", "shortcodes")))
+    return {path.stem for path in folder.glob("*.html")} | {INCLUDE}
 
 
 def _load_config(source: Path) -> tuple[dict[str, Any], str]:
@@ -168,6 +192,8 @@ def _split_name(rel: str, languages: tuple[str, set[str]]) -> tuple[str, str | N
     base, _, lang = stem.rpartition(".")
     if base and lang in languages[1]:
         return base, lang
+    if base and lang == languages[0]:  # `index.en.md` in an English site is `index.md`
+        return base, None
     return stem, None
 
 

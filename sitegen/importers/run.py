@@ -47,6 +47,7 @@ def import_site(generator: str, source: Path, dest: Path) -> ImportReport:
     )
     notes = tuple(sorted(set(draft.notes)))
     changes = tuple(sorted(draft.changes.items()))
+    texts.update(draft.texts)
     texts[NOTES_FILE] = notes_text(generator, notes, changes)
     copies = {path: source / original for path, original in draft.media.items()}
     written = write_tree(dest, texts, copies)

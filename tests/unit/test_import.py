@@ -50,7 +50,10 @@ HUGO = {
     "content/blog/_index.md": '+++\ntitle = "Blog"\n+++\n',
     "content/blog/2020-01-01-first/index.md": "---\ntitle: First Post\nslug: My-First\n"
     "date: '2020-01-01'\naliases: [old-first, /2020/first.html]\ncategories: [news]\n---\n"
-    '![a](cat.png)\n\n{{< figure src="cat.png" >}}\n\nSee [static](/img/x.png).\n',
+    '![a](cat.png)\n\n{{< figure src="cat.png" >}}\n\nSee [static](/img/x.png).\n'
+    "\n{{< gallery >}}Pictures{{< /gallery >}}\n\n{{< youtube abc123 >}}\n",
+    "content/blog/2020-01-01-first/notes.md": "Resource of the bundle, not a page.\n",
+    "content/blog/hidden/index.md": "---\nheadless: true\n---\n",
     "content/blog/2020-01-01-first/index.es.md": "---\ntitle: Primero\nslug: primero\n"
     "date: '2020-01-01'\n---\nHola.\n",
     "content/blog/2020-01-01-first/cat.png": "PNG",
@@ -136,6 +139,10 @@ def test_hugo_import_keeps_urls_translations_aliases_and_lists_shortcodes(tmp_pa
     assert "[static](../../media/img/x.png)" in first
     assert "- /blog/2020/01/01/old-first" in first  # a relative alias, made absolute
     assert "menu: true" in files["content/pages/about.md"].decode()
+    assert "content/media/blog/2020-01-01-first/notes.md" in files  # a bundle's resource
+    assert not any("hidden" in name for name in files)  # headless: Hugo makes no page
+    assert "{{ inner }}" in files["templates/shortcodes/gallery.html"].decode()
+    assert "templates/shortcodes/youtube.html" not in files  # the theme has it
     notes = files[NOTES_FILE].decode()
     assert "content/blog/2020-01-01-first/index.md:10: Hugo shortcode {{< figure >}}" in notes
     build_site(dest, BuildOptions())
@@ -151,6 +158,8 @@ def test_hugo_import_keeps_urls_translations_aliases_and_lists_shortcodes(tmp_pa
     ):
         assert old in public, old
     assert "blog/2021/05/06/second/index.html" not in public  # expired
+    page = public["blog/2020/01/01/my-first/index.html"].decode()
+    assert "Pictures" in page and "youtube-nocookie.com/embed/abc123" in page
     assert "[params]" in config and 'motto = "Hi"' in config
 
 

@@ -25,9 +25,9 @@ from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.model import DateValue, Document, Media
-from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
 from sitegen.slugs import slugify
+from sitegen.views import MenuItem, Page, SiteInfo, Summary, Tag
 
 FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}

@@ -8,7 +8,6 @@ StrictUndefined; every Jinja failure becomes a ThemeError naming template:line.
 
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -17,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from sitegen.dates import format_date, isodate, rfc3339
 from sitegen.errors import ConfigError, ThemeError
 
 
@@ -114,24 +114,6 @@ def compiled_environment(paths: ThemePaths, cache_dir: Path) -> Any:
         with suppress(ThemeError):
             load_template(env, name, source="the theme")
     return env
-
-
-def format_date(value: dt.date | None, format: str = "%Y-%m-%d") -> str:
-    return "" if value is None else value.strftime(format)
-
-
-def isodate(value: dt.date | None) -> str:
-    """ISO 8601: `2024-05-01` for a date, `2024-05-01T09:30:00+00:00` for a datetime."""
-    return "" if value is None else value.isoformat()
-
-
-def rfc3339(value: dt.date | None) -> str:
-    """RFC 3339 timestamp in UTC (`2024-05-01T09:30:00Z`); a date is its midnight UTC."""
-    if value is None:
-        return ""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_template(env: Any, name: str, context: Mapping[str, Any], *, source: str) -> str:

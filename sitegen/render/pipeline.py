@@ -44,7 +44,6 @@ from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.render.renders import StoredRenders, pack_body
-from sitegen.render.views import Page
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
@@ -58,6 +57,7 @@ from sitegen.theme import (
     template_files,
     theme_paths,
 )
+from sitegen.views import Page
 from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None

@@ -15,7 +15,6 @@ from typing import Any
 
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
-from sitegen.render.views import Paginator, Summary, YearGroup
 from sitegen.routing import (
     ARCHIVE,
     HOME,
@@ -27,6 +26,7 @@ from sitegen.routing import (
     tag_route,
 )
 from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
+from sitegen.views import Paginator, Summary, YearGroup
 
 
 @dataclass(frozen=True)

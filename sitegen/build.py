@@ -7,49 +7,24 @@ file changed since the last build with the same options (stat calls only, agains
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
-from sitegen.errors import BuildFailed, SitegenError
+from sitegen.errors import BuildFailed
+from sitegen.paths import CONFIG_FILE
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.sources.local import Stats, scan_tree
 
 if TYPE_CHECKING:
     from sitegen.render.memory import BuildMemory
-
-CONFIG_FILE = "sitegen.toml"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False  # broken internal links / missing media become errors
-    output_dir: Path | None = None  # override config.output_dir (serve builds elsewhere)
-    base_url: str | None = None  # override config.base_url (serve uses http://127.0.0.1:PORT/)
-    jobs: int | None = None  # None = auto (use both cores when it pays off)
-    use_cache: bool = True
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    documents: int
-    written: int
-    unchanged: int
-    removed: int
-    seconds: float
-    changed_paths: tuple[str, ...]  # output-relative POSIX paths written or removed
-    warnings: tuple[SitegenError, ...]
-    timings: Mapping[str, float] = field(default_factory=dict)  # per phase (+ "template:<name>")
 
 
 def build_site(
@@ -206,25 +181,6 @@ def state_key(site_dir: Path, options: BuildOptions) -> str:
             "base_url": options.base_url,
         }
     )
-
-
-def build_now() -> dt.datetime:
-    """'Now' for deciding which posts are future: SOURCE_DATE_EPOCH when set (reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
-
-
-def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
-    """Stats of sitegen.toml and every file in the input folders (site-relative or absolute)."""
-    stats: Stats = {}
-    config = site_dir / CONFIG_FILE
-    if config.is_file():
-        stat = config.stat()
-        stats[CONFIG_FILE] = (stat.st_size, stat.st_mtime_ns)
-    for folder in input_dirs:
-        stats.update(scan_tree(site_dir / folder, folder))
-    return stats
 
 
 def _unchanged(

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen import __version__
-from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
     CACHE_DIR,
     BuildState,
@@ -40,6 +39,7 @@ from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site

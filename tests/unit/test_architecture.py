@@ -29,7 +29,6 @@ LAYERS: dict[str, str] = {
     "session": "serve, sync",
     "scaffold.": "face",  # the starter files of `sitegen new`
     "build": "build",
-    "build_types": "build",
     "render.": "build",
     "cache": "build",
     "writer": "build",

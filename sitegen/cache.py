@@ -31,8 +31,8 @@ from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
 from sitegen.fsio import write_atomic
+from sitegen.paths import state_dir
 
-CACHE_DIR = ".sitegen"
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
@@ -66,7 +66,7 @@ def options_key(values: Mapping[str, Any]) -> str:
 
 
 def state_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.pickle"
+    return state_dir(site_dir) / f"build-{key}.pickle"
 
 
 @contextmanager
@@ -75,7 +75,7 @@ def build_lock(site_dir: Path) -> Iterator[None]:
     waits for the first instead of both writing the same files and cache."""
     import fcntl
 
-    folder = site_dir / CACHE_DIR
+    folder = state_dir(site_dir)
     folder.mkdir(parents=True, exist_ok=True)
     _ignore_in_git(folder)
     with (folder / "build.lock").open("a") as handle:
@@ -98,7 +98,7 @@ def save_state(site_dir: Path, key: str, state: BuildState) -> None:
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.entries.pickle"
+    return state_dir(site_dir) / f"build-{key}.entries.pickle"
 
 
 def load_entries(site_dir: Path, key: str) -> tuple[Any, list[dict[str, Any]]] | None:
@@ -173,7 +173,7 @@ class DocStore:
     apart, its body (HTML and toc): the build keeps records in memory, bodies only here."""
 
     def __init__(self, site_dir: Path, options_key: str) -> None:
-        folder = site_dir / CACHE_DIR
+        folder = state_dir(site_dir)
         folder.mkdir(parents=True, exist_ok=True)
         _ignore_in_git(folder)
         self._db = sqlite3.connect(folder / "build-docs.sqlite", timeout=30)

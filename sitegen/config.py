@@ -12,17 +12,17 @@ import difflib
 import re
 import string
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sitegen.errors import ConfigError, ConfigErrors
+from sitegen.paths import CONFIG_FILE, holds_site_files
 
-CONFIG_FILE = "sitegen.toml"
 PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
-_FORBIDDEN_OUTPUT = {"", ".", "content", "templates", "static", "themes", ".sitegen"}
+_ANY_SITE = PurePosixPath("/site")  # output_dir is checked before the site folder is known
 
 _HINTS = {
     "title": 'add `title = "My site"` at the top of sitegen.toml',
@@ -145,7 +145,7 @@ class SiteConfig(_Section):
         if (
             path.is_absolute()
             or ".." in path.parts
-            or path.as_posix().strip("/") in _FORBIDDEN_OUTPUT
+            or holds_site_files(_ANY_SITE, _ANY_SITE / path.as_posix())
         ):
             raise ValueError(f"{value!r} cannot be the output folder")
         return path.as_posix()

@@ -18,6 +18,7 @@ from typing import Any
 
 from sitegen.dates import format_date, isodate, rfc3339
 from sitegen.errors import ConfigError, ThemeError
+from sitegen.paths import CONFIG_FILE
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def theme_paths(site_dir: Path, theme: str) -> ThemePaths:
     if not (root / "templates").is_dir():
         raise ConfigError(
             f"no theme named {theme!r} (looked in themes/{theme}/ and the built-in themes)",
-            file="sitegen.toml",
+            file=CONFIG_FILE,
             field="theme",
             hint='use theme = "default" or add the theme folder',
         )

@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 
 from sitegen import __version__
 from sitegen.cache import (
-    CACHE_DIR,
     BuildState,
     DocStore,
     FileHasher,
@@ -37,6 +36,7 @@ from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
+from sitegen.paths import holds_site_files, state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
@@ -99,7 +99,7 @@ def run_build(
 
     def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
         if memory.env is None:
-            early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
+            early_env.append(compiled_environment(theme, state_dir(site_dir) / "jinja"))
 
     records = _load_documents(
         site_dir, inputs, config, options, times, progress, memory, key, meanwhile=compile_theme
@@ -246,7 +246,7 @@ def _environment(
         env = early
         env.globals.update(globals_)
     else:
-        env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+        env = make_environment(theme, globals_, state_dir(site_dir) / "jinja")
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
@@ -311,12 +311,7 @@ def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
 def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
     """The output folder; never the site itself, a folder holding it, or one of its inputs."""
     out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
-    protected = [site_dir / name for name in ("content", "templates", "static", "themes")]
-    if (
-        site_dir.is_relative_to(out_dir)
-        or out_dir == site_dir / ".sitegen"
-        or any(out_dir.is_relative_to(p) for p in protected)
-    ):
+    if holds_site_files(site_dir, out_dir):
         raise ConfigError(
             f"{out_dir} cannot be the output folder: it holds the site's own files",
             field="output_dir",

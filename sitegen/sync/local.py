@@ -22,12 +22,13 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
 from sitegen.fsio import write_atomic
 from sitegen.model import Document, make_key
+from sitegen.paths import STATE_DIR
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
 
 MEDIA_DIR = "media"
-INDEX_FILE = Path(".sitegen") / "sync" / "index.json"
+INDEX_FILE = Path(STATE_DIR) / "sync" / "index.json"
 _SECOND = 1_000_000_000
 
 

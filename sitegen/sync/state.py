@@ -16,8 +16,9 @@ from pathlib import Path
 
 from sitegen.errors import ConfigError
 from sitegen.fsio import write_atomic
+from sitegen.paths import STATE_DIR
 
-BASE_FILE = Path(".sitegen") / "sync" / "base.json"
+BASE_FILE = Path(STATE_DIR) / "sync" / "base.json"
 _FORMAT = 1
 
 

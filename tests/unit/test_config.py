@@ -43,6 +43,9 @@ def test_bad_values_name_key_line_value_and_allowed_values() -> None:
     assert "must contain {slug}" in _error('title="T"\n[permalinks]\ntag = "/tags/"\n')
     assert "{year}" in _error('title="T"\n[permalinks]\npage = "/{year}/{slug}/"\n')
     assert "cannot be the output folder" in _error('title="T"\noutput_dir = "../x"\n')
+    # the same rule as the build's (paths.holds_site_files): inside an input folder is refused too
+    assert "cannot be the output folder" in _error('title="T"\noutput_dir = "content/out"\n')
+    assert "cannot be the output folder" in _error('title="T"\noutput_dir = ".sitegen"\n')
 
 
 def test_several_errors_are_reported_together() -> None:

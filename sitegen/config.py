@@ -192,6 +192,20 @@ def find_site_dir(start: Path) -> Path:
     )
 
 
+def resolve_site(site_dir: Path | None) -> Path:
+    """The site folder, resolved: `--site` if given (it must hold sitegen.toml), else the nearest
+    folder at or above the current one that does."""
+    if site_dir is None:
+        return find_site_dir(Path.cwd())
+    if not (site_dir / CONFIG_FILE).is_file():
+        raise ConfigError(
+            f"{site_dir} has no {CONFIG_FILE}",
+            field="--site",
+            hint=f"pass the folder that holds {CONFIG_FILE}, or run `sitegen init`",
+        )
+    return site_dir.resolve()
+
+
 def load_config(site_dir: Path) -> SiteConfig:
     """Read and validate `site_dir/sitegen.toml`; every problem is reported at once."""
     path = site_dir / CONFIG_FILE

@@ -70,3 +70,16 @@ def test_find_site_dir_walks_up(tmp_path: Path) -> None:
 def test_find_site_dir_without_config_says_run_init(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="run `sitegen init`"):
         find_site_dir(tmp_path)
+
+
+def test_resolve_site_checks_site_or_finds_the_nearest(tmp_path, monkeypatch) -> None:
+    from sitegen.config import resolve_site
+
+    (tmp_path / "sitegen.toml").write_text('title = "T"\n')
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "content" / "posts")
+    assert resolve_site(None) == tmp_path.resolve()
+    assert resolve_site(Path("../..")) == tmp_path.resolve()
+    with pytest.raises(ConfigError) as info:
+        resolve_site(Path(".."))
+    assert info.value.field == "--site" and "has no sitegen.toml" in info.value.message

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sitegen.errors import ContentError, SitegenError
 from sitegen.model import Document, Media
 from sitegen.routing import Route
+from sitegen.sources.local import MEDIA_PREFIX
 
-MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
 FRAGMENT = "\0#"  # query prefix: does the page `target` names have its #fragment?
 _FOUND = ""  # the answer to a fragment query that holds
 _UNKNOWN = object()
@@ -42,7 +42,7 @@ class LinkTable:
         self.by_file = {
             d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
         }
-        self.media = {MEDIA_DIR + m.path for m in media}
+        self.media = {MEDIA_PREFIX + m.path for m in media}
         self.paths = {routes[d.key].path for d in documents} | set(extra_paths)
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
         self.key_by_path = {routes[d.key].path: d.key for d in documents}

@@ -20,7 +20,6 @@ from markupsafe import Markup
 from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
-from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings

@@ -25,7 +25,8 @@ from sitegen.routing import (
     route_of_path,
     tag_route,
 )
-from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
+from sitegen.site import FEED_FILE, PageRef, Site, tag_feed_path
+from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.views import Paginator, Summary, YearGroup
 
 
@@ -66,7 +67,7 @@ def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Pat
         for name, (path, sha) in static.items()
     ]
     jobs += [
-        CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
+        CopyJob(MEDIA_PREFIX + m.path, media_dir / m.path, m.sha256, f"{MEDIA_ROOT}/{m.path}")
         for m in site.media
     ]
     _check_unique(jobs)

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONTENT_DIR = "content"
-DOCUMENT_DIRS = ("content/posts", "content/pages")
-MEDIA_ROOT = "content/media"
+DOCUMENT_DIRS = (f"{CONTENT_DIR}/posts", f"{CONTENT_DIR}/pages")
+MEDIA_DIR = "media"
+MEDIA_ROOT = f"{CONTENT_DIR}/{MEDIA_DIR}"
+# A media file keeps its path below content/ as its output path and its sync key: media/img/cat.png
+MEDIA_PREFIX = f"{MEDIA_DIR}/"
 
 # relative path -> (size, mtime_ns)
 Stats = dict[str, tuple[int, int]]

@@ -27,7 +27,6 @@ from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
 
-MEDIA_DIR = "media"
 INDEX_FILE = Path(STATE_DIR) / "sync" / "index.json"
 _SECOND = 1_000_000_000
 

@@ -18,6 +18,7 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
+from sitegen.sources.local import CONTENT_DIR, MEDIA_ROOT
 from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,
@@ -31,7 +32,6 @@ from sitegen.sync.engine import (
     split_key,
 )
 from sitegen.sync.files import ABSENT, ContentWriter, FileChanged, Refusal
-from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
 from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
 from sitegen.sync.plan import RemoteEntry, Step, plan_pull
 from sitegen.sync.report import SyncReport
@@ -179,7 +179,7 @@ def _pull_media(
     if step.action == "conflict":
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
-    target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
+    target = media_target(ctx.site_dir / MEDIA_ROOT, checked.path)
     data = ctx.store.download_media(checked.object_name)
     if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
         raise ContentError(

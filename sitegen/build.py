@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
-from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
+from sitegen.cache import BuildState, build_lock, load_state, options_key
 from sitegen.errors import BuildFailed
+from sitegen.fsio import is_settled
 from sitegen.paths import CONFIG_FILE
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.sources.local import Stats, scan_tree

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
-from sitegen.fsio import write_atomic
+from sitegen.fsio import is_settled, write_atomic
 from sitegen.paths import state_dir
 
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
-RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
 @dataclass
@@ -135,16 +134,6 @@ def save_entries(
             dump([])  # the end of the table
 
     _save_pickled(entries_path(site_dir, key), write)
-
-
-def is_settled(mtime_ns: int, checked_ns: int) -> bool:
-    """True when a file's stat can be trusted as a stand-in for its bytes.
-
-    A file modified within RACY_NS before we looked at it could be modified again without its
-    mtime changing (coarse timestamps), so such "racy" files are compared by content instead
-    (the same rule git uses for its index).
-    """
-    return mtime_ns < checked_ns - RACY_NS
 
 
 class FileHasher:

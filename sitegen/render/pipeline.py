@@ -27,13 +27,13 @@ from sitegen.cache import (
     BuildState,
     DocStore,
     FileHasher,
-    is_settled,
     load_entries,
     save_entries,
     save_state,
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.fsio import is_settled
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
 from sitegen.paths import holds_site_files, state_dir

@@ -69,6 +69,7 @@ class FileIndex:
         if entry is None or entry[0] != size or entry[1] != mtime_ns:
             return None
         if not is_settled(mtime_ns, self.written_ns):
+            self.changed = True  # write the index again, so the file is trusted next time
             return None  # could have been edited again within the same clock tick
         return str(entry[2]), str(entry[3])
 
@@ -121,7 +122,7 @@ def scan(site_dir: Path) -> WorkingCopy:
         digest = known[1] if known else sha256_file(site_dir / path)
         copy.index.entries[path] = [size, mtime_ns, media_key(relative), digest]
         copy.media[relative] = LocalMedia(relative, site_dir / path, digest, size)
-    copy.index.changed = copy.index.entries != old.entries
+    copy.index.changed = copy.index.entries != old.entries or old.changed
     return copy
 
 

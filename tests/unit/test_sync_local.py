@@ -93,3 +93,28 @@ def test_mtimes_near_the_index_time_are_not_trusted(tmp_path: Path) -> None:
     index.written_ns = 9 * 10**9
     assert index.lookup("q", 1, 5 * 10**9 + 7) == ("posts/q", "h")
     assert index.lookup("q", 2, 5 * 10**9 + 7) is None
+
+
+def test_a_file_read_again_for_a_recent_mtime_is_trusted_after_the_next_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitegen.sync.local as local
+
+    post = tmp_path / "content/posts/a.md"
+    write(post, "---\ntitle: A\n---\none\n")
+    local.save_index(tmp_path, scan(tmp_path).index)  # in the same tick as the edit: not trusted
+    again = scan(tmp_path)
+    assert again.index.changed  # the same entries, but saved anew, with a later time
+    later = time.time_ns() + 10 * 10**9
+    monkeypatch.setattr(local.time, "time_ns", lambda: later)
+    local.save_index(tmp_path, again.index)
+    parsed: list[str] = []
+    real_parse = local.parse_document
+
+    def counting_parse(text: str, *, source: str) -> object:
+        parsed.append(source)
+        return real_parse(text, source=source)
+
+    monkeypatch.setattr(local, "parse_document", counting_parse)
+    scan(tmp_path)
+    assert parsed == []

@@ -10,7 +10,8 @@ from pathlib import Path, PurePath
 
 CONFIG_FILE = "sitegen.toml"
 STATE_DIR = ".sitegen"  # machine state (build cache, sync base, login); git-ignored
-INPUT_FOLDERS = ("content", "templates", "static", "themes")  # the site's own files
+CONTENT_DIR = "content"  # posts, pages and media
+INPUT_FOLDERS = (CONTENT_DIR, "templates", "static", "themes")  # the site's own files
 
 
 def state_dir(site_dir: Path) -> Path:

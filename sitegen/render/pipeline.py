@@ -36,7 +36,7 @@ from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.fsio import is_settled
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Media
-from sitegen.paths import holds_site_files, state_dir
+from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
@@ -86,7 +86,7 @@ def run_build(
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
-    input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
+    input_dirs = (CONTENT_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
     if scanned is None or state is None or state.input_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     scanned_ns, inputs = scanned

@@ -31,10 +31,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 import sitegen
-from sitegen.paths import CONFIG_FILE, STATE_DIR, state_dir
+from sitegen.paths import CONFIG_FILE, CONTENT_DIR, STATE_DIR, state_dir
 from sitegen.serve.debounce import ChangeQueue
 
-SOURCE_FOLDERS = ("content", "templates", "static")
+SOURCE_FOLDERS = (CONTENT_DIR, "templates", "static")
 # Events that mean "bytes or names changed"; reads (opened, closed-without-write) are not here,
 # otherwise the build reading its sources would trigger the next build.
 _EVENTS: list[type[FileSystemEvent]] = [

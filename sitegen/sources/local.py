@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTENT_DIR = "content"
+from sitegen.paths import CONTENT_DIR
+
 DOCUMENT_DIRS = (f"{CONTENT_DIR}/posts", f"{CONTENT_DIR}/pages")
 MEDIA_DIR = "media"
 MEDIA_ROOT = f"{CONTENT_DIR}/{MEDIA_DIR}"

@@ -18,7 +18,7 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
-from sitegen.sources.local import CONTENT_DIR, MEDIA_ROOT
+from sitegen.sources.local import CONTENT_DIR, MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,
@@ -64,7 +64,7 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
         remote,
         ctx.notify,
     )
-    downloads = sum(1 for s in steps if s.key.startswith("media/") and s.key in rows)
+    downloads = sum(1 for s in steps if s.key.startswith(MEDIA_PREFIX) and s.key in rows)
     if downloads >= MANY_FILES:  # one request each: say so, or a long pull looks stuck
         ctx.notify(f"  downloading up to {downloads} media files...")
     with ContentWriter(ctx.site_dir / CONTENT_DIR, ctx.site_dir) as writer:

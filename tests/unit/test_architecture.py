@@ -216,6 +216,35 @@ def test_commands_reach_supabase_only_through_sync_and_auth() -> None:
     assert not crossings, "\n".join(crossings)
 
 
+# Names of files and folders, each spelled in one module (the others import it from there).
+SPELLED_ONCE = {
+    ".sitegen": "paths",
+    "sitegen.toml": "paths",
+    "content": "paths",
+    "content/media": "sources.local",
+    "media/": "sources.local",
+}
+# Where the same letters mean something else, or are still to be replaced.
+SPELLED_ELSEWHERE = {
+    ("scaffold", "sitegen.toml"),  # the starter kit's file list
+    ("sync.doctor", "sitegen.toml"),  # the name of a check, as printed
+    ("sync.authors", "media/"),  # to replace by sources.local.MEDIA_PREFIX
+}
+
+
+def test_names_of_files_and_folders_are_spelled_once() -> None:
+    twins = sorted(
+        f"sitegen/{name.replace('.', '/')}.py:{node.lineno}: {node.value!r} (use {SPELLED_ONCE[node.value]})"
+        for name, path in all_modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and node.value in SPELLED_ONCE
+        and name != SPELLED_ONCE[node.value]
+        and (name, node.value) not in SPELLED_ELSEWHERE
+    )
+    assert not twins, "\n".join(twins)
+
+
 @pytest.mark.parametrize(
     ("graph", "cycle"),
     [

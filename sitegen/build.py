@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.cache import BuildState, build_lock, load_state, options_key
-from sitegen.errors import BuildFailed
+from sitegen.errors import BuildFailed, FileSystemError, from_os_error
 from sitegen.fsio import is_settled
-from sitegen.paths import CONFIG_FILE
+from sitegen.paths import CONFIG_FILE, STATE_DIR
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.sources.local import Stats, scan_tree
 
@@ -72,10 +73,19 @@ class Builder:
         any first build) scans. Raises like `build_site`; on failure the output stays as it was."""
         started = time.perf_counter()
         self._pending.update(Path(os.path.abspath(p)) for p in changed_paths or ())
-        with build_lock(self.site_dir), _cycle_collector_paused():
-            result = self._build(
-                None if changed_paths is None else self._pending, progress, started
-            )
+        try:
+            with build_lock(self.site_dir), _cycle_collector_paused():
+                result = self._build(
+                    None if changed_paths is None else self._pending, progress, started
+                )
+        except OSError as exc:  # permissions, a read-only disk, a file where a folder should be
+            raise from_os_error(exc) from None
+        except sqlite3.Error as exc:  # the DocStore's file is damaged, or is not a file
+            raise FileSystemError(
+                f"the build cache cannot be used: {exc}",
+                file=f"{STATE_DIR}/",
+                hint=f"delete the {STATE_DIR} folder (it is only a cache) and build again",
+            ) from None
         self._pending.clear()
         return result
 
@@ -153,7 +163,7 @@ def _rescanned(
                 return None
             stats.pop(key, None)
             continue
-        if not path.is_file():
+        if not path.is_file() or path.is_symlink():  # a link: the full scan checks where it leads
             return None
         stats[key] = (stat.st_size, stat.st_mtime_ns)
     return now, dict(sorted(stats.items()))

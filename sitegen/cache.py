@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
-from sitegen.fsio import is_settled, write_atomic
+from sitegen.fsio import is_settled, own_folder, write_atomic
 from sitegen.paths import state_dir
 
 _FORMAT = 8  # bump when the layout of cached values changes
@@ -74,8 +74,7 @@ def build_lock(site_dir: Path) -> Iterator[None]:
     waits for the first instead of both writing the same files and cache."""
     import fcntl
 
-    folder = state_dir(site_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = own_folder(state_dir(site_dir), "its cache and state")
     _ignore_in_git(folder)
     with (folder / "build.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

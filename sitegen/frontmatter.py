@@ -20,21 +20,54 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError, ContentErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
+from sitegen.titles import first_heading, title_from_slug
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML (libyaml when available) that keeps impossible dates like 2023-13-45 as text,
-    so validation reports them with their line instead of YAML raising without one."""
+    so validation reports them with their line instead of YAML raising without one. A value
+    its tag cannot make (`!!int abc`, `!!bool maybe`) is a YAML error at its line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{quote(node.value)} is not a valid {node.tag.rpartition(':')[2]}",
+                node.start_mark,
+            ) from None
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError, AttributeError):
         return str(node.value)
+
+
+_NO_ALIASES = "anchors and aliases (`&name`, `*name`) are not allowed in front matter"
+
+
+def _refuse_aliases(node: yaml.Node | None) -> None:
+    """Front matter may not use anchors and aliases (`&a`, `*a`): no real front matter needs
+    them, and a few hundred bytes of aliases expand to gigabytes ("billion laughs")."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise yaml.MarkedYAMLError(problem=_NO_ALIASES, problem_mark=current.start_mark)
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
@@ -56,7 +89,7 @@ KNOWN_FIELDS = (
     "menu",
 )
 _HINTS = {
-    "title": 'add a title, e.g. `title: "My first post"`',
+    "title": 'add a title, e.g. `title: "My first post"`, or start the body with `# My first post`',
     "slug": "use lower-case words joined by hyphens, e.g. `slug: my-first-post`",
     "date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
     "updated": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
@@ -105,13 +138,18 @@ def parse_document(
         default_slug = default_slug if default_slug is not None else path_slug
     yaml_text, body, body_line = _split(text, source)
     raw, key_lines = _load_yaml(yaml_text, source)
+    if "title" not in raw:  # as MkDocs: the first `# Heading`, else (pages) the file name
+        title = first_heading(body) or (title_from_slug(default_slug) if kind == "page" else None)
+        if title:
+            raw["title"] = title
+    _mkdocs_blog_fields(raw)
     front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
-    if not is_valid_slug(slug):
+    if not is_valid_slug(slug) or _too_long(slug):
         raise ContentErrors(
             [
                 ContentError(
-                    f"cannot make a slug from the file name (got {slug!r})",
+                    f"cannot make a slug from the file name (got {quote(slug)})",
                     file=source,
                     line=1,
                     field="slug",
@@ -130,18 +168,42 @@ def parse_document(
     )
 
 
+def _mkdocs_blog_fields(raw: dict[str, Any]) -> None:
+    """MkDocs-Material blog posts write `date: {created: ..., updated: ...}` and slugs such as
+    `mkdocs-2.0`: read them as `date`, `updated` and the slug a file name would give."""
+    date = raw.get("date")
+    if isinstance(date, dict) and "created" in date:
+        raw["date"] = date["created"]
+        if "updated" in date:
+            raw.setdefault("updated", date["updated"])
+    slug = raw.get("slug")
+    if isinstance(slug, str) and not is_valid_slug(slug) and is_valid_slug(slugify(slug)):
+        raw["slug"] = slugify(slug)
+
+
+def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """The raw front-matter values of a file, the line of each key, and the body: for files
+    with front matter that are not documents (author profiles). Raises ContentErrors."""
+    yaml_text, body, _ = _split(text, source)
+    raw, key_lines = _load_yaml(yaml_text, source)
+    return raw, key_lines, body
+
+
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
-    data = front_matter_data(doc.front)
-    yaml_text = yaml.dump(
-        data,
+    return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """Front-matter values as the YAML lines `dump_document` writes, in `data`'s order."""
+    return yaml.dump(
+        dict(data),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=100,
     )
-    return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
 
 
 def front_matter_data(front: FrontMatter) -> dict[str, Any]:
@@ -167,22 +229,12 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
 
 
 def _split(text: str, source: str) -> tuple[str, str, int]:
-    """(front matter YAML, body, 1-based body line). A file without front matter has no title."""
+    """(front matter YAML, body, 1-based body line). A file without front matter is all body."""
     text = text.removeprefix("\ufeff")
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
     if first_line.rstrip() != _DELIMITER:
-        raise ContentErrors(
-            [
-                ContentError(
-                    "the file has no front matter",
-                    file=source,
-                    line=1,
-                    field="title",
-                    hint='start the file with front matter: a line `---`, `title: "..."`, a line `---`',
-                )
-            ]
-        )
+        return "", text, 1
     position = first_end + 1
     line_number = 2
     while position <= len(text):
@@ -212,18 +264,17 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
+        _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+    except (yaml.YAMLError, RecursionError) as exc:
+        line, problem, hint = _yaml_problem(exc, yaml_text)
         raise ContentErrors(
             [
                 ContentError(
                     f"invalid YAML in the front matter: {problem}",
                     file=source,
                     line=line,
-                    hint="check the indentation, and quote values that contain `:` or `#`",
+                    hint=hint,
                 )
             ]
         ) from None
@@ -241,6 +292,23 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
             ]
         )
     return {str(k): v for k, v in data.items()}, _key_lines(node, source)
+
+
+def _yaml_problem(exc: BaseException, yaml_text: str) -> tuple[int, str, str]:
+    """(file line, what is wrong, hint) for an error of the YAML reader, parser or constructor."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = yaml_text.count("\n", 0, exc.position) + 2
+        return line, f"the character {character!r} is not allowed", "remove the control character"
+    if isinstance(exc, RecursionError):
+        return 1, "the values are nested too deeply", "write the values out flat"
+    hint = "check the indentation, and quote values that contain `:` or `#`"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 1, str(exc), hint
+    mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, yaml.constructor.ConstructorError) or exc.problem == _NO_ALIASES:
+        hint = "write the value out in full, without `!!tags`, `&anchors` or `*aliases`"
+    return (mark.line + 2 if mark else 1), exc.problem or exc.context or "invalid", hint
 
 
 def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
@@ -300,7 +368,16 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _slug_valid(cls, value: str | None) -> str | None:
         if value is not None and not is_valid_slug(value):
-            raise ValueError(f"{value!r} is not a valid slug")
+            raise ValueError(f"{quote(value)} is not a valid slug")
+        if value is not None and _too_long(value):
+            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
+        return value
+
+    @field_validator("cover")
+    @classmethod
+    def _cover(cls, value: str | None) -> str | None:
+        if value is not None and not is_safe_reference(value):
+            raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
         return value
 
     @field_validator("date", "updated")
@@ -312,7 +389,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _strict_bool(cls, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, not {value!r}")
+            raise ValueError(f"must be true or false, not {quote(value)}")
         return value
 
     @field_validator("tags")
@@ -324,7 +401,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _template(cls, value: str | None) -> str | None:
         if value is not None and not _TEMPLATE_NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not a template file name ending in .html")
+            raise ValueError(f"{quote(value)} is not a template file name ending in .html")
         return value
 
     @field_validator("menu")
@@ -332,7 +409,7 @@ class _FrontMatterIn(BaseModel):
     def _menu(cls, value: Any) -> bool | int:
         if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
             return value
-        raise ValueError(f"must be true, false or a number >= 0, not {value!r}")
+        raise ValueError(f"must be true, false or a number >= 0, not {quote(value)}")
 
 
 def parse_date(value: Any) -> DateValue | None:
@@ -346,12 +423,38 @@ def parse_date(value: Any) -> DateValue | None:
                 dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
             )
         except ValueError:
-            raise ValueError(f"{text!r} is not an ISO date") from None
+            raise ValueError(f"{quote(text)} is not an ISO date") from None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        value = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        try:  # feeds and sorting use UTC: 0001-01-01T00:00:00+01:00 has no UTC time
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
+        return value
     if isinstance(value, dt.date):
         return value
-    raise ValueError(f"{value!r} is not a date")
+    raise ValueError(f"{quote(value)} is not a date")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _too_long(slug: str) -> bool:
+    return any(len(part.encode()) > MAX_NAME_BYTES for part in slug.split("/"))
+
+
+def is_safe_reference(value: str) -> bool:
+    """True for a site-relative path (`media/a.png`, `/media/a.png`, `../media/a.png`) or an
+    absolute http(s) URL: never `javascript:`, `data:` or a `//host` URL, however spelled
+    (browsers drop tabs and newlines in URLs and read `\\` as `/`)."""
+    if value != value.strip() or not value or "\\" in value:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return False
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return not value.startswith("//")
+    return scheme.group().lower() in ("http:", "https:") and value[scheme.end() :].startswith("//")
 
 
 def _parse_tags(value: Any) -> tuple[str, ...]:
@@ -360,14 +463,18 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.split(",")]
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of tags, not {value!r}")
+        raise ValueError(f"must be a list of tags, not {quote(value)}")
     tags: list[str] = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise ValueError(f"tag {item!r} is not a word")
+            raise ValueError(f"tag {quote(item)} is not a word")
         tag = str(item).strip()
         if not slugify(tag):
-            raise ValueError(f"tag {tag!r} has no letters or digits to make its URL from")
+            raise ValueError(f"tag {quote(tag)} has no letters or digits to make its URL from")
+        if _too_long(slugify(tag)):
+            raise ValueError(
+                f"tag {quote(tag)} makes a URL part longer than {MAX_NAME_BYTES} bytes"
+            )
         if tag not in tags:
             tags.append(tag)
     return tuple(tags)
@@ -413,9 +520,9 @@ def _content_error(
     if err["type"] == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     elif err["type"] == "string_type":
-        message = f"must be text, not {raw.get(name)!r} (put it in quotes)"
+        message = f"must be text, not {quote(raw.get(name))} (put it in quotes)"
     else:
-        message = f"{err['msg']}, not {raw.get(name)!r}"
+        message = f"{err['msg']}, not {quote(raw.get(name))}"
     return ContentError(
         message,
         file=source,

@@ -11,22 +11,27 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import __version__
+from sitegen import __version__, navigation
+from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
+from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
+from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
-from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
+from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
 from sitegen.slugs import slugify
-from sitegen.views import MenuItem, Page, SiteInfo, Summary, Tag
+from sitegen.titles import without_title_heading
+from sitegen.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 
 FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -96,6 +101,8 @@ class Site:
     tag_posts: Mapping[str, tuple[Summary, ...]]  # tag slug -> posts, newest first
     media: tuple[Media, ...]
     warnings: tuple[SitegenError, ...]
+    assets: tuple[Media, ...] = ()  # files beside pages (not Markdown), by path under pages/
+    sections: tuple[Section, ...] = ()  # the folders under content/pages/
 
     def url(self, path: str) -> str:
         """Root-relative URL under base_path for a site-relative path."""
@@ -187,7 +194,11 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
+    data: Mapping[str, Any] | None = None,
+    assets: Sequence[Media] = (),
+    unbuilt_pages: Collection[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -198,13 +209,27 @@ def assemble(
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
     then gives what a document's page shows (default: from `rendered[key]`). `static`: the
-    names of the static files (`style.css`), which links may point to as `/static/style.css`."""
+    names of the static files (`style.css`), which links may point to as `/static/style.css`.
+    `data`: the site's data files (`site.data`); `assets`: files beside pages, copied as they
+    are (MkDocs users keep images next to their pages); `unbuilt_pages`: pages (by path under
+    content/pages/) this build leaves out, which an explicit nav may name. `profiles`: the
+    author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes)
+    nav_pages = navigation.nav_pages(documents, routes, config.base_path, errors)
+    nav, nav_errors = (
+        navigation.explicit_nav(config.nav, nav_pages, config.base_path, unbuilt_pages)
+        if config.nav
+        else (navigation.auto_nav(list(nav_pages.values())), [])
+    )
+    errors += nav_errors
+    if errors:
+        raise BuildFailed(errors)
+    cast = people(profiles or {}, config, {m.path for m in media})
+    info = _site_info(config, documents, routes, cast, nav, data or {})
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
@@ -214,12 +239,20 @@ def assemble(
         d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
     }
     links = LinkTable(
-        info.base_path, documents, routes, media, ids, _made_paths(config, tags, static)
+        info.base_path,
+        documents,
+        routes,
+        media,
+        ids,
+        _made_paths(config, info, tags, static, cast),
+        assets,
     )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
-    warnings: list[SitegenError] = []
+    warnings: list[SitegenError] = list(cast.warnings)
+    if config.nav and (omitted := navigation.left_out(nav, nav_pages)) is not None:
+        warnings.append(omitted)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:
@@ -264,6 +297,7 @@ def assemble(
                 seen,
                 None if version is None else info_digest + version.encode(),
                 lazy_pages,
+                cast,
             )
             known = Made(
                 version or "",
@@ -285,6 +319,7 @@ def assemble(
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    by_path = {path: entries[page.key].summary for path, page in nav_pages.items()}
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
     for entry in posts:
         for tag in entry.summary.tags:
@@ -298,6 +333,8 @@ def assemble(
         tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
+        assets=tuple(sorted(assets, key=lambda m: m.path)),
+        sections=navigation.sections(list(nav_pages.values()), by_path),
     )
 
 
@@ -328,7 +365,7 @@ def _page(
     body = load()
     return Page(
         **vars(summary),
-        content=_content(body.html, seen),
+        content=_content(without_title_heading(body.html, summary.title), seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
     )
@@ -381,9 +418,16 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+    config: SiteConfig,
+    documents: Sequence[Document],
+    routes: Mapping[str, Route],
+    cast: People,
+    nav: tuple[NavItem, ...],
+    data: Mapping[str, Any],
 ) -> SiteInfo:
     base_path = config.base_path
+    has_posts = any(d.kind == "post" for d in documents)
+    home_is_page = any(routes[d.key] == HOME for d in documents if d.kind == "page")
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
     in_menu.sort(key=lambda d: (d.front.menu is True, int(d.front.menu), d.front.title, d.key))
     return SiteInfo(
@@ -396,9 +440,13 @@ def _site_info(
         menu=tuple(
             MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu
         ),
-        feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
+        feed_url=config.base_url + FEED_FILE if config.feeds.enabled and has_posts else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        authors=tuple(cast.by_slug.values()),
+        nav=nav,
+        blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
+        data=data,
     )
 
 
@@ -446,6 +494,7 @@ def _entry(
     seen: list[tuple[str, str | None]],
     version: bytes | None,
     lazy_page: bool,
+    cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -462,6 +511,11 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
+    authors, problems = cast.named_by(doc)
+    warnings += problems
+    marker = conflict_marker_line(doc.body)
+    if marker is not None:
+        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     common = dict(
         key=doc.key,
         kind=doc.kind,
@@ -478,6 +532,7 @@ def _entry(
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        authors=authors,
     )
     digests = None
     if version is not None:
@@ -505,15 +560,35 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
     return blake2b(kind + b"\0" + made_of, digest_size=16).digest()
 
 
-def _made_paths(config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[str]) -> set[str]:
-    """Site paths of what sitegen writes besides documents and media: links may name them."""
-    paths = {HOME.path, ARCHIVE.path, TAGS_INDEX.path, NOT_FOUND.path, "robots.txt"}
+def _made_paths(
+    config: SiteConfig,
+    info: SiteInfo,
+    tags: Mapping[str, Tag],
+    static: Iterable[str],
+    cast: People,
+) -> set[str]:
+    """Site paths of what sitegen writes besides documents and media: links may name them.
+    The post lists (`info.blog_url`), archive, tags index and feed exist only with posts."""
+    paths = {HOME.path, NOT_FOUND.path, "robots.txt"}
+    if info.blog_url is not None:
+        paths |= {info.blog_url.removeprefix(info.base_path), ARCHIVE.path, TAGS_INDEX.path}
     paths |= {tag_route(slug, config).path for slug in tags}
+    authors = [author_route(slug).path for slug in cast.by_slug]
+    paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
-    if config.feeds.enabled:
+    if info.feed_url is not None:
         paths.add(FEED_FILE)
         if config.feeds.per_tag:
             paths |= {tag_feed_path(tag_route(slug, config)) for slug in tags}
     if config.sitemap.enabled:
         paths.add("sitemap.xml")
     return paths
+
+
+def _unresolved(doc: Document, line: int) -> ContentError:
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=doc.source,
+        line=line,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
+    )

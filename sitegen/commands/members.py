@@ -87,7 +87,9 @@ def remove_command(email: str, site_dir: Path | None) -> None:
     say(f"Removed {email}.")
 
 
-@members_command.command("role", epilog="\b\nExample:\n  sitegen members role ada@example.org editor")
+@members_command.command(
+    "role", epilog="\b\nExample:\n  sitegen members role ada@example.org editor"
+)
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 @SITE_OPTION

@@ -15,10 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.config import LimitsConfig
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
-from sitegen.markdown import MarkdownOptions, render_markdown, render_summary
+from sitegen.limits import document_errors, size_error
+from sitegen.markdown import MarkdownOptions, render_summary
 from sitegen.model import Document
+from sitegen.shortcodes import Shortcodes, render_document
 from sitegen.site import DocRender
 
 
@@ -35,6 +38,7 @@ class DocRecord:
     render: DocRender | None
     errors: tuple[ContentError, ...] = ()
     checked_ns: int = 0  # when the file was read (see cache.is_settled)
+    includes: tuple[tuple[str, str], ...] = ()  # (path, sha256) of files its shortcodes included
 
 
 @dataclass
@@ -59,14 +63,27 @@ class PhaseTimes:
 
 
 def process_file(
-    site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes
+    site_dir: Path,
+    path: str,
+    options: MarkdownOptions,
+    times: PhaseTimes,
+    shortcodes: Shortcodes | None = None,
+    limits: LimitsConfig | None = None,
 ) -> DocRecord:
-    """Read, parse and render one file; content errors are kept in the record, not raised."""
+    """Read, parse and render one file; content errors are kept in the record, not raised.
+    A file over `limits` is not read (too big) or not rendered."""
     started = time.perf_counter()
     checked_ns = time.time_ns()
-    stat, data = _read_file(site_dir / path)
+    stat, data = _read_file(site_dir / path, limits.document_bytes if limits else None)
     times.seconds["read"] += time.perf_counter() - started
-    document, render, errors = _parse_and_render(path, data, options, times)
+    too_big = size_error(path, stat.st_size, limits) if limits else None
+    if too_big is not None:
+        return DocRecord(
+            path, stat.st_size, stat.st_mtime_ns, "", None, None, (too_big,), checked_ns
+        )
+    document, render, errors, includes = _parse_and_render(
+        path, data, options, times, shortcodes, limits
+    )
     return DocRecord(
         path,
         stat.st_size,
@@ -76,16 +93,20 @@ def process_file(
         render,
         errors,
         checked_ns,
+        includes,
     )
 
 
-def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
+def _read_file(path: Path, max_bytes: int | None = None) -> tuple[os.stat_result, bytes]:
     """The file's stat and bytes through one descriptor: both describe the same file even if it
-    is replaced meanwhile, in five system calls where stat() plus read_bytes() take eight."""
+    is replaced meanwhile, in five system calls where stat() plus read_bytes() take eight.
+    A file over `max_bytes` is not read (its bytes are empty)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         stat = os.fstat(fd)
-        chunks = []
+        if max_bytes is not None and stat.st_size > max_bytes:
+            return stat, b""
+        chunks: list[bytes] = []
         while chunk := os.read(fd, stat.st_size + 1 if not chunks else 1 << 16):
             chunks.append(chunk)
     finally:
@@ -94,11 +115,19 @@ def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
 
 
 def _parse_and_render(
-    path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes
-) -> tuple[Document | None, DocRender | None, tuple[ContentError, ...]]:
+    path: str,
+    data: bytes,
+    options: MarkdownOptions,
+    times: PhaseTimes,
+    shortcodes: Shortcodes | None,
+    limits: LimitsConfig | None = None,
+) -> tuple[
+    Document | None, DocRender | None, tuple[ContentError, ...], tuple[tuple[str, str], ...]
+]:
     started = time.perf_counter()
     try:
-        document = parse_document(data.decode("utf-8"), source=path)
+        text = data.decode("utf-8")
+        document = parse_document(text, source=path)
     except UnicodeDecodeError as exc:
         return (
             None,
@@ -110,18 +139,26 @@ def _parse_and_render(
                     hint="save the file as UTF-8",
                 ),
             ),
+            (),
         )
     except ContentErrors as exc:
-        return None, None, tuple(exc.errors)
+        return None, None, tuple(exc.errors), ()
     except ContentError as exc:
-        return None, None, (exc,)
+        return None, None, (exc,), ()
+    over = document_errors(path, text, document, limits) if limits else []
+    if over:
+        return None, None, tuple(over), ()
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary
+    try:
+        body = render_document(document.body, options, shortcodes, path, document.body_line)
+    except ContentError as exc:
+        return None, None, (exc,), ()
     render = DocRender(
-        body=render_markdown(document.body, options),
+        body=body.rendered,
         summary=render_summary(summary, options) if summary else None,
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
     # The build needs the body only to render it: leaving it out keeps the cache and memory lean.
-    return dataclasses.replace(document, body=""), render, ()
+    return dataclasses.replace(document, body=""), render, (), body.includes

@@ -27,6 +27,7 @@ class BuildOptions:
     base_url: str | None = None  # override config.base_url (serve uses http://127.0.0.1:PORT/)
     jobs: int | None = None  # None = auto (use both cores when it pays off)
     use_cache: bool = True
+    clean: bool = False  # take over an output folder holding files sitegen did not write
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
     if config.is_file():
         stat = config.stat()
         stats[CONFIG_FILE] = (stat.st_size, stat.st_mtime_ns)
-    for folder in input_dirs:
-        stats.update(scan_tree(site_dir / folder, folder))
+    for folder in input_dirs:  # a built-in theme's folders are their own boundary
+        path = site_dir / folder
+        stats.update(scan_tree(path, folder, site_dir if path.is_relative_to(site_dir) else path))
     return stats

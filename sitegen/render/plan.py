@@ -7,12 +7,15 @@ any of them by index. Pages may still be `PageRef`s here: `built()` makes them f
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen import navigation
+from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
 from sitegen.routing import (
@@ -25,9 +28,11 @@ from sitegen.routing import (
     route_of_path,
     tag_route,
 )
-from sitegen.site import FEED_FILE, PageRef, Site, tag_feed_path
+from sitegen.site import FEED_FILE, PAGES_DIR, PageRef, Site, tag_feed_path
 from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
-from sitegen.views import Paginator, Summary, YearGroup
+from sitegen.views import Author, Paginator, Summary, YearGroup
+
+NOWHERE = navigation.Place()  # a page the navigation does not list
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,26 @@ class CopyJob:
 Job = TemplateJob | TextJob | CopyJob
 
 
-def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Path) -> list[Job]:
-    """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors."""
+def plan_site(
+    site: Site,
+    static: Mapping[str, tuple[Path, str]],
+    media_dir: Path,
+    *,
+    collections: bool = False,
+) -> list[Job]:
+    """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors.
+    `collections`: templates get every collection (`site.posts`, `site.pages`, `site.sections`),
+    so every page depends on every document (see theme.uses_collections)."""
+    if collections:
+        site = dataclasses.replace(
+            site,
+            info=dataclasses.replace(
+                site.info,
+                sections=site.sections,
+                pages=tuple(e.summary for e in site.pages),
+                posts=tuple(e.summary for e in site.posts),
+            ),
+        )
     jobs: list[Job] = [*_document_jobs(site), *_list_jobs(site), *_xml_jobs(site)]
     jobs += [
         CopyJob(f"static/{name}", path, sha, f"static/{name}")
@@ -69,6 +92,11 @@ def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Pat
     jobs += [
         CopyJob(MEDIA_PREFIX + m.path, media_dir / m.path, m.sha256, f"{MEDIA_ROOT}/{m.path}")
         for m in site.media
+    ]
+    pages_dir = media_dir.parent / PAGES_DIR
+    jobs += [
+        CopyJob(a.path, pages_dir / a.path, a.sha256, f"content/pages/{a.path}")
+        for a in site.assets
     ]
     _check_unique(jobs)
     return jobs
@@ -86,15 +114,35 @@ def _document_jobs(site: Site) -> list[Job]:
         newer = posts[index - 1].summary if index > 0 else None
         context = _context(site, entry.route, page=entry.page, prev=older, next=newer)
         jobs.append(TemplateJob(entry.route.output, entry.template, context, entry.doc.source))
+    places = navigation.places(site.info.nav)
     for entry in site.pages:
-        context = _context(site, entry.route, page=entry.page)
+        place = places.get(site.url(entry.route.path), NOWHERE)
+        context = _context(
+            site,
+            entry.route,
+            page=entry.page,
+            breadcrumbs=place.trail,
+            prev=place.prev,
+            next=place.next,
+        )
         jobs.append(TemplateJob(entry.route.output, entry.template, context, entry.doc.source))
     return jobs
 
 
 def _list_jobs(site: Site) -> list[Job]:
+    """The post lists (home, tags, archive) and the 404 page. With no posts there are no lists,
+    except a home page when no page is the home page."""
     summaries = tuple(entry.summary for entry in site.posts)
-    jobs = _paginated(site, "index.html", HOME, summaries, "the home page", {})
+    jobs: list[Job] = [
+        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
+    ]
+    blog_url = site.info.blog_url
+    if blog_url is None:
+        if not any(entry.route == HOME for entry in site.pages):
+            jobs += _paginated(site, "index.html", HOME, (), "the home page", {})
+        return jobs
+    first = route_of_path(blog_url.removeprefix(site.info.base_path))
+    jobs += _paginated(site, "index.html", first, summaries, "the post list", {})
     jobs.append(
         TemplateJob(
             TAGS_INDEX.output,
@@ -108,6 +156,10 @@ def _list_jobs(site: Site) -> list[Job]:
         jobs += _paginated(
             site, "tag.html", first, site.tag_posts[tag.slug], f"tag {tag.name!r}", {"tag": tag}
         )
+    for author, posts in _author_posts(site):
+        first = author_route(author.slug)
+        source = f"author {author.slug!r}"
+        jobs += _paginated(site, "author.html", first, posts, source, {"author": author})
     jobs.append(
         TemplateJob(
             ARCHIVE.output,
@@ -115,9 +167,6 @@ def _list_jobs(site: Site) -> list[Job]:
             _context(site, ARCHIVE, years=_years(summaries)),
             "the archive",
         )
-    )
-    jobs.append(
-        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
     )
     return jobs
 
@@ -162,7 +211,7 @@ def _years(posts: Sequence[Summary]) -> tuple[YearGroup, ...]:
 def _xml_jobs(site: Site) -> list[Job]:
     config, info = site.config, site.info
     jobs: list[Job] = []
-    if config.feeds.enabled:
+    if info.feed_url is not None:
         pages = tuple(entry.page for entry in site.posts[: config.feeds.limit])
         args = (
             info,
@@ -175,23 +224,33 @@ def _xml_jobs(site: Site) -> list[Job]:
         jobs.append(TextJob(FEED_FILE, feed_xml, args, "the site feed"))
         if config.feeds.per_tag:
             jobs += _tag_feeds(site)
+        jobs += _author_feeds(site)
     sitemap_url = None
     if config.sitemap.enabled:
         sitemap_url = info.base_url + "sitemap.xml"
+        lists = [site.abs_url(path) for path in _list_paths(site)]  # the post list first
         urls = [
-            (info.base_url, None),
+            *((url, None) for url in lists[:1]),
             *(
                 (e.summary.abs_url, e.summary.updated or e.summary.date)
                 for e in (*site.posts, *site.pages)
             ),
+            *((url, None) for url in lists[1:]),
         ]
-        urls += [
-            (site.abs_url(route.path), None)
-            for route in (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))
-        ]
+        urls += [(site.abs_url(author_route(a.slug).path), None) for a in site.info.authors]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
     return jobs
+
+
+def _list_paths(site: Site) -> list[str]:
+    """Site paths of the list pages: the post list, the tags index, the archive, each tag;
+    or only the home page (a site without posts and without a page at the home)."""
+    info = site.info
+    if info.blog_url is None:
+        return [] if any(e.route == HOME for e in site.pages) else [HOME.path]
+    tags = [tag_route(t.slug, site.config).path for t in site.tags]
+    return [info.blog_url.removeprefix(info.base_path), TAGS_INDEX.path, ARCHIVE.path, *tags]
 
 
 def _tag_feeds(site: Site) -> list[Job]:
@@ -211,6 +270,33 @@ def _tag_feeds(site: Site) -> list[Job]:
             config.feeds.format,
         )
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
+    return jobs
+
+
+def _author_posts(site: Site) -> list[tuple[Author, tuple[Summary, ...]]]:
+    """Every author with a profile, with their posts (newest first)."""
+    return [
+        (author, tuple(e.summary for e in site.posts if author in e.summary.authors))
+        for author in site.info.authors
+    ]
+
+
+def _author_feeds(site: Site) -> list[Job]:
+    config, info = site.config, site.info
+    pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
+    jobs: list[Job] = []
+    for author, posts in _author_posts(site):
+        route = author_route(author.slug)
+        feed_path = route.path + FEED_FILE
+        args = (
+            info,
+            f"{info.title}: {author.name}",
+            site.abs_url(route.path),
+            info.base_url + feed_path,
+            tuple(pages_by_key[s.key] for s in posts[: config.feeds.limit]),
+            config.feeds.format,
+        )
+        jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of author {author.slug!r}"))
     return jobs
 
 
@@ -248,5 +334,23 @@ def _check_unique(jobs: Sequence[Job]) -> None:
                     hint="give the page another slug, or change a [permalinks] pattern",
                 )
             )
+    for job in jobs:  # a file where another output needs a folder: `feed.xml/x/index.html`
+        parts = job.output.split("/")
+        for depth in range(1, len(parts)):
+            outer = first.get("/".join(parts[:depth]))
+            if outer is not None:
+                errors.append(
+                    ContentError(
+                        f"{job.source} wants to write {job.output}, inside the file "
+                        f"{outer.output} of {outer.source}",
+                        file=next(
+                            (s for s in (job.source, outer.source) if s.startswith("content/")),
+                            None,
+                        ),
+                        hint="change the [permalinks] pattern or the slug so that no URL runs "
+                        "through another page's file",
+                    )
+                )
+                break
     if errors:
         raise BuildFailed(errors)

@@ -199,6 +199,7 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
         "site/reader/.env",
         "site/reader/.sitegen/sync/base.json",
         "site/reader/.sitegen/sync/index.json",
+        "site/reader/.sitegen/sync/texts.sqlite",  # the base text of posts/fine, for merges
         "site/reader/content/posts/fine.md",
         "site/reader/sitegen.toml",
     ]
@@ -251,7 +252,8 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
     push_post(capsys, author, "news", "News", "Newer news.\n")
     failed = run(capsys, ci, "build", "--pull")
     assert failed.code == 1 and "posts/news" in failed.err
-    assert (ci / "content/posts/news.md").read_text(encoding="utf-8").endswith("CI box.\n")
+    kept = (ci / "content/posts/news.md").read_text(encoding="utf-8")  # both sides, with markers
+    assert "<<<<<<< local\nEdited on the CI box.\n=======\nNewer news.\n>>>>>>> remote\n" in kept
 
 
 def test_pull_never_writes_over_a_file_that_holds_another_key(

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
-from sitegen.fsio import own_folder, write_atomic
+from sitegen.fsio import is_settled, own_folder, write_atomic
+from sitegen.paths import state_dir
 
-CACHE_DIR = ".sitegen"
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
-RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
 
 
 @dataclass
@@ -66,7 +65,7 @@ def options_key(values: Mapping[str, Any]) -> str:
 
 
 def state_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.pickle"
+    return state_dir(site_dir) / f"build-{key}.pickle"
 
 
 @contextmanager
@@ -75,7 +74,7 @@ def build_lock(site_dir: Path) -> Iterator[None]:
     waits for the first instead of both writing the same files and cache."""
     import fcntl
 
-    folder = own_folder(site_dir / CACHE_DIR, "its cache and state")
+    folder = own_folder(state_dir(site_dir), "its cache and state")
     _ignore_in_git(folder)
     with (folder / "build.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -97,7 +96,7 @@ def save_state(site_dir: Path, key: str, state: BuildState) -> None:
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.entries.pickle"
+    return state_dir(site_dir) / f"build-{key}.entries.pickle"
 
 
 def load_entries(site_dir: Path, key: str) -> tuple[Any, list[dict[str, Any]]] | None:
@@ -136,16 +135,6 @@ def save_entries(
     _save_pickled(entries_path(site_dir, key), write)
 
 
-def is_settled(mtime_ns: int, checked_ns: int) -> bool:
-    """True when a file's stat can be trusted as a stand-in for its bytes.
-
-    A file modified within RACY_NS before we looked at it could be modified again without its
-    mtime changing (coarse timestamps), so such "racy" files are compared by content instead
-    (the same rule git uses for its index).
-    """
-    return mtime_ns < checked_ns - RACY_NS
-
-
 class FileHasher:
     """sha256 of files, reusing the previous build's hashes for files whose stat is unchanged."""
 
@@ -172,7 +161,7 @@ class DocStore:
     apart, its body (HTML and toc): the build keeps records in memory, bodies only here."""
 
     def __init__(self, site_dir: Path, options_key: str) -> None:
-        folder = site_dir / CACHE_DIR
+        folder = state_dir(site_dir)
         folder.mkdir(parents=True, exist_ok=True)
         _ignore_in_git(folder)
         self._db = sqlite3.connect(folder / "build-docs.sqlite", timeout=30)

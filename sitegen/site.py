@@ -22,17 +22,16 @@ from sitegen import __version__, navigation
 from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
-from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
 from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
-from sitegen.render.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
 from sitegen.slugs import slugify
 from sitegen.titles import without_title_heading
+from sitegen.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 
 FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}

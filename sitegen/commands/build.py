@@ -92,15 +92,9 @@ def build_command(
 ) -> None:
     """Build the site from content/ into the output folder."""
     from sitegen.build import BuildOptions, build_site
-    from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.config import resolve_site
 
-    if site_dir is not None and not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(
-            f"{site_dir} has no {CONFIG_FILE}",
-            field="--site",
-            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
-        )
-    site = (site_dir or find_site_dir(Path.cwd())).resolve()
+    site = resolve_site(site_dir)
     if pull:
         _pull(site)
     options = BuildOptions(

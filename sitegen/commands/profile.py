@@ -40,7 +40,7 @@ def profile_command(
     name: str | None, slug: str | None, bio: str | None, avatar: Path | None, site_dir: Path | None
 ) -> None:
     """Show your author profile, or create or change it."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.profiles import my_profile, save_profile
     from sitegen.slugs import slugify
     from sitegen.sync.authors import upload_avatar

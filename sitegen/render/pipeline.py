@@ -24,13 +24,10 @@ from typing import Any, NamedTuple
 
 from sitegen import __version__
 from sitegen.authors import read_profiles
-from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
-    CACHE_DIR,
     BuildState,
     DocStore,
     FileHasher,
-    is_settled,
     load_entries,
     save_entries,
     save_state,
@@ -38,15 +35,17 @@ from sitegen.cache import (
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.data_files import DATA_DIR, read_data
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.fsio import is_settled
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Document, Media
+from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.render.renders import StoredRenders, pack_body
-from sitegen.render.views import Page
 from sitegen.shortcodes import Shortcodes
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import (
@@ -69,6 +68,7 @@ from sitegen.theme import (
     theme_paths,
     uses_collections,
 )
+from sitegen.views import Page
 from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None
@@ -97,7 +97,7 @@ def run_build(
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
-    input_dirs = ("content", DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
+    input_dirs = (CONTENT_DIR, DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
     if scanned is None or state is None or state.input_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     scanned_ns, inputs = scanned
@@ -110,7 +110,7 @@ def run_build(
 
     def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
         if memory.env is None:
-            early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
+            early_env.append(compiled_environment(theme, state_dir(site_dir) / "jinja"))
 
     shortcodes = Shortcodes(site_dir, theme.template_dirs)
     records = _load_documents(
@@ -270,7 +270,7 @@ def _environment(
         env = early
         env.globals.update(globals_)
     else:
-        env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+        env = make_environment(theme, globals_, state_dir(site_dir) / "jinja")
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
@@ -359,12 +359,7 @@ def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
 def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
     """The output folder; never the site itself, a folder holding it, or one of its inputs."""
     out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
-    protected = [site_dir / name for name in ("content", "templates", "static", "themes")]
-    if (
-        site_dir.is_relative_to(out_dir)
-        or out_dir == site_dir / ".sitegen"
-        or any(out_dir.is_relative_to(p) for p in protected)
-    ):
+    if holds_site_files(site_dir, out_dir):
         raise ConfigError(
             f"{out_dir} cannot be the output folder: it holds the site's own files",
             field="output_dir",

@@ -18,7 +18,6 @@ from sitegen import navigation
 from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
-from sitegen.render.views import Author, Paginator, Summary, YearGroup
 from sitegen.routing import (
     ARCHIVE,
     HOME,
@@ -29,7 +28,9 @@ from sitegen.routing import (
     route_of_path,
     tag_route,
 )
-from sitegen.site import FEED_FILE, MEDIA_DIR, PAGES_DIR, PageRef, Site, tag_feed_path
+from sitegen.site import FEED_FILE, PAGES_DIR, PageRef, Site, tag_feed_path
+from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
+from sitegen.views import Author, Paginator, Summary, YearGroup
 
 NOWHERE = navigation.Place()  # a page the navigation does not list
 
@@ -89,7 +90,7 @@ def plan_site(
         for name, (path, sha) in static.items()
     ]
     jobs += [
-        CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
+        CopyJob(MEDIA_PREFIX + m.path, media_dir / m.path, m.sha256, f"{MEDIA_ROOT}/{m.path}")
         for m in site.media
     ]
     pages_dir = media_dir.parent / PAGES_DIR

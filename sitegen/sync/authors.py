@@ -30,7 +30,7 @@ from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.fsio import write_atomic
 from sitegen.model import Media
 from sitegen.remote.store import SupabaseStore, VersionConflict
-from sitegen.sync.local import CONTENT_DIR
+from sitegen.sources.local import CONTENT_DIR
 from sitegen.sync.mapping import (
     MAX_MEDIA_BYTES,
     check_media_path,

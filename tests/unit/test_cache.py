@@ -3,7 +3,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sitegen.cache import BuildState, FileHasher, is_settled, load_state, save_state, state_path
+from sitegen.cache import BuildState, FileHasher, load_state, save_state, state_path
+from sitegen.fsio import is_settled
 from sitegen.sources.local import scan_content, scan_tree
 
 

@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__
-from sitegen.cache import BuildState, build_lock, is_settled, load_state, options_key
+from sitegen.cache import (
+    BuildState,
+    build_lock,
+    is_settled,
+    load_state,
+    options_key,
+    output_versions,
+)
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.sources.local import Stats, scan_tree
 
@@ -231,7 +237,7 @@ def _unchanged(
     site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions, started: float
 ) -> BuildResult | None:
     """The previous result when no input, output or due date changed; None otherwise."""
-    if state.version != __version__:
+    if state.version != output_versions():
         return None
     if state.next_due is not None and not options.future and build_now() >= state.next_due:
         return None

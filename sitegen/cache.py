@@ -23,6 +23,7 @@ import functools
 import hashlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,16 @@ CACHE_DIR = ".sitegen"
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
 RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
+# The libraries whose code shapes the output's bytes, by distribution name; every cache is keyed
+# by their versions (see output_versions). A library added to the output path is added here.
+OUTPUT_LIBRARIES: tuple[str, ...] = (
+    "Pygments",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+)
 
 
 @dataclass
@@ -57,6 +68,27 @@ class BuildState:
     racy: dict[str, str] | None = None
     documents: int = 0
     warnings: tuple[SitegenError, ...] = ()
+
+
+@functools.cache
+def output_versions() -> str:
+    """The versions of Python, sitegen and OUTPUT_LIBRARIES as one string, part of every cache key:
+    after an upgrade or a downgrade of any of them nothing the old code made is reused (Pygments
+    2.21 escapes quotes in code unlike 2.19; a newer Jinja may compile templates differently).
+    Read once per process: the code a process runs does not change under it."""
+    from importlib import metadata
+
+    from sitegen import __version__
+
+    def installed(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:  # importable without metadata (e.g. vendored)
+            return "unknown"
+
+    python = "Python {}.{}.{}".format(*sys.version_info[:3])
+    libraries = (f"{name} {installed(name)}" for name in OUTPUT_LIBRARIES)
+    return "; ".join((python, f"sitegen {__version__}", *libraries))
 
 
 def options_key(values: Mapping[str, Any]) -> str:

@@ -22,7 +22,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen import __version__
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
     CACHE_DIR,
@@ -31,6 +30,7 @@ from sitegen.cache import (
     FileHasher,
     is_settled,
     load_entries,
+    output_versions,
     save_entries,
     save_state,
 )
@@ -99,7 +99,7 @@ def run_build(
 
     def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
         if memory.env is None:
-            early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
+            early_env.append(compiled_environment(theme, _jinja_cache(site_dir)))
 
     records = _load_documents(
         site_dir, inputs, config, options, times, progress, memory, key, meanwhile=compile_theme
@@ -137,7 +137,7 @@ def run_build(
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
         salt = repr(
             (
-                __version__,
+                output_versions(),
                 config.model_dump_json(),
                 sorted(templates.items()),
                 sorted((n, s) for n, (_, s) in static.items()),
@@ -198,7 +198,7 @@ def run_build(
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
         memory.state = BuildState(
-            version=__version__,
+            version=output_versions(),
             out_dir=str(out_dir),
             input_dirs=input_dirs,
             inputs=inputs,
@@ -246,10 +246,17 @@ def _environment(
         env = early
         env.globals.update(globals_)
     else:
-        env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+        env = make_environment(theme, globals_, _jinja_cache(site_dir))
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
+
+
+def _jinja_cache(site_dir: Path) -> Path:
+    """The folder of compiled templates. Jinja reuses its compiled code across its own versions
+    (its cache's tag changes only with its bytecode format), so the folder is per versions."""
+    name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
+    return site_dir / CACHE_DIR / "jinja" / name
 
 
 def _assemble(
@@ -335,12 +342,13 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (and this version) in the DocStore."""
+    """The Markdown options, and the key naming them (and the versions of sitegen and of the
+    libraries that render) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
         allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
     )
-    return options, f"{__version__}:{options!r}"
+    return options, f"{output_versions()}:{options!r}"
 
 
 def _load_documents(

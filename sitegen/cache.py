@@ -251,7 +251,7 @@ class DocStore:
 
     def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
-        found = {}
+        found: dict[str, tuple[str, bytes]] = {}
         for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
             chunk = paths[start : start + 500]
             rows = self._db.execute(

@@ -222,8 +222,9 @@ def _config_error(err: Any, text: str, file: str) -> ConfigError:
         message = str(err["msg"]).removeprefix("Value error, ")
     else:
         message = f"{value!r} is not allowed: {err['msg'][0].lower()}{err['msg'][1:]}"
-    hint = _HINTS.get(key) or _HINTS.get(loc[0])
-    return ConfigError(message, file=file, line=line, field=key, hint=hint)
+    return ConfigError(
+        message, file=file, line=line, field=key, hint=_HINTS.get(key) or _HINTS.get(loc[0])
+    )
 
 
 def _model_at(loc: tuple[str, ...]) -> type[BaseModel]:

@@ -48,14 +48,14 @@ def verbosity_options(func: F) -> F:
     return func
 
 
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _CurrentStderr(logging.StreamHandler):
     """A handler writing to whatever `sys.stderr` is when a message is logged.
 
     A plain StreamHandler keeps the stream it was created with; when the CLI runs several times in
     one process (tests, `serve` rebuilds) that stream may have been replaced or closed since.
     """
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> object:
         return sys.stderr
 

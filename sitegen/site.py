@@ -433,7 +433,7 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
-    common = dict(
+    summary = Summary(
         key=doc.key,
         kind=doc.kind,
         slug=doc.slug,
@@ -455,7 +455,6 @@ def _entry(
         # vars(): every field, at C speed (a dataclass's own repr is slow)
         made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
-    summary = Summary(**common)
     page: Page | PageRef
     if not lazy_page:
         page = _page(summary, seen, load)

@@ -85,7 +85,7 @@ def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         stat = os.fstat(fd)
-        chunks = []
+        chunks: list[bytes] = []
         while chunk := os.read(fd, stat.st_size + 1 if not chunks else 1 << 16):
             chunks.append(chunk)
     finally:

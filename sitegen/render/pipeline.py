@@ -144,7 +144,7 @@ def run_build(
             )
         )
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
-        previous = state.outputs if same_output else {}
+        previous = state.outputs if same_output and state is not None else {}
         if trust_outputs and same_output and state is not None:  # a builder wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
         else:
@@ -568,7 +568,9 @@ def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dic
 def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None:
     """Compile every template about to be used, so syntax errors surface once, before forking."""
     names = sorted(
-        {jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items()
+        {
+            j.template: j.source for j in (jobs[i] for i in todo) if isinstance(j, TemplateJob)
+        }.items()
     )
     errors: list[SitegenError] = []
     for name, source in names:
@@ -601,7 +603,9 @@ def _produce(
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
         # releases the GIL, so it overlaps the rendering of the next outputs.
-        staged, seconds, errors = [], {}, []
+        staged: list[str] = []
+        seconds: dict[str, float] = {}
+        errors: list[SitegenError] = []
         written: list[tuple[str, Future[bool]]] = []
 
         def write(output: str, data: bytes) -> bool:

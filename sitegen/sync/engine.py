@@ -92,9 +92,9 @@ def fetch_rows(
             notify(f"  fetching {len(names)} {table}...")
         column = name_column(table)
         for row in store.fetch(table, None if many else names):
-            name = row.get(column)
-            if isinstance(name, str) and name in names:
-                rows[f"{table}/{name}"] = row
+            found = row.get(column)
+            if isinstance(found, str) and found in names:
+                rows[f"{table}/{found}"] = row
     return rows
 
 

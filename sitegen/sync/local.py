@@ -149,6 +149,7 @@ def save_index(site_dir: Path, index: FileIndex) -> None:
 
 def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir: Path) -> None:
     file = site_dir / path
+    local: LocalDocument | None
     try:
         doc = parse_document(file.read_text(encoding="utf-8"), source=path)
         local = LocalDocument(doc.key, file, content_hash(doc))

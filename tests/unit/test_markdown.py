@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.markdown import MarkdownOptions, Rendered, render_markdown
 from sitegen.markdown.parser import markdown_parser, plugins_for
+from tests.golden.markup import markup_events
 
 DEFAULT = MarkdownOptions()
 
@@ -101,7 +102,8 @@ def test_safe_data_images_are_kept() -> None:
 
 def test_fenced_code_is_highlighted_with_classes() -> None:
     out = html('```python\nx = "<y>"\n```')
-    assert out == (
+    # Compared parsed: Pygments 2.21 writes `"` where 2.19 wrote `&quot;`, the same HTML.
+    assert markup_events(out) == markup_events(
         '<pre class="highlight"><code class="language-python">'
         '<span class="n">x</span> <span class="o">=</span> '
         '<span class="s2">&quot;&lt;y&gt;&quot;</span>\n</code></pre>\n'

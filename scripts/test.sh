@@ -48,6 +48,7 @@ ruff check --quiet sitegen tests bench scripts
 ruff format --check --quiet sitegen tests bench scripts
 mypy sitegen
 
+echo "environment and static checks took ${SECONDS} s"
 status=0
 python -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then echo "pytest collected no tests: nothing was tested" >&2; fi

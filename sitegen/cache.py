@@ -46,6 +46,8 @@ OUTPUT_LIBRARIES: tuple[str, ...] = (
     "Jinja2",
     "MarkupSafe",
     "PyYAML",
+    "pydantic",  # validates front matter and sitegen.toml: the values templates print
+    "pydantic-core",
 )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
+from sitegen.sources.local import CONTENT_DIR
 from sitegen.sync.engine import (
     MANY_FILES,
     Notify,
@@ -30,7 +31,7 @@ from sitegen.sync.engine import (
     split_key,
 )
 from sitegen.sync.files import ABSENT, ContentWriter, FileChanged, Refusal
-from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
+from sitegen.sync.local import MEDIA_DIR
 from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
 from sitegen.sync.plan import RemoteEntry, Step, plan_pull
 from sitegen.sync.report import SyncReport

@@ -7,11 +7,12 @@
 #   bash scripts/test.sh                  # .venv-test/: the lock (what CI runs)
 #   bash scripts/test.sh tests/unit -q    # the same, for some tests only
 #   bash scripts/test.sh --latest         # .venv-latest/: the newest versions PyPI serves, no lock
+#   bash scripts/test.sh --lowest         # .venv-lowest/: the lowest versions pyproject.toml allows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-latest=false
-if [ "${1:-}" = "--latest" ]; then latest=true; shift; fi
+mode=lock
+case "${1:-}" in --latest | --lowest) mode=${1#--}; shift ;; esac
 
 need_apt=()
 # PostgreSQL server binaries (initdb, pg_ctl, postgres) for the local Supabase-compatible stack.
@@ -29,17 +30,22 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 source scripts/uv.sh
-venv=.venv-test; $latest && venv=.venv-latest
+venv=.venv-test; [ "$mode" = lock ] || venv=.venv-$mode
 rm -rf "$venv"
 "$UV" venv --quiet --python "$(command -v python3)" "$venv"
-if $latest; then
-  "$UV" pip install --quiet --python "$venv/bin/python" --refresh -e '.[test]'
-  "$UV" pip list --python "$venv/bin/python" --format freeze >"$venv/versions.txt"
-  echo "newest versions (listed in $venv/versions.txt): $(grep -iE '^(pygments|markdown-it-py|mdit-py-plugins|jinja2|markupsafe|pyyaml)==' "$venv/versions.txt" | tr '\n' ' ')"
-else
-  "$UV" pip sync --quiet --python "$venv/bin/python" requirements-test.txt
-  "$UV" pip install --quiet --python "$venv/bin/python" --no-deps -e .
-  "$venv/bin/python" scripts/check_lock.py
+install=("$UV" pip install --quiet --python "$venv/bin/python")
+case $mode in
+  lock)
+    "$UV" pip sync --quiet --python "$venv/bin/python" requirements-test.txt
+    "${install[@]}" --no-deps -e .
+    "$venv/bin/python" scripts/check_lock.py ;;
+  latest) "${install[@]}" --refresh -e '.[test]' ;;
+  lowest) "${install[@]}" --resolution lowest-direct -e '.[test]' ;;
+esac
+if [ "$mode" != lock ]; then
+  "$UV" pip list --quiet --python "$venv/bin/python" --format freeze >"$venv/versions.txt"
+  echo "$mode versions (all in $venv/versions.txt):" \
+    $(grep -iE '^(pygments|markdown-it-py|mdit-py-plugins|jinja2|markupsafe|pyyaml|pydantic|supabase)==' "$venv/versions.txt")
 fi
 export VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH"
 

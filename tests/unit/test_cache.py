@@ -222,4 +222,5 @@ def test_a_library_version_change_discards_the_cache_and_no_change_keeps_it(
     assert (again.written, len(highlighted)) == (0, 2)  # the same versions: all from the cache
     installed(library, "0.0.1")
     build_site(site, BuildOptions(jobs=1))
-    assert len(highlighted) == 4  # another version: nothing it made is reused
+    assert len(highlighted) == 4  # another version: nothing it made is reused,
+    assert len(list((site / ".sitegen/jinja").iterdir())) == 2  # compiled templates neither

@@ -33,7 +33,9 @@ _HINTS = {
     "posts_per_page": "use a whole number of 1 or more",
     "permalinks": 'use a path containing {slug}, e.g. "/posts/{year}/{slug}/" (posts may also use '
     "{year}, {month} and {day}; pages and tags only {slug})",
-    "markdown.allow_html": "use true or false",
+    "markdown.allow_html": 'use "sanitize" (keep safe raw HTML), true (trust it) or false (show it '
+    "as text)",
+    "markdown.iframe_hosts": 'list host names, e.g. ["www.youtube-nocookie.com", "player.vimeo.com"]',
     "markdown.highlight": "use true or false",
     "markdown.toc_max_level": "use a heading level from 1 to 6",
     "feeds.enabled": "use true or false",
@@ -61,10 +63,33 @@ class PermalinksConfig(_Section):
         return validate_permalink(value, PLACEHOLDERS[info.field_name])
 
 
+# Hosts whose pages raw HTML may embed in an iframe (video players), with their subdomains.
+DEFAULT_IFRAME_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com")
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+
+
 class MarkdownConfig(_Section):
-    allow_html: bool = False
+    allow_html: bool | Literal["sanitize"] = "sanitize"
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
     highlight: bool = True
     toc_max_level: int = Field(default=3, ge=1, le=6)
+
+    @field_validator("allow_html", mode="before")
+    @classmethod
+    def _allow_html(cls, value: object) -> object:
+        if value is True or value is False or value == "sanitize":
+            return value
+        raise ValueError(f'{value!r} is not one of true, false or "sanitize"')
+
+    @field_validator("iframe_hosts", mode="before")
+    @classmethod
+    def _iframe_hosts(cls, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not all(isinstance(h, str) for h in value):
+            raise ValueError(f"{value!r} is not a list of host names")
+        bad = [h for h in value if not _HOST.fullmatch(h)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a host name (no scheme, path or capitals)")
+        return tuple(value)
 
 
 class FeedsConfig(_Section):

@@ -10,9 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
@@ -21,14 +20,15 @@ from markupsafe import Markup
 from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
+from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
+from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
+from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
-from sitegen.routing import Route, route_for, tag_route
+from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
 from sitegen.slugs import slugify
 
-_UNKNOWN = object()
-MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
 FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
@@ -163,6 +163,7 @@ class Made:
     summary: Summary
     digests: tuple[bytes, bytes]
     warnings: tuple[SitegenError, ...]
+    ids: tuple[str, ...] = ()  # the page's ids, for #fragment links to it
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,6 +188,7 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    static: Iterable[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -196,18 +198,25 @@ def assemble(
     only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
-    then gives what a document's page shows (default: from `rendered[key]`)."""
+    then gives what a document's page shows (default: from `rendered[key]`). `static`: the
+    names of the static files (`style.css`), which links may point to as `/static/style.css`."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
     info = _site_info(config, documents, routes)
-    links = _LinkTable(info.base_path, documents, routes, media)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
     reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
+    fresh = _fresh_outlines(documents, rendered, reusable, versions)
+    ids = {
+        d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
+    }
+    links = LinkTable(
+        info.base_path, documents, routes, media, ids, _made_paths(config, tags, static)
+    )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
@@ -248,7 +257,7 @@ def assemble(
                 info,
                 doc,
                 route,
-                rendered[doc.key],
+                fresh[doc.key] if doc.key in fresh else rendered[doc.key],
                 functools.partial(load, doc.key),
                 doc_tags,
                 links,
@@ -265,12 +274,14 @@ def assemble(
                 entry.summary,
                 entry.digests or (b"", b""),
                 tuple(entry_warnings),
+                ids[doc.key],
             )
         made[doc.key] = known
         entries[doc.key] = entry
         warnings += known.warnings
     if memo is not None and versions is not None:
         memo.info, memo.links, memo.made, memo.entries = info, links.contents(), made, entries
+    warnings = merge_unknown_languages(warnings)
     if strict and warnings:
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
@@ -289,6 +300,24 @@ def assemble(
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
     )
+
+
+def _fresh_outlines(
+    documents: Sequence[Document],
+    rendered: Mapping[str, DocRender],
+    reusable: Mapping[str, Made],
+    versions: Mapping[str, str] | None,
+) -> dict[str, DocRender]:
+    """Outlines of the documents whose rendering changed since their entry was made (all of
+    them without a memo): their ids are needed before any entry is made, and reading each
+    once (`rendered` may read it from the store) serves its entry too."""
+    fresh = {}
+    for doc in documents:
+        known = reusable.get(doc.key)
+        if known is None or versions is None or known.version != versions.get(doc.key):
+            render = rendered[doc.key]
+            fresh[doc.key] = render.outline() if render.complete else render
+    return fresh
 
 
 def _page(
@@ -413,7 +442,7 @@ def _entry(
     rendered: DocRender,
     load: Callable[[], PageBody],
     tags: tuple[Tag, ...],
-    links: _LinkTable,
+    links: LinkTable,
     warnings: list[SitegenError],
     seen: list[tuple[str, str | None]],
     version: bytes | None,
@@ -428,6 +457,7 @@ def _entry(
     body = rendered.body
     for ref in body.links:
         resolve(ref.target, ref.line, ref.kind)
+    warnings += rendering_warnings(doc, body)
     summary_html = rendered.summary.html if rendered.summary else body.summary_html
     cover = doc.front.cover
     if cover is not None and "://" not in cover:
@@ -475,126 +505,15 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
     return blake2b(kind + b"\0" + made_of, digest_size=16).digest()
 
 
-class _LinkTable:
-    """Where internal links can point: documents by file, media files, and every route."""
-
-    def __init__(
-        self,
-        base_path: str,
-        documents: Sequence[Document],
-        routes: Mapping[str, Route],
-        media: Sequence[Media],
-    ) -> None:
-        self.base_path = base_path
-        self.by_file = {
-            d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
-        }
-        self.media = {MEDIA_DIR + m.path for m in media}
-        self.paths = {routes[d.key].path for d in documents}
-        self.doc_urls = {d.key: routes[d.key].path for d in documents}
-        self._memo: dict[tuple[str, str], str | None] = {}
-
-    def contents(self) -> tuple[object, ...]:
-        """Everything a lookup depends on: equal contents resolve every link the same way."""
-        return (self.base_path, self.by_file, self.media, self.paths, self.doc_urls)
-
-    def lookup(self, doc: Document, target: str) -> str | None:
-        """The URL `target` (as written in `doc`) points to, or None when nothing is there."""
-        path, fragment = _split_fragment(target)
-        if not path:
-            return None
-        here = posixpath.dirname(doc.source.removeprefix("content/"))
-        key = (here, path)
-        found = self._memo.get(key, _UNKNOWN)
-        if found is _UNKNOWN:  # posts link to the same few files: resolve each once
-            found = self._memo[key] = self._file_url(here, path)
-        if found is None:
-            found = self._route_url(doc, path)
-        return None if found is None else found + fragment  # type: ignore[operator]
-
-    def _file_url(self, here: str, path: str) -> str | None:
-        """URL of the document or media file `path` names, relative to `here` or to content/."""
-        if path.startswith("/"):
-            candidates = [path.lstrip("/")]
-        else:
-            candidates = [posixpath.normpath(posixpath.join(here, path)), path]
-        for candidate in candidates:
-            if candidate in self.by_file:
-                return self.by_file[candidate]
-            if candidate in self.media:
-                return self.base_path + candidate
-        return None
-
-    def _route_url(self, doc: Document, path: str) -> str | None:
-        """A link written as a site URL (`/about/`, or relative to this page's URL)."""
-        site_path = path.lstrip("/") if path.startswith("/") else self._relative_to_page(doc, path)
-        return (
-            self.base_path + site_path
-            if site_path is not None and site_path in self.paths
-            else None
-        )
-
-    def _relative_to_page(self, doc: Document, path: str) -> str | None:
-        page_dir = self.doc_urls[doc.key]
-        page_dir = page_dir if page_dir.endswith("/") else posixpath.dirname(page_dir) + "/"
-        joined = posixpath.normpath(posixpath.join("/" + page_dir, path)).lstrip("/")
-        return (
-            joined + "/" if path.endswith("/") and joined and not joined.endswith("/") else joined
-        )
-
-    def quiet_resolver(
-        self, doc: Document, seen: list[tuple[str, str | None]]
-    ) -> Callable[[str], str | None]:
-        """Resolve, appending each (target, answer) to `seen`: what the caller's output depends on."""
-
-        def lookup(target: str) -> str | None:
-            url = self.lookup(doc, target)
-            seen.append((target, url))
-            return url
-
-        return lookup
-
-    def resolver(
-        self, doc: Document, warnings: list[SitegenError], seen: list[tuple[str, str | None]]
-    ) -> Callable[[str, int | None, str], str | None]:
-        """Resolve (see quiet_resolver) and record a warning naming file:line when the target is missing."""
-        lookup = self.quiet_resolver(doc, seen)
-
-        def resolve(target: str, body_line: int | None, kind: str) -> str | None:
-            url = lookup(target)
-            if url is None:
-                line = doc.body_line + body_line - 1 if body_line is not None else 1
-                warnings.append(_broken(doc, target, line, kind, body_line is None))
-            return url
-
-        return resolve
-
-
-def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) -> ContentError:
-    if is_cover:
-        return ContentError(
-            f"missing media file {target!r}",
-            file=doc.source,
-            line=line,
-            field="cover",
-            hint="put the file under content/media/, e.g. `cover: /media/cover.jpg`",
-        )
-    if kind == "image":
-        return ContentError(
-            f"missing media file {target!r}",
-            file=doc.source,
-            line=line,
-            hint="put the file under content/media/ and link to it relative to this "
-            "file, e.g. `../media/cat.png`",
-        )
-    return ContentError(
-        f"broken link {target!r}: no page, post or media file there",
-        file=doc.source,
-        line=line,
-        hint="link to the other file relative to this one, e.g. `../pages/about.md`",
-    )
-
-
-def _split_fragment(target: str) -> tuple[str, str]:
-    cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0), default=len(target))
-    return target[:cut], target[cut:]
+def _made_paths(config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[str]) -> set[str]:
+    """Site paths of what sitegen writes besides documents and media: links may name them."""
+    paths = {HOME.path, ARCHIVE.path, TAGS_INDEX.path, NOT_FOUND.path, "robots.txt"}
+    paths |= {tag_route(slug, config).path for slug in tags}
+    paths |= {"static/" + name for name in static}
+    if config.feeds.enabled:
+        paths.add(FEED_FILE)
+        if config.feeds.per_tag:
+            paths |= {tag_feed_path(tag_route(slug, config)) for slug in tags}
+    if config.sitemap.enabled:
+        paths.add("sitemap.xml")
+    return paths

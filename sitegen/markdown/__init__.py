@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sitegen.markdown.links import resolve_links
 from sitegen.markdown.model import LinkRef, MarkdownOptions, Rendered, TocEntry
-from sitegen.markdown.render import render_markdown
+from sitegen.markdown.render import render_markdown, render_summary
 from sitegen.markdown.text import reading_time
 from sitegen.markdown.toc import toc_html
 
@@ -22,6 +22,7 @@ __all__ = [
     "TocEntry",
     "reading_time",
     "render_markdown",
+    "render_summary",
     "resolve_links",
     "toc_html",
 ]

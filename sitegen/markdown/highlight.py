@@ -3,25 +3,84 @@
 The colours live in themes/default/static/highlight.css (scripts/gen_highlight_css.py), so the
 HTML carries only class names and one stylesheet serves light and dark mode. Pygments is
 imported on first use: `sitegen --help` and builds without code blocks never pay for it.
+
+A fence's info string is read as other generators write it: `rust,ignore` (rustdoc),
+`{.python}` and `.sh` (Pandoc), `{r echo=FALSE}` (R Markdown), `rust=` (HackMD's line
+numbers), `python title="x.py" {1,3}` and `js{1,3}` (attributes after the name), and
+`title="x.md"` (MkDocs: attributes only, no language). `split_info` is the one place that reads it; the
+language is then looked up under its own name or an alias (`mjs` -> `javascript`).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, unescapeAll
 
 CSS_CLASS = "highlight"
+# Names Pygments does not know, for languages it has under another name.
+ALIASES = {
+    "mjs": "javascript",
+    "cjs": "javascript",
+    "jsonc": "json",
+    "kt": "kotlin",
+    "svelte": "html",
+    "cmd": "batch",
+    "terminal": "console",
+    "llvm-ir": "llvm",
+}
+# Code that is plain text on purpose: known, never highlighted, never "unknown". Fences that
+# a plugin renders itself (diagrams, maths) name their language here too.
+PLAIN_LANGUAGES = frozenset(
+    {"", "text", "txt", "plain", "plaintext", "nohighlight", "none", "output", "mermaid", "math"}
+)
+_NAME_END = re.compile(r"[\s,{]")
+
+
+def split_info(info: str) -> tuple[str, str]:
+    """(language, attributes) of a fence's info string: the language lower-cased and without
+    Pandoc's braces and dot, the attributes as written after it (`""` when there are none)."""
+    info = info.strip()
+    if info.startswith("{"):  # {.python} or {r, echo=FALSE}: the name is the first word inside
+        inner, _, rest = info[1:].partition("}")
+        name, attrs = _split_name(inner.strip())
+        return name, " ".join(part for part in (attrs, rest.strip()) if part)
+    return _split_name(info)
+
+
+def _split_name(info: str) -> tuple[str, str]:
+    match = _NAME_END.search(info)
+    name, rest = (info, "") if match is None else (info[: match.start()], info[match.start() :])
+    if "=" in name.rstrip("="):  # `title="x.md"`: an attribute, and no language
+        return "", info
+    return name.rstrip("=").lstrip(".").lower(), rest.lstrip(", \t").strip()
+
+
+def canonical_info(info: str) -> tuple[str, str]:
+    """(language under the name Pygments knows, the info string with that language first, so
+    that markdown-it's own split at the first space finds it): `rust,ignore` -> `rust ignore`.
+    Without a language, the info string is left as it is."""
+    language, attrs = split_info(unescapeAll(info))
+    if not language:
+        return "", info
+    language = ALIASES.get(language, language)
+    return language, f"{language} {attrs}" if attrs else language
+
+
+def is_unknown_language(language: str) -> bool:
+    """True when Pygments cannot highlight a (canonical) language name."""
+    return language not in PLAIN_LANGUAGES and _lexer(language) is None
 
 
 def highlight_code(code: str, lang: str, _attrs: str) -> str:
     """`<pre class="highlight"><code class="language-x">…</code></pre>`, or "" for unknown languages.
 
     markdown-it's contract: a result starting with `<pre` is used as is, and "" makes it write
-    the escaped plain `<pre><code>` itself.
+    the escaped plain `<pre><code>` itself. `lang` is a canonical name (see canonical_info).
     """
-    if not lang:
+    if lang in PLAIN_LANGUAGES:
         return ""
     lexer = _lexer(lang)
     if lexer is None:

@@ -1,4 +1,4 @@
-"""The MarkdownIt instance: CommonMark + tables, strikethrough, footnotes, task lists, anchors.
+"""The MarkdownIt instance: CommonMark + tables, strikethrough, footnotes, task lists, headings.
 
 Building one costs far more than rendering a post, so there is one per process and per
 combination of the options that shape parsing (lru_cache). Nothing in it keeps state between
@@ -12,12 +12,11 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from sitegen.markdown.headings import heading_plugin
 from sitegen.markdown.highlight import highlight_code
-from sitegen.slugs import slugify
 
 # `<!--more-->` as Hugo and Jekyll write it, or `<!-- more -->` as Hexo and Pelican users do.
 MORE_MARKER = re.compile(r"<!--[ \t]*more[ \t]*-->[ \t]*$")
@@ -29,13 +28,14 @@ def markdown_parser(
     *,
     allow_html: bool,
     highlight: bool,
-    anchors: bool,
     footnotes: bool = True,
     task_lists: bool = True,
 ) -> MarkdownIt:
-    """The shared parser for these options (toc levels do not affect parsing). `footnotes` and
-    `task_lists` False leave those plugins out: for a source without their syntax (see
-    `plugins_for`) that gives the same tokens, ~100 us a document sooner (of ~580)."""
+    """The shared parser for these options. `allow_html`: raw HTML is parsed as HTML (to be
+    sanitized or trusted), else it is text. Heading ids are set by render.py's walk, and the
+    other options do not affect parsing. `footnotes` and `task_lists` False leave those
+    plugins out: for a source without their syntax (see `plugins_for`) that gives the same
+    tokens, ~100 us a document sooner (of ~580)."""
     md = MarkdownIt(
         "commonmark", {"html": allow_html, "highlight": highlight_code if highlight else None}
     )
@@ -44,8 +44,7 @@ def markdown_parser(
         md.use(footnote_plugin)
     if task_lists:
         md.use(tasklists_plugin)
-    if anchors:
-        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_slug)
+    md.use(heading_plugin)
     md.block.ruler.before(
         "html_block",
         MORE_TOKEN,
@@ -66,11 +65,6 @@ def plugins_for(source: str) -> dict[str, bool]:
         "footnotes": "[^" in source or "^[" in source,
         "task_lists": "[ ]" in source or "[x]" in source or "[X]" in source,
     }
-
-
-def _heading_slug(title: str) -> str:
-    """sitegen's slug for a heading; "section" when the title has no ASCII letter or digit."""
-    return slugify(title) or "section"
 
 
 def _more_marker(state: StateBlock, start_line: int, _end_line: int, silent: bool) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
-from sitegen.markdown import MarkdownOptions, render_markdown
+from sitegen.markdown import MarkdownOptions, render_markdown, render_summary
 from sitegen.model import Document
 from sitegen.site import DocRender
 
@@ -120,7 +120,7 @@ def _parse_and_render(
     summary = document.front.summary
     render = DocRender(
         body=render_markdown(document.body, options),
-        summary=render_markdown(summary, options) if summary else None,
+        summary=render_summary(summary, options) if summary else None,
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
     # The build needs the body only to render it: leaving it out keeps the cache and memory lean.

@@ -109,7 +109,7 @@ def run_build(
     renders = StoredRenders(site_dir, records, store_key, md_options)
     with times.phase("assemble"):
         site, next_due = _assemble(
-            site_dir, config, options, records, renders, inputs, hasher, memory
+            site_dir, config, options, records, renders, inputs, hasher, memory, theme
         )
         saved: Callable[[], None] | None = None
         if not memory.retain:  # keep no outline past this point (`sitegen serve` keeps its records)
@@ -268,6 +268,7 @@ def _assemble(
     inputs: Stats,
     hasher: FileHasher,
     memory: BuildMemory,
+    theme: ThemePaths,
 ) -> tuple[Site, dt.datetime | None]:
     """The Site from the documents (all their errors at once), and when a future post is due."""
     errors = [error for record in records for error in record.errors]
@@ -298,6 +299,7 @@ def _assemble(
         memo=memory.entries,
         lazy_pages=not memory.retain,
         page_body=renders.page_body,
+        static=static_files(theme),
     )
     return site, next_due
 
@@ -346,7 +348,10 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
     libraries that render) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
-        allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
+        allow_html=md.allow_html,
+        iframe_hosts=md.iframe_hosts,
+        highlight=md.highlight,
+        toc_max_level=md.toc_max_level,
     )
     return options, f"{output_versions()}:{options!r}"
 

@@ -40,7 +40,7 @@ build failed with 1 error; the output folder was left untouched""",
 }
 
 BROKEN_LINKS = """\
-content/posts/links.md:7: broken link 'nowhere.md': no page, post or media file there
+content/posts/links.md:7: broken link 'nowhere.md': no page, post, media or static file there
   hint: link to the other file relative to this one, e.g. `../pages/about.md`
 content/posts/links.md:9: missing media file '../media/gone.png'
   hint: put the file under content/media/ and link to it relative to this file, e.g. `../media/cat.png`

@@ -7,9 +7,9 @@ from sitegen.markdown import MarkdownOptions, TocEntry, render_markdown, toc_htm
 DEFAULT = MarkdownOptions()
 
 
-def test_heading_ids_use_sitegen_slugs_and_are_deduplicated() -> None:
+def test_heading_ids_are_githubs_and_are_deduplicated() -> None:
     out = render_markdown("# Héllo, World!\n## Setup\n## Setup\n### Setup\n## !!!", DEFAULT).html
-    assert '<h1 id="hello-world">' in out
+    assert '<h1 id="héllo-world">' in out
     assert '<h2 id="setup">' in out
     assert '<h2 id="setup-1">' in out
     assert '<h3 id="setup-2">' in out
@@ -25,7 +25,7 @@ def test_no_heading_ids_without_anchors() -> None:
 def test_toc_keeps_levels_in_range_with_plain_text_titles() -> None:
     body = "# Title\n## Use `pip` & *more*\n### Deep [link](x.md)\n#### Deeper\n## Last"
     assert render_markdown(body, DEFAULT).toc == (
-        TocEntry(2, "use-pip-more", "Use pip & more"),
+        TocEntry(2, "use-pip--more", "Use pip & more"),  # as GitHub: `&` goes, its spaces stay
         TocEntry(3, "deep-link", "Deep link"),
         TocEntry(2, "last", "Last"),
     )

@@ -92,7 +92,7 @@ def test_init_config_is_valid_and_documents_every_key(site: Path) -> None:
         "tag": "/tags/{slug}/",
     }
     assert data["feeds"] == {"enabled": True, "format": "atom", "per_tag": True, "limit": 20}
-    assert data["markdown"] == {"allow_html": False, "highlight": True, "toc_max_level": 3}
+    assert data["markdown"] == {"allow_html": "sanitize", "highlight": True, "toc_max_level": 3}
     assert data["sitemap"] == {"enabled": True}
     for line in text.splitlines():
         if "=" in line and not line.lstrip().startswith("#"):

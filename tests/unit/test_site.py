@@ -82,7 +82,7 @@ def test_links_to_files_media_and_routes_resolve() -> None:
         "[gone](nope.md)\n"
     )
     docs = [
-        _doc("posts/a.md", "title: A"),
+        _doc("posts/a.md", "title: A", "## X\n"),
         _doc("pages/about.md", "title: About"),
         _doc("posts/l.md", "title: L", body),
     ]
@@ -97,7 +97,7 @@ def test_links_to_files_media_and_routes_resolve() -> None:
         assert url in page.content
     assert page.content.count('href="/sub/about/"') == 3
     assert [(w.line, w.message) for w in site.warnings] == [
-        (6, "broken link 'nope.md': no page, post or media file there")
+        (6, "broken link 'nope.md': no page, post, media or static file there")
     ]
     with pytest.raises(BuildFailed):
         _site(docs, (Media("i.png", "0" * 64, 1),), strict=True)

@@ -1,0 +1,124 @@
+"""Links as a static server answers them: fragments, slashes, static files, made pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.config import parse_config
+from sitegen.errors import BuildFailed
+from sitegen.frontmatter import parse_document
+from sitegen.markdown import MarkdownOptions, render_markdown
+from sitegen.model import Document
+from sitegen.site import DocRender, EntryMemo, Site, assemble
+
+CONFIG = parse_config('title = "T"\nbase_url = "https://e.org/sub/"\n', "sitegen.toml")
+
+
+def _doc(path: str, body: str, front: str = "") -> Document:
+    return parse_document(f"---\ntitle: T\n{front}---\n{body}", source=f"content/{path}")
+
+
+def _site(docs: list[Document], strict: bool = False, **kwargs: object) -> Site:
+    rendered = {d.key: DocRender(render_markdown(d.body, MarkdownOptions()), None) for d in docs}
+    return assemble(CONFIG, docs, rendered, (), strict=strict, **kwargs)  # type: ignore[arg-type]
+
+
+def _warnings(site: Site) -> list[tuple[str | None, int | None, str]]:
+    return [(w.file, w.line, w.message) for w in site.warnings]
+
+
+def _content(site: Site, slug: str) -> str:
+    page = next(e.page for e in (*site.posts, *site.pages) if e.doc.slug == slug)
+    return str(page.content)  # type: ignore[union-attr]
+
+
+def test_fragments_are_checked_on_the_same_page_and_on_others() -> None:
+    docs = [
+        _doc("pages/about.md", "## What's next?\n\n<a name='old'></a>\n"),
+        _doc(
+            "posts/p.md",
+            "## Here\n\n[a](#here) [b](#nowhere) [c](#top) [d](../pages/about.md#whats-next)\n"
+            "[e](../pages/about.md#old) [f](/about/#gone) [g](../pages/about.md#what-s-next)\n",
+        ),
+    ]
+    site = _site(docs)
+    assert _warnings(site) == [
+        ("content/posts/p.md", 6, "broken link '#nowhere': this page has no '#nowhere'"),
+        ("content/posts/p.md", 7, "broken link '/about/#gone': /about/ has no '#gone'"),
+        (
+            "content/posts/p.md",
+            7,
+            "broken link '../pages/about.md#what-s-next': ../pages/about.md has no '#what-s-next'",
+        ),
+    ]
+    content = _content(site, "p")
+    assert 'href="/sub/about/#whats-next"' in content and 'href="/sub/about/#gone"' in content
+    with pytest.raises(BuildFailed):
+        _site(docs, strict=True)
+
+
+def test_a_renamed_heading_is_noticed_by_entries_reused_from_the_memo() -> None:
+    memo = EntryMemo()
+    link = _doc("posts/p.md", "[a](../pages/about.md#old)\n")
+    versions = {"posts/p": "1", "pages/about": "1"}
+    before = _site([_doc("pages/about.md", "## Old\n"), link], versions=versions, memo=memo)
+    assert _warnings(before) == []
+    after = _site(
+        [_doc("pages/about.md", "## New\n"), link],
+        versions={**versions, "pages/about": "2"},
+        memo=memo,
+    )
+    assert [w.message for w in after.warnings] == [
+        "broken link '../pages/about.md#old': ../pages/about.md has no '#old'"
+    ]
+
+
+def test_site_urls_resolve_with_or_without_slash_and_index_html() -> None:
+    docs = [
+        _doc("pages/docs/install.md", "x\n"),
+        _doc(
+            "posts/p.md", "[a](/docs/install) [b](/docs/install/index.html) [c](/docs/install/)\n"
+        ),
+    ]
+    site = _site(docs)
+    assert _warnings(site) == []
+    assert _content(site, "p").count('href="/sub/docs/install/"') == 3
+
+
+def test_static_files_and_made_pages_are_link_targets_with_the_base_path() -> None:
+    body = "[s](/static/paper.pdf) [t](/tags/) [f](/feed.xml) [h](/) [a](/archive) [x](/nope)\n"
+    site = _site([_doc("posts/p.md", body, "tags: [web]\n")], static=["paper.pdf"])
+    assert [w.message for w in site.warnings] == [
+        "broken link '/nope': no page, post, media or static file there"
+    ]
+    content = _content(site, "p")
+    for url in ("/sub/static/paper.pdf", "/sub/tags/", "/sub/feed.xml", "/sub/", "/sub/archive/"):
+        assert f'href="{url}"' in content
+
+
+def test_raw_html_shown_as_text_is_one_warning_per_file() -> None:
+    config = CONFIG.model_copy(
+        update={"markdown": CONFIG.markdown.model_copy(update={"allow_html": False})}
+    )
+    doc = _doc("posts/p.md", "Text\n\n<div>a</div>\n\n<b>b</b> <i>c</i>\n")
+    rendered = {
+        doc.key: DocRender(render_markdown(doc.body, MarkdownOptions(allow_html=False)), None)
+    }
+    site = assemble(config, [doc], rendered, (), strict=False)
+    assert len(site.warnings) == 1
+    warning = site.warnings[0]
+    assert (warning.file, warning.line) == ("content/posts/p.md", 6)
+    assert 'allow_html = "sanitize"' in (warning.hint or "")
+
+
+def test_unknown_languages_are_one_warning_per_build_with_counts() -> None:
+    docs = [
+        _doc("posts/a.md", "```nosuch\nx\n```\n\n```nosuch\ny\n```\n\n```mjs\nz\n```\n"),
+        _doc("posts/b.md", "```other\nx\n```\n\n```nosuch\ny\n```\n"),
+    ]
+    site = _site(docs)
+    assert [w.message for w in site.warnings] == [
+        "code in unknown languages is shown without highlighting: "
+        "nosuch (3 blocks, first at content/posts/a.md:4), "
+        "other (1 block, first at content/posts/b.md:4)"
+    ]

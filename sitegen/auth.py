@@ -16,6 +16,7 @@ from typing import TypeVar
 from sitegen.errors import AuthError, RemoteError
 from sitegen.remote.client import make_http_client, make_supabase, open_client, stored_session
 from sitegen.remote.failures import as_remote_error, classify
+from sitegen.remote.members import my_role
 from sitegen.remote.retry import with_retries
 from sitegen.remote.settings import load_remote_settings
 from sitegen.session import StoredSession, delete_session, load_session, save_session
@@ -42,10 +43,13 @@ class LogoutResult:
 
 @dataclass(frozen=True)
 class Identity:
+    """Who is logged in; `role` is their role on the site (None: not a member)."""
+
     email: str
     user_id: str
     url: str
     expires_at: int
+    role: str | None
 
 
 def signup(site_dir: Path, email: str, password: str) -> SignupResult:
@@ -114,7 +118,8 @@ def logout(site_dir: Path, *, everywhere: bool = False) -> LogoutResult:
 
 
 def whoami(site_dir: Path) -> Identity:
-    """Who the stored session belongs to, checked with the server (refreshing the session if needed)."""
+    """Who the stored session belongs to, checked with the server (refreshing the session if
+    needed), and their role on the site."""
     with open_client(site_dir, require_login=True) as client:
         assert client.session is not None
         token = client.session.access_token
@@ -124,6 +129,7 @@ def whoami(site_dir: Path) -> Identity:
             describe="check the login",
         )
         session = client.session
+        role = my_role(client)
     user = response.user if response else None
     if user is None:
         raise AuthError("not logged in", hint="run `sitegen login`")
@@ -132,6 +138,7 @@ def whoami(site_dir: Path) -> Identity:
         user_id=str(user.id),
         url=session.url,
         expires_at=session.expires_at,
+        role=role,
     )
 
 

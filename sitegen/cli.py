@@ -29,7 +29,13 @@ COMMANDS: dict[str, str] = {
     "whoami": "sitegen.commands.auth:whoami_command",
     "push": "sitegen.commands.sync:push_command",
     "pull": "sitegen.commands.sync:pull_command",
+    "status": "sitegen.commands.sync:status_command",
+    "diff": "sitegen.commands.sync:diff_command",
     "doctor": "sitegen.commands.doctor:doctor_command",
+    "members": "sitegen.commands.members:members_command",
+    "profile": "sitegen.commands.profile:profile_command",
+    "history": "sitegen.commands.history:history_command",
+    "restore": "sitegen.commands.history:restore_command",
 }
 
 EPILOG = """\b

@@ -87,6 +87,7 @@ def _atom(
             f"    <id>{escape(entry.abs_url)}</id>",
             f"    <published>{rfc3339(_instant(entry.date))}</published>",
             f"    <updated>{rfc3339(_instant(entry.updated or entry.date))}</updated>",
+            *_atom_authors(info, entry),
             *(f"    <category term={quoteattr(tag.name)}/>" for tag in entry.tags),
         ]
         if entry.summary:
@@ -101,6 +102,27 @@ def _atom(
     return "\n".join(out)
 
 
+def _atom_authors(info: SiteInfo, entry: Page) -> list[str]:
+    """An entry's `<author>`s: the people it names, else the site's author."""
+    if not entry.authors:
+        return [f"    <author><name>{escape(info.author or info.title)}</name></author>"]
+    return [
+        f"    <author><name>{escape(author.name)}</name>"
+        + (f"<uri>{escape(absolute_url(author.url, info))}</uri>" if author.url else "")
+        + "</author>"
+        for author in entry.authors
+    ]
+
+
+def _named_authors(entries: Sequence[Page]) -> bool:
+    return any(entry.authors for entry in entries)
+
+
+def absolute_url(path: str, info: SiteInfo) -> str:
+    """A root-relative URL (`/blog/authors/ada/`) made absolute with base_url's origin."""
+    return info.base_url[: len(info.base_url) - len(info.base_path)] + path
+
+
 def _rss(
     info: SiteInfo,
     title: str,
@@ -111,7 +133,8 @@ def _rss(
 ) -> str:
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"'
+        + (' xmlns:dc="http://purl.org/dc/elements/1.1/">' if _named_authors(entries) else ">"),
         "<channel>",
         f"  <title>{escape(title)}</title>",
         f"  <link>{escape(page_url)}</link>",
@@ -128,6 +151,7 @@ def _rss(
             f"    <link>{escape(entry.abs_url)}</link>",
             f'    <guid isPermaLink="true">{escape(entry.abs_url)}</guid>',
             f"    <pubDate>{format_datetime(_instant(entry.date), usegmt=True)}</pubDate>",
+            *(f"    <dc:creator>{escape(a.name)}</dc:creator>" for a in entry.authors),
             *(f"    <category>{escape(tag.name)}</category>" for tag in entry.tags),
             f"    <description>{escape(absolute_html(entry.content, info))}</description>",
             "  </item>",

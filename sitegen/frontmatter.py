@@ -42,7 +42,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _DELIMITER = "---"
 _CLOSERS = ("---", "...")
-_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html$")
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html")  # fullmatch only
 KNOWN_FIELDS = (
     "title",
     "slug",
@@ -130,18 +130,29 @@ def parse_document(
     )
 
 
+def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """The raw front-matter values of a file, the line of each key, and the body: for files
+    with front matter that are not documents (author profiles). Raises ContentErrors."""
+    yaml_text, body, _ = _split(text, source)
+    raw, key_lines = _load_yaml(yaml_text, source)
+    return raw, key_lines, body
+
+
 def dump_document(doc: Document) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
-    data = front_matter_data(doc.front)
-    yaml_text = yaml.dump(
-        data,
+    return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
+
+
+def dump_yaml(data: Mapping[str, Any]) -> str:
+    """Front-matter values as the YAML lines `dump_document` writes, in `data`'s order."""
+    return yaml.dump(
+        dict(data),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=100,
     )
-    return f"{_DELIMITER}\n{yaml_text}{_DELIMITER}\n{doc.body}"
 
 
 def front_matter_data(front: FrontMatter) -> dict[str, Any]:
@@ -323,7 +334,7 @@ class _FrontMatterIn(BaseModel):
     @field_validator("template")
     @classmethod
     def _template(cls, value: str | None) -> str | None:
-        if value is not None and not _TEMPLATE_NAME.match(value):
+        if value is not None and not _TEMPLATE_NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not a template file name ending in .html")
         return value
 

@@ -18,12 +18,14 @@ from hashlib import blake2b
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
+from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
@@ -188,6 +190,7 @@ def assemble(
     memo: EntryMemo | None = None,
     lazy_pages: bool = False,
     page_body: Callable[[str], PageBody] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
@@ -199,13 +202,15 @@ def assemble(
     page a PageRef, built when an output shows it: a one-shot build then never holds every
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
     then gives what a document's page shows (default: from `rendered[key]`). `static`: the
-    names of the static files (`style.css`), which links may point to as `/static/style.css`."""
+    names of the static files (`style.css`), which links may point to as `/static/style.css`.
+    `profiles`: the author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
-    info = _site_info(config, documents, routes)
+    cast = people(profiles or {}, config, {m.path for m in media})
+    info = _site_info(config, documents, routes, cast)
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
@@ -215,12 +220,12 @@ def assemble(
         d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
     }
     links = LinkTable(
-        info.base_path, documents, routes, media, ids, _made_paths(config, tags, static)
+        info.base_path, documents, routes, media, ids, _made_paths(config, tags, static, cast)
     )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
-    warnings: list[SitegenError] = []
+    warnings: list[SitegenError] = list(cast.warnings)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:
@@ -265,6 +270,7 @@ def assemble(
                 seen,
                 None if version is None else info_digest + version.encode(),
                 lazy_pages,
+                cast,
             )
             known = Made(
                 version or "",
@@ -382,7 +388,7 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route]
+    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route], cast: People
 ) -> SiteInfo:
     base_path = config.base_path
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
@@ -400,6 +406,7 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        authors=tuple(cast.by_slug.values()),
     )
 
 
@@ -447,6 +454,7 @@ def _entry(
     seen: list[tuple[str, str | None]],
     version: bytes | None,
     lazy_page: bool,
+    cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
     rendering (`version` names both), `route`, `tags` and the answers of the link table to the
@@ -463,6 +471,11 @@ def _entry(
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
     url = info.base_path + route.path
+    authors, problems = cast.named_by(doc)
+    warnings += problems
+    marker = conflict_marker_line(doc.body)
+    if marker is not None:
+        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     summary = Summary(
         key=doc.key,
         kind=doc.kind,
@@ -479,6 +492,7 @@ def _entry(
         word_count=body.word_count,
         cover=cover,
         extra=doc.front.extra,
+        authors=authors,
     )
     digests = None
     if version is not None:
@@ -505,10 +519,14 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
     return blake2b(kind + b"\0" + made_of, digest_size=16).digest()
 
 
-def _made_paths(config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[str]) -> set[str]:
+def _made_paths(
+    config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[str], cast: People
+) -> set[str]:
     """Site paths of what sitegen writes besides documents and media: links may name them."""
     paths = {HOME.path, ARCHIVE.path, TAGS_INDEX.path, NOT_FOUND.path, "robots.txt"}
     paths |= {tag_route(slug, config).path for slug in tags}
+    authors = [author_route(slug).path for slug in cast.by_slug]
+    paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
     if config.feeds.enabled:
         paths.add(FEED_FILE)
@@ -517,3 +535,12 @@ def _made_paths(config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[st
     if config.sitemap.enabled:
         paths.add("sitemap.xml")
     return paths
+
+
+def _unresolved(doc: Document, line: int) -> ContentError:
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=doc.source,
+        line=line,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
+    )

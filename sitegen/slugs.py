@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_VALID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+_VALID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")  # fullmatch only
 
 
 @lru_cache(maxsize=4096)  # tags and heading titles recur across a site's documents
@@ -26,4 +26,4 @@ def is_valid_slug(slug: str) -> bool:
 
     Rejects everything that could escape a folder: `..`, absolute paths, backslashes, empty parts.
     """
-    return bool(_VALID.match(slug))
+    return _VALID.fullmatch(slug) is not None

@@ -148,7 +148,7 @@ def logout_command(everywhere: bool, site_dir: Path | None) -> None:
 @SITE_OPTION
 @verbosity_options
 def whoami_command(site_dir: Path | None) -> None:
-    """Show who is logged in, to which project, and until when the session is valid."""
+    """Show who is logged in, to which project, with which role, and until when."""
     from datetime import datetime
 
     from sitegen.auth import whoami
@@ -158,4 +158,5 @@ def whoami_command(site_dir: Path | None) -> None:
     say(f"email:    {identity.email}")
     say(f"user id:  {identity.user_id}")
     say(f"project:  {identity.url}")
+    say(f"role:     {identity.role or 'not a member (ask an owner: docs/teams.md)'}")
     say(f"session:  valid until {until} (refreshed automatically)")

@@ -27,13 +27,15 @@ Examples:
 
 \b
 Checks: sitegen.toml, SUPABASE_URL / SUPABASE_ANON_KEY, the server answers, you are logged
-in, the schema from sql/ is applied, anonymous visitors can read published rows but cannot
-write, you can read your own drafts, and the public `media` bucket accepts your uploads.
+in (and your role on the site), the schema from sql/ is applied, anonymous visitors (without
+your login) can read published rows but cannot write, you can write and read your own
+drafts, and the public `media` bucket accepts your uploads.
 """
 SCHEMA_HINT = "apply the SQL files in sql/ in order (see sql/README.md)"
+PROJECT_URL_EXAMPLE = "https://<project-ref>.supabase.co, with nothing after it"
 COLUMNS = {
-    "posts": "id,slug,author_id,title,body,draft,publish_at,front,version,created_at,updated_at,"
-    "updated_by,updated_by_email",
+    "posts": "id,slug,author_id,title,body,draft,publish_at,front,authors,version,created_at,"
+    "updated_at,updated_by,updated_by_email",
     "media": "id,path,author_id,object_name,sha256,size,content_type,alt,version,created_at,"
     "updated_at,updated_by,updated_by_email",
 }
@@ -58,6 +60,7 @@ class Doctor:
     settings: Any = None
     anonymous: Any = None
     author: Any = None
+    role: str | None = None
 
     def check(self, name: str, probe: Callable[[], str], *, needs: tuple[str, ...] = ()) -> None:
         """Run one check and print its verdict; skipped when a check it `needs` did not pass."""
@@ -122,22 +125,22 @@ class Doctor:
                 raise CheckFailed(error.message, error.hint) from None
         if response.status_code == 401:
             raise CheckFailed("the server rejected SUPABASE_ANON_KEY", KEY_HINT)
+        if response.status_code != 200:  # a 404 is a web server, but not Supabase Auth's health
+            raise CheckFailed(
+                f"{response.url} answered HTTP {response.status_code}, not Supabase's health check",
+                f"check SUPABASE_URL: it is the project URL, {PROJECT_URL_EXAMPLE}",
+            )
         return f"the server answered (HTTP {response.status_code})"
 
     def schema(self) -> str:
         from sitegen.remote.client import open_client
 
-        self.anonymous = client = open_client(self.site, require_login=False)
+        # anonymous=True: the probes of what visitors may do must not carry the stored login
+        self.anonymous = client = open_client(self.site, require_login=False, anonymous=True)
         for kind, columns in COLUMNS.items():
-            # Building a request does no I/O: _expect_ok makes it, by calling its `execute`.
-            _expect_ok(
-                client.supabase.table(kind).select(columns).limit(1).execute, f"table {kind}"
-            )
-            _expect_ok(
-                client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute,
-                "function sitegen_manifest",
-            )
-        return "tables posts, pages, media and sitegen_manifest() are there"
+            _probe_table(client, kind, columns)
+        _expect_ok(lambda: client.supabase.rpc("sitegen_my_role", {}).execute(), "members")
+        return "tables posts, pages, media, members and sitegen_manifest() are there"
 
     def anonymous_reads(self) -> str:
         table = self.anonymous.supabase.table
@@ -174,10 +177,17 @@ class Doctor:
 
         identity = whoami(self.site)
         self.author = open_client(self.site, require_login=True)
+        self.role = identity.role
         until = datetime.fromtimestamp(identity.expires_at, UTC).strftime("%H:%M UTC")
-        return f"as {identity.email} (session valid until {until})"
+        role = f"role {self.role}" if self.role else "not a member of the site"
+        return f"as {identity.email}, {role} (session valid until {until})"
 
     def own_drafts(self) -> str:
+        if self.role is None:
+            raise CheckFailed(
+                "you are not a member of the site, so you cannot write to it",
+                "ask an owner to add you (`sitegen members add EMAIL --role ROLE`, docs/teams.md)",
+            )
         table = self.author.supabase.table
         slug = f"sitegen-doctor-{uuid.uuid4().hex[:12]}"
         _expect_ok(
@@ -213,13 +223,23 @@ class Doctor:
     def _media_bucket(self, http: Any) -> str:
         public = f"{self.settings.url}/storage/v1/object/public/media"
         missing = http.get(f"{public}/sitegen-doctor/{uuid.uuid4().hex}.txt")
-        if "bucket not found" in missing.text.lower():
+        answer = missing.text.lower()
+        if "bucket not found" in answer:
             raise CheckFailed(
                 "the `media` bucket is missing or not public",
                 "apply sql/005_storage.sql, or make the bucket public in Storage",
             )
+        if (
+            "object not found" not in answer
+        ):  # what Storage says of a missing file in a public bucket
+            raise CheckFailed(
+                f"{missing.url} answered HTTP {missing.status_code}, not as Supabase Storage does",
+                f"check SUPABASE_URL: it is the project URL, {PROJECT_URL_EXAMPLE}",
+            )
         if self.author is None:
             return "the bucket exists and is public (log in to test uploads)"
+        if self.role in (None, "contributor"):  # they may not add media
+            return "the bucket exists and is public (your role cannot upload)"
         name = f"{self.author.user_id}/sitegen-doctor/{uuid.uuid4().hex}.txt"
         bucket = self.author.supabase.storage.from_("media")
         payload = b"sitegen doctor probe\n"
@@ -237,6 +257,21 @@ class Doctor:
                 "make the `media` bucket public",
             )
         return "public, and you can upload into your own folder"
+
+
+def _probe_table(client: Any, kind: str, columns: str) -> None:
+    """The table `kind` has `columns`, and the manifest of `kind` has the shape sync reads."""
+    from sitegen.remote.store import parse_manifest
+
+    _expect_ok(
+        lambda: client.supabase.table(kind).select(columns).limit(1).execute(), f"table {kind}"
+    )
+    _expect_ok(
+        lambda: parse_manifest(
+            kind, client.supabase.rpc("sitegen_manifest", {"kind": kind}).execute().data
+        ),
+        "function sitegen_manifest",
+    )
 
 
 def _expect_ok(call: Callable[[], object], what: str) -> None:

@@ -78,15 +78,18 @@ def open_client(
     site_dir: Path,
     *,
     require_login: bool,
+    anonymous: bool = False,
     transport: httpx.BaseTransport | None = None,
 ) -> RemoteClient:
     """A client for `site_dir`'s project, with the stored session applied (refreshed if it expires soon).
 
     `require_login=True` raises AuthError("not logged in") when there is no usable session;
-    otherwise such a client is anonymous. `transport` replaces the network (tests inject faults).
+    otherwise such a client is anonymous. `anonymous=True` ignores the stored session: the client
+    sees what a visitor sees (doctor's anonymous probes). `transport` replaces the network (tests
+    inject faults).
     """
     settings = load_remote_settings(site_dir)
-    session = load_session(site_dir)
+    session = None if anonymous else load_session(site_dir)
     if session is not None and session.url != settings.url:
         log.warning(
             "warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "

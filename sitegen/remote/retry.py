@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -104,3 +104,27 @@ def _final(exc: Exception, describe: str, attempts: int, note: str) -> RemoteErr
     error.message = f"{error.message} ({tries}{'; ' + note if note else ''})"
     error.args = (error.message,)
     return error
+
+
+def request(
+    operation: Callable[[], T],
+    describe: str,
+    *,
+    idempotent: bool = True,
+    explain: Mapping[str, tuple[str, str]] | None = None,
+) -> T:
+    """Run one request under the retry policy; any failure becomes a RemoteError for the user.
+
+    `explain` maps a PostgreSQL/PostgREST error code (e.g. "42501", "23505") to the message and
+    hint that the caller knows fit its request better than the generic ones.
+    """
+    try:
+        return with_retries(operation, idempotent=idempotent, describe=describe)
+    except RemoteError:
+        raise
+    except Exception as exc:
+        code = getattr(exc, "code", None)
+        if explain and isinstance(code, str) and code in explain:
+            message, hint = explain[code]
+            raise RemoteError(f"{describe} failed: {message}", hint=hint) from None
+        raise as_remote_error(exc, describe) from None

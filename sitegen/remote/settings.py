@@ -104,6 +104,14 @@ def _check_url(value: str) -> str:
             field=URL_VARIABLE,
             hint="use the project URL, e.g. https://abcd1234.supabase.co",
         )
+    if parts.path.strip("/"):
+        project = f"{parts.scheme}://{parts.netloc}"
+        raise ConfigError(
+            f"{value!r} has a path ({parts.path.rstrip('/')}) after the project URL",
+            field=URL_VARIABLE,
+            hint=f"use the project URL alone: {URL_VARIABLE}={project} "
+            "(sitegen adds /rest/v1, /auth/v1 and /storage/v1 itself)",
+        )
     return value.rstrip("/")
 
 

@@ -30,12 +30,14 @@ TABLES = ("posts", "pages", "media")
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """One row the caller may read: name (slug or path), version, last change, owner."""
+    """One row the caller may read: name (slug or path), version, last change, owner, and whether
+    the caller's role lets them change it (decided by the server's policies)."""
 
     name: str
     version: int
     updated_at: str
     author_id: str | None
+    editable: bool
 
 
 class VersionConflict(Exception):
@@ -70,7 +72,7 @@ class SupabaseStore:
     # --- rows ---------------------------------------------------------------------------------
 
     def manifest(self, table: str) -> list[ManifestEntry]:
-        """Every row of `table` the caller may read, as [name, version, updated_at, author]."""
+        """Every row of `table` the caller may read: [name, version, updated_at, author, editable]."""
         response = self._run(
             lambda: self._supabase.rpc("sitegen_manifest", {"kind": table}).execute(),
             f"read the {table} manifest",
@@ -183,6 +185,19 @@ class SupabaseStore:
             deleted.update(row[column] for row in response.data)
         return deleted
 
+    def authors(self) -> list[Any]:
+        """[slug, name, bio, avatar] of the profile of every author of what the caller may read
+        (owners of documents and the co-authors they name); raw, for sync to validate."""
+        data = self._run(
+            lambda: self._supabase.rpc("sitegen_authors", {}).execute(), "read the author profiles"
+        ).data
+        if not isinstance(data, list):
+            raise RemoteError(
+                "the author profiles are not a list",
+                hint="apply the sql/ migrations again (sitegen doctor checks them)",
+            )
+        return data
+
     # --- files --------------------------------------------------------------------------------
 
     def upload_media(self, object_name: str, data: bytes, content_type: str) -> None:
@@ -274,12 +289,13 @@ def parse_manifest(table: str, data: Any) -> list[ManifestEntry]:
     for item in data:
         if not (
             isinstance(item, list)
-            and len(item) == 4
+            and len(item) == 5
             and isinstance(item[0], str)
             and isinstance(item[1], int)
             and not isinstance(item[1], bool)
             and isinstance(item[2], str)
             and (item[3] is None or isinstance(item[3], str))
+            and isinstance(item[4], bool)
         ):
             raise RemoteError(
                 f"the {table} manifest has a malformed entry: {item!r:.100}",

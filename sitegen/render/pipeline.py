@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sitegen.authors import read_profiles
 from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
     CACHE_DIR,
@@ -289,6 +290,9 @@ def _assemble(
         for r in records
         if r.document is not None
     }
+    profiles, profile_warnings = read_profiles(site_dir, inputs, config)
+    if profile_warnings and options.strict:
+        raise BuildFailed(profile_warnings)
     site = assemble(
         config,
         selected,
@@ -300,7 +304,10 @@ def _assemble(
         lazy_pages=not memory.retain,
         page_body=renders.page_body,
         static=static_files(theme),
+        profiles=profiles,
     )
+    if profile_warnings:
+        site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
     return site, next_due
 
 

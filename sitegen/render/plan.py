@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
-from sitegen.render.views import Paginator, Summary, YearGroup
+from sitegen.render.views import Author, Paginator, Summary, YearGroup
 from sitegen.routing import (
     ARCHIVE,
     HOME,
@@ -107,6 +108,10 @@ def _list_jobs(site: Site) -> list[Job]:
         jobs += _paginated(
             site, "tag.html", first, site.tag_posts[tag.slug], f"tag {tag.name!r}", {"tag": tag}
         )
+    for author, posts in _author_posts(site):
+        first = author_route(author.slug)
+        source = f"author {author.slug!r}"
+        jobs += _paginated(site, "author.html", first, posts, source, {"author": author})
     jobs.append(
         TemplateJob(
             ARCHIVE.output,
@@ -174,6 +179,7 @@ def _xml_jobs(site: Site) -> list[Job]:
         jobs.append(TextJob(FEED_FILE, feed_xml, args, "the site feed"))
         if config.feeds.per_tag:
             jobs += _tag_feeds(site)
+        jobs += _author_feeds(site)
     sitemap_url = None
     if config.sitemap.enabled:
         sitemap_url = info.base_url + "sitemap.xml"
@@ -188,6 +194,7 @@ def _xml_jobs(site: Site) -> list[Job]:
             (site.abs_url(route.path), None)
             for route in (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))
         ]
+        urls += [(site.abs_url(author_route(a.slug).path), None) for a in site.info.authors]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
     return jobs
@@ -210,6 +217,33 @@ def _tag_feeds(site: Site) -> list[Job]:
             config.feeds.format,
         )
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
+    return jobs
+
+
+def _author_posts(site: Site) -> list[tuple[Author, tuple[Summary, ...]]]:
+    """Every author with a profile, with their posts (newest first)."""
+    return [
+        (author, tuple(e.summary for e in site.posts if author in e.summary.authors))
+        for author in site.info.authors
+    ]
+
+
+def _author_feeds(site: Site) -> list[Job]:
+    config, info = site.config, site.info
+    pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
+    jobs: list[Job] = []
+    for author, posts in _author_posts(site):
+        route = author_route(author.slug)
+        feed_path = route.path + FEED_FILE
+        args = (
+            info,
+            f"{info.title}: {author.name}",
+            site.abs_url(route.path),
+            info.base_url + feed_path,
+            tuple(pages_by_key[s.key] for s in posts[: config.feeds.limit]),
+            config.feeds.format,
+        )
+        jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of author {author.slug!r}"))
     return jobs
 
 

@@ -26,6 +26,20 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Author:
+    """A person named as a post's author. With a profile (`content/authors/<slug>.md` or
+    `[authors.<slug>]` in sitegen.toml) they have a page and a feed; a plain name has
+    neither (`slug` is then empty and `url` None)."""
+
+    slug: str
+    name: str
+    bio: str
+    avatar: str | None  # URL of the avatar image
+    url: str | None
+    feed_url: str | None
+
+
+@dataclass(frozen=True)
 class MenuItem:
     title: str
     url: str
@@ -43,6 +57,7 @@ class SiteInfo:
     feed_url: str | None
     feed_type: str  # MIME type of the site (and tag) feeds, for <link rel="alternate" type=...>
     generator: str
+    authors: tuple[Author, ...] = ()  # every author with a profile, by slug
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class Summary:
     word_count: int
     cover: str | None
     extra: Mapping[str, Any]
+    authors: tuple[Author, ...]  # in the order the front matter names them
 
 
 @dataclass(frozen=True)

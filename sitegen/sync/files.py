@@ -103,8 +103,8 @@ class ContentWriter:
             self._deleted_from = set()
         for _, on_written, stat in done:
             on_written(stat)
-        for on_refused, error in refused:
-            on_refused(error)
+        for on_refused, refusal in refused:
+            on_refused(refusal)
         return errors
 
     def _prepare(self, target: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
 from sitegen.fsio import write_atomic
+from sitegen.markers import conflict_marker_line
 from sitegen.model import Document, make_key
 from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
@@ -39,11 +40,13 @@ class LocalDocument:
     file: Path
     hash: str
 
-    def load(self, site_dir: Path) -> tuple[Document, str]:
-        """Parse the file now (for pushing it): the document and its current hash."""
+    def load(self, site_dir: Path) -> tuple[Document, str, str]:
+        """Parse the file now (for pushing it): the document, its current hash and its text."""
         source = self.file.relative_to(site_dir).as_posix()
-        doc = parse_document(self.file.read_text(encoding="utf-8"), source=source)
-        return doc, content_hash(doc)
+        text = self.file.read_text(encoding="utf-8")
+        _check_no_markers(text, source)
+        doc = parse_document(text, source=source)
+        return doc, content_hash(doc), text
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,9 @@ def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir:
     file = site_dir / path
     local: LocalDocument | None
     try:
-        doc = parse_document(file.read_text(encoding="utf-8"), source=path)
+        text = file.read_text(encoding="utf-8")
+        _check_no_markers(text, path)
+        doc = parse_document(text, source=path)
         local = LocalDocument(doc.key, file, content_hash(doc))
         copy.index.note(path, *stat, local.key, local.hash)
     except ContentError as exc:
@@ -162,6 +167,19 @@ def _add_document(copy: WorkingCopy, path: str, stat: tuple[int, int], site_dir:
         local = _unreadable(path, file)
     if local is not None:
         _add(copy, local, path, site_dir)
+
+
+def _check_no_markers(text: str, path: str) -> None:
+    """A file left with merge conflict markers is never pushed (nor overwritten by a pull)."""
+    line = conflict_marker_line(text)
+    if line is not None:
+        raise ContentError(
+            "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+            file=path,
+            line=line,
+            hint="keep what you want between the markers, delete the marker lines, then "
+            "`sitegen push`; or `sitegen pull --force KEY` to take the remote version",
+        )
 
 
 def _add(copy: WorkingCopy, local: LocalDocument, path: str, site_dir: Path) -> None:

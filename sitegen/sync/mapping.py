@@ -6,8 +6,9 @@ front matter goes through the same validation as a local file's (frontmatter.py)
 content can never be more than a local file could be. Errors name the remote key and field.
 
 Front matter that is not a column (`date`, `tags`, extra fields, ...) travels in the `front` JSON
-column. JSON has no dates, so `date`/`updated` travel as ISO strings (which the front-matter
-parser accepts) and dates nested in extra fields as `{"$date": ...}` / `{"$datetime": ...}`.
+column; `authors` (profile slugs, co-authors in order) has a column of its own, which the
+server's profile policies read. JSON has no dates, so `date`/`updated` travel as ISO strings
+(which the front-matter parser accepts) and dates nested in extra fields as `{"$date": ...}` / `{"$datetime": ...}`.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ MAX_FRONT_CHARS = 100_000
 MAX_MEDIA_PATH_LENGTH = 255
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
 MEDIA_PREFIX = "media/"
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_AUTHORS = 20
+# Whole-string patterns: always used with fullmatch (`$` would also match before a final "\n").
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_OBJECT_NAME = re.compile(rf"^{_UUID}/[0-9a-f]{{64}}/[^/\\\x00-\x1f\x7f]+$")
+_OBJECT_NAME = re.compile(rf"{_UUID}/[0-9a-f]{{64}}/[^/\\\x00-\x1f\x7f]+")
+_PROFILE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # Media the browser would run as a page or script of the site itself: never taken from remote.
 ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs"})
@@ -62,6 +66,16 @@ def document_to_row(doc: Document) -> dict[str, Any]:
     Raises ContentError when a front-matter value cannot travel as JSON.
     """
     data = front_matter_data(doc.front)
+    try:
+        authors = check_authors(data.pop("authors", []))
+    except ValueError as exc:
+        raise ContentError(
+            str(exc),
+            file=doc.source,
+            field="authors",
+            hint="list the authors by profile slug: `authors: [ada, bob]` "
+            "(`sitegen profile` shows yours)",
+        ) from None
     front = {name: value for name, value in data.items() if name not in _COLUMN_FIELDS}
     for name in ("date", "updated"):
         if name in front:
@@ -82,13 +96,36 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "draft": doc.front.draft,
         "publish_at": _publish_at(doc),
         "front": front,
+        "authors": authors,
     }
 
 
 def content_hash(doc: Document) -> str:
     """A hash of what a document says (not of its file bytes): equal hashes, equal content."""
     row = document_to_row(doc)
-    return _hash_json({name: row[name] for name in ("slug", "title", "body", "draft", "front")})
+    named = ("slug", "title", "body", "draft", "front") + (("authors",) if row["authors"] else ())
+    return _hash_json({name: row[name] for name in named})
+
+
+def check_authors(value: Any) -> list[str]:
+    """Front matter `authors` as the column holds it: a list of profile slugs (one slug alone is
+    a list of one). Raises ValueError saying what is wrong."""
+    items = (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else value
+    )
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"must be a list of profile slugs, not {value!r:.80}")
+    bad = [item for item in items if not is_profile_slug(item)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a profile slug (lower-case words and hyphens)")
+    if len(items) > MAX_AUTHORS:
+        raise ValueError(f"names {len(items)} authors; at most {MAX_AUTHORS}")
+    return items
+
+
+def is_profile_slug(value: str) -> bool:
+    """An author's profile slug: lower-case words and hyphens, no folders, at most 100 chars."""
+    return len(value) <= 100 and _PROFILE_SLUG.fullmatch(value) is not None
 
 
 class RemoteDocumentRow(BaseModel):
@@ -106,6 +143,7 @@ class RemoteDocumentRow(BaseModel):
     updated_at: str
     author_id: str | None = None
     updated_by_email: str | None = None
+    authors: list[str] = []
 
     @property
     def private(self) -> bool:
@@ -118,6 +156,11 @@ class RemoteDocumentRow(BaseModel):
         if not is_valid_slug(value):
             raise ValueError(f"{value!r} is not a valid slug (lower-case words and hyphens only)")
         return value
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, value: list[str]) -> list[str]:
+        return check_authors(value)
 
     @field_validator("body")
     @classmethod
@@ -152,6 +195,8 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
             field="front.slug",
             hint="fix the row in Supabase so both agree",
         )
+    if checked.authors:  # else a front-matter `authors` written by an older sitegen stays
+        front["authors"] = checked.authors
     data: dict[str, Any] = {"title": checked.title, **front, "draft": checked.draft}
     # The same validation a local file's front matter gets, minus the YAML text (building and
     # re-parsing YAML for every row was most of a large pull's time).
@@ -303,14 +348,14 @@ class RemoteMediaRow(BaseModel):
     @field_validator("sha256")
     @classmethod
     def _sha256(cls, value: str) -> str:
-        if not _SHA256.match(value):
+        if not _SHA256.fullmatch(value):
             raise ValueError("is not a lower-case hex SHA-256")
         return value
 
     @field_validator("object_name")
     @classmethod
     def _object_name(cls, value: str) -> str:
-        if not _OBJECT_NAME.match(value):
+        if not _OBJECT_NAME.fullmatch(value):
             raise ValueError(f"{value!r} is not `<author id>/<sha256>/<file name>`")
         return value
 

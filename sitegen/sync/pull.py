@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
 from sitegen.sources.local import CONTENT_DIR
+from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,
     Notify,
@@ -26,9 +28,12 @@ from sitegen.sync.engine import (
     conflict_for,
     fetch_rows,
     local_file,
+    merged_with_base,
     open_context,
     read_manifests,
+    resolve_key,
     split_key,
+    write_merge,
 )
 from sitegen.sync.files import ABSENT, ContentWriter, FileChanged, Refusal
 from sitegen.sync.local import MEDIA_DIR
@@ -42,25 +47,30 @@ def pull(
     site_dir: Path,
     *,
     force: bool = False,
+    keys: Sequence[str] = (),
     notify: Notify = lambda message: None,
 ) -> SyncReport:
-    """Pull remote changes into `site_dir/content`; conflicts and rejected rows are reported."""
+    """Pull remote changes into `site_dir/content` (only `keys`, keys or file paths, when
+    given); conflicts and rejected rows are reported. Both-sided changes are merged."""
     started = time.perf_counter()
     with open_context(site_dir, require_login=False, notify=notify) as ctx:
-        report = _pull(ctx, force)
+        report = _pull(ctx, force, keys)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _pull(ctx: SyncContext, force: bool) -> SyncReport:
+def _pull(ctx: SyncContext, force: bool, keys: Sequence[str]) -> SyncReport:
     remote = read_manifests(ctx.store)
     viewer = ctx.store.user_id
+    only = [resolve_key(ctx, key, remote) for key in keys] if keys else None
     _note_now_public(ctx, remote, viewer)
-    steps = plan_pull(ctx.copy.hashes(), remote, ctx.base.entries, viewer=viewer, force=force)
+    steps = plan_pull(
+        ctx.copy.hashes(), remote, ctx.base.entries, viewer=viewer, force=force, only=only
+    )
     report = SyncReport(steps=steps)
     rows = fetch_rows(
         ctx.store,
-        [s.key for s in steps if s.key in remote and s.action in ("pull", "conflict")],
+        [s.key for s in steps if s.key in remote and s.action in ("pull", "merge", "conflict")],
         remote,
         ctx.notify,
     )
@@ -79,6 +89,7 @@ def _pull(ctx: SyncContext, force: bool) -> SyncReport:
         finally:  # whatever was written is recorded, so an interrupted pull resumes cleanly
             report.errors.extend(writer.flush())
             save_base(ctx.site_dir, ctx.base)
+    report.errors.extend(pull_authors(ctx.site_dir, ctx.store, ctx.notify))
     if not remote:
         report.notes.append(_empty_note(ctx))
     return report
@@ -113,7 +124,7 @@ def _apply(
     elif step.action == "delete-local":
         _delete_local(ctx, writer, step, report)
     elif row is None:  # pull/conflict of a key that vanished since the manifest: next pull sees it
-        if step.action == "conflict":
+        if step.action in ("conflict", "merge"):
             report.conflicts.append(conflict_for(ctx, step, remote, None))
     elif table == "media":
         _pull_media(ctx, writer, step, remote, row, report)
@@ -137,11 +148,18 @@ def _pull_document(
     local = ctx.copy.documents.get(step.key)
     entry = BaseEntry(checked.version, digest, checked.author_id, checked.private)
     if local is not None and local.hash == digest:  # same content on both sides: just agree
-        ctx.base.record(step.key, entry)
+        ctx.base.record(step.key, entry, dump_document(doc))
         return
+    if step.action == "merge":
+        merged = merged_with_base(ctx, step.key, doc)
+        if merged is not None:
+            write_merge(ctx, writer, step, merged, doc, entry, report, remote, row)
+            return
+        step = Step(step.key, "conflict", f"{step.reason}; no earlier version kept to merge")
     if step.action == "conflict":
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
+    text = dump_document(doc)
     target = (
         local.file
         if local is not None
@@ -153,9 +171,10 @@ def _pull_document(
         report,
         step,
         target,
-        dump_document(doc).encode("utf-8"),
+        text.encode("utf-8"),
         entry,
         replaces=local is not None,
+        text=text,
         remote=remote,
         row=row,
     )
@@ -213,13 +232,15 @@ def _queue_write(
     replaces: bool,
     remote: dict[str, RemoteEntry],
     row: dict[str, Any],
+    text: str | None = None,
 ) -> None:
-    """Write a pulled file; record it once on disk, unless the file was not what we scanned."""
+    """Write a pulled file; record it once on disk, unless the file was not what we scanned.
+    `text` is a document's text, kept as the base of later merges."""
     path = _relative(ctx, target)
 
     def written(stat: os.stat_result) -> None:
         ctx.copy.index.note(path, stat.st_size, stat.st_mtime_ns, step.key, entry.hash)
-        ctx.base.record(step.key, entry)
+        ctx.base.record(step.key, entry, text)
         report.count("pull", step.key)
 
     def refused(reason: Refusal) -> None:

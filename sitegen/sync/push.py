@@ -17,18 +17,23 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.errors import ContentError, RemoteError, SitegenError
-from sitegen.model import Media
+from sitegen.frontmatter import dump_document
+from sitegen.model import Document, Media
 from sitegen.remote.store import RowsRefused, VersionConflict, name_column
+from sitegen.sources.local import CONTENT_DIR
 from sitegen.sync.engine import (
     MANY_FILES,
     Notify,
     SyncContext,
     conflict_for,
     fetch_rows,
+    merged_with_base,
     open_context,
     read_manifests,
     split_key,
+    write_merge,
 )
+from sitegen.sync.files import ContentWriter
 from sitegen.sync.mapping import (
     ACTIVE_SUFFIXES,
     content_hash,
@@ -40,7 +45,7 @@ from sitegen.sync.mapping import (
     row_to_media,
 )
 from sitegen.sync.plan import RemoteEntry, Step, plan_push
-from sitegen.sync.report import SyncReport
+from sitegen.sync.report import Conflict, SyncReport
 from sitegen.sync.state import BaseEntry, save_base
 
 MAX_ROUNDS = 3  # re-plans after version conflicts before giving up
@@ -66,13 +71,17 @@ def _push(ctx: SyncContext, *, dry_run: bool, prune: bool, force: bool) -> SyncR
     user_id = ctx.store.user_id
     assert user_id is not None  # require_login
     report = SyncReport()
+    marked: list[Conflict] = []  # files a merge left markers in: reported whatever round follows
     for round_number in range(1, MAX_ROUNDS + 1):
-        report.conflicts, report.skipped, report.errors = [], [], list(ctx.copy.errors)
+        report.conflicts, report.skipped, report.errors = list(marked), [], list(ctx.copy.errors)
+        report.refused = []
         remote = read_manifests(ctx.store)
         steps = plan_push(
             ctx.copy.hashes(), remote, ctx.base.entries, user_id=user_id, force=force, prune=prune
         )
-        steps = _settle_conflicts(ctx, steps, remote, report, record=not dry_run)
+        steps = [step for step in steps if step.key not in {c.key for c in marked}]
+        steps = _settle_conflicts(ctx, steps, remote, report, dry_run=dry_run)
+        marked = [conflict for conflict in report.conflicts if conflict.markers]
         report.steps = steps
         if dry_run:
             break
@@ -101,49 +110,115 @@ def _settle_conflicts(
     remote: dict[str, RemoteEntry],
     report: SyncReport,
     *,
-    record: bool,
+    dry_run: bool,
 ) -> list[Step]:
-    """Conflicts whose remote content equals the local one are no conflicts: record them."""
-    conflicted = [s for s in steps if s.action == "conflict"]
-    rows = fetch_rows(ctx.store, [s.key for s in conflicted if s.key in remote], remote, ctx.notify)
+    """Keys changed on both sides: equal content is recorded as in sync, documents are merged
+    (a clean merge becomes an update of the remote version, one with markers a conflict), the
+    rest are conflicts."""
+    pending = [s for s in steps if s.action in ("conflict", "merge")]
+    rows = fetch_rows(ctx.store, [s.key for s in pending if s.key in remote], remote, ctx.notify)
     local = ctx.copy.hashes()
-    for step in conflicted:
-        row = rows.get(step.key)
-        digest = _remote_hash(step.key, row) if row is not None else None
-        if row is not None and digest is not None and digest == local.get(step.key):
-            if record:
-                ctx.base.record(
-                    step.key,
-                    BaseEntry(
-                        row["version"],
-                        digest,
-                        row.get("author_id"),
-                        is_private(row.get("draft") is True, row.get("publish_at")),
-                    ),
-                )
-        else:
+    settled: dict[str, Step | None] = {}
+    merges: dict[str, str] = {}  # key -> hash of the clean merge written for it
+    with ContentWriter(ctx.site_dir / CONTENT_DIR, ctx.site_dir) as writer:
+        for step in pending:
+            row = rows.get(step.key)
+            remote_doc, digest = _remote_content(step.key, row)
+            if row is not None and digest is not None and digest == local.get(step.key):
+                if not dry_run:
+                    ctx.base.record(
+                        step.key,
+                        _entry_of(row, digest),
+                        dump_document(remote_doc) if remote_doc else None,
+                    )
+                settled[step.key] = None
+                continue
+            if step.action == "merge" and row is not None and remote_doc is not None:
+                try:
+                    settled[step.key] = _merge(
+                        ctx, writer, step, remote_doc, row, remote, report, merges, dry_run=dry_run
+                    )
+                except SitegenError as exc:
+                    report.errors.append(exc)
+                    settled[step.key] = None
+                continue
+            if step.action == "merge":
+                step = Step(step.key, "conflict", step.reason)
             report.conflicts.append(conflict_for(ctx, step, remote, row))
-    still = {conflict.key for conflict in report.conflicts}
-    return [s for s in steps if s.action != "conflict" or s.key in still]
+            settled[step.key] = step
+        report.errors.extend(writer.flush())
+    for key, digest in merges.items():  # a file edited while merging was not written: not sent
+        if not dry_run and ctx.copy.documents[key].hash != digest:
+            settled[key] = None
+    kept = (settled.get(s.key, s) for s in steps)
+    return [step for step in kept if step is not None]
 
 
-def _remote_hash(key: str, row: Mapping[str, Any]) -> str | None:
+def _merge(
+    ctx: SyncContext,
+    writer: ContentWriter,
+    step: Step,
+    remote_doc: Document,
+    row: dict[str, Any],
+    remote: dict[str, RemoteEntry],
+    report: SyncReport,
+    merges: dict[str, str],
+    *,
+    dry_run: bool,
+) -> Step:
+    """Merge one document changed on both sides; the step that follows from the merge."""
+    version = remote[step.key].version
+    entry = _entry_of(row, content_hash(remote_doc))
+    merged = merged_with_base(ctx, step.key, remote_doc)
+    if merged is None:
+        conflict = Step(step.key, "conflict", f"{step.reason}; no earlier version kept to merge")
+        report.conflicts.append(conflict_for(ctx, conflict, remote, row))
+        return conflict
+    if merged.document is not None:
+        reason = "changed on both sides; " + ("merges cleanly" if dry_run else "merged")
+        merges[step.key] = content_hash(merged.document)
+        if not dry_run:
+            write_merge(ctx, writer, step, merged, remote_doc, entry, report, remote, row)
+        return Step(step.key, "update", reason, version=version)
+    if not dry_run:  # the conflict is reported once the markers are on disk
+        write_merge(ctx, writer, step, merged, remote_doc, entry, report, remote, row)
+        return Step(step.key, "conflict", step.reason)
+    what = ", ".join(merged.conflicts)
+    conflict = Step(step.key, "conflict", f"{step.reason}; the merge conflicts in {what}")
+    report.conflicts.append(conflict_for(ctx, conflict, remote, row))
+    return conflict
+
+
+def _remote_content(key: str, row: Mapping[str, Any] | None) -> tuple[Document | None, str | None]:
+    """The remote document (None for media) and content hash of a row; (None, None) if invalid."""
+    if row is None:
+        return None, None
     table, _ = split_key(key)
     try:
         if table == "media":
-            return row_to_media(row).sha256
+            return None, row_to_media(row).sha256
         doc, _ = row_to_document("post" if table == "posts" else "page", row)
-        return content_hash(doc)
+        return doc, content_hash(doc)
     except ContentError:
-        return None
+        return None, None
+
+
+def _entry_of(row: Mapping[str, Any], digest: str) -> BaseEntry:
+    """The base entry of a remote row whose content hashes to `digest`."""
+    return BaseEntry(
+        row["version"],
+        digest,
+        row.get("author_id"),
+        is_private(row.get("draft") is True, row.get("publish_at")),
+    )
 
 
 def _apply(ctx: SyncContext, steps: list[Step], report: SyncReport, *, prune: bool) -> None:
     by_action: dict[str, list[Step]] = {}
     for step in steps:
         by_action.setdefault(step.action, []).append(step)
-    for step in by_action.get("skip", []):
-        report.skipped.append(step)
+    report.skipped += by_action.get("skip", [])
+    report.refused += by_action.get("refuse", [])
     for step in by_action.get("forget", []):
         ctx.base.forget(step.key)
     writes = by_action.get("create", []) + by_action.get("update", [])
@@ -162,9 +237,10 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
         ctx.notify(f"  uploading {len(steps)} media files...")
     rows: list[dict[str, Any]] = []
     hashes: dict[str, str] = {}
+    texts: dict[str, str | None] = {}
     for step in steps:
         try:
-            row, digest = _row_for(ctx, step)
+            row, digest, texts[step.key] = _row_for(ctx, step)
         except SitegenError as exc:
             report.errors.append(exc)
             continue
@@ -182,7 +258,8 @@ def _write(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncRepo
         for row in batch:
             key = f"{table}/{row[column]}"
             private = is_private(row.get("draft") is True, row.get("publish_at"))
-            ctx.base.record(key, BaseEntry(row["version"], hashes[key], user_id, private))
+            entry = BaseEntry(row["version"], hashes[key], user_id, private)
+            ctx.base.record(key, entry, texts[key])
             report.count("create" if row["version"] == 1 else "update", key)
         save_base(ctx.site_dir, ctx.base)
         sent += len(batch)
@@ -218,9 +295,11 @@ def _write_isolating_refusals(
         if len(remaining) == 1:
             report.errors.append(
                 RemoteError(
-                    f"{table}/{remaining[0][column]}: another author already uses this key "
-                    "(probably as a draft you cannot see); not pushed",
-                    hint="give yours another slug (or media path) and push again",
+                    f"{table}/{remaining[0][column]}: refused by the server: your role does not "
+                    "allow it (contributors cannot publish, schedule or add media), or another "
+                    "author already uses this key (as a draft you cannot see); not pushed",
+                    hint="keep it a draft (`draft: true`) for an editor to publish, or give it "
+                    "another slug (or media path) and push again",
                 )
             )
             return
@@ -229,18 +308,19 @@ def _write_isolating_refusals(
             _write_isolating_refusals(ctx, table, half, confirmed, report)
 
 
-def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
-    """The full row to send for a key, with its content hash; uploads media bytes first."""
+def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str, str | None]:
+    """The full row to send for a key, with its content hash and (for a document) its text,
+    kept as the base of later merges; uploads media bytes first."""
     table, name = split_key(step.key)
     if table != "media":
-        doc, digest = ctx.copy.documents[step.key].load(ctx.site_dir)
+        doc, digest, text = ctx.copy.documents[step.key].load(ctx.site_dir)
         if doc.key != step.key:
             raise ContentError(
                 f"now has the key {doc.key}, not {step.key}; not pushed",
                 file=doc.source,
                 hint="run the push again",
             )
-        return document_to_row(doc), digest
+        return document_to_row(doc), digest, text  # the text parses to `doc`: a merge base
     item = ctx.copy.media[name]
     if PurePosixPath(item.path).suffix.lower() in ACTIVE_SUFFIXES:
         raise ContentError(
@@ -252,9 +332,8 @@ def _row_for(ctx: SyncContext, step: Step) -> tuple[dict[str, Any], str]:
     object_name = object_name_for(user_id, Media(item.path, item.sha256, item.size))
     content_type = mimetypes.guess_type(item.path)[0] or "application/octet-stream"
     ctx.store.upload_media(object_name, item.file.read_bytes(), content_type)
-    return media_to_row(
-        Media(item.path, item.sha256, item.size), object_name, content_type
-    ), item.sha256
+    row = media_to_row(Media(item.path, item.sha256, item.size), object_name, content_type)
+    return row, item.sha256, None
 
 
 def _delete(ctx: SyncContext, steps: Sequence[Step], table: str, report: SyncReport) -> None:

@@ -10,9 +10,14 @@ from sitegen.errors import SitegenError, SyncConflict
 from sitegen.sync.plan import Step
 
 MERGE_HINT = (
-    "to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
+    "to merge: copy your file aside, `sitegen pull --force KEY` (takes the remote version), "
     "merge your copy into it, then `sitegen push`; to keep yours as it is: "
     "`sitegen push --force`"
+)
+MARKERS_HINT = (
+    "edit each file: keep what you want between `<<<<<<< local` and `>>>>>>> remote`, delete "
+    "the marker lines, then `sitegen push`; `sitegen diff KEY` shows both sides, "
+    "`sitegen pull --force KEY` takes the remote version"
 )
 
 
@@ -29,6 +34,8 @@ class Conflict:
     remote_time: str | None
     remote_author: str | None
     read_only: bool = False  # the remote row is another author's: --force cannot push over it
+    markers: str | None = None  # `file:line` of the conflict markers a merge wrote
+    parts: tuple[str, ...] = ()  # what both sides changed differently (front-matter fields, body)
 
     def describe(self) -> str:
         you = f"you ({self.local_author})" if self.local_author else "you"
@@ -45,6 +52,11 @@ class Conflict:
                 f"by {self.remote_author or 'unknown'})"
             )
         text = f"  {self.key}: {self.reason}\n      {local}\n      {remote}"
+        if self.markers:
+            text += (
+                f"\n      merge conflict in {', '.join(self.parts)}: "
+                f"markers written to {self.markers}"
+            )
         if self.read_only:
             text += (
                 "\n      another author's key: only they can change it; to publish your "
@@ -61,6 +73,7 @@ class SyncReport:
     done: Counter[tuple[str, str]] = field(default_factory=Counter)
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[Step] = field(default_factory=list)
+    refused: list[Step] = field(default_factory=list)
     errors: list[SitegenError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -79,10 +92,14 @@ class SyncReport:
         ]
         text = f"{verb} {', '.join(parts)} in {self.seconds:.1f} s"
         deleted = sum(n for (action, _), n in self.done.items() if action.startswith("delete"))
+        merged = sum(n for (action, _), n in self.done.items() if action == "merge")
+        if merged:
+            text += f"; merged {merged} changed on both sides"
+            text += " (`sitegen push` sends the merge)" if pulling else ""
         if deleted:
             where = f"local file{'s' if deleted != 1 else ''}" if pulling else "remotely"
             text += f"; deleted {deleted} {where}"
-        elif not (self.done or self.conflicts or self.errors or self.skipped):
+        elif not (self.done or self.conflicts or self.errors or self.skipped or self.refused):
             text += ": already up to date" if pulling else ": nothing to push"
         return text
 
@@ -98,18 +115,24 @@ class SyncReport:
         return lines
 
     def raise_for_problems(self) -> None:
-        """Turn conflicts and errors into the error the CLI reports (exit code 1)."""
+        """Turn conflicts, refusals and errors into the error the CLI reports (exit code 1)."""
         if self.conflicts:
             keys = [conflict.key for conflict in self.conflicts]
-            details = "\n".join(conflict.describe() for conflict in self.conflicts)
+            details = "\n".join(
+                [conflict.describe() for conflict in self.conflicts]
+                + [f"  {step.key}: {step.reason}" for step in self.refused]
+            )
+            marked = [conflict for conflict in self.conflicts if conflict.markers]
+            what = "could not be merged" if marked else "left untouched"
             raise SyncConflict(
                 f"{len(keys)} key{'s' if len(keys) != 1 else ''} changed on both sides; "
-                f"left untouched:\n{details}",
+                f"{what}:\n{details}",
                 keys=keys,
-                hint=MERGE_HINT,
+                hint=MARKERS_HINT if marked else MERGE_HINT,
             )
-        if self.errors:
-            raise self.errors[0] if len(self.errors) == 1 else SyncErrors(self.errors)
+        errors = [*self.errors, *(SyncRefused(step) for step in self.refused)]
+        if errors:
+            raise errors[0] if len(errors) == 1 else SyncErrors(errors)
 
 
 def moment(text: str | None) -> str:
@@ -129,6 +152,13 @@ def count_of(number: int, table: str) -> str:
     """`1 post`, `2 posts`, `3 media`."""
     noun = table if number != 1 or table == "media" else table.removesuffix("s")
     return f"{number} {noun}"
+
+
+class SyncRefused(SitegenError):
+    """A key the policies do not let this user change: reported, and the run fails (exit 1)."""
+
+    def __init__(self, step: Step) -> None:
+        super().__init__(f"{step.key}: {step.reason}")
 
 
 class SyncErrors(SitegenError):

@@ -44,7 +44,7 @@ def overlay(browser: webdriver.Chrome) -> str | None:
 @pytest.fixture()
 def author(stack, make_user, clean_db, tmp_path: Path) -> Path:
     site = make_site(tmp_path / "author", stack)
-    login_as(site, make_user())
+    login_as(site, make_user(role="author"))
     write_post(site, "first", "First post", "Already there.\n", date="2024-01-01")
     push(site)
     return site

@@ -1,8 +1,10 @@
 """Fixtures for integration tests: one real stack per session, users, official clients, cleanup.
 
 - `stack`: the running `tests.stack.Stack` (PostgreSQL + /auth /rest /storage), started once.
-- `make_user(email=None, password=...)`: a confirmed user made through the admin API;
+- `make_user(email=None, password=..., role=None)`: a confirmed user made through the admin API;
   returns `StackUser(id, email, password)`; deleted (with their rows, by FK cascade) afterwards.
+  With `role` ("owner", "editor", "author", "contributor") the user is also made a member of
+  the site, as the project's admin would (admin SQL into `members`).
 - `supabase_client(key="anon", user=None, **options)`: an official `supabase.create_client`
   client; with `user` it is signed in with that user's password.
 - `clean_db`: empties every public table and all storage objects before the test.
@@ -49,6 +51,7 @@ def make_user(stack: Stack) -> Iterator[Callable[..., StackUser]]:
         password: str = DEFAULT_PASSWORD,
         *,
         confirmed: bool = True,
+        role: str | None = None,
         **attributes: Any,
     ) -> StackUser:
         address = email or f"user-{uuid.uuid4().hex[:12]}@example.com"
@@ -56,11 +59,22 @@ def make_user(stack: Stack) -> Iterator[Callable[..., StackUser]]:
             {"email": address, "password": password, "email_confirm": confirmed, **attributes}
         ).user
         created.append(user.id)
+        if role is not None:
+            add_member(stack, address, role)
         return StackUser(user.id, address, password)
 
     yield make
     for user_id in created:
         stack.admin_sql("delete from auth.users where id = %s", (user_id,))
+
+
+def add_member(stack: Stack, email: str, role: str) -> None:
+    """Make `email` a member with `role`, as the project's admin does (SQL as postgres)."""
+    stack.admin_sql(
+        "insert into public.members (email, role) values (%s, %s) "
+        "on conflict (email) do update set role = excluded.role",
+        (email, role),
+    )
 
 
 @pytest.fixture

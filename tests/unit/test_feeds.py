@@ -41,6 +41,7 @@ def _page(n: int, date: dt.date) -> Page:
         word_count=3,
         cover=None,
         extra={},
+        authors=(),
         content=Markup('<p><a href="/blog/posts/p1/">x</a> <img src="/blog/media/a.png"></p>'),
         toc=(),
         toc_html=Markup(""),

@@ -56,6 +56,7 @@ def test_a_page_ref_stands_for_the_page_with_its_digest() -> None:
         word_count=1,
         cover=None,
         extra={},
+        authors=(),
         content=Markup("<p>A</p>"),
         toc=(),
         toc_html=Markup(""),

@@ -114,3 +114,17 @@ def test_a_bad_value_from_the_environment_says_so(tmp_path):
         load_remote_settings(tmp_path, environ={"SUPABASE_URL": "abc.supabase.co"})
     assert caught.value.file is None
     assert caught.value.message.endswith("(set in the environment, which wins over .env)")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://abc.supabase.co/rest/v1", "https://abc.supabase.co/rest/v1/", "http://h:1/x"]
+)
+def test_a_url_with_a_path_after_the_project_url_says_so(tmp_path, url):
+    (tmp_path / ".env").write_text(f"SUPABASE_URL={url}\nSUPABASE_ANON_KEY={ANON}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_remote_settings(tmp_path, environ={})
+    error = caught.value
+    assert error.field == "SUPABASE_URL" and error.line == 1
+    assert "has a path" in error.message and "after the project URL" in error.message
+    project = url.split("/")[0] + "//" + url.split("/")[2]
+    assert f"use the project URL alone: SUPABASE_URL={project}" in (error.hint or "")

@@ -163,3 +163,15 @@ def test_lazy_pages_without_versions_are_refused() -> None:
     rendered = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()), None)}
     with pytest.raises(ValueError, match="lazy page"):
         assemble(CONFIG, [doc], rendered, (), strict=False, lazy_pages=True)
+
+
+def test_unresolved_conflict_markers_are_a_warning_naming_the_line() -> None:
+    body = "Intro.\n\n<<<<<<< local\nMine.\n=======\nTheirs.\n>>>>>>> remote\n"
+    doc = _doc("posts/merged.md", "title: M", body)
+    [warning] = _site([doc]).warnings
+    assert (warning.file, warning.line) == ("content/posts/merged.md", 6)
+    assert "unresolved merge conflict markers" in str(warning)
+    with pytest.raises(BuildFailed):
+        _site([doc], strict=True)
+    heading = _doc("posts/heading.md", "title: H", "Title\n=======\n\nText.\n")
+    assert _site([heading]).warnings == ()  # a heading underline is no marker

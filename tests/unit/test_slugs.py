@@ -1,3 +1,5 @@
+import pytest
+
 from sitegen.slugs import is_valid_slug, slugify
 
 
@@ -15,3 +17,8 @@ def test_valid_slugs() -> None:
 def test_invalid_slugs_cannot_escape() -> None:
     for bad in ["", "..", "../etc", "/abs", "a//b", "a/../b", "a\\b", "Hello", "a-", "-a", "a/"]:
         assert not is_valid_slug(bad), bad
+
+
+@pytest.mark.parametrize("slug", ["name\n", "a/b\n", "x\r\n"])
+def test_a_slug_with_a_trailing_newline_is_not_valid(slug):
+    assert not is_valid_slug(slug)

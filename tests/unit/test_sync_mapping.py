@@ -215,3 +215,81 @@ def test_datetime_front_values_keep_their_offset() -> None:
     assert back.front.date == dt.datetime(
         2024, 5, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))
     )
+
+
+@pytest.mark.parametrize("slug", ["name\n", "a/b\n", "ok-slug\r\n"])
+def test_a_remote_slug_ending_in_a_newline_is_rejected(slug):
+    row = {
+        "slug": slug,
+        "title": "T",
+        "body": "",
+        "draft": False,
+        "front": {},
+        "version": 1,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
+    with pytest.raises(ContentError) as caught:
+        row_to_document("post", row)
+    assert caught.value.field == "slug"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sha256": "a" * 64 + "\n"},
+        {"object_name": "00000000-0000-0000-0000-000000000000/" + "a" * 64 + "/cat.png\n"},
+    ],
+)
+def test_checksums_and_object_names_ending_in_a_newline_are_rejected(changes):
+    row = {
+        "path": "cat.png",
+        "object_name": "00000000-0000-0000-0000-000000000000/" + "a" * 64 + "/cat.png",
+        "sha256": "a" * 64,
+        "size": 1,
+        "content_type": "image/png",
+        "version": 1,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+        **changes,
+    }
+    with pytest.raises(ContentError) as caught:
+        row_to_media(row)
+    assert caught.value.field == next(iter(changes))
+
+
+def test_authors_travel_in_their_own_column_as_profile_slugs():
+    doc = parse_document(
+        "---\ntitle: X\nauthors: [ada, bob]\n---\nBody\n", source="content/posts/x.md"
+    )
+    row = document_to_row(doc)
+    assert row["authors"] == ["ada", "bob"] and "authors" not in row["front"]
+    back, _ = row_to_document("post", {**row, "version": 1, "updated_at": "2026-01-01T00:00:00Z"})
+    assert back.front.extra["authors"] == ["ada", "bob"]
+    assert content_hash(back) == content_hash(doc)
+    single = parse_document("---\ntitle: Y\nauthors: ada\n---\n", source="content/posts/y.md")
+    assert document_to_row(single)["authors"] == ["ada"]
+    plain = parse_document("---\ntitle: Z\n---\n", source="content/posts/z.md")
+    assert document_to_row(plain)["authors"] == []
+
+
+@pytest.mark.parametrize("value", ["[Ada Lovelace]", "[ada, 3]", "{a: b}", "[ada\\n]"])
+def test_authors_that_are_not_profile_slugs_are_a_content_error(value):
+    doc = parse_document(f"---\ntitle: X\nauthors: {value}\n---\n", source="content/posts/x.md")
+    with pytest.raises(ContentError) as caught:
+        document_to_row(doc)
+    assert caught.value.field == "authors" and caught.value.file == "content/posts/x.md"
+
+
+def test_remote_authors_are_validated():
+    row = {
+        "slug": "x",
+        "title": "T",
+        "body": "",
+        "draft": False,
+        "front": {},
+        "version": 1,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+        "authors": ["ada", "../etc"],
+    }
+    with pytest.raises(ContentError) as caught:
+        row_to_document("post", row)
+    assert caught.value.field == "authors"

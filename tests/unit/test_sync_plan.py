@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.sync.plan import UNREADABLE, RemoteEntry, plan_pull, plan_push
+from sitegen.sync.plan import UNREADABLE, Change, RemoteEntry, changes, plan_pull, plan_push
 from sitegen.sync.state import BaseEntry
 
 ME, OTHER = "user-a", "user-b"
@@ -10,7 +10,7 @@ K = "posts/hello"
 
 
 def remote(version: int, author: str | None = ME) -> dict[str, RemoteEntry]:
-    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author)}
+    return {K: RemoteEntry(version, "2026-01-01T00:00:00+00:00", author, author in (None, ME))}
 
 
 def base(version: int, hash_: str = "h0", author: str | None = ME) -> dict[str, BaseEntry]:
@@ -40,13 +40,43 @@ def test_pull_remote_change_on_unchanged_local_is_pulled() -> None:
     assert actions(plan_pull_as({K: "h0"}, remote(3), base(2))) == [(K, "pull", None)]
 
 
-def test_pull_remote_change_on_edited_local_is_conflict_unless_forced() -> None:
-    assert actions(plan_pull_as({K: "mine"}, remote(3), base(2))) == [(K, "conflict", None)]
+def test_pull_remote_change_on_edited_local_is_merged_unless_forced() -> None:
+    assert actions(plan_pull_as({K: "mine"}, remote(3), base(2))) == [(K, "merge", None)]
     assert actions(plan_pull_as({K: "mine"}, remote(3), base(2), force=True)) == [(K, "pull", None)]
+
+
+def test_pull_media_or_unreadable_changed_on_both_sides_is_a_conflict() -> None:
+    media = "media/cat.png"
+    both = plan_pull_as(
+        {media: "mine"},
+        {media: RemoteEntry(3, "t", ME, True)},
+        {media: BaseEntry(2, "h0", ME)},
+    )
+    assert actions(both) == [(media, "conflict", None)]
+    assert actions(plan_pull_as({K: UNREADABLE}, remote(3), base(2))) == [(K, "conflict", None)]
 
 
 def test_pull_local_edit_alone_is_left_for_push() -> None:
     assert plan_pull_as({K: "mine"}, remote(2), base(2)) == []
+
+
+def test_pull_force_discards_a_local_edit_even_when_nothing_changed_remotely() -> None:
+    """Bug 3: `pull --force` did nothing for a key edited locally but unchanged remotely (so
+    another author's post edited here could never be restored)."""
+    theirs = plan_pull_as({K: "mine"}, remote(2, OTHER), base(2, author=OTHER), force=True)
+    assert actions(theirs) == [(K, "pull", None)]
+    deleted = plan_pull_as({}, remote(2), base(2), force=True)
+    assert actions(deleted) == [(K, "pull", None)]
+    assert plan_pull_as({K: "h0"}, remote(2), base(2), force=True) == []  # nothing to discard
+
+
+def test_pull_only_plans_the_keys_asked_for() -> None:
+    other = "posts/other"
+    local = {K: "mine", other: "mine"}
+    remote_ = {**remote(2), other: RemoteEntry(2, "t", ME, True)}
+    base_ = {**base(2), other: BaseEntry(2, "h0", ME)}
+    steps = plan_pull_as(local, remote_, base_, force=True, only={K})
+    assert actions(steps) == [(K, "pull", None)]
 
 
 def test_pull_key_created_on_both_sides_is_conflict() -> None:
@@ -99,8 +129,8 @@ def test_push_unchanged_local_plans_nothing_even_if_remote_moved() -> None:
     assert plan_push({K: "h0"}, remote(5), base(2), user_id=ME) == []
 
 
-def test_push_both_changed_is_conflict_and_force_sends_current_version() -> None:
-    assert actions(plan_push({K: "h1"}, remote(3), base(2), user_id=ME)) == [(K, "conflict", None)]
+def test_push_both_changed_is_merged_and_force_sends_current_version() -> None:
+    assert actions(plan_push({K: "h1"}, remote(3), base(2), user_id=ME)) == [(K, "merge", None)]
     forced = plan_push({K: "h1"}, remote(3), base(2), user_id=ME, force=True)
     assert actions(forced) == [(K, "update", 3)]
 
@@ -136,9 +166,10 @@ def test_push_prune_only_touches_keys_in_the_base() -> None:
 
 def test_push_never_writes_another_authors_key() -> None:
     step = plan_push({K: "h1"}, remote(2, author=OTHER), base(2, author=OTHER), user_id=ME)[0]
-    assert step.action == "skip" and "another author" in step.reason
+    assert step.action == "refuse" and "another author" in step.reason
+    assert f"sitegen pull --force {K}" in step.reason  # the way out
     pruned = plan_push({}, remote(2, author=OTHER), base(2, author=OTHER), user_id=ME, prune=True)
-    assert pruned[0].action == "skip"
+    assert pruned[0].action == "refuse"
 
 
 def test_push_unreadable_local_file_is_skipped() -> None:
@@ -153,3 +184,21 @@ def test_plans_are_sorted_by_key() -> None:
         "posts/a",
         "posts/b",
     ]
+
+
+# --- status -----------------------------------------------------------------------------------
+
+
+def test_changes_name_each_sides_change() -> None:
+    local = {K: "h1", "posts/new": "n", "posts/bad": UNREADABLE}
+    remote_ = {**remote(3), "posts/theirs": RemoteEntry(1, "t", OTHER, False)}
+    base_ = {**base(2), "posts/bad": BaseEntry(1, "b", ME), "posts/gone": BaseEntry(1, "g", ME)}
+    base_["posts/hidden"] = BaseEntry(1, "x", OTHER, private=True)
+    local["posts/hidden"] = "x"
+    assert changes(local, remote_, base_, viewer=ME) == [
+        Change("posts/bad", "unreadable", "deleted"),
+        Change("posts/gone", "deleted", "deleted"),
+        Change(K, "modified", "modified"),
+        Change("posts/new", "new", None),
+        Change("posts/theirs", None, "new"),
+    ]  # posts/hidden: another author's draft, invisible to us, not deleted

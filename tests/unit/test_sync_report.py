@@ -78,7 +78,7 @@ def test_conflicts_become_one_error_naming_both_sides() -> None:
     assert "content/posts/a.md (changed 2026-01-02 10:00:00 UTC, by you (me@example.org))" in text
     assert "remote version 4 (changed 2026-01-02 11:00:00 UTC, by them@example.org)" in text
     assert info.value.hint == (  # says how to see the remote version: a plain pull keeps yours
-        "to merge: copy your file aside, `sitegen pull --force` (takes the remote version), "
+        "to merge: copy your file aside, `sitegen pull --force KEY` (takes the remote version), "
         "merge your copy into it, then `sitegen push`; to keep yours as it is: "
         "`sitegen push --force`"
     )

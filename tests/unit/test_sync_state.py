@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ConfigError
-from sitegen.sync.state import BASE_FILE, BaseEntry, SyncBase, load_base, save_base
+from sitegen.sync.state import (
+    BASE_FILE,
+    TEXTS_FILE,
+    BaseEntry,
+    SyncBase,
+    base_text,
+    load_base,
+    save_base,
+)
 
 URL = "http://127.0.0.1:54321"
 
@@ -113,3 +121,34 @@ def test_atomic_write_streams_from_a_writer_and_leaves_the_old_file_when_it_fail
         write_atomic(target, failing)
     assert target.read_bytes() == b"first part"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.pickle"]
+
+
+def test_document_texts_are_kept_by_hash_until_no_key_names_them(tmp_path: Path) -> None:
+    base = SyncBase(URL, {})
+    base.record("posts/a", BaseEntry(1, "h1"), "text one")
+    base.record("posts/b", BaseEntry(1, "h1"), "text one")  # the same content: one row
+    base.record("media/x.png", BaseEntry(1, "m1"))  # media keep no text
+    save_base(tmp_path, base)
+    again = load_base(tmp_path, URL)
+    assert base_text(tmp_path, again, "h1") == "text one"
+    assert base_text(tmp_path, again, "m1") is None
+
+    again.record("posts/a", BaseEntry(2, "h2"), "text two")
+    save_base(tmp_path, again)
+    assert base_text(tmp_path, load_base(tmp_path, URL), "h1") == "text one"  # b still names it
+    again.forget("posts/b")
+    save_base(tmp_path, again)
+    assert base_text(tmp_path, load_base(tmp_path, URL), "h1") is None
+    assert base_text(tmp_path, load_base(tmp_path, URL), "h2") == "text two"
+
+
+def test_a_damaged_texts_store_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / TEXTS_FILE
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database" * 100)
+    base = SyncBase(URL, {})
+    base.record("posts/a", BaseEntry(1, "h1"), "text")
+    with pytest.raises(ConfigError) as info:
+        save_base(tmp_path, base)
+    assert info.value.file == str(path) and "delete the file" in (info.value.hint or "")
+    assert base_text(tmp_path, base, "h9") is None  # reading never fails: no text, no merge

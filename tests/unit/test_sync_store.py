@@ -17,12 +17,21 @@ from sitegen.remote.store import (
 
 
 def test_manifest_entries_are_validated() -> None:
-    data = [["a", 1, "2026-01-01T00:00:00+00:00", "u"], ["b", 2, "2026-01-02T00:00:00+00:00", None]]
-    assert parse_manifest("posts", data) == [
-        ManifestEntry("a", 1, "2026-01-01T00:00:00+00:00", "u"),
-        ManifestEntry("b", 2, "2026-01-02T00:00:00+00:00", None),
+    data = [
+        ["a", 1, "2026-01-01T00:00:00+00:00", "u", True],
+        ["b", 2, "2026-01-02T00:00:00+00:00", None, False],
     ]
-    for bad in ({"a": 1}, [["a", "1", "t", None]], [["a", True, "t", None]], [["a", 1, "t"]]):
+    assert parse_manifest("posts", data) == [
+        ManifestEntry("a", 1, "2026-01-01T00:00:00+00:00", "u", True),
+        ManifestEntry("b", 2, "2026-01-02T00:00:00+00:00", None, False),
+    ]
+    for bad in (
+        {"a": 1},
+        [["a", "1", "t", None, True]],
+        [["a", True, "t", None, True]],
+        [["a", 1, "t", None]],  # the manifest of sql/ before 006: apply the migrations
+        [["a", 1, "t", None, "yes"]],
+    ):
         with pytest.raises(RemoteError):
             parse_manifest("posts", bad)
 

@@ -136,6 +136,7 @@ def document(
         word_count=600,
         cover=cover,
         extra={},
+        authors=[],
     )
     if full:
         entries = (
@@ -192,6 +193,7 @@ def site(**changes: Any) -> SimpleNamespace:
         feed_url=abs_url("/atom.xml"),
         feed_type="application/atom+xml",
         generator="sitegen 0.1.0",
+        authors=[],
     )
     values.update(changes)
     return SimpleNamespace(**values)
@@ -238,6 +240,7 @@ def context(template: str, **changes: Any) -> dict[str, Any]:
             "current_url": url("/archive/"),
         },
         "404.html": {"current_url": url("/404.html")},
+        "author.html": {"current_url": url("/authors/ada/")},
     }
     values = {"site": site(), **by_template[template]}
     values.update(changes)
@@ -503,13 +506,37 @@ def test_post_shows_everything_about_the_post(render: Render) -> None:
     assert '<h2 id="first">First</h2>' in html  # content is not escaped
 
 
-def test_free_author_field_is_shown_and_escaped(render: Render) -> None:
-    post = document("By someone", "by", date=dt.date(2025, 1, 1), full=True)
-    post.extra = {"author": "Grace <Hopper>"}
-    html = render("post.html", page=post, current_url=post.url)
+def author(name: str, slug: str = "") -> SimpleNamespace:
+    """An author view: with a slug, one with a profile (a page and a feed)."""
+    page = url(f"/authors/{slug}/") if slug else None
+    feed = abs_url(f"/authors/{slug}/feed.xml") if slug else None
+    return SimpleNamespace(slug=slug, name=name, bio="", avatar=None, url=page, feed_url=feed)
 
+
+def test_authors_are_named_linked_and_escaped(render: Render) -> None:
+    post = document("By someone", "by", date=dt.date(2025, 1, 1), full=True)
+    post.authors = [author("Grace <Hopper>")]
+    html = render("post.html", page=post, current_url=post.url)
     assert '<span class="meta__item">by Grace &lt;Hopper&gt;</span>' in html
     assert "by Grace" not in render("post.html")
+
+    post.authors = [author("Ada", "ada"), author("Grace"), author("Edsger", "edsger")]
+    html = render("post.html", page=post, current_url=post.url)
+    assert (
+        f'by <a href="{url("/authors/ada/")}" rel="author">Ada</a>, Grace and '
+        f'<a href="{url("/authors/edsger/")}" rel="author">Edsger</a></span>'
+    ) in html
+
+
+def test_author_page_shows_the_profile_lists_posts_and_links_the_feed(render: Render) -> None:
+    ada = author("Ada <L>", "ada")
+    ada.bio, ada.avatar = "Wrote the first program.", url("/media/ada.png")
+    html = render("author.html", author=ada, paginator=paginator([NEWER, OLDER]))
+    assert "<h1>Ada &lt;L&gt;</h1>" in html
+    assert '<p class="author__bio">Wrote the first program.</p>' in html
+    assert f'<img class="author__avatar" src="{url("/media/ada.png")}"' in html
+    assert f'href="{ada.feed_url}"' in html and "2 posts" in html
+    assert NEWER.title in html and OLDER.title in html
 
 
 def test_post_links_to_older_and_newer(render: Render) -> None:

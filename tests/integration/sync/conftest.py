@@ -26,6 +26,17 @@ from tests.integration.sync.sync_helpers import (
 
 
 @pytest.fixture
+def make_user(make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """The sync tests' users are members with the `author` role unless a test says otherwise
+    (`role=None`: not a member)."""
+
+    def make(*args: Any, role: str | None = "author", **kwargs: Any) -> Any:
+        return make_user(*args, role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
 def site(tmp_path: Path, stack) -> Path:
     """A site folder (not logged in) whose .env points at the stack."""
     return make_site(tmp_path / "site", stack)
@@ -39,13 +50,15 @@ def _author(stack, make_user, root: Path, name: str) -> Author:
 
 
 @pytest.fixture
-def author_a(tmp_path: Path, stack, make_user) -> Author:
-    """Author A: a confirmed user (admin API), logged in through sitegen in their own site folder."""
+def author_a(tmp_path: Path, stack, make_user, clean_db) -> Author:
+    """Author A: a confirmed user (admin API) and a member with the `author` role, logged in
+    through sitegen in their own site folder. Requests `clean_db` so that a test's clean-up runs
+    before, not after, the membership is made."""
     return _author(stack, make_user, tmp_path / "site-a", "author-a")
 
 
 @pytest.fixture
-def author_b(tmp_path: Path, stack, make_user) -> Author:
+def author_b(tmp_path: Path, stack, make_user, clean_db) -> Author:
     """Author B: another confirmed, logged-in user (in a separate site folder)."""
     return _author(stack, make_user, tmp_path / "site-b", "author-b")
 

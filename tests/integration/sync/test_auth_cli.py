@@ -63,6 +63,7 @@ def test_login_and_whoami(site, cli, stack, make_user):
     assert f"email:    {email}" in result.out
     assert f"user id:  {user_id}" in result.out
     assert f"project:  {stack.url}" in result.out
+    assert "role:     author" in result.out
     assert "valid until" in result.out
     session = load_session(site)
     assert session is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.sync.state import TEXTS_FILE
 from tests.integration.sync.sync_helpers import make_site, push_post, run, write_post
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -21,14 +22,17 @@ def remote_post(stack: object, slug: str) -> tuple[str, str, int, str]:
     return rows[0]
 
 
-def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
+def test_same_post_edited_on_two_machines_without_a_base_text_is_a_conflict_and_force_resolves_it(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """With no earlier text kept (a base written before texts were kept), nothing can be
+    merged: the key is reported and left untouched, as before merging existed."""
     user = make_user()
     laptop = make_site(tmp_path / "laptop", stack, user=user)
     desktop = make_site(tmp_path / "desktop", stack, user=user)
     push_post(capsys, laptop, "shared", "Shared", "First draft.\n")
     assert run(capsys, desktop, "pull").code == 0
+    (desktop / TEXTS_FILE).unlink()
 
     write_post(laptop, "shared", "Shared", "Laptop words.\n")
     desktop_file = write_post(desktop, "shared", "Shared", "Desktop words.\n")
@@ -38,6 +42,7 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     pushed = run(capsys, desktop, "push")
     assert pushed.code == 1
     assert "posts/shared: changed both locally and remotely" in pushed.err
+    assert "no earlier version kept to merge" in pushed.err
     assert "remote version 2" in pushed.err and user.email in pushed.err  # type: ignore[attr-defined]
     assert re.search(
         r"local content/posts/shared\.md \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
@@ -47,7 +52,7 @@ def test_same_post_edited_on_two_machines_is_a_conflict_and_force_resolves_it(
     assert re.search(
         r"remote version 2 \(changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, by ", pushed.err
     )
-    assert "copy your file aside, `sitegen pull --force`" in pushed.err  # how to see theirs
+    assert "copy your file aside, `sitegen pull --force KEY`" in pushed.err  # how to see theirs
     assert remote_post(stack, "shared")[1:3] == ("Laptop words.\n", 2)  # left untouched
     pulled = run(capsys, desktop, "pull")
     assert pulled.code == 1 and "posts/shared" in pulled.err
@@ -94,10 +99,13 @@ def test_another_authors_post_is_never_written(
 
     write_post(site_b, "alices", "Alice's", "Bob scribbled here.\n")
     edited = run(capsys, site_b, "push")
+    assert edited.code == 1  # bug 5: a refused edit exited 0, so CI could not tell
     assert "posts/alices: owned by another author" in edited.err
+    assert "so your edit was not pushed" in edited.err
+    assert "`sitegen pull --force posts/alices`" in edited.err
     (site_b / "content/posts/alices.md").unlink()
     deleted = run(capsys, site_b, "push", "--prune")
-    assert "posts/alices: owned by another author" in deleted.err
+    assert deleted.code == 1 and "posts/alices: owned by another author" in deleted.err
     assert remote_post(stack, "alices")[1:3] == ("Alice wrote this.\n", 1)
 
     write_post(site_b, "alices", "Alice's", "Bob scribbled again.\n")

@@ -125,3 +125,77 @@ def test_an_unforeseen_error_fails_its_check_and_the_others_still_run(tmp_path, 
     assert capsys.readouterr().out == (
         "FAIL  first: first failed: ValueError: odd answer\nok    second: fine\n"
     )
+
+
+def test_the_anonymous_probes_do_not_carry_the_login(author_a, cli, stack):
+    from tests.integration.sync.sync_helpers import write_post
+
+    write_post(author_a.site, "unfinished", "Unfinished", draft="true")
+    assert cli(author_a.site, "push").code == 0
+    result = cli(author_a.site, "doctor")
+    assert result.code == 0, result.out
+    verdicts = lines(result.out)
+    assert verdicts["anonymous read"].startswith("ok    anonymous read: they see 0 published")
+    assert verdicts["login"].startswith(f"ok    login: as {author_a.email}, role author")
+
+
+def test_the_anonymous_write_probe_runs_anonymously(author_a, cli, stack):
+    stack.admin_sql(
+        "grant insert on public.posts to anon; "
+        'create policy "too loose" on public.posts for insert to anon with check (true)'
+    )
+    try:
+        result = cli(author_a.site, "doctor")
+    finally:
+        stack.admin_sql(
+            'drop policy "too loose" on public.posts; revoke insert on public.posts from anon'
+        )
+    assert result.code == 1
+    verdict = lines(result.out)["anonymous write"]
+    assert verdict.startswith("FAIL  anonymous write: an anonymous insert got past the permissions")
+
+
+def test_a_url_with_rest_v1_on_the_end_is_named_as_such(site, cli, stack):
+    (site / ".env").write_text(
+        f"SUPABASE_URL={stack.url}/rest/v1\nSUPABASE_ANON_KEY={stack.anon_key}\n"
+    )
+    result = cli(site, "doctor")
+    assert result.code == 1
+    verdicts = lines(result.out)
+    assert verdicts["settings"].startswith(
+        f"FAIL  settings: SUPABASE_URL: '{stack.url}/rest/v1' has a path (/rest/v1) after the "
+        "project URL"
+    )
+    assert f"use the project URL alone: SUPABASE_URL={stack.url}" in result.out
+    assert "apply the SQL files" not in result.out
+    assert verdicts["server"].startswith("skip") and verdicts["media bucket"].startswith("skip")
+    pushed = cli(site, "pull")
+    assert pushed.code == 1 and "has a path (/rest/v1)" in pushed.err
+
+
+def test_the_server_and_bucket_checks_refuse_an_answer_that_is_not_supabases(site, stack, capsys):
+    from sitegen.commands.doctor import Doctor
+    from sitegen.remote.settings import RemoteSettings
+
+    doctor = Doctor(site)
+    doctor.settings = RemoteSettings(f"{stack.url}/rest/v1", stack.anon_key)  # as a user might
+    doctor.check("server", doctor.reachable)
+    doctor.check("media bucket", doctor.media_bucket)
+    out = capsys.readouterr().out
+    assert doctor.failures == 2 and not doctor.passed, out
+    assert "FAIL  server: " in out and "answered HTTP 404, not Supabase's health check" in out
+    assert "FAIL  media bucket: " in out and "not as Supabase Storage does" in out
+    assert out.count("check SUPABASE_URL: it is the project URL") == 2
+
+
+def test_a_signed_up_non_member_is_told_to_ask_an_owner(site, cli, stack, make_user):
+    from tests.integration.sync.sync_helpers import login_as
+
+    login_as(site, make_user(role=None))
+    result = cli(site, "doctor")
+    assert result.code == 1
+    verdicts = lines(result.out)
+    assert "not a member of the site" in verdicts["login"]
+    assert verdicts["own drafts"].startswith(
+        "FAIL  own drafts: you are not a member of the site, so you cannot write to it"
+    )

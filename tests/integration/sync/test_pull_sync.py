@@ -27,7 +27,7 @@ def posts_of(site: Path) -> list[str]:
     return sorted(p.stem for p in (site / "content" / "posts").glob("*.md"))
 
 
-def test_no_change_pull_costs_one_request_per_table(
+def test_no_change_pull_costs_one_request_per_table_and_one_for_the_authors(
     stack: object, make_user: User, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     author = make_site(tmp_path / "author", stack, user=make_user())
@@ -41,7 +41,7 @@ def test_no_change_pull_costs_one_request_per_table(
         "Pulled 0 posts, 0 pages, 0 media in " in result.out
         and ": already up to date" in result.out
     )
-    assert requests.hits == 3
+    assert requests.hits == 4  # the manifests of posts, pages, media; the author profiles
 
 
 def test_a_wrong_anon_key_is_named_with_where_to_get_the_right_one(
@@ -199,6 +199,7 @@ def test_hostile_rows_are_rejected_and_nothing_escapes_content(
         "site/reader/.env",
         "site/reader/.sitegen/sync/base.json",
         "site/reader/.sitegen/sync/index.json",
+        "site/reader/.sitegen/sync/texts.sqlite",  # the base text of posts/fine, for merges
         "site/reader/content/posts/fine.md",
         "site/reader/sitegen.toml",
     ]
@@ -251,7 +252,8 @@ def test_build_pull_pulls_then_builds_and_fails_loudly_on_conflict(
     push_post(capsys, author, "news", "News", "Newer news.\n")
     failed = run(capsys, ci, "build", "--pull")
     assert failed.code == 1 and "posts/news" in failed.err
-    assert (ci / "content/posts/news.md").read_text(encoding="utf-8").endswith("CI box.\n")
+    kept = (ci / "content/posts/news.md").read_text(encoding="utf-8")  # both sides, with markers
+    assert "<<<<<<< local\nEdited on the CI box.\n=======\nNewer news.\n>>>>>>> remote\n" in kept
 
 
 def test_pull_never_writes_over_a_file_that_holds_another_key(

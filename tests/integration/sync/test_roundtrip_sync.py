@@ -79,7 +79,7 @@ def test_media_round_trip_downloads_only_changed_files(
 
     with count_requests(stack, r"^/(rest|storage)/v1/") as requests:
         assert run(capsys, reader, "pull").code == 0
-    assert requests.hits == 3  # nothing changed: one manifest per table, no downloads
+    assert requests.hits == 4  # nothing changed: one manifest per table, the authors, no downloads
 
 
 def test_many_media_transfers_are_announced_few_are_not(

@@ -13,10 +13,17 @@ import re
 import string
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sitegen.errors import ConfigError, ConfigErrors
 
@@ -43,6 +50,7 @@ _HINTS = {
     "feeds.per_tag": "use true or false",
     "feeds.limit": "use a whole number of 1 or more",
     "sitemap.enabled": "use true or false",
+    "nav": 'list pages as `nav = ["index.md", {title = "Guides", children = ["guides/a.md"]}]`',
 }
 
 
@@ -103,6 +111,32 @@ class SitemapConfig(_Section):
     enabled: bool = True
 
 
+class NavEntry(_Section):
+    """One entry of an explicit `nav`: a page (`page`, a file under content/pages/), an
+    outside link (`url`), or a group of `children` (which may also have a page)."""
+
+    title: str | None = None
+    page: str | None = None
+    url: str | None = None
+    children: list[NavEntry] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _page_path(cls, value: Any) -> Any:
+        """A plain string is a page: `"guides/a.md"` is `{page = "guides/a.md"}`."""
+        return {"page": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> NavEntry:
+        if self.page is not None and self.url is not None:
+            raise ValueError("give `page` or `url`, not both")
+        if self.page is None and self.title is None:
+            raise ValueError("an entry without `page` needs a `title`")
+        if self.page is None and self.url is None and not self.children:
+            raise ValueError("give `page`, `url` or `children`")
+        return self
+
+
 class AuthorConfig(_Section):
     """An author profile for a local-only site: `[authors.<slug>]` (docs/content.md)."""
 
@@ -126,6 +160,7 @@ class SiteConfig(_Section):
     markdown: MarkdownConfig = MarkdownConfig()
     feeds: FeedsConfig = FeedsConfig()
     sitemap: SitemapConfig = SitemapConfig()
+    nav: list[NavEntry] = []  # an explicit navigation; empty: made from the folders
     authors: dict[str, AuthorConfig] = {}
 
     @field_validator("authors")
@@ -272,7 +307,10 @@ def _config_error(err: Any, text: str, file: str) -> ConfigError:
 def _model_at(loc: tuple[str, ...]) -> type[BaseModel]:
     model: type[BaseModel] = SiteConfig
     for part in loc:
+        if part.isdigit():  # an item of a list (`nav.0.children.2`)
+            continue
         annotation = model.model_fields[part].annotation
+        annotation = get_args(annotation)[0] if get_args(annotation) else annotation
         assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
         model = annotation
     return model

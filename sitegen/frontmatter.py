@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
+from sitegen.titles import first_heading, title_from_slug
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -56,7 +57,7 @@ KNOWN_FIELDS = (
     "menu",
 )
 _HINTS = {
-    "title": 'add a title, e.g. `title: "My first post"`',
+    "title": 'add a title, e.g. `title: "My first post"`, or start the body with `# My first post`',
     "slug": "use lower-case words joined by hyphens, e.g. `slug: my-first-post`",
     "date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
     "updated": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
@@ -105,6 +106,11 @@ def parse_document(
         default_slug = default_slug if default_slug is not None else path_slug
     yaml_text, body, body_line = _split(text, source)
     raw, key_lines = _load_yaml(yaml_text, source)
+    if "title" not in raw:  # as MkDocs: the first `# Heading`, else (pages) the file name
+        title = first_heading(body) or (title_from_slug(default_slug) if kind == "page" else None)
+        if title:
+            raw["title"] = title
+    _mkdocs_blog_fields(raw)
     front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
     if not is_valid_slug(slug):
@@ -128,6 +134,19 @@ def parse_document(
         source=source,
         body_line=body_line,
     )
+
+
+def _mkdocs_blog_fields(raw: dict[str, Any]) -> None:
+    """MkDocs-Material blog posts write `date: {created: ..., updated: ...}` and slugs such as
+    `mkdocs-2.0`: read them as `date`, `updated` and the slug a file name would give."""
+    date = raw.get("date")
+    if isinstance(date, dict) and "created" in date:
+        raw["date"] = date["created"]
+        if "updated" in date:
+            raw.setdefault("updated", date["updated"])
+    slug = raw.get("slug")
+    if isinstance(slug, str) and not is_valid_slug(slug) and is_valid_slug(slugify(slug)):
+        raw["slug"] = slugify(slug)
 
 
 def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
@@ -178,22 +197,12 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
 
 
 def _split(text: str, source: str) -> tuple[str, str, int]:
-    """(front matter YAML, body, 1-based body line). A file without front matter has no title."""
+    """(front matter YAML, body, 1-based body line). A file without front matter is all body."""
     text = text.removeprefix("\ufeff")
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
     if first_line.rstrip() != _DELIMITER:
-        raise ContentErrors(
-            [
-                ContentError(
-                    "the file has no front matter",
-                    file=source,
-                    line=1,
-                    field="title",
-                    hint='start the file with front matter: a line `---`, `title: "..."`, a line `---`',
-                )
-            ]
-        )
+        return "", text, 1
     position = first_end + 1
     line_number = 2
     while position <= len(text):

@@ -12,6 +12,7 @@ is recorded as its own query, FRAGMENT + target.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen.errors import ContentError, SitegenError
@@ -19,6 +20,7 @@ from sitegen.model import Document, Media
 from sitegen.routing import Route
 
 MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
+PAGES_DIR = "pages/"  # other files beside pages are copied: pages/img/a.png -> img/a.png
 FRAGMENT = "\0#"  # query prefix: does the page `target` names have its #fragment?
 _FOUND = ""  # the answer to a fragment query that holds
 _UNKNOWN = object()
@@ -37,13 +39,17 @@ class LinkTable:
         media: Sequence[Media],
         ids: Mapping[str, Sequence[str]],
         extra_paths: Iterable[str] = (),
+        assets: Sequence[Media] = (),
     ) -> None:
+        """`assets`: files beside the pages (`pages/img/a.png`, written to `img/a.png`)."""
         self.base_path = base_path
         self.by_file = {
             d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
         }
+        self.by_file.update({PAGES_DIR + a.path: base_path + a.path for a in assets})
         self.media = {MEDIA_DIR + m.path for m in media}
         self.paths = {routes[d.key].path for d in documents} | set(extra_paths)
+        self.paths |= {a.path for a in assets}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}
         self.key_by_path = {routes[d.key].path: d.key for d in documents}
         self.ids = {key: frozenset(page_ids) for key, page_ids in ids.items()}
@@ -59,8 +65,9 @@ class LinkTable:
         if target.startswith(FRAGMENT):
             return self._fragment(doc, target.removeprefix(FRAGMENT))
         path, fragment = split_fragment(target)
+        fragment = _url_safe(fragment)  # as written, decoded: `?q="a b"`
         if not path:
-            return target if self._has_id(doc.key, fragment) else None
+            return fragment if self._has_id(doc.key, fragment) else None
         here = posixpath.dirname(doc.source.removeprefix("content/"))
         key = (here, path)
         found = self._memo.get(key, _UNKNOWN)
@@ -91,10 +98,12 @@ class LinkTable:
         else:
             candidates = [posixpath.normpath(posixpath.join(here, path)), path]
         for candidate in candidates:
-            if candidate in self.by_file:
-                return self.by_file[candidate]
             if candidate in self.media:
                 return self.base_path + candidate
+            # `./debugging` and `../guides/` name `debugging.md` and `guides/index.md` too
+            for name in (candidate, candidate + ".md", candidate.rstrip("/") + "/index.md"):
+                if name in self.by_file:
+                    return self.by_file[name]
         return None
 
     def _route_url(self, doc: Document, path: str) -> str | None:
@@ -184,6 +193,15 @@ def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) ->
         line=line,
         hint="link to the other file relative to this one, e.g. `../pages/about.md`",
     )
+
+
+def _url_safe(text: str) -> str:
+    """`text` with the ASCII characters a URL may not hold percent-encoded (as markdown-it
+    writes an href); other characters, such as the letters of `#日本語`, are kept."""
+    return _URL_UNSAFE.sub(lambda found: f"%{ord(found.group()):02X}", text)
+
+
+_URL_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 
 
 def split_fragment(target: str) -> tuple[str, str]:

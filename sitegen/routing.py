@@ -33,10 +33,23 @@ def route_of_path(path: str) -> Route:
     return Route(path=path, output=output)
 
 
+def section_slug(slug: str) -> str | None:
+    """The folder a section page stands for: `docs/index` (`docs/index.md`, or Hugo's
+    `docs/_index.md`) -> `docs`, `index` -> `` (the home page); None for any other page."""
+    if slug == "index":
+        return ""
+    return slug.removesuffix("/index") if slug.endswith("/index") else None
+
+
 def route_for(doc: Document, config: SiteConfig) -> Route:
-    """The route of a post or page from its permalink pattern."""
+    """The route of a post or page from its permalink pattern; a section page (see
+    `section_slug`) lives at its folder's URL, and `pages/index.md` is the home page."""
     pattern = config.permalinks.post if doc.kind == "post" else config.permalinks.page
     fields = {"slug": doc.slug}
+    if doc.kind == "page" and (folder := section_slug(doc.slug)) is not None:
+        if not folder:
+            return HOME
+        fields["slug"] = folder
     if doc.kind == "post" and any(f"{{{name}}}" in pattern for name in ("year", "month", "day")):
         date = doc.front.date
         if date is None:
@@ -65,6 +78,7 @@ def paged_route(first: Route, number: int) -> Route:
 
 
 HOME = Route(path="", output="index.html")
+BLOG = Route(path="posts/", output="posts/index.html")  # the post list when a page is the home
 TAGS_INDEX = Route(path="tags/", output="tags/index.html")
 ARCHIVE = Route(path="archive/", output="archive/index.html")
 NOT_FOUND = Route(path="404.html", output="404.html")

@@ -11,25 +11,28 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import __version__
+from sitegen import __version__, navigation
 from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
+from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
-from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
-from sitegen.routing import ARCHIVE, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
+from sitegen.render.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
+from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
 from sitegen.slugs import slugify
+from sitegen.titles import without_title_heading
 
 FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -99,6 +102,8 @@ class Site:
     tag_posts: Mapping[str, tuple[Summary, ...]]  # tag slug -> posts, newest first
     media: tuple[Media, ...]
     warnings: tuple[SitegenError, ...]
+    assets: tuple[Media, ...] = ()  # files beside pages (not Markdown), by path under pages/
+    sections: tuple[Section, ...] = ()  # the folders under content/pages/
 
     def url(self, path: str) -> str:
         """Root-relative URL under base_path for a site-relative path."""
@@ -192,6 +197,9 @@ def assemble(
     page_body: Callable[[str], PageBody] | None = None,
     profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
+    data: Mapping[str, Any] | None = None,
+    assets: Sequence[Media] = (),
+    unbuilt_pages: Collection[str] = (),
 ) -> Site:
     """Build the Site; raises BuildFailed with every error (broken links too when strict).
 
@@ -203,14 +211,26 @@ def assemble(
     page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
     then gives what a document's page shows (default: from `rendered[key]`). `static`: the
     names of the static files (`style.css`), which links may point to as `/static/style.css`.
-    `profiles`: the author profiles (sitegen.authors.read_profiles)."""
+    `data`: the site's data files (`site.data`); `assets`: files beside pages, copied as they
+    are (MkDocs users keep images next to their pages); `unbuilt_pages`: pages (by path under
+    content/pages/) this build leaves out, which an explicit nav may name. `profiles`: the
+    author profiles (sitegen.authors.read_profiles)."""
     load = page_body or (lambda key: rendered[key].page_body())
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
         raise BuildFailed(errors)
+    nav_pages = navigation.nav_pages(documents, routes, config.base_path, errors)
+    nav, nav_errors = (
+        navigation.explicit_nav(config.nav, nav_pages, config.base_path, unbuilt_pages)
+        if config.nav
+        else (navigation.auto_nav(list(nav_pages.values())), [])
+    )
+    errors += nav_errors
+    if errors:
+        raise BuildFailed(errors)
     cast = people(profiles or {}, config, {m.path for m in media})
-    info = _site_info(config, documents, routes, cast)
+    info = _site_info(config, documents, routes, cast, nav, data or {})
     tags = _tags(config, info, [d for d in documents if d.kind == "post"])
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
@@ -220,12 +240,20 @@ def assemble(
         d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
     }
     links = LinkTable(
-        info.base_path, documents, routes, media, ids, _made_paths(config, tags, static, cast)
+        info.base_path,
+        documents,
+        routes,
+        media,
+        ids,
+        _made_paths(config, info, tags, static, cast),
+        assets,
     )
     built = memo.entries if memo is not None else {}
     same_links = memo is not None and memo.links == links.contents()
     info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = list(cast.warnings)
+    if config.nav and (omitted := navigation.left_out(nav, nav_pages)) is not None:
+        warnings.append(omitted)
     made: dict[str, Made] = {}
     entries: dict[str, Entry] = {}
     for doc in documents:
@@ -292,6 +320,7 @@ def assemble(
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    by_path = {path: entries[page.key].summary for path, page in nav_pages.items()}
     tag_posts: dict[str, list[Summary]] = defaultdict(list)
     for entry in posts:
         for tag in entry.summary.tags:
@@ -305,6 +334,8 @@ def assemble(
         tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
+        assets=tuple(sorted(assets, key=lambda m: m.path)),
+        sections=navigation.sections(list(nav_pages.values()), by_path),
     )
 
 
@@ -335,7 +366,7 @@ def _page(
     body = load()
     return Page(
         **vars(summary),
-        content=_content(body.html, seen),
+        content=_content(without_title_heading(body.html, summary.title), seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
     )
@@ -388,9 +419,16 @@ def _routes(
 
 
 def _site_info(
-    config: SiteConfig, documents: Sequence[Document], routes: Mapping[str, Route], cast: People
+    config: SiteConfig,
+    documents: Sequence[Document],
+    routes: Mapping[str, Route],
+    cast: People,
+    nav: tuple[NavItem, ...],
+    data: Mapping[str, Any],
 ) -> SiteInfo:
     base_path = config.base_path
+    has_posts = any(d.kind == "post" for d in documents)
+    home_is_page = any(routes[d.key] == HOME for d in documents if d.kind == "page")
     in_menu = [d for d in documents if d.kind == "page" and d.front.menu is not False]
     in_menu.sort(key=lambda d: (d.front.menu is True, int(d.front.menu), d.front.title, d.key))
     return SiteInfo(
@@ -403,10 +441,13 @@ def _site_info(
         menu=tuple(
             MenuItem(title=d.front.title, url=base_path + routes[d.key].path) for d in in_menu
         ),
-        feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
+        feed_url=config.base_url + FEED_FILE if config.feeds.enabled and has_posts else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
         authors=tuple(cast.by_slug.values()),
+        nav=nav,
+        blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
+        data=data,
     )
 
 
@@ -520,15 +561,22 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
 
 
 def _made_paths(
-    config: SiteConfig, tags: Mapping[str, Tag], static: Iterable[str], cast: People
+    config: SiteConfig,
+    info: SiteInfo,
+    tags: Mapping[str, Tag],
+    static: Iterable[str],
+    cast: People,
 ) -> set[str]:
-    """Site paths of what sitegen writes besides documents and media: links may name them."""
-    paths = {HOME.path, ARCHIVE.path, TAGS_INDEX.path, NOT_FOUND.path, "robots.txt"}
+    """Site paths of what sitegen writes besides documents and media: links may name them.
+    The post lists (`info.blog_url`), archive, tags index and feed exist only with posts."""
+    paths = {HOME.path, NOT_FOUND.path, "robots.txt"}
+    if info.blog_url is not None:
+        paths |= {info.blog_url.removeprefix(info.base_path), ARCHIVE.path, TAGS_INDEX.path}
     paths |= {tag_route(slug, config).path for slug in tags}
     authors = [author_route(slug).path for slug in cast.by_slug]
     paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
-    if config.feeds.enabled:
+    if info.feed_url is not None:
         paths.add(FEED_FILE)
         if config.feeds.per_tag:
             paths |= {tag_feed_path(tag_route(slug, config)) for slug in tags}

@@ -9,6 +9,7 @@ StrictUndefined; every Jinja failure becomes a ThemeError naming template:line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -65,6 +66,19 @@ def template_files(paths: ThemePaths) -> dict[str, Path]:
         for name, path in iter_files(folder):
             found.setdefault(name, path)
     return found
+
+
+_COLLECTION = re.compile(r"""\bsite\s*(?:\.\s*|\[\s*['"])(?:posts|pages|sections)\b""")
+
+
+def uses_collections(templates: Mapping[str, Path]) -> bool:
+    """True when a template reads `site.posts`, `site.pages` or `site.sections`. Only then do
+    templates get them: every page then depends on every document, so one edit re-renders
+    every page, a cost a theme that does not list them should not pay."""
+    return any(
+        _COLLECTION.search(path.read_text(encoding="utf-8", errors="replace"))
+        for path in templates.values()
+    )
 
 
 def static_files(paths: ThemePaths) -> dict[str, Path]:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
-from sitegen.markdown import MarkdownOptions, render_markdown, render_summary
+from sitegen.markdown import MarkdownOptions, render_summary
 from sitegen.model import Document
+from sitegen.shortcodes import Shortcodes, render_document
 from sitegen.site import DocRender
 
 
@@ -35,6 +36,7 @@ class DocRecord:
     render: DocRender | None
     errors: tuple[ContentError, ...] = ()
     checked_ns: int = 0  # when the file was read (see cache.is_settled)
+    includes: tuple[tuple[str, str], ...] = ()  # (path, sha256) of files its shortcodes included
 
 
 @dataclass
@@ -59,14 +61,18 @@ class PhaseTimes:
 
 
 def process_file(
-    site_dir: Path, path: str, options: MarkdownOptions, times: PhaseTimes
+    site_dir: Path,
+    path: str,
+    options: MarkdownOptions,
+    times: PhaseTimes,
+    shortcodes: Shortcodes | None = None,
 ) -> DocRecord:
     """Read, parse and render one file; content errors are kept in the record, not raised."""
     started = time.perf_counter()
     checked_ns = time.time_ns()
     stat, data = _read_file(site_dir / path)
     times.seconds["read"] += time.perf_counter() - started
-    document, render, errors = _parse_and_render(path, data, options, times)
+    document, render, errors, includes = _parse_and_render(path, data, options, times, shortcodes)
     return DocRecord(
         path,
         stat.st_size,
@@ -76,6 +82,7 @@ def process_file(
         render,
         errors,
         checked_ns,
+        includes,
     )
 
 
@@ -94,8 +101,14 @@ def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
 
 
 def _parse_and_render(
-    path: str, data: bytes, options: MarkdownOptions, times: PhaseTimes
-) -> tuple[Document | None, DocRender | None, tuple[ContentError, ...]]:
+    path: str,
+    data: bytes,
+    options: MarkdownOptions,
+    times: PhaseTimes,
+    shortcodes: Shortcodes | None,
+) -> tuple[
+    Document | None, DocRender | None, tuple[ContentError, ...], tuple[tuple[str, str], ...]
+]:
     started = time.perf_counter()
     try:
         document = parse_document(data.decode("utf-8"), source=path)
@@ -110,18 +123,23 @@ def _parse_and_render(
                     hint="save the file as UTF-8",
                 ),
             ),
+            (),
         )
     except ContentErrors as exc:
-        return None, None, tuple(exc.errors)
+        return None, None, tuple(exc.errors), ()
     except ContentError as exc:
-        return None, None, (exc,)
+        return None, None, (exc,), ()
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary
+    try:
+        body = render_document(document.body, options, shortcodes, path, document.body_line)
+    except ContentError as exc:
+        return None, None, (exc,), ()
     render = DocRender(
-        body=render_markdown(document.body, options),
+        body=body.rendered,
         summary=render_summary(summary, options) if summary else None,
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
     # The build needs the body only to render it: leaving it out keeps the cache and memory lean.
-    return dataclasses.replace(document, body=""), render, ()
+    return dataclasses.replace(document, body=""), render, (), body.includes

@@ -36,9 +36,10 @@ from sitegen.cache import (
     save_state,
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
+from sitegen.data_files import DATA_DIR, read_data
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.markdown import MarkdownOptions
-from sitegen.model import Media
+from sitegen.model import Document, Media
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
 from sitegen.render.memory import BuildMemory
@@ -46,8 +47,16 @@ from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.views import Page
+from sitegen.shortcodes import Shortcodes
 from sitegen.site import EntryMemo, Site, assemble, select_documents
-from sitegen.sources.local import DOCUMENT_DIRS, MEDIA_ROOT, Stats, media_path, scan_tree
+from sitegen.sources.local import (
+    DOCUMENT_DIRS,
+    MEDIA_ROOT,
+    PAGES_ROOT,
+    Stats,
+    media_path,
+    scan_tree,
+)
 from sitegen.theme import (
     TemplateValueError,
     ThemePaths,
@@ -58,6 +67,7 @@ from sitegen.theme import (
     static_files,
     template_files,
     theme_paths,
+    uses_collections,
 )
 from sitegen.writer import OutputWriter, WriteReport
 
@@ -87,7 +97,7 @@ def run_build(
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
-    input_dirs = ("content", *(_relative(site_dir, d) for d in theme.input_dirs()))
+    input_dirs = ("content", DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
     if scanned is None or state is None or state.input_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     scanned_ns, inputs = scanned
@@ -102,15 +112,25 @@ def run_build(
         if memory.env is None:
             early_env.append(compiled_environment(theme, _jinja_cache(site_dir)))
 
+    shortcodes = Shortcodes(site_dir, theme.template_dirs)
     records = _load_documents(
-        site_dir, inputs, config, options, times, progress, memory, key, meanwhile=compile_theme
+        site_dir,
+        inputs,
+        config,
+        shortcodes,
+        options,
+        times,
+        progress,
+        memory,
+        key,
+        meanwhile=compile_theme,
     )
     racy = _racy_hashes(inputs, scanned_ns, records)
-    md_options, store_key = _markdown_options(config)
+    md_options, store_key = _markdown_options(config, shortcodes)
     renders = StoredRenders(site_dir, records, store_key, md_options)
     with times.phase("assemble"):
         site, next_due = _assemble(
-            site_dir, config, options, records, renders, inputs, hasher, memory, theme
+            site_dir, store_key, config, options, records, renders, inputs, hasher, memory, theme
         )
         saved: Callable[[], None] | None = None
         if not memory.retain:  # keep no outline past this point (`sitegen serve` keeps its records)
@@ -131,11 +151,14 @@ def run_build(
             name: (path, hasher.sha256(path, str(path), _stat(path)))
             for name, path in static_files(theme).items()
         }
+        theme_templates = template_files(theme)
         templates = {
             name: hasher.sha256(path, str(path), _stat(path))
-            for name, path in template_files(theme).items()
+            for name, path in theme_templates.items()
         }
-        jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
+        jobs = plan_site(
+            site, static, site_dir / MEDIA_ROOT, collections=uses_collections(theme_templates)
+        )
         salt = repr(
             (
                 output_versions(),
@@ -262,6 +285,7 @@ def _jinja_cache(site_dir: Path) -> Path:
 
 def _assemble(
     site_dir: Path,
+    store_key: str,
     config: SiteConfig,
     options: BuildOptions,
     records: Sequence[DocRecord],
@@ -284,9 +308,13 @@ def _assemble(
         for p, stat in inputs.items()
         if p.startswith(MEDIA_ROOT + "/")
     ]
-    _, store_key = _markdown_options(config)
-    versions = {
-        r.document.key: f"{store_key}:{r.path}:{r.sha256}"
+    assets = [
+        Media(p.removeprefix(PAGES_ROOT + "/"), hasher.sha256(site_dir / p, p, stat), stat[0])
+        for p, stat in inputs.items()
+        if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
+    ]
+    versions = {  # a document's rendering changes with its bytes and those of its includes
+        r.document.key: f"{store_key}:{r.path}:{r.sha256}" + "".join(sha for _, sha in r.includes)
         for r in records
         if r.document is not None
     }
@@ -304,11 +332,24 @@ def _assemble(
         lazy_pages=not memory.retain,
         page_body=renders.page_body,
         static=static_files(theme),
+        data=read_data(site_dir),
+        assets=assets,
+        unbuilt_pages=_left_out_pages(documents, selected),
         profiles=profiles,
     )
     if profile_warnings:
         site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
     return site, next_due
+
+
+def _left_out_pages(documents: Sequence[Document], selected: Sequence[Document]) -> set[str]:
+    """Paths under content/pages/ of the pages a build leaves out (drafts, future pages)."""
+    built = {d.key for d in selected}
+    return {
+        d.source.removeprefix(PAGES_ROOT + "/")
+        for d in documents
+        if d.kind == "page" and d.key not in built
+    }
 
 
 def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -350,9 +391,9 @@ def _stat(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (and the versions of sitegen and of the
-    libraries that render) in the DocStore."""
+def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[MarkdownOptions, str]:
+    """The Markdown options, and the key naming them (with the versions of sitegen and of the
+    libraries that render, and the shortcode templates) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
         allow_html=md.allow_html,
@@ -360,13 +401,14 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
         highlight=md.highlight,
         toc_max_level=md.toc_max_level,
     )
-    return options, f"{output_versions()}:{options!r}"
+    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}"
 
 
 def _load_documents(
     site_dir: Path,
     inputs: Stats,
     config: SiteConfig,
+    shortcodes: Shortcodes,
     options: BuildOptions,
     times: PhaseTimes,
     progress: Progress,
@@ -374,9 +416,10 @@ def _load_documents(
     key: str,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[DocRecord]:
-    """A record per content file, from the DocStore while the file's bytes are unchanged.
-    `meanwhile` runs in this process while the workers render (see `after_first`)."""
-    md_options, store_key = _markdown_options(config)
+    """A record per content file, from the DocStore while the file's bytes (and those of the
+    files its shortcodes included) are unchanged. `meanwhile` runs in this process while the
+    workers render (see `after_first`)."""
+    md_options, store_key = _markdown_options(config, shortcodes)
     paths = [
         p
         for p in inputs
@@ -403,7 +446,9 @@ def _load_documents(
     todo: list[str] = []
     for path in paths:
         record = cached.get(path)
-        if (
+        if record is not None and not _same_includes(site_dir, record):
+            todo.append(path)
+        elif (
             record is not None
             and (record.size, record.mtime_ns) == inputs[path]
             and is_settled(record.mtime_ns, record.checked_ns)
@@ -439,7 +484,7 @@ def _load_documents(
         done: list[DocRecord] = []
         rows = []
         for path in todo[start:stop]:
-            record, body = process_file(site_dir, path, md_options, local), None
+            record, body = process_file(site_dir, path, md_options, local, shortcodes), None
             if record.render is not None:
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())
@@ -521,6 +566,14 @@ def _output_stats(out_dir: Path, before: Stats, report: WriteReport) -> Stats:
 
 def _same_bytes(path: Path, sha256: str) -> bool:
     return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+
+
+def _same_includes(site_dir: Path, record: DocRecord) -> bool:
+    """True when every file the record's shortcodes included still has the same bytes."""
+    try:
+        return all(_same_bytes(site_dir / path, sha) for path, sha in record.includes)
+    except OSError:
+        return False
 
 
 def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemory) -> list[str]:

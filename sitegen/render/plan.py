@@ -7,12 +7,14 @@ any of them by index. Pages may still be `PageRef`s here: `built()` makes them f
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen import navigation
 from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
@@ -27,7 +29,9 @@ from sitegen.routing import (
     route_of_path,
     tag_route,
 )
-from sitegen.site import FEED_FILE, MEDIA_DIR, PageRef, Site, tag_feed_path
+from sitegen.site import FEED_FILE, MEDIA_DIR, PAGES_DIR, PageRef, Site, tag_feed_path
+
+NOWHERE = navigation.Place()  # a page the navigation does not list
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,26 @@ class CopyJob:
 Job = TemplateJob | TextJob | CopyJob
 
 
-def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Path) -> list[Job]:
-    """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors."""
+def plan_site(
+    site: Site,
+    static: Mapping[str, tuple[Path, str]],
+    media_dir: Path,
+    *,
+    collections: bool = False,
+) -> list[Job]:
+    """All jobs of the site. `static`: static path -> (file, sha256). Duplicate outputs are errors.
+    `collections`: templates get every collection (`site.posts`, `site.pages`, `site.sections`),
+    so every page depends on every document (see theme.uses_collections)."""
+    if collections:
+        site = dataclasses.replace(
+            site,
+            info=dataclasses.replace(
+                site.info,
+                sections=site.sections,
+                pages=tuple(e.summary for e in site.pages),
+                posts=tuple(e.summary for e in site.posts),
+            ),
+        )
     jobs: list[Job] = [*_document_jobs(site), *_list_jobs(site), *_xml_jobs(site)]
     jobs += [
         CopyJob(f"static/{name}", path, sha, f"static/{name}")
@@ -69,6 +91,11 @@ def plan_site(site: Site, static: Mapping[str, tuple[Path, str]], media_dir: Pat
     jobs += [
         CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
         for m in site.media
+    ]
+    pages_dir = media_dir.parent / PAGES_DIR
+    jobs += [
+        CopyJob(a.path, pages_dir / a.path, a.sha256, f"content/pages/{a.path}")
+        for a in site.assets
     ]
     _check_unique(jobs)
     return jobs
@@ -86,15 +113,35 @@ def _document_jobs(site: Site) -> list[Job]:
         newer = posts[index - 1].summary if index > 0 else None
         context = _context(site, entry.route, page=entry.page, prev=older, next=newer)
         jobs.append(TemplateJob(entry.route.output, entry.template, context, entry.doc.source))
+    places = navigation.places(site.info.nav)
     for entry in site.pages:
-        context = _context(site, entry.route, page=entry.page)
+        place = places.get(site.url(entry.route.path), NOWHERE)
+        context = _context(
+            site,
+            entry.route,
+            page=entry.page,
+            breadcrumbs=place.trail,
+            prev=place.prev,
+            next=place.next,
+        )
         jobs.append(TemplateJob(entry.route.output, entry.template, context, entry.doc.source))
     return jobs
 
 
 def _list_jobs(site: Site) -> list[Job]:
+    """The post lists (home, tags, archive) and the 404 page. With no posts there are no lists,
+    except a home page when no page is the home page."""
     summaries = tuple(entry.summary for entry in site.posts)
-    jobs = _paginated(site, "index.html", HOME, summaries, "the home page", {})
+    jobs: list[Job] = [
+        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
+    ]
+    blog_url = site.info.blog_url
+    if blog_url is None:
+        if not any(entry.route == HOME for entry in site.pages):
+            jobs += _paginated(site, "index.html", HOME, (), "the home page", {})
+        return jobs
+    first = route_of_path(blog_url.removeprefix(site.info.base_path))
+    jobs += _paginated(site, "index.html", first, summaries, "the post list", {})
     jobs.append(
         TemplateJob(
             TAGS_INDEX.output,
@@ -119,9 +166,6 @@ def _list_jobs(site: Site) -> list[Job]:
             _context(site, ARCHIVE, years=_years(summaries)),
             "the archive",
         )
-    )
-    jobs.append(
-        TemplateJob(NOT_FOUND.output, "404.html", _context(site, NOT_FOUND), "the 404 page")
     )
     return jobs
 
@@ -166,7 +210,7 @@ def _years(posts: Sequence[Summary]) -> tuple[YearGroup, ...]:
 def _xml_jobs(site: Site) -> list[Job]:
     config, info = site.config, site.info
     jobs: list[Job] = []
-    if config.feeds.enabled:
+    if info.feed_url is not None:
         pages = tuple(entry.page for entry in site.posts[: config.feeds.limit])
         args = (
             info,
@@ -183,21 +227,29 @@ def _xml_jobs(site: Site) -> list[Job]:
     sitemap_url = None
     if config.sitemap.enabled:
         sitemap_url = info.base_url + "sitemap.xml"
+        lists = [site.abs_url(path) for path in _list_paths(site)]  # the post list first
         urls = [
-            (info.base_url, None),
+            *((url, None) for url in lists[:1]),
             *(
                 (e.summary.abs_url, e.summary.updated or e.summary.date)
                 for e in (*site.posts, *site.pages)
             ),
-        ]
-        urls += [
-            (site.abs_url(route.path), None)
-            for route in (TAGS_INDEX, ARCHIVE, *(tag_route(t.slug, config) for t in site.tags))
+            *((url, None) for url in lists[1:]),
         ]
         urls += [(site.abs_url(author_route(a.slug).path), None) for a in site.info.authors]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
     return jobs
+
+
+def _list_paths(site: Site) -> list[str]:
+    """Site paths of the list pages: the post list, the tags index, the archive, each tag;
+    or only the home page (a site without posts and without a page at the home)."""
+    info = site.info
+    if info.blog_url is None:
+        return [] if any(e.route == HOME for e in site.pages) else [HOME.path]
+    tags = [tag_route(t.slug, site.config).path for t in site.tags]
+    return [info.blog_url.removeprefix(info.base_path), TAGS_INDEX.path, ARCHIVE.path, *tags]
 
 
 def _tag_feeds(site: Site) -> list[Job]:

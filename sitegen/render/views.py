@@ -7,7 +7,7 @@ a page was rendered from. `Summary` is a post or page in lists; `Page` adds the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -46,6 +46,29 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation tree: a page, a section (a page with children, or a
+    group without a page of its own: `url` None) or, from an explicit nav, an outside link."""
+
+    title: str
+    url: str | None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A folder under content/pages/: its own page (`index.md`), its pages and its
+    subsections, each in navigation order (`weight`, then title)."""
+
+    title: str
+    url: str | None
+    path: str  # the folder under content/pages/, e.g. `guides/advanced`
+    page: Summary | None
+    pages: tuple[Summary, ...]
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
 class SiteInfo:
     title: str
     description: str
@@ -57,6 +80,13 @@ class SiteInfo:
     feed_url: str | None
     feed_type: str  # MIME type of the site (and tag) feeds, for <link rel="alternate" type=...>
     generator: str
+    nav: tuple[NavItem, ...] = ()
+    blog_url: str | None = None  # the post list (the home page, or /posts/), None without posts
+    data: Mapping[str, Any] = field(default_factory=dict)  # data/*.toml|yaml|json by file stem
+    # Every collection, for templates that use them (see theme.uses_collections); empty else.
+    sections: tuple[Section, ...] = ()
+    pages: tuple[Summary, ...] = ()
+    posts: tuple[Summary, ...] = ()
     authors: tuple[Author, ...] = ()  # every author with a profile, by slug
 
 

@@ -1,8 +1,8 @@
 """Watch the site's sources with watchdog and record relevant changes into a ChangeQueue.
 
 The watchdog handler does nothing but filter paths and record them: rebuilding happens in the
-one rebuild loop, never on watchdog's thread. What is watched: content/, the site's templates/
-and static/, the active theme when it lives in the site (themes/<name>/), the packaged theme
+one rebuild loop, never on watchdog's thread. What is watched: content/, data/, the site's
+templates/ and static/, the active theme when it lives in the site (themes/<name>/), the packaged theme
 only when sitegen is installed editable (a theme developer edits it; in site-packages it never
 changes), and sitegen.toml. Build output, `.sitegen/` and editor swap/backup files are ignored,
 so a build never triggers another build.
@@ -34,7 +34,7 @@ import sitegen
 from sitegen.config import CONFIG_FILE
 from sitegen.serve.debounce import ChangeQueue
 
-SOURCE_FOLDERS = ("content", "templates", "static")
+SOURCE_FOLDERS = ("content", "data", "templates", "static")
 MACHINE_FOLDER = ".sitegen"
 # Events that mean "bytes or names changed"; reads (opened, closed-without-write) are not here,
 # otherwise the build reading its sources would trigger the next build.

@@ -14,6 +14,7 @@ from pathlib import Path
 CONTENT_DIR = "content"
 DOCUMENT_DIRS = ("content/posts", "content/pages")
 MEDIA_ROOT = "content/media"
+PAGES_ROOT = "content/pages"  # its files other than Markdown are copied beside the pages
 
 # relative path -> (size, mtime_ns)
 Stats = dict[str, tuple[int, int]]

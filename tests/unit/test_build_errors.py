@@ -22,7 +22,7 @@ content/posts/bad-date.md:3: date: '2023-13-45' is not an ISO date
 content/posts/bad-date.md:4: draft: must be true or false, not 'sometimes'
   hint: use `draft: true` or `draft: false`
 content/posts/untitled.md:1: title: is required
-  hint: add a title, e.g. `title: "My first post"`
+  hint: add a title, e.g. `title: "My first post"`, or start the body with `# My first post`
 build failed with 3 errors; the output folder was left untouched""",
     "invalid-config": """\
 sitegen.toml:5: feeds.formt: unknown key

@@ -80,22 +80,19 @@ def test_source_date_epoch_decides_what_is_future(
     assert "posts/later/index.html" not in tree and late.documents == early.documents + 1
 
 
-def test_empty_feed_is_dated_by_source_date_epoch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_site_without_posts_has_no_feed_and_no_post_lists(tmp_path: Path) -> None:
     site = tmp_path / "empty"
     (site / "content").mkdir(parents=True)
     (site / "sitegen.toml").write_text('title = "Empty"\n')
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     _, tree = clean_build(site, tmp_path / "out")
-    assert b"<updated>2023-11-14T22:13:20Z</updated>" in tree["feed.xml"]
-    assert {
+    assert {p for p in tree if not p.startswith("static/")} == {
         "index.html",
         "404.html",
-        "tags/index.html",
-        "archive/index.html",
         "robots.txt",
-    } <= tree.keys()
+        "sitemap.xml",
+    }
+    assert b"application/atom+xml" not in tree["index.html"]
+    assert b"/archive/" not in tree["index.html"]
 
 
 def test_future_post_appears_once_due_even_without_edits(

@@ -88,7 +88,7 @@ def test_all_errors_of_a_file_with_lines_and_hints() -> None:
     text = "---\ntitle: 3\ndate: nope\ndraft: maybe\ntags: [ok, '!!']\n---\n"
     assert _errors(text) == [
         "content/posts/bad.md:2: title: must be text, not 3 (put it in quotes)\n"
-        '  hint: add a title, e.g. `title: "My first post"`',
+        '  hint: add a title, e.g. `title: "My first post"`, or start the body with `# My first post`',
         "content/posts/bad.md:3: date: 'nope' is not an ISO date\n"
         "  hint: use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
         "content/posts/bad.md:4: draft: must be true or false, not 'maybe'\n"
@@ -106,10 +106,11 @@ def test_yaml_syntax_error_names_the_file_line() -> None:
 
 def test_missing_title_missing_front_matter_and_duplicates() -> None:
     assert _errors("---\ndate: 2024-01-01\n---\n") == [
-        'content/posts/bad.md:1: title: is required\n  hint: add a title, e.g. `title: "My first post"`'
+        'content/posts/bad.md:1: title: is required\n  hint: add a title, e.g. `title: "My first post"`,'
+        " or start the body with `# My first post`"
     ]
-    assert _errors("# just markdown\n")[0].startswith(
-        "content/posts/bad.md:1: title: the file has no front matter"
+    assert _errors("just markdown, no heading\n")[0].startswith(
+        "content/posts/bad.md:1: title: is required"
     )
     assert _errors("---\ntitle: a\ntitle: b\n---\n") == [
         "content/posts/bad.md:3: title: is given twice (first on line 2)\n  hint: keep one of the two"

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, build_site
+from sitegen.shortcodes import Shortcodes
+from sitegen.theme import theme_paths
 from tests.golden.trees import EPOCH, clean_build, diff_trees, read_tree, write_files
 
 CONFIG = """title = "Incremental"
@@ -257,7 +259,9 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     assert not any(
         renders[key].complete or renders[key].body.html or renders[key].body.toc for key in renders
     )
-    _, store_key = pipeline._markdown_options(pipeline.load_config(site))
+    _, store_key = pipeline._markdown_options(
+        pipeline.load_config(site), Shortcodes(site, theme_paths(site, "default").template_dirs)
+    )
     store = DocStore(site, store_key)
     try:
         stored = store.load()

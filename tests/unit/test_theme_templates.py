@@ -193,6 +193,8 @@ def site(**changes: Any) -> SimpleNamespace:
         feed_url=abs_url("/atom.xml"),
         feed_type="application/atom+xml",
         generator="sitegen 0.1.0",
+        nav=[],
+        blog_url=url("/"),
         authors=[],
     )
     values.update(changes)
@@ -225,7 +227,13 @@ def context(template: str, **changes: Any) -> dict[str, Any]:
     by_template: dict[str, dict[str, Any]] = {
         "index.html": {"paginator": paginator([NEWER, OLDER]), "current_url": url("/")},
         "post.html": {"page": post, "prev": OLDER, "next": NEWER, "current_url": post.url},
-        "page.html": {"page": page, "current_url": page.url},
+        "page.html": {
+            "page": page,
+            "current_url": page.url,
+            "breadcrumbs": (),
+            "prev": None,
+            "next": None,
+        },
         "tags.html": {"tags": [PYTHON, WEB], "current_url": url("/tags/")},
         "tag.html": {
             "tag": PYTHON,
@@ -707,8 +715,10 @@ def test_every_static_path_the_templates_use_exists() -> None:
 
 
 def test_theme_makes_no_external_requests() -> None:
+    # The youtube shortcode embeds from youtube-nocookie.com, and only where an author calls it.
+    embeds = {THEME / "templates" / "shortcodes" / "youtube.html"}
     for path in THEME.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path not in embeds:
             text = path.read_text()
             assert not re.search(r"https?://|//[a-z0-9-]+\.[a-z]", text, re.I), path
             assert "@import" not in text and "<script" not in text, path

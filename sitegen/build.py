@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache import (
+    CACHE_DIR,
     BuildState,
     build_lock,
     is_settled,
@@ -26,7 +28,7 @@ from sitegen.cache import (
     options_key,
     output_versions,
 )
-from sitegen.errors import BuildFailed, SitegenError
+from sitegen.errors import BuildFailed, FileSystemError, SitegenError, from_os_error
 from sitegen.sources.local import Stats, scan_tree
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class BuildOptions:
     base_url: str | None = None  # override config.base_url (serve uses http://127.0.0.1:PORT/)
     jobs: int | None = None  # None = auto (use both cores when it pays off)
     use_cache: bool = True
+    clean: bool = False  # take over an output folder holding files sitegen did not write
 
 
 @dataclass(frozen=True)
@@ -102,10 +105,19 @@ class Builder:
         any first build) scans. Raises like `build_site`; on failure the output stays as it was."""
         started = time.perf_counter()
         self._pending.update(Path(os.path.abspath(p)) for p in changed_paths or ())
-        with build_lock(self.site_dir), _cycle_collector_paused():
-            result = self._build(
-                None if changed_paths is None else self._pending, progress, started
-            )
+        try:
+            with build_lock(self.site_dir), _cycle_collector_paused():
+                result = self._build(
+                    None if changed_paths is None else self._pending, progress, started
+                )
+        except OSError as exc:  # permissions, a read-only disk, a file where a folder should be
+            raise from_os_error(exc) from None
+        except sqlite3.Error as exc:  # the DocStore's file is damaged, or is not a file
+            raise FileSystemError(
+                f"the build cache cannot be used: {exc}",
+                file=f"{CACHE_DIR}/",
+                hint=f"delete the {CACHE_DIR} folder (it is only a cache) and build again",
+            ) from None
         self._pending.clear()
         return result
 
@@ -183,7 +195,7 @@ def _rescanned(
                 return None
             stats.pop(key, None)
             continue
-        if not path.is_file():
+        if not path.is_file() or path.is_symlink():  # a link: the full scan checks where it leads
             return None
         stats[key] = (stat.st_size, stat.st_mtime_ns)
     return now, dict(sorted(stats.items()))
@@ -228,8 +240,9 @@ def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
     if config.is_file():
         stat = config.stat()
         stats[CONFIG_FILE] = (stat.st_size, stat.st_mtime_ns)
-    for folder in input_dirs:
-        stats.update(scan_tree(site_dir / folder, folder))
+    for folder in input_dirs:  # a built-in theme's folders are their own boundary
+        path = site_dir / folder
+        stats.update(scan_tree(path, folder, site_dir if path.is_relative_to(site_dir) else path))
     return stats
 
 

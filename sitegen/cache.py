@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
-from sitegen.fsio import write_atomic
+from sitegen.fsio import own_folder, write_atomic
 
 CACHE_DIR = ".sitegen"
 _FORMAT = 8  # bump when the layout of cached values changes
@@ -110,8 +110,7 @@ def build_lock(site_dir: Path) -> Iterator[None]:
     waits for the first instead of both writing the same files and cache."""
     import fcntl
 
-    folder = site_dir / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = own_folder(site_dir / CACHE_DIR, "its cache and state")
     _ignore_in_git(folder)
     with (folder / "build.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

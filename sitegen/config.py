@@ -25,9 +25,11 @@ from pydantic import (
     model_validator,
 )
 
-from sitegen.errors import ConfigError, ConfigErrors
+from sitegen.errors import ConfigError, ConfigErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 
 CONFIG_FILE = "sitegen.toml"
+_TOML_HINT = "check quotes around strings and the `key = value` form"
 PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
 _FORBIDDEN_OUTPUT = {"", ".", "content", "templates", "static", "themes", ".sitegen"}
 
@@ -51,6 +53,7 @@ _HINTS = {
     "feeds.limit": "use a whole number of 1 or more",
     "sitemap.enabled": "use true or false",
     "nav": 'list pages as `nav = ["index.md", {title = "Guides", children = ["guides/a.md"]}]`',
+    "limits": "use a whole number of 1 or more",
 }
 
 
@@ -145,6 +148,15 @@ class AuthorConfig(_Section):
     avatar: str | None = None
 
 
+class LimitsConfig(_Section):
+    """Per-document limits: bounded work and output for any input. Real documents stay far
+    below them; a document over one is an error naming it (raise the limit if it is meant)."""
+
+    tags_per_document: int = Field(default=100, ge=1)  # each tag page lists every post's tags
+    headings_per_document: int = Field(default=5000, ge=1)
+    document_bytes: int = Field(default=10_000_000, ge=1)
+
+
 class SiteConfig(_Section):
     """The whole of sitegen.toml. Only `title` is required."""
 
@@ -171,6 +183,8 @@ class SiteConfig(_Section):
                 raise ValueError(f"[authors.{slug}]: {slug!r} is not a slug (a-z, 0-9, hyphens)")
         return value
 
+    limits: LimitsConfig = LimitsConfig()
+
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
@@ -180,26 +194,30 @@ class SiteConfig(_Section):
     @classmethod
     def _language(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
-            raise ValueError(f"{value!r} is not a language tag")
+            raise ValueError(f"{quote(value)} is not a language tag")
         return value
 
     @field_validator("theme")
     @classmethod
     def _theme(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", value):
-            raise ValueError(f"{value!r} is not a theme name")
+            raise ValueError(f"{quote(value)} is not a theme name")
         return value
 
     @field_validator("output_dir")
     @classmethod
     def _output_dir(cls, value: str) -> str:
+        if _has_control(value):
+            raise ValueError(f"{quote(value)} contains a control character")
+        if any(len(part.encode()) > MAX_NAME_BYTES for part in Path(value).parts):
+            raise ValueError(f"{quote(value)} has a folder name longer than {MAX_NAME_BYTES} bytes")
         path = Path(value)
         if (
             path.is_absolute()
             or ".." in path.parts
             or path.as_posix().strip("/") in _FORBIDDEN_OUTPUT
         ):
-            raise ValueError(f"{value!r} cannot be the output folder")
+            raise ValueError(f"{quote(value)} cannot be the output folder")
         return path.as_posix()
 
     @property
@@ -210,26 +228,48 @@ class SiteConfig(_Section):
 
 def normalise_base_url(value: str) -> str:
     """An absolute http(s) URL ending in `/`; raises ValueError otherwise."""
+    if _has_control(value) or any(char.isspace() for char in value):
+        raise ValueError(f"{quote(value)} contains a control character or a space")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+        raise ValueError(f"{quote(value)} is not an absolute http(s) URL")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def validate_permalink(pattern: str, allowed: set[str]) -> str:
-    """Check a permalink pattern; returns it with a leading `/`."""
-    fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    """Check a permalink pattern; returns it with a leading `/`. Placeholders are bare names:
+    a format spec (`{slug:>10000}`) or conversion would let a pattern make any text."""
+    if _has_control(pattern):
+        raise ValueError(f"{quote(pattern)} contains a control character")
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError:
+        raise ValueError(f"{quote(pattern)} has an unmatched {{ or }}") from None
+    for _, name, spec, conversion in parsed:
+        if name is not None and (spec or conversion or not name.isidentifier()):
+            raise ValueError(
+                f"{quote(pattern)}: placeholders are bare names like {{slug}}, not "
+                f"{quote('{' + name + ('!' + conversion if conversion else '') + (':' + spec if spec else '') + '}')}"
+            )
+    fields = {name for _, name, _, _ in parsed if name is not None}
     unknown = sorted(fields - allowed)
     if unknown:
-        raise ValueError(f"{pattern!r} uses unknown placeholder {{{unknown[0]}}}")
+        raise ValueError(f"{quote(pattern)} uses unknown placeholder {{{unknown[0]}}}")
     if "slug" not in fields:
-        raise ValueError(f"{pattern!r} must contain {{slug}}")
+        raise ValueError(f"{quote(pattern)} must contain {{slug}}")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
-        raise ValueError(f"{pattern!r} must end with / or .html")
-    if ".." in pattern.split("/") or "//" in pattern or "\\" in pattern:
-        raise ValueError(f"{pattern!r} is not a clean path")
+        raise ValueError(f"{quote(pattern)} must end with / or .html")
+    if any(len(part.encode()) > MAX_NAME_BYTES for part in pattern.split("/")):
+        raise ValueError(f"{quote(pattern)} has a part longer than {MAX_NAME_BYTES} bytes")
+    parts = pattern.split("/")
+    if ".." in parts or "." in parts or "//" in pattern or "\\" in pattern:
+        raise ValueError(f"{quote(pattern)} is not a clean path")
     return pattern if pattern.startswith("/") else "/" + pattern
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text)
 
 
 def find_site_dir(start: Path) -> Path:
@@ -262,14 +302,20 @@ def parse_config(text: str, file: str) -> SiteConfig:
     """Validate TOML text; `file` names it in messages."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        raise ConfigError(
+            "invalid TOML: arrays or tables are nested too deeply", file=file, hint=_TOML_HINT
+        ) from None
+    except ValueError as exc:  # tomllib's errors, and int() refusing a 5,000-digit number
         found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if "integer string conversion" in message:
+            message = "a number has more than 4,300 digits"
         raise ConfigError(
             f"invalid TOML: {message}",
             file=file,
             line=int(found.group(1)) if found else None,
-            hint="check quotes around strings and the `key = value` form",
+            hint=_TOML_HINT,
         ) from None
     try:
         return SiteConfig.model_validate(data)
@@ -298,10 +344,9 @@ def _config_error(err: Any, text: str, file: str) -> ConfigError:
     if err["type"] == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     else:
-        message = f"{value!r} is not allowed: {err['msg'][0].lower()}{err['msg'][1:]}"
-    return ConfigError(
-        message, file=file, line=line, field=key, hint=_HINTS.get(key) or _HINTS.get(loc[0])
-    )
+        message = f"{quote(value)} is not allowed: {err['msg'][0].lower()}{err['msg'][1:]}"
+    value_hint = _HINTS.get(key) or _HINTS.get(loc[0])
+    return ConfigError(message, file=file, line=line, field=key, hint=value_hint)
 
 
 def _model_at(loc: tuple[str, ...]) -> type[BaseModel]:

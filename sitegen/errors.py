@@ -6,6 +6,7 @@
     ├── ContentError             a page, post or media file is invalid (file:line, field)
     │   └── ContentErrors        several of them in one file, reported together
     ├── ThemeError               a template is missing or fails (template:line)
+    ├── FileSystemError          the operating system refused a file operation (path, errno)
     ├── BuildFailed              a build collected one or more errors; carries them all
     ├── RemoteError              Supabase answered with an error or could not be reached
     │   └── AuthError            login/signup/session problems
@@ -18,6 +19,9 @@ turns these into messages and exit codes.
 
 from __future__ import annotations
 
+import errno
+import os
+import reprlib
 from collections.abc import Sequence
 
 
@@ -123,6 +127,61 @@ class BuildFailed(SitegenError):
 
     def __str__(self) -> str:
         return "\n".join([*(str(e) for e in self.errors), self.message])
+
+
+class FileSystemError(SitegenError):
+    """Reading or writing a file failed: permissions, a loop, a file where a folder should be."""
+
+
+_OS_HINTS = {
+    errno.EACCES: "check the permissions of the file and of the folders above it",
+    errno.EPERM: "check the permissions of the file and of the folders above it",
+    errno.EROFS: "the file system is read-only: choose an output folder you can write to",
+    errno.ELOOP: "a symbolic link points back at itself: remove or fix the link",
+    errno.ENOTDIR: "a file stands where a folder is needed: move the file away",
+    errno.EISDIR: "a folder stands where a file is needed: move the folder away",
+    errno.ENAMETOOLONG: "shorten the name (at most 255 bytes per file or folder name)",
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EEXIST: "something already exists there: move it away",
+}
+
+
+def from_os_error(exc: OSError) -> FileSystemError:
+    """An OSError as a message naming the file (escaped when its name is not valid UTF-8)."""
+    name = exc.filename if exc.filename is not None else exc.filename2
+    reason = exc.strerror or type(exc).__name__
+    return FileSystemError(
+        reason[0].lower() + reason[1:],
+        file=printable_path(name) if name is not None else None,
+        hint=_OS_HINTS.get(exc.errno or 0),
+    )
+
+
+def printable_path(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:
+    """A path for a message: bytes that are not UTF-8 shown as `\\xe9` instead of failing."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
+
+
+class _Cut(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 1000:  # repr() refuses past 4,300 digits, and they say nothing
+            return "<a number of more than 300 digits>"
+        return super().repr_int(x, level)
+
+
+_CUT = _Cut()
+_CUT.maxstring = _CUT.maxother = 80
+_CUT.maxlist = _CUT.maxtuple = _CUT.maxdict = _CUT.maxset = 5
+_CUT.maxlevel = 2
+QUOTE_LIMIT = 120
+
+
+def quote(value: object) -> str:
+    """`repr(value)` cut to a readable length: a message never prints a huge value whole
+    (a 300-byte YAML file can hold a value whose repr is hundreds of megabytes)."""
+    text = _CUT.repr(value)
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 3] + "..."
 
 
 class RemoteError(SitegenError):

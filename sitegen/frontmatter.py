@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError, ContentErrors, quote
+from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
 from sitegen.slugs import is_valid_slug, slugify
 from sitegen.titles import first_heading, title_from_slug
@@ -28,14 +29,45 @@ from sitegen.titles import first_heading, title_from_slug
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML (libyaml when available) that keeps impossible dates like 2023-13-45 as text,
-    so validation reports them with their line instead of YAML raising without one."""
+    so validation reports them with their line instead of YAML raising without one. A value
+    its tag cannot make (`!!int abc`, `!!bool maybe`) is a YAML error at its line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{quote(node.value)} is not a valid {node.tag.rpartition(':')[2]}",
+                node.start_mark,
+            ) from None
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError, AttributeError):
         return str(node.value)
+
+
+_NO_ALIASES = "anchors and aliases (`&name`, `*name`) are not allowed in front matter"
+
+
+def _refuse_aliases(node: yaml.Node | None) -> None:
+    """Front matter may not use anchors and aliases (`&a`, `*a`): no real front matter needs
+    them, and a few hundred bytes of aliases expand to gigabytes ("billion laughs")."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise yaml.MarkedYAMLError(problem=_NO_ALIASES, problem_mark=current.start_mark)
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
@@ -113,11 +145,11 @@ def parse_document(
     _mkdocs_blog_fields(raw)
     front = validate_front_matter(raw, key_lines, source)
     slug = front.slug if front.slug is not None else default_slug
-    if not is_valid_slug(slug):
+    if not is_valid_slug(slug) or _too_long(slug):
         raise ContentErrors(
             [
                 ContentError(
-                    f"cannot make a slug from the file name (got {slug!r})",
+                    f"cannot make a slug from the file name (got {quote(slug)})",
                     file=source,
                     line=1,
                     field="slug",
@@ -232,18 +264,17 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
+        _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+    except (yaml.YAMLError, RecursionError) as exc:
+        line, problem, hint = _yaml_problem(exc, yaml_text)
         raise ContentErrors(
             [
                 ContentError(
                     f"invalid YAML in the front matter: {problem}",
                     file=source,
                     line=line,
-                    hint="check the indentation, and quote values that contain `:` or `#`",
+                    hint=hint,
                 )
             ]
         ) from None
@@ -261,6 +292,23 @@ def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, i
             ]
         )
     return {str(k): v for k, v in data.items()}, _key_lines(node, source)
+
+
+def _yaml_problem(exc: BaseException, yaml_text: str) -> tuple[int, str, str]:
+    """(file line, what is wrong, hint) for an error of the YAML reader, parser or constructor."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = yaml_text.count("\n", 0, exc.position) + 2
+        return line, f"the character {character!r} is not allowed", "remove the control character"
+    if isinstance(exc, RecursionError):
+        return 1, "the values are nested too deeply", "write the values out flat"
+    hint = "check the indentation, and quote values that contain `:` or `#`"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return 1, str(exc), hint
+    mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, yaml.constructor.ConstructorError) or exc.problem == _NO_ALIASES:
+        hint = "write the value out in full, without `!!tags`, `&anchors` or `*aliases`"
+    return (mark.line + 2 if mark else 1), exc.problem or exc.context or "invalid", hint
 
 
 def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
@@ -320,7 +368,16 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _slug_valid(cls, value: str | None) -> str | None:
         if value is not None and not is_valid_slug(value):
-            raise ValueError(f"{value!r} is not a valid slug")
+            raise ValueError(f"{quote(value)} is not a valid slug")
+        if value is not None and _too_long(value):
+            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
+        return value
+
+    @field_validator("cover")
+    @classmethod
+    def _cover(cls, value: str | None) -> str | None:
+        if value is not None and not is_safe_reference(value):
+            raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
         return value
 
     @field_validator("date", "updated")
@@ -332,7 +389,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _strict_bool(cls, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, not {value!r}")
+            raise ValueError(f"must be true or false, not {quote(value)}")
         return value
 
     @field_validator("tags")
@@ -344,7 +401,7 @@ class _FrontMatterIn(BaseModel):
     @classmethod
     def _template(cls, value: str | None) -> str | None:
         if value is not None and not _TEMPLATE_NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not a template file name ending in .html")
+            raise ValueError(f"{quote(value)} is not a template file name ending in .html")
         return value
 
     @field_validator("menu")
@@ -352,7 +409,7 @@ class _FrontMatterIn(BaseModel):
     def _menu(cls, value: Any) -> bool | int:
         if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
             return value
-        raise ValueError(f"must be true, false or a number >= 0, not {value!r}")
+        raise ValueError(f"must be true, false or a number >= 0, not {quote(value)}")
 
 
 def parse_date(value: Any) -> DateValue | None:
@@ -366,12 +423,38 @@ def parse_date(value: Any) -> DateValue | None:
                 dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
             )
         except ValueError:
-            raise ValueError(f"{text!r} is not an ISO date") from None
+            raise ValueError(f"{quote(text)} is not an ISO date") from None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        value = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        try:  # feeds and sorting use UTC: 0001-01-01T00:00:00+01:00 has no UTC time
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
+        return value
     if isinstance(value, dt.date):
         return value
-    raise ValueError(f"{value!r} is not a date")
+    raise ValueError(f"{quote(value)} is not a date")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _too_long(slug: str) -> bool:
+    return any(len(part.encode()) > MAX_NAME_BYTES for part in slug.split("/"))
+
+
+def is_safe_reference(value: str) -> bool:
+    """True for a site-relative path (`media/a.png`, `/media/a.png`, `../media/a.png`) or an
+    absolute http(s) URL: never `javascript:`, `data:` or a `//host` URL, however spelled
+    (browsers drop tabs and newlines in URLs and read `\\` as `/`)."""
+    if value != value.strip() or not value or "\\" in value:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return False
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return not value.startswith("//")
+    return scheme.group().lower() in ("http:", "https:") and value[scheme.end() :].startswith("//")
 
 
 def _parse_tags(value: Any) -> tuple[str, ...]:
@@ -380,14 +463,18 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.split(",")]
     if not isinstance(value, list):
-        raise ValueError(f"must be a list of tags, not {value!r}")
+        raise ValueError(f"must be a list of tags, not {quote(value)}")
     tags: list[str] = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-            raise ValueError(f"tag {item!r} is not a word")
+            raise ValueError(f"tag {quote(item)} is not a word")
         tag = str(item).strip()
         if not slugify(tag):
-            raise ValueError(f"tag {tag!r} has no letters or digits to make its URL from")
+            raise ValueError(f"tag {quote(tag)} has no letters or digits to make its URL from")
+        if _too_long(slugify(tag)):
+            raise ValueError(
+                f"tag {quote(tag)} makes a URL part longer than {MAX_NAME_BYTES} bytes"
+            )
         if tag not in tags:
             tags.append(tag)
     return tuple(tags)
@@ -433,9 +520,9 @@ def _content_error(
     if err["type"] == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     elif err["type"] == "string_type":
-        message = f"must be text, not {raw.get(name)!r} (put it in quotes)"
+        message = f"must be text, not {quote(raw.get(name))} (put it in quotes)"
     else:
-        message = f"{err['msg']}, not {raw.get(name)!r}"
+        message = f"{err['msg']}, not {quote(raw.get(name))}"
     return ContentError(
         message,
         file=source,

@@ -12,6 +12,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from sitegen.errors import FileSystemError, printable_path
+
+# The longest file or folder name sitegen makes from a slug, tag, permalink or output_dir. The
+# file systems allow 255 bytes; the rest is room for what is added (`.html`, the staging folder).
+MAX_NAME_BYTES = 200
+
+
+def own_folder(path: Path, purpose: str) -> Path:
+    """`path` as a folder of sitegen's own, made when missing. A file or a symbolic link in its
+    place is an error naming it: writing through a link would touch files outside the site."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        kind = "a symbolic link" if path.is_symlink() else "a file"
+        raise FileSystemError(
+            f"is {kind}, but sitegen keeps {purpose} there and needs a folder of its own",
+            file=printable_path(path),
+            hint="move it away; sitegen makes the folder again",
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
 
 def write_atomic(
     path: Path,

@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from sitegen.errors import ContentError, SitegenError
+from sitegen.errors import ContentError, SitegenError, quote
 from sitegen.model import Document, Media
 from sitegen.routing import Route
 
@@ -160,7 +160,7 @@ class LinkTable:
 def _missing_fragment(doc: Document, target: str, line: int) -> ContentError:
     path, fragment = split_fragment(target)
     return ContentError(
-        f"broken link {target!r}: {path or 'this page'} has no {fragment!r}",
+        f"broken link {quote(target)}: {path or 'this page'} has no {fragment!r}",
         file=doc.source,
         line=line,
         hint="link to a heading by its id: lower-case words joined by `-`, as GitHub makes "
@@ -173,7 +173,7 @@ def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) ->
         return _missing_fragment(doc, target, line)
     if is_cover:
         return ContentError(
-            f"missing media file {target!r}",
+            f"missing media file {quote(target)}",
             file=doc.source,
             line=line,
             field="cover",
@@ -181,14 +181,14 @@ def _broken(doc: Document, target: str, line: int, kind: str, is_cover: bool) ->
         )
     if kind == "image":
         return ContentError(
-            f"missing media file {target!r}",
+            f"missing media file {quote(target)}",
             file=doc.source,
             line=line,
             hint="put the file under content/media/ and link to it relative to this "
             "file, e.g. `../media/cat.png`",
         )
     return ContentError(
-        f"broken link {target!r}: no page, post, media or static file there",
+        f"broken link {quote(target)}: no page, post, media or static file there",
         file=doc.source,
         line=line,
         hint="link to the other file relative to this one, e.g. `../pages/about.md`",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from posixpath import normpath
 
 from sitegen.config import SiteConfig
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, quote
 from sitegen.model import Document
 
 
@@ -29,7 +29,7 @@ def route_of_path(path: str) -> Route:
     path = path.lstrip("/")
     output = path + "index.html" if path == "" or path.endswith("/") else path
     if normpath(output) != output or output.startswith(("../", "/")):
-        raise ValueError(f"unsafe output path {output!r}")
+        raise ValueError(f"unsafe output path {quote(output)}")
     return Route(path=path, output=output)
 
 

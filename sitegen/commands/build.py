@@ -30,11 +30,14 @@ Examples:
   sitegen build -o /tmp/site --base-url https://example.org/blog/
   sitegen build --pull                   pull from Supabase first (for CI)
   sitegen build --timings                show where the time went
+  sitegen build -o /srv/www --clean      take over a folder sitegen did not make
 
 \b
 Only files whose bytes change are written; stale files are removed. A failed
-build leaves the output folder exactly as it was. The cache lives in .sitegen/
-(--no-cache ignores it for a clean build).
+build leaves the output folder exactly as it was. sitegen never deletes or
+overwrites a file it did not write: an output folder holding other files is
+refused unless you pass --clean. The cache lives in .sitegen/
+(--no-cache ignores it).
 """
 
 PROGRESS_FROM = 200  # show a progress bar only for builds with this much work
@@ -60,7 +63,13 @@ PROGRESS_FROM = 200  # show a progress bar only for builds with this much work
     metavar="N",
     help="Processes to render with (default: both cores when the site is large).",
 )
-@click.option("--no-cache", is_flag=True, help="Ignore the build cache: a clean build.")
+@click.option("--no-cache", is_flag=True, help="Ignore the build cache: render everything afresh.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Take over an output folder holding files sitegen did not write: files there that "
+    "the site does not produce are deleted. Without it such a folder is refused.",
+)
 @click.option("--timings", is_flag=True, help="Show time per phase and the slowest templates.")
 @click.option("--pull", is_flag=True, help="Pull content from Supabase before building.")
 @click.option(
@@ -78,6 +87,7 @@ def build_command(
     base_url: str | None,
     jobs: int | None,
     no_cache: bool,
+    clean: bool,
     timings: bool,
     pull: bool,
     site_dir: Path | None,
@@ -103,6 +113,7 @@ def build_command(
         base_url=base_url,
         jobs=jobs,
         use_cache=not no_cache,
+        clean=clean,
     )
     with _progress_bar() as progress:
         result = build_site(site, options, progress)

@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.config import LimitsConfig
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
+from sitegen.limits import document_errors, size_error
 from sitegen.markdown import MarkdownOptions, render_summary
 from sitegen.model import Document
 from sitegen.shortcodes import Shortcodes, render_document
@@ -66,13 +68,22 @@ def process_file(
     options: MarkdownOptions,
     times: PhaseTimes,
     shortcodes: Shortcodes | None = None,
+    limits: LimitsConfig | None = None,
 ) -> DocRecord:
-    """Read, parse and render one file; content errors are kept in the record, not raised."""
+    """Read, parse and render one file; content errors are kept in the record, not raised.
+    A file over `limits` is not read (too big) or not rendered."""
     started = time.perf_counter()
     checked_ns = time.time_ns()
-    stat, data = _read_file(site_dir / path)
+    stat, data = _read_file(site_dir / path, limits.document_bytes if limits else None)
     times.seconds["read"] += time.perf_counter() - started
-    document, render, errors, includes = _parse_and_render(path, data, options, times, shortcodes)
+    too_big = size_error(path, stat.st_size, limits) if limits else None
+    if too_big is not None:
+        return DocRecord(
+            path, stat.st_size, stat.st_mtime_ns, "", None, None, (too_big,), checked_ns
+        )
+    document, render, errors, includes = _parse_and_render(
+        path, data, options, times, shortcodes, limits
+    )
     return DocRecord(
         path,
         stat.st_size,
@@ -86,12 +97,15 @@ def process_file(
     )
 
 
-def _read_file(path: Path) -> tuple[os.stat_result, bytes]:
+def _read_file(path: Path, max_bytes: int | None = None) -> tuple[os.stat_result, bytes]:
     """The file's stat and bytes through one descriptor: both describe the same file even if it
-    is replaced meanwhile, in five system calls where stat() plus read_bytes() take eight."""
+    is replaced meanwhile, in five system calls where stat() plus read_bytes() take eight.
+    A file over `max_bytes` is not read (its bytes are empty)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         stat = os.fstat(fd)
+        if max_bytes is not None and stat.st_size > max_bytes:
+            return stat, b""
         chunks: list[bytes] = []
         while chunk := os.read(fd, stat.st_size + 1 if not chunks else 1 << 16):
             chunks.append(chunk)
@@ -106,12 +120,14 @@ def _parse_and_render(
     options: MarkdownOptions,
     times: PhaseTimes,
     shortcodes: Shortcodes | None,
+    limits: LimitsConfig | None = None,
 ) -> tuple[
     Document | None, DocRender | None, tuple[ContentError, ...], tuple[tuple[str, str], ...]
 ]:
     started = time.perf_counter()
     try:
-        document = parse_document(data.decode("utf-8"), source=path)
+        text = data.decode("utf-8")
+        document = parse_document(text, source=path)
     except UnicodeDecodeError as exc:
         return (
             None,
@@ -129,6 +145,9 @@ def _parse_and_render(
         return None, None, tuple(exc.errors), ()
     except ContentError as exc:
         return None, None, (exc,), ()
+    over = document_errors(path, text, document, limits) if limits else []
+    if over:
+        return None, None, tuple(over), ()
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary

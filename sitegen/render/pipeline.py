@@ -204,8 +204,8 @@ def run_build(
         if not fingerprints:
             fingerprint()
 
-    writer = OutputWriter(out_dir)
-    writer.prepare()
+    writer = OutputWriter(out_dir, take_over=options.clean)
+    writer.prepare(existing, known=previous)
     try:
         staged, produce_times = _produce(
             jobs, todo, env, writer, options, progress, renders, meanwhile
@@ -401,7 +401,8 @@ def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[Markd
         highlight=md.highlight,
         toc_max_level=md.toc_max_level,
     )
-    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}"
+    # the records hold limit errors, so the limits name the store too
+    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"
 
 
 def _load_documents(
@@ -484,7 +485,10 @@ def _load_documents(
         done: list[DocRecord] = []
         rows = []
         for path in todo[start:stop]:
-            record, body = process_file(site_dir, path, md_options, local, shortcodes), None
+            record, body = (
+                process_file(site_dir, path, md_options, local, shortcodes, config.limits),
+                None,
+            )
             if record.render is not None:
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())

@@ -333,5 +333,23 @@ def _check_unique(jobs: Sequence[Job]) -> None:
                     hint="give the page another slug, or change a [permalinks] pattern",
                 )
             )
+    for job in jobs:  # a file where another output needs a folder: `feed.xml/x/index.html`
+        parts = job.output.split("/")
+        for depth in range(1, len(parts)):
+            outer = first.get("/".join(parts[:depth]))
+            if outer is not None:
+                errors.append(
+                    ContentError(
+                        f"{job.source} wants to write {job.output}, inside the file "
+                        f"{outer.output} of {outer.source}",
+                        file=next(
+                            (s for s in (job.source, outer.source) if s.startswith("content/")),
+                            None,
+                        ),
+                        hint="change the [permalinks] pattern or the slug so that no URL runs "
+                        "through another page's file",
+                    )
+                )
+                break
     if errors:
         raise BuildFailed(errors)

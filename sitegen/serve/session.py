@@ -56,6 +56,7 @@ class ServeSession:
                 future=options.future,
                 output_dir=self.output_dir,
                 base_url=self.url,
+                clean=True,  # the preview folder is sitegen's own, inside .sitegen/
             ),
         )
         self._queue = ChangeQueue()

@@ -13,8 +13,8 @@ def test_only_changed_bytes_are_staged_and_stale_files_removed(tmp_path: Path) -
     (out / "old").mkdir(parents=True)
     (out / "same.html").write_text("same")
     (out / "old/stale.html").write_text("stale")
-    writer = OutputWriter(out)
-    writer.prepare()
+    writer = OutputWriter(out, take_over=True)  # files made here, not by a build: take them over
+    writer.prepare(["same.html", "old/stale.html"])
     assert writer.offer("same.html", b"same") is False
     assert writer.offer("new/page/index.html", b"new") is True
     assert not (out / "new").exists()  # nothing lands before commit

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sitegen.config import CONFIG_FILE, SiteConfig
+from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.frontmatter import read_front_matter
 from sitegen.model import Document
+from sitegen.paths import CONFIG_FILE
 from sitegen.routing import Route, route_of_path
 from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.views import Author

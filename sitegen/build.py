@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__
-from sitegen.cache import BuildState, build_lock, load_state, options_key
+from sitegen.cache import BuildState, build_lock, load_state, options_key, output_versions
 from sitegen.errors import BuildFailed, FileSystemError, from_os_error
 from sitegen.fsio import is_settled
 from sitegen.paths import CONFIG_FILE, STATE_DIR
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.sources.local import Stats, scan_tree
+
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build_site"]  # the public API (docs/api.md)
 
 if TYPE_CHECKING:
     from sitegen.render.memory import BuildMemory
@@ -198,7 +199,7 @@ def _unchanged(
     site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions, started: float
 ) -> BuildResult | None:
     """The previous result when no input, output or due date changed; None otherwise."""
-    if state.version != __version__:
+    if state.version != output_versions():
         return None
     if state.next_due is not None and not options.future and build_now() >= state.next_due:
         return None

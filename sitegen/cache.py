@@ -23,6 +23,7 @@ import functools
 import hashlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,19 @@ from sitegen.paths import state_dir
 
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
+# The libraries whose code shapes the output's bytes, by distribution name; every cache is keyed
+# by their versions (see output_versions). A library added to the output path is added here.
+OUTPUT_LIBRARIES: tuple[str, ...] = (
+    "Pygments",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+    "pydantic",  # validates front matter and sitegen.toml: the values templates print
+    "pydantic-core",
+    "nh3",  # sanitizes raw HTML in Markdown
+)
 
 
 @dataclass
@@ -56,6 +70,27 @@ class BuildState:
     racy: dict[str, str] | None = None
     documents: int = 0
     warnings: tuple[SitegenError, ...] = ()
+
+
+@functools.cache
+def output_versions() -> str:
+    """The versions of Python, sitegen and OUTPUT_LIBRARIES as one string, part of every cache key:
+    after an upgrade or a downgrade of any of them nothing the old code made is reused (Pygments
+    2.21 escapes quotes in code unlike 2.19; a newer Jinja may compile templates differently).
+    Read once per process: the code a process runs does not change under it."""
+    from importlib import metadata
+
+    from sitegen import __version__
+
+    def installed(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:  # importable without metadata (e.g. vendored)
+            return "unknown"
+
+    python = "Python {}.{}.{}".format(*sys.version_info[:3])
+    libraries = (f"{name} {installed(name)}" for name in OUTPUT_LIBRARIES)
+    return "; ".join((python, f"sitegen {__version__}", *libraries))
 
 
 def options_key(values: Mapping[str, Any]) -> str:
@@ -207,7 +242,7 @@ class DocStore:
 
     def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
-        found = {}
+        found: dict[str, tuple[str, bytes]] = {}
         for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
             chunk = paths[start : start + 500]
             rows = self._db.execute(

@@ -516,7 +516,7 @@ def _entry(
     marker = conflict_marker_line(doc.body)
     if marker is not None:
         warnings.append(_unresolved(doc, doc.body_line + marker - 1))
-    common = dict(
+    summary = Summary(
         key=doc.key,
         kind=doc.kind,
         slug=doc.slug,
@@ -539,7 +539,6 @@ def _entry(
         # vars(): every field, at C speed (a dataclass's own repr is slow)
         made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
-    summary = Summary(**common)
     page: Page | PageRef
     if not lazy_page:
         page = _page(summary, seen, load)

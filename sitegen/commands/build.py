@@ -18,6 +18,8 @@ from sitegen.console import detail, level, say, verbosity_options, warn
 from sitegen.errors import SitegenError
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
+
     from sitegen.build import BuildResult
 
 BUILD_EPILOG = """\b
@@ -174,7 +176,7 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty() or level() < 0:
         yield None
         return
-    bar: click.progressbar | None = None  # type: ignore[type-arg]
+    bar: ProgressBar[int] | None = None
     shown = 0
 
     def progress(done: int, total: int) -> None:

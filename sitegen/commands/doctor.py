@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 from sitegen.errors import SitegenError
 from sitegen.sync.doctor import run_checks

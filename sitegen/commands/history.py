@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 
 HISTORY_EPILOG = """\b

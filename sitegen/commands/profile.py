@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 
 PROFILE_EPILOG = """\b

@@ -22,13 +22,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen import __version__
 from sitegen.authors import read_profiles
 from sitegen.cache import (
     BuildState,
     DocStore,
     FileHasher,
     load_entries,
+    output_versions,
     save_entries,
     save_state,
 )
@@ -110,7 +110,7 @@ def run_build(
 
     def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
         if memory.env is None:
-            early_env.append(compiled_environment(theme, state_dir(site_dir) / "jinja"))
+            early_env.append(compiled_environment(theme, _jinja_cache(site_dir)))
 
     shortcodes = Shortcodes(site_dir, theme.template_dirs)
     records = _load_documents(
@@ -161,14 +161,14 @@ def run_build(
         )
         salt = repr(
             (
-                __version__,
+                output_versions(),
                 config.model_dump_json(),
                 sorted(templates.items()),
                 sorted((n, s) for n, (_, s) in static.items()),
             )
         )
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
-        previous = state.outputs if same_output else {}
+        previous = state.outputs if same_output and state is not None else {}
         if trust_outputs and same_output and state is not None:  # a builder wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
         else:
@@ -222,7 +222,7 @@ def run_build(
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
         memory.state = BuildState(
-            version=__version__,
+            version=output_versions(),
             out_dir=str(out_dir),
             input_dirs=input_dirs,
             inputs=inputs,
@@ -270,10 +270,17 @@ def _environment(
         env = early
         env.globals.update(globals_)
     else:
-        env = make_environment(theme, globals_, state_dir(site_dir) / "jinja")
+        env = make_environment(theme, globals_, _jinja_cache(site_dir))
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
+
+
+def _jinja_cache(site_dir: Path) -> Path:
+    """The folder of compiled templates. Jinja reuses its compiled code across its own versions
+    (its cache's tag changes only with its bytecode format), so the folder is per versions."""
+    name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
+    return state_dir(site_dir) / "jinja" / name
 
 
 def _assemble(
@@ -380,8 +387,8 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (with this version and the shortcode
-    templates) in the DocStore."""
+    """The Markdown options, and the key naming them (with the versions of sitegen and of the
+    libraries that render, and the shortcode templates) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
         allow_html=md.allow_html,
@@ -390,7 +397,7 @@ def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[Markd
         toc_max_level=md.toc_max_level,
     )
     # the records hold limit errors, so the limits name the store too
-    return options, f"{__version__}:{options!r}:{shortcodes.digest}:{config.limits!r}"
+    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"
 
 
 def _load_documents(
@@ -625,7 +632,9 @@ def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dic
 def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None:
     """Compile every template about to be used, so syntax errors surface once, before forking."""
     names = sorted(
-        {jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items()
+        {
+            j.template: j.source for j in (jobs[i] for i in todo) if isinstance(j, TemplateJob)
+        }.items()
     )
     errors: list[SitegenError] = []
     for name, source in names:
@@ -658,7 +667,9 @@ def _produce(
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
         # releases the GIL, so it overlaps the rendering of the next outputs.
-        staged, seconds, errors = [], {}, []
+        staged: list[str] = []
+        seconds: dict[str, float] = {}
+        errors: list[SitegenError] = []
         written: list[tuple[str, Future[bool]]] = []
 
         def write(output: str, data: bytes) -> bool:

@@ -23,8 +23,8 @@ from sitegen.frontmatter import document_location, parse_document
 from sitegen.fsio import is_settled, write_atomic
 from sitegen.markers import conflict_marker_line
 from sitegen.model import Document, make_key
-from sitegen.paths import STATE_DIR
-from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
+from sitegen.paths import CONTENT_DIR, STATE_DIR
+from sitegen.sources.local import media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
 

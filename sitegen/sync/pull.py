@@ -19,7 +19,8 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
-from sitegen.sources.local import CONTENT_DIR, MEDIA_PREFIX, MEDIA_ROOT
+from sitegen.paths import CONTENT_DIR
+from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,

@@ -19,6 +19,7 @@ from typing import Any
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Document, Media
+from sitegen.paths import CONTENT_DIR
 from sitegen.remote.store import RowsRefused, VersionConflict, name_column
 from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.sync.engine import (
@@ -34,7 +35,6 @@ from sitegen.sync.engine import (
     write_merge,
 )
 from sitegen.sync.files import ContentWriter
-from sitegen.sync.local import CONTENT_DIR
 from sitegen.sync.mapping import (
     ACTIVE_SUFFIXES,
     content_hash,

@@ -1,27 +1,40 @@
 """Sign up, log in, log out and "who am I" against Supabase Auth, for one site folder.
 
-The session lives in `.sitegen/session.json` (session.py); client.py refreshes it when it is about
-to expire. Every auth failure becomes an AuthError/RemoteError with a message naming the problem
+The session lives in `.sitegen/session.json` (session.py). `open_client` is the one way the rest
+of sitegen reaches Supabase: it reads the stored login, hands its token to `remote.client.connect`
+and saves the session again when connect refreshed it. Every auth failure becomes an AuthError/RemoteError with a message naming the problem
 (wrong password, unconfirmed email, existing account, weak password, expired session, unreachable
 server) and a hint; passwords and tokens are never printed or logged.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.errors import AuthError, RemoteError
-from sitegen.remote.client import make_http_client, make_supabase, open_client, stored_session
+from sitegen.remote.client import (
+    RemoteClient,
+    StoredSession,
+    connect,
+    make_http_client,
+    make_supabase,
+    stored_session,
+)
 from sitegen.remote.failures import as_remote_error, classify
 from sitegen.remote.members import my_role
 from sitegen.remote.retry import with_retries
 from sitegen.remote.settings import load_remote_settings
-from sitegen.session import StoredSession, delete_session, load_session, save_session
+from sitegen.session import delete_session, load_session, save_session
+
+if TYPE_CHECKING:
+    import httpx
 
 T = TypeVar("T")
+log = logging.getLogger("sitegen.remote")
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,42 @@ class Identity:
     url: str
     expires_at: int
     role: str | None
+
+
+def open_client(
+    site_dir: Path,
+    *,
+    require_login: bool,
+    anonymous: bool = False,
+    transport: httpx.BaseTransport | None = None,
+) -> RemoteClient:
+    """A client for `site_dir`'s project, with the stored session applied (refreshed if it expires soon).
+
+    `require_login=True` raises AuthError("not logged in") when there is no usable session;
+    otherwise such a client is anonymous. `anonymous=True` ignores the stored session: the client
+    sees what a visitor sees (doctor's anonymous probes). `transport` replaces the network (tests
+    inject faults).
+    """
+    settings = load_remote_settings(site_dir)
+    session = None if anonymous else load_session(site_dir)
+    if session is not None and session.url != settings.url:
+        log.warning(
+            "warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "
+            "(run `sitegen login` to log in there)",
+            session.url,
+            settings.url,
+        )
+        session = None
+    if session is None and require_login:
+        raise AuthError("not logged in", hint="run `sitegen login` (or `sitegen signup` first)")
+    client = connect(settings, session, transport=transport)
+    if client.session is not session and client.session is not None:
+        try:
+            save_session(site_dir, client.session)  # refresh tokens rotate: keep the new one now
+        except BaseException:
+            client.close()
+            raise
+    return client
 
 
 def signup(site_dir: Path, email: str, password: str) -> SignupResult:

@@ -18,18 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sitegen.config import CONFIG_FILE, SiteConfig
+from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.frontmatter import read_front_matter
 from sitegen.model import Document
-from sitegen.render.views import Author
+from sitegen.paths import CONFIG_FILE
 from sitegen.routing import Route, route_of_path
+from sitegen.sources.local import MEDIA_PREFIX
+from sitegen.views import Author
 
 PROFILES_DIR = "content/authors"
 FIELDS = ("authors", "author")  # the front-matter fields naming a document's authors
 _PROFILE_FIELDS = ("name", "bio", "avatar")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_MEDIA = "media/"
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def _avatar(
     value = profile.avatar
     if value is None or "://" in value:
         return value
-    path = value.lstrip("/").removeprefix(_MEDIA)
+    path = value.lstrip("/").removeprefix(MEDIA_PREFIX)
     if path not in media:
         warnings.append(
             ContentError(
@@ -197,7 +198,7 @@ def _avatar(
             )
         )
         return None
-    return base_path + _MEDIA + path
+    return base_path + MEDIA_PREFIX + path
 
 
 def _named(doc: Document, problems: list[SitegenError]) -> list[tuple[str, str]]:

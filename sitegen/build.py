@@ -7,51 +7,27 @@ file changed since the last build with the same options (stat calls only, agains
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__
-from sitegen.cache import CACHE_DIR, BuildState, build_lock, is_settled, load_state, options_key
-from sitegen.errors import BuildFailed, FileSystemError, SitegenError, from_os_error
+from sitegen.cache import BuildState, build_lock, load_state, options_key, output_versions
+from sitegen.errors import BuildFailed, FileSystemError, from_os_error
+from sitegen.fsio import is_settled
+from sitegen.paths import CONFIG_FILE, STATE_DIR
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.sources.local import Stats, scan_tree
+
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build_site"]  # the public API (docs/api.md)
 
 if TYPE_CHECKING:
     from sitegen.render.memory import BuildMemory
-
-CONFIG_FILE = "sitegen.toml"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False  # broken internal links / missing media become errors
-    output_dir: Path | None = None  # override config.output_dir (serve builds elsewhere)
-    base_url: str | None = None  # override config.base_url (serve uses http://127.0.0.1:PORT/)
-    jobs: int | None = None  # None = auto (use both cores when it pays off)
-    use_cache: bool = True
-    clean: bool = False  # take over an output folder holding files sitegen did not write
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    documents: int
-    written: int
-    unchanged: int
-    removed: int
-    seconds: float
-    changed_paths: tuple[str, ...]  # output-relative POSIX paths written or removed
-    warnings: tuple[SitegenError, ...]
-    timings: Mapping[str, float] = field(default_factory=dict)  # per phase (+ "template:<name>")
 
 
 def build_site(
@@ -108,8 +84,8 @@ class Builder:
         except sqlite3.Error as exc:  # the DocStore's file is damaged, or is not a file
             raise FileSystemError(
                 f"the build cache cannot be used: {exc}",
-                file=f"{CACHE_DIR}/",
-                hint=f"delete the {CACHE_DIR} folder (it is only a cache) and build again",
+                file=f"{STATE_DIR}/",
+                hint=f"delete the {STATE_DIR} folder (it is only a cache) and build again",
             ) from None
         self._pending.clear()
         return result
@@ -219,31 +195,11 @@ def state_key(site_dir: Path, options: BuildOptions) -> str:
     )
 
 
-def build_now() -> dt.datetime:
-    """'Now' for deciding which posts are future: SOURCE_DATE_EPOCH when set (reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.strip().isdigit() else time.time()
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
-
-
-def scan_inputs(site_dir: Path, input_dirs: tuple[str, ...]) -> Stats:
-    """Stats of sitegen.toml and every file in the input folders (site-relative or absolute)."""
-    stats: Stats = {}
-    config = site_dir / CONFIG_FILE
-    if config.is_file():
-        stat = config.stat()
-        stats[CONFIG_FILE] = (stat.st_size, stat.st_mtime_ns)
-    for folder in input_dirs:  # a built-in theme's folders are their own boundary
-        path = site_dir / folder
-        stats.update(scan_tree(path, folder, site_dir if path.is_relative_to(site_dir) else path))
-    return stats
-
-
 def _unchanged(
     site_dir: Path, state: BuildState, inputs: Stats, options: BuildOptions, started: float
 ) -> BuildResult | None:
     """The previous result when no input, output or due date changed; None otherwise."""
-    if state.version != __version__:
+    if state.version != output_versions():
         return None
     if state.next_due is not None and build_now() >= state.next_due:
         return None

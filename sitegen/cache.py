@@ -23,6 +23,7 @@ import functools
 import hashlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,12 +31,24 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitegen.errors import SitegenError
-from sitegen.fsio import own_folder, write_atomic
+from sitegen.fsio import is_settled, own_folder, write_atomic
+from sitegen.paths import state_dir
 
-CACHE_DIR = ".sitegen"
 _FORMAT = 8  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
-RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
+# The libraries whose code shapes the output's bytes, by distribution name; every cache is keyed
+# by their versions (see output_versions). A library added to the output path is added here.
+OUTPUT_LIBRARIES: tuple[str, ...] = (
+    "Pygments",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+    "pydantic",  # validates front matter and sitegen.toml: the values templates print
+    "pydantic-core",
+    "nh3",  # sanitizes raw HTML in Markdown
+)
 
 
 @dataclass
@@ -59,6 +72,27 @@ class BuildState:
     warnings: tuple[SitegenError, ...] = ()
 
 
+@functools.cache
+def output_versions() -> str:
+    """The versions of Python, sitegen and OUTPUT_LIBRARIES as one string, part of every cache key:
+    after an upgrade or a downgrade of any of them nothing the old code made is reused (Pygments
+    2.21 escapes quotes in code unlike 2.19; a newer Jinja may compile templates differently).
+    Read once per process: the code a process runs does not change under it."""
+    from importlib import metadata
+
+    from sitegen import __version__
+
+    def installed(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:  # importable without metadata (e.g. vendored)
+            return "unknown"
+
+    python = "Python {}.{}.{}".format(*sys.version_info[:3])
+    libraries = (f"{name} {installed(name)}" for name in OUTPUT_LIBRARIES)
+    return "; ".join((python, f"sitegen {__version__}", *libraries))
+
+
 def options_key(values: Mapping[str, Any]) -> str:
     """A short stable name for a combination of build options."""
     text = repr(sorted(values.items()))
@@ -66,7 +100,7 @@ def options_key(values: Mapping[str, Any]) -> str:
 
 
 def state_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.pickle"
+    return state_dir(site_dir) / f"build-{key}.pickle"
 
 
 @contextmanager
@@ -75,7 +109,7 @@ def build_lock(site_dir: Path) -> Iterator[None]:
     waits for the first instead of both writing the same files and cache."""
     import fcntl
 
-    folder = own_folder(site_dir / CACHE_DIR, "its cache and state")
+    folder = own_folder(state_dir(site_dir), "its cache and state")
     _ignore_in_git(folder)
     with (folder / "build.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -97,7 +131,7 @@ def save_state(site_dir: Path, key: str, state: BuildState) -> None:
 
 
 def entries_path(site_dir: Path, key: str) -> Path:
-    return site_dir / CACHE_DIR / f"build-{key}.entries.pickle"
+    return state_dir(site_dir) / f"build-{key}.entries.pickle"
 
 
 def load_entries(site_dir: Path, key: str) -> tuple[Any, list[dict[str, Any]]] | None:
@@ -136,16 +170,6 @@ def save_entries(
     _save_pickled(entries_path(site_dir, key), write)
 
 
-def is_settled(mtime_ns: int, checked_ns: int) -> bool:
-    """True when a file's stat can be trusted as a stand-in for its bytes.
-
-    A file modified within RACY_NS before we looked at it could be modified again without its
-    mtime changing (coarse timestamps), so such "racy" files are compared by content instead
-    (the same rule git uses for its index).
-    """
-    return mtime_ns < checked_ns - RACY_NS
-
-
 class FileHasher:
     """sha256 of files, reusing the previous build's hashes for files whose stat is unchanged."""
 
@@ -172,7 +196,7 @@ class DocStore:
     apart, its body (HTML and toc): the build keeps records in memory, bodies only here."""
 
     def __init__(self, site_dir: Path, options_key: str) -> None:
-        folder = site_dir / CACHE_DIR
+        folder = state_dir(site_dir)
         folder.mkdir(parents=True, exist_ok=True)
         _ignore_in_git(folder)
         self._db = sqlite3.connect(folder / "build-docs.sqlite", timeout=30)
@@ -218,7 +242,7 @@ class DocStore:
 
     def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
-        found = {}
+        found: dict[str, tuple[str, bytes]] = {}
         for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
             chunk = paths[start : start + 500]
             rows = self._db.execute(

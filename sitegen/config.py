@@ -12,7 +12,7 @@ import difflib
 import re
 import string
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -27,15 +27,15 @@ from pydantic import (
 
 from sitegen.errors import ConfigError, ConfigErrors, quote
 from sitegen.fsio import MAX_NAME_BYTES
+from sitegen.paths import CONFIG_FILE, holds_site_files
 
-CONFIG_FILE = "sitegen.toml"
 _TOML_HINT = "check quotes around strings and the `key = value` form"
 PLACEHOLDERS = {
     "post": {"slug", "title", "year", "month", "day", "categories"},
     "page": {"slug", "title"},
     "tag": {"slug"},
 }
-_FORBIDDEN_OUTPUT = {"", ".", "content", "templates", "static", "themes", ".sitegen"}
+_ANY_SITE = PurePosixPath("/site")  # output_dir is checked before the site folder is known
 
 _HINTS = {
     "title": 'add `title = "My site"` at the top of sitegen.toml',
@@ -248,7 +248,7 @@ class SiteConfig(_Section):
         if (
             path.is_absolute()
             or ".." in path.parts
-            or path.as_posix().strip("/") in _FORBIDDEN_OUTPUT
+            or holds_site_files(_ANY_SITE, _ANY_SITE / path.as_posix())
         ):
             raise ValueError(f"{quote(value)} cannot be the output folder")
         return path.as_posix()
@@ -315,6 +315,20 @@ def find_site_dir(start: Path) -> Path:
         f"no {CONFIG_FILE} found in {start} or any folder above it",
         hint="run `sitegen init` to create a site, or pass --site DIR",
     )
+
+
+def resolve_site(site_dir: Path | None) -> Path:
+    """The site folder, resolved: `--site` if given (it must hold sitegen.toml), else the nearest
+    folder at or above the current one that does."""
+    if site_dir is None:
+        return find_site_dir(Path.cwd())
+    if not (site_dir / CONFIG_FILE).is_file():
+        raise ConfigError(
+            f"{site_dir} has no {CONFIG_FILE}",
+            field="--site",
+            hint=f"pass the folder that holds {CONFIG_FILE}, or run `sitegen init`",
+        )
+    return site_dir.resolve()
 
 
 def load_config(site_dir: Path) -> SiteConfig:

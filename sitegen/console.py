@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -48,19 +48,19 @@ def verbosity_options(func: F) -> F:
     return func
 
 
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _CurrentStderr(logging.StreamHandler[TextIO]):
     """A handler writing to whatever `sys.stderr` is when a message is logged.
 
     A plain StreamHandler keeps the stream it was created with; when the CLI runs several times in
     one process (tests, `serve` rebuilds) that stream may have been replaced or closed since.
     """
 
-    @property  # type: ignore[override]
-    def stream(self) -> object:
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value: object) -> None:
+    def stream(self, value: TextIO) -> None:
         """Ignored: the stream is always the current sys.stderr."""
 
 

@@ -84,14 +84,14 @@ class _Several:
     def __init__(self, errors: Sequence[SitegenError]) -> None:
         first = errors[0]
         SitegenError.__init__(
-            self,
+            self,  # type: ignore[arg-type]  # a mixin: every subclass is a SitegenError
             first.message,
             file=first.file,
-            line=first.line,  # type: ignore[arg-type]
+            line=first.line,
             field=first.field,
             hint=first.hint,
         )
-        self.errors = list(errors)
+        self.errors: Sequence[SitegenError] = list(errors)
 
     def __str__(self) -> str:
         return "\n".join(SitegenError.__str__(e) for e in self.errors)
@@ -106,6 +106,8 @@ class ConfigErrors(_Several, ConfigError):
 
 class ContentErrors(_Several, ContentError):
     """Several problems in one content file (`errors` lists them, first one first)."""
+
+    errors: Sequence[ContentError]
 
 
 class ThemeError(SitegenError):

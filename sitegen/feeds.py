@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from email.utils import format_datetime
 
+from sitegen.dates import rfc3339
 from sitegen.model import DateValue
-from sitegen.render.views import Page, SiteInfo
-from sitegen.theme import rfc3339
+from sitegen.views import Page, SiteInfo
 
 _ROOT_RELATIVE = re.compile(r'((?:href|src)=")(/(?!/)[^"]*)"')
 

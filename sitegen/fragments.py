@@ -14,7 +14,7 @@ and whenever it holds more than MAX_CHARS of output; that only costs renders aga
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from jinja2 import nodes
 from jinja2.ext import Extension
@@ -27,7 +27,7 @@ _BY_VALUE = (str, int, float, bool, type(None))
 class FragmentCache(Extension):
     """The `cache` tag. One memo per Environment (so per process, as workers are forked)."""
 
-    tags: ClassVar[set[str]] = {"cache"}
+    tags = {"cache"}  # noqa: RUF012 (jinja2.ext.Extension declares it an instance attribute)
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)

@@ -1,4 +1,5 @@
 """Replacing a file atomically: readers (and a crash) see the old bytes or the new, never half.
+And `is_settled`: when a file's stat can stand in for its bytes.
 
 One helper for every piece of state sitegen keeps on disk (the login session, the sync base and
 index) and for the files a pull writes into content/, so there is one place that gets the
@@ -69,3 +70,16 @@ def write_atomic(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+RACY_NS = 2_000_000_000  # generous: some file systems keep mtimes to 1 or 2 seconds
+
+
+def is_settled(mtime_ns: int, checked_ns: int) -> bool:
+    """True when a file's stat can be trusted as a stand-in for its bytes.
+
+    A file modified within RACY_NS before we looked at it could be modified again without its
+    mtime changing (coarse timestamps), so such "racy" files are compared by content instead
+    (the same rule git uses for its index). The build cache and the sync index both ask this.
+    """
+    return mtime_ns < checked_ns - RACY_NS

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sitegen.errors import ContentError, SitegenError, quote
 from sitegen.model import Document, Media
 from sitegen.routing import Route
+from sitegen.sources.local import MEDIA_PREFIX
 
-MEDIA_DIR = "media/"  # media files keep their content/ path in the output: media/cat.png
 PAGES_DIR = "pages/"  # other files beside pages are copied: pages/img/a.png -> img/a.png
 FRAGMENT = "\0#"  # query prefix: does the page `target` names have its #fragment?
 _FOUND = ""  # the answer to a fragment query that holds
@@ -47,7 +47,7 @@ class LinkTable:
             d.source.removeprefix("content/"): base_path + routes[d.key].path for d in documents
         }
         self.by_file.update({PAGES_DIR + a.path: base_path + a.path for a in assets})
-        self.media = {MEDIA_DIR + m.path for m in media}
+        self.media = {MEDIA_PREFIX + m.path for m in media}
         self.paths = {routes[d.key].path for d in documents} | set(extra_paths)
         self.paths |= {a.path for a in assets}
         self.doc_urls = {d.key: routes[d.key].path for d in documents}

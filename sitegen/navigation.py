@@ -16,9 +16,10 @@ from typing import TypeVar
 from sitegen.config import NavEntry
 from sitegen.errors import ConfigError, ContentError, SitegenError
 from sitegen.model import Document
-from sitegen.render.views import NavItem, Section, Summary
+from sitegen.paths import CONFIG_FILE
 from sitegen.routing import Route
 from sitegen.titles import title_from_slug
+from sitegen.views import NavItem, Section, Summary
 
 T = TypeVar("T")
 INDEX_STEMS = ("index", "_index")
@@ -164,7 +165,7 @@ def explicit_nav(
             errors.append(
                 ConfigError(
                     f"nav entry {name!r}: no page content/pages/{spec.page}",
-                    file="sitegen.toml",
+                    file=CONFIG_FILE,
                     field="nav",
                     hint="name a Markdown file under content/pages/, e.g. `guides/install.md`",
                 )
@@ -186,7 +187,7 @@ def left_out(nav: Sequence[NavItem], pages: Mapping[str, NavPage]) -> SitegenErr
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     return ConfigError(
         f"{len(missing)} page{'s are' if len(missing) > 1 else ' is'} in no nav entry: {shown}",
-        file="sitegen.toml",
+        file=CONFIG_FILE,
         field="nav",
         hint="add them to `nav`, or make sure a page links to them",
     )

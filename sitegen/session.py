@@ -11,36 +11,19 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from sitegen.errors import AuthError
 from sitegen.fsio import write_atomic
+from sitegen.paths import state_dir
+from sitegen.remote.client import StoredSession
 
-STATE_DIR = ".sitegen"
 SESSION_FILE = "session.json"
-REFRESH_MARGIN = 60  # seconds: refresh a token that expires this soon, before using it
-
-
-@dataclass(frozen=True)
-class StoredSession:
-    """One logged-in session. Tokens are kept out of repr so they never end up in logs."""
-
-    url: str
-    user_id: str
-    email: str
-    expires_at: int
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-
-    def needs_refresh(self, now: float | None = None) -> bool:
-        """True when the access token has expired or expires within REFRESH_MARGIN seconds."""
-        return self.expires_at - REFRESH_MARGIN <= (time.time() if now is None else now)
 
 
 def session_path(site_dir: Path) -> Path:
-    return site_dir / STATE_DIR / SESSION_FILE
+    return state_dir(site_dir) / SESSION_FILE
 
 
 def load_session(site_dir: Path) -> StoredSession | None:

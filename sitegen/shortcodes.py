@@ -23,16 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen.data_files import DATA_DIR
 from sitegen.errors import ContentError
 from sitegen.markdown import LinkRef, MarkdownOptions, Rendered, render_markdown
 from sitegen.markdown.links import is_internal, placeholder, target_of
+from sitegen.paths import CONTENT_DIR
 
 SHORTCODE_DIR = "shortcodes"
 INCLUDE = "include"
-INCLUDE_DIRS = (
-    "content",
-    "data",
-)  # the folders a build scans, so an edit there is seen_OPENERS = ("{{<", "{{%")
+INCLUDE_DIRS = (CONTENT_DIR, DATA_DIR)  # the folders a build scans, so an edit there is seen
 _TAG = re.compile(
     r"\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[A-Za-z][\w-]*)(?P<args>.*?)\s*"
     r"(?P<end>[>%])\}\}",

@@ -21,7 +21,6 @@ from sitegen import __version__, navigation
 from sitegen.authors import People, Profile, author_route, people
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
-from sitegen.links import MEDIA_DIR as MEDIA_DIR  # where plan.py copies media
 from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
@@ -29,7 +28,6 @@ from sitegen.markdown_warnings import merge_unknown_languages, rendering_warning
 from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
-from sitegen.render.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 from sitegen.routing import (
     ARCHIVE,
     BLOG,
@@ -52,6 +50,7 @@ from sitegen.taxonomies import (
     terms_of,
 )
 from sitegen.titles import without_title_heading
+from sitegen.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
@@ -538,7 +537,7 @@ def _entry(
     marker = conflict_marker_line(doc.body)
     if marker is not None:
         warnings.append(_unresolved(doc, doc.body_line + marker - 1))
-    common: dict[str, Any] = dict(
+    summary = Summary(
         key=doc.key,
         kind=doc.kind,
         slug=doc.slug,
@@ -573,7 +572,6 @@ def _entry(
             ).encode()
         )
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
-    summary = Summary(**common)
     page: Page | PageRef
     if not lazy_page:
         page = _page(summary, seen, load)

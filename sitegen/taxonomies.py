@@ -13,9 +13,9 @@ from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.model import Document
-from sitegen.render.views import SiteInfo, Summary, Tag
 from sitegen.routing import FEED_FILE, Route, tag_route
 from sitegen.slugs import term_slug
+from sitegen.views import SiteInfo, Summary, Tag
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ StrictUndefined; every Jinja failure becomes a ThemeError naming template:line.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -18,7 +17,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from sitegen.dates import format_date, isodate, rfc3339
 from sitegen.errors import ConfigError, ThemeError
+from sitegen.paths import CONFIG_FILE
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def theme_paths(site_dir: Path, theme: str) -> ThemePaths:
     if not (root / "templates").is_dir():
         raise ConfigError(
             f"no theme named {theme!r} (looked in themes/{theme}/ and the built-in themes)",
-            file="sitegen.toml",
+            file=CONFIG_FILE,
             field="theme",
             hint='use theme = "default" or add the theme folder',
         )
@@ -128,24 +129,6 @@ def compiled_environment(paths: ThemePaths, cache_dir: Path) -> Any:
         with suppress(ThemeError):
             load_template(env, name, source="the theme")
     return env
-
-
-def format_date(value: dt.date | None, format: str = "%Y-%m-%d") -> str:
-    return "" if value is None else value.strftime(format)
-
-
-def isodate(value: dt.date | None) -> str:
-    """ISO 8601: `2024-05-01` for a date, `2024-05-01T09:30:00+00:00` for a datetime."""
-    return "" if value is None else value.isoformat()
-
-
-def rfc3339(value: dt.date | None) -> str:
-    """RFC 3339 timestamp in UTC (`2024-05-01T09:30:00Z`); a date is its midnight UTC."""
-    if value is None:
-        return ""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_template(env: Any, name: str, context: Mapping[str, Any], *, source: str) -> str:

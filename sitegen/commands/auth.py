@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options, warn
 
 SITE_OPTION = click.option(
@@ -52,25 +53,6 @@ Examples:
   sitegen whoami
   sitegen whoami --site ~/blog
 """
-
-
-def resolve_site(site_dir: Path | None) -> Path:
-    """The site folder: --site if given (it must hold sitegen.toml), else the nearest one above.
-
-    Shared by every command that talks to Supabase (auth, push/pull, doctor).
-    """
-    from sitegen.config import CONFIG_FILE, find_site_dir
-    from sitegen.errors import ConfigError
-
-    if site_dir is None:
-        return find_site_dir(Path.cwd())
-    if not (site_dir / CONFIG_FILE).is_file():
-        raise ConfigError(
-            f"{site_dir} has no {CONFIG_FILE}",
-            field="--site",
-            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
-        )
-    return site_dir.resolve()
 
 
 def _ask_email(email: str | None, password_stdin: bool) -> str:

@@ -18,6 +18,8 @@ from sitegen.console import detail, level, say, verbosity_options, warn
 from sitegen.errors import SitegenError
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
+
     from sitegen.build import BuildResult
 
 BUILD_EPILOG = """\b
@@ -92,15 +94,9 @@ def build_command(
 ) -> None:
     """Build the site from content/ into the output folder."""
     from sitegen.build import BuildOptions, build_site
-    from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.config import resolve_site
 
-    if site_dir is not None and not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(
-            f"{site_dir} has no {CONFIG_FILE}",
-            field="--site",
-            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
-        )
-    site = (site_dir or find_site_dir(Path.cwd())).resolve()
+    site = resolve_site(site_dir)
     if pull:
         _pull(site)
     options = BuildOptions(
@@ -180,7 +176,7 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty() or level() < 0:
         yield None
         return
-    bar: click.progressbar | None = None  # type: ignore[type-arg]
+    bar: ProgressBar[int] | None = None
     shown = 0
 
     def progress(done: int, total: int) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 
 HISTORY_EPILOG = """\b
@@ -54,7 +55,7 @@ def _key(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str,
 @verbosity_options
 def history_command(key: tuple[str, str], site_dir: Path | None) -> None:
     """List the versions of a post or page: number, time and who wrote it."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.history import history
 
     with open_client(resolve_site(site_dir), require_login=True) as client:
@@ -82,7 +83,7 @@ def history_command(key: tuple[str, str], site_dir: Path | None) -> None:
 @verbosity_options
 def restore_command(key: tuple[str, str], number: int, site_dir: Path | None) -> None:
     """Bring an earlier version of a post or page back, as a new version on the server."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.history import restore
 
     with open_client(resolve_site(site_dir), require_login=True) as client:

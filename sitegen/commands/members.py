@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 
 ROLE_CHOICE = click.Choice(["owner", "editor", "author", "contributor"])
@@ -38,7 +39,7 @@ def members_command() -> None:
 @verbosity_options
 def list_command(site_dir: Path | None) -> None:
     """One line per member or invitation: email, role, and `invited` while pending."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.members import list_members
 
     with open_client(resolve_site(site_dir), require_login=True) as client:
@@ -59,7 +60,7 @@ def list_command(site_dir: Path | None) -> None:
 @verbosity_options
 def add_command(email: str, role: str, site_dir: Path | None) -> None:
     """Add EMAIL as a member (an invitation until that address has a confirmed account)."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.members import add_member
 
     with open_client(resolve_site(site_dir), require_login=True) as client:
@@ -79,7 +80,7 @@ def add_command(email: str, role: str, site_dir: Path | None) -> None:
 @verbosity_options
 def remove_command(email: str, site_dir: Path | None) -> None:
     """Remove a member or withdraw an invitation (their content stays, but is no longer public)."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.members import remove_member
 
     with open_client(resolve_site(site_dir), require_login=True) as client:
@@ -96,7 +97,7 @@ def remove_command(email: str, site_dir: Path | None) -> None:
 @verbosity_options
 def role_command(email: str, role: str, site_dir: Path | None) -> None:
     """Change the role of a member; it applies on their next request."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.members import set_role
 
     with open_client(resolve_site(site_dir), require_login=True) as client:

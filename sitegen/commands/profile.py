@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import say, verbosity_options
 
 PROFILE_EPILOG = """\b
@@ -40,7 +41,7 @@ def profile_command(
     name: str | None, slug: str | None, bio: str | None, avatar: Path | None, site_dir: Path | None
 ) -> None:
     """Show your author profile, or create or change it."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
     from sitegen.remote.profiles import my_profile, save_profile
     from sitegen.slugs import slugify
     from sitegen.sync.authors import upload_avatar

@@ -91,7 +91,7 @@ def new_command(
     site_dir: Path | None,
 ) -> None:
     """Create a new post or page from TITLE and print its path."""
-    from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.config import resolve_site
     from sitegen.scaffold import (
         create_files,
         document_path,
@@ -103,15 +103,8 @@ def new_command(
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
-    if site_dir is not None:
-        if not (site_dir / CONFIG_FILE).is_file():
-            raise SitegenError(
-                f"{site_dir} has no {CONFIG_FILE}",
-                field="--site",
-                hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
-            )
-    else:
-        site_dir = Path(_shown(find_site_dir(Path.cwd())))
+    site = resolve_site(site_dir)
+    site_dir = site_dir if site_dir is not None else Path(_shown(site))
     if kind == "page" and tags:
         raise click.UsageError("--tag applies to posts only")
     document_slug = slug_for(title, slug)

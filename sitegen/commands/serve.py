@@ -10,7 +10,6 @@ from types import FrameType
 import click
 
 from sitegen.console import say, verbosity_options
-from sitegen.errors import SitegenError
 
 SERVE_EPILOG = """\b
 Examples:
@@ -67,19 +66,13 @@ def serve_command(
     site_dir: Path | None,
 ) -> None:
     """Build the site, serve it locally and rebuild whenever a source changes."""
-    from sitegen.config import CONFIG_FILE, find_site_dir
+    from sitegen.config import resolve_site
     from sitegen.serve.session import ServeOptions, ServeSession
 
-    if site_dir is not None and not (site_dir / CONFIG_FILE).is_file():
-        raise SitegenError(
-            f"{site_dir} has no {CONFIG_FILE}",
-            field="--site",
-            hint="pass the folder that holds sitegen.toml, or run `sitegen init`",
-        )
     options = ServeOptions(
         host=host, port=port, drafts=drafts, future=future, pull_every=pull_every
     )
-    session = ServeSession(site_dir or find_site_dir(Path.cwd()), options)
+    session = ServeSession(resolve_site(site_dir), options)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     try:
         session.start()

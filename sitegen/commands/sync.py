@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sitegen.commands.auth import SITE_OPTION, resolve_site
+from sitegen.commands.auth import SITE_OPTION
+from sitegen.config import resolve_site
 from sitegen.console import detail, say, verbosity_options, warn
 
 PUSH_EPILOG = """\b

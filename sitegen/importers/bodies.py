@@ -10,8 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from sitegen.importers.draft import CONTENT, Note
+from sitegen.importers.draft import Note
 from sitegen.importers.paths import relative
+from sitegen.paths import CONTENT_DIR
 
 _HIGHLIGHT = re.compile(
     r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
@@ -160,7 +161,7 @@ def rewrite_targets(
         dest, suffix = found
         pre = match.group("pre")
         if pre.lstrip().startswith(("src", "href")):
-            return pre + base_path + dest.removeprefix(CONTENT + "/") + suffix
+            return pre + base_path + dest.removeprefix(CONTENT_DIR + "/") + suffix
         return pre + relative(dest, doc_dest) + suffix
 
     parts = re.split(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", body, flags=re.M | re.S)

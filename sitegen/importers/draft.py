@@ -6,9 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-CONTENT = "content"
-MEDIA = "content/media"
-
 
 @dataclass(frozen=True, order=True)
 class Note:

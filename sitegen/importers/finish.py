@@ -14,16 +14,18 @@ from typing import Any
 
 import yaml
 
-from sitegen.config import CONFIG_FILE, SiteConfig, parse_config
+from sitegen.config import SiteConfig, parse_config
 from sitegen.errors import ContentError, ContentErrors, SitegenError
 from sitegen.frontmatter import dump_document, name_date, parse_document
 from sitegen.importers.draft import Draft, DraftDoc, Note
 from sitegen.model import Document
+from sitegen.paths import CONFIG_FILE
 from sitegen.routing import route_for, url_route
+from sitegen.sources.local import MEDIA_PREFIX
 
 # Outputs sitegen writes itself: a document there would clash with them.
 _RESERVED = ("index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt")
-_RESERVED_DIRS = ("page/", "archive/", "tags/", "media/", "static/")
+_RESERVED_DIRS = ("page/", "archive/", "tags/", MEDIA_PREFIX, "static/")
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 

@@ -31,9 +31,11 @@ from sitegen.importers.bodies import (
     shortcode_names,
     stub_shortcode,
 )
-from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
+from sitegen.importers.draft import Draft, DraftDoc, Note
 from sitegen.importers.paths import MARKDOWN, media_file, unique_dests, url_suffix, walk
+from sitegen.paths import CONTENT_DIR
 from sitegen.shortcodes import INCLUDE
+from sitegen.sources.local import MEDIA_ROOT
 
 CONFIGS = ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml", "hugo.json", "config.json")
 _NAME_TOKENS = (":slugorfilename", ":slugorcontentbasename", ":contentbasename", ":filename")
@@ -48,7 +50,7 @@ def read_hugo(source: Path) -> Draft:
     languages = _languages(raw)
     ignore = [re.compile(p) for p in raw.get("ignoreFiles") or raw.get("ignorefiles") or []]
     content = walk(
-        source / "content",
+        source / CONTENT_DIR,  # Hugo's folder has sitegen's name
         lambda path, is_dir: (
             posixpath.basename(path).startswith(".") or any(p.search(path) for p in ignore)
         ),
@@ -59,7 +61,7 @@ def read_hugo(source: Path) -> Draft:
     for rel in walk(
         source / "static", lambda path, is_dir: posixpath.basename(path).startswith(".")
     ):
-        draft.media[f"{MEDIA}/{rel}"] = f"static/{rel}"
+        draft.media[f"{MEDIA_ROOT}/{rel}"] = f"static/{rel}"
     for folder in _UNCONVERTED_DIRS:
         if (source / folder).is_dir():
             draft.notes.append(
@@ -80,7 +82,7 @@ def read_hugo(source: Path) -> Draft:
                     )
                 )
             else:
-                draft.media[f"{MEDIA}/{rel}"] = f"content/{rel}"
+                draft.media[f"{MEDIA_ROOT}/{rel}"] = f"content/{rel}"
             continue
         documents[rel] = _dest(rel, languages, main)
     prefixes = (str(draft.config["base_url"]).rstrip("/"),)
@@ -96,7 +98,7 @@ def read_hugo(source: Path) -> Draft:
     called: set[str] = set()
     for rel, dest in dests.items():
         source_name = f"content/{rel}"
-        text = (source / "content" / rel).read_text(encoding="utf-8", errors="replace")
+        text = (source / CONTENT_DIR / rel).read_text(encoding="utf-8", errors="replace")
         try:
             front, key_lines, body, body_line = load_front_matter(text, source_name)
         except ContentError as exc:
@@ -119,8 +121,8 @@ def read_hugo(source: Path) -> Draft:
         ) -> tuple[str, str] | None:
             if _RELATIVE.match(url):  # a bundle's own file first
                 path = posixpath.normpath(posixpath.join(here, urlsplit(url).path))
-                if f"{MEDIA}/{path}" in draft.media:
-                    return f"{MEDIA}/{path}", url_suffix(url)
+                if f"{MEDIA_ROOT}/{path}" in draft.media:
+                    return f"{MEDIA_ROOT}/{path}", url_suffix(url)
             return media_file(url, draft.media, prefixes, page)
 
         body, count = rewrite_targets(body, copied_file, dest, base_path)

@@ -21,8 +21,9 @@ from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import convert_liquid, heading_ids, list_kramdown, rewrite_targets
-from sitegen.importers.draft import MEDIA, Draft, DraftDoc, Note
+from sitegen.importers.draft import Draft, DraftDoc, Note
 from sitegen.importers.paths import MARKDOWN, media_file, relative, unique_dests, walk
+from sitegen.sources.local import MEDIA_ROOT
 
 CONFIG = "_config.yml"
 _STYLES = {
@@ -69,7 +70,7 @@ def read_jekyll(source: Path) -> Draft:
     for rel in files:
         kind = _kind(rel)
         if kind == "media":
-            draft.media[f"{MEDIA}/{rel}"] = rel
+            draft.media[f"{MEDIA_ROOT}/{rel}"] = rel
             continue
         text = (source / rel).read_text(encoding="utf-8", errors="replace")
         try:
@@ -83,7 +84,7 @@ def read_jekyll(source: Path) -> Draft:
             if kind == "post":
                 draft.notes.append(Note(rel, 1, "not imported: no front matter", "not imported"))
             else:
-                draft.media[f"{MEDIA}/{rel}"] = rel
+                draft.media[f"{MEDIA_ROOT}/{rel}"] = rel
             continue
         if kind == "html":
             draft.notes.append(
@@ -329,8 +330,8 @@ def _file_link(
     argument = argument.strip("\"'")
     if tag == "link":
         target = by_source.get(argument.lstrip("/"))
-        if target is None and f"{MEDIA}/{argument.lstrip('/')}" in media:
-            target = f"{MEDIA}/{argument.lstrip('/')}"
+        if target is None and f"{MEDIA_ROOT}/{argument.lstrip('/')}" in media:
+            target = f"{MEDIA_ROOT}/{argument.lstrip('/')}"
     else:
         wanted = "/" + argument.lstrip("/")
         found = sorted(

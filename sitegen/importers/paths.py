@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.frontmatter import document_location
-from sitegen.importers.draft import MEDIA
+from sitegen.sources.local import MEDIA_ROOT
 
 MARKDOWN = (".md", ".markdown")
 
@@ -45,7 +45,7 @@ def media_file(
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
-    dest = f"{MEDIA}/{unquote(parts.path).lstrip('/')}"
+    dest = f"{MEDIA_ROOT}/{unquote(parts.path).lstrip('/')}"
     if dest not in media:
         return None
     return dest, url_suffix(url)

@@ -22,8 +22,10 @@ import re
 import types
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from re import _constants as sre  # re's own parser: private, so any surprise only costs speed
-from re import _parser as sre_parse
+
+# re's own parser: private (so typeshed has no stubs), and any surprise only costs speed
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from pygments.lexer import RegexLexer
@@ -77,7 +79,7 @@ def accelerate(lexer: Any) -> Any:
         isinstance(lexer, RegexLexer)
         and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
     ):
-        lexer.get_tokens_unprocessed = types.MethodType(_tokens, lexer)
+        lexer.get_tokens_unprocessed = types.MethodType(_tokens, lexer)  # type: ignore[method-assign]
     return lexer
 
 
@@ -143,7 +145,7 @@ def _starts_of(op: Any, value: Any, flags: int) -> tuple[list[str], bool]:
 
 
 def _char_class(items: Any) -> str:
-    parts = []
+    parts: list[str] = []
     for op, value in items:
         if op is sre.NEGATE:
             parts.insert(0, "^")
@@ -174,7 +176,7 @@ def _tokens(
     self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
 ) -> Iterator[tuple[int, Any, str]]:
     """RegexLexer.get_tokens_unprocessed, step for step, skipping rules that cannot match."""
-    tokendefs = self._tokens
+    tokendefs = self._tokens  # type: ignore[attr-defined]  # made by RegexLexer's metaclass
     states = _tables.get(id(tokendefs))
     if states is None:
         states = _tables[id(tokendefs)] = {}

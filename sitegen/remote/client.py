@@ -1,4 +1,7 @@
-"""`open_client`: a supabase-py client for this site, logged in as the stored session (or anonymous).
+"""`connect`: a supabase-py client for a project, logged in with the session it is handed (or anonymous).
+
+The caller (`auth.open_client`) reads the stored login and saves a refreshed one: this module
+never touches the session file.
 
 Why it is built by hand rather than with `create_client`:
 - one shared httpx client (ClientOptions(httpx_client=...)) gives every sub-client the same
@@ -13,22 +16,22 @@ Why it is built by hand rather than with `create_client`:
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import AuthError
 from sitegen.remote.failures import as_remote_error
 from sitegen.remote.http_log import make_logged_transport, raise_transient_status
 from sitegen.remote.retry import with_retries
-from sitegen.remote.settings import RemoteSettings, load_remote_settings
-from sitegen.session import StoredSession, load_session, save_session
+from sitegen.remote.settings import RemoteSettings
 
 if TYPE_CHECKING:
     import httpx
     from supabase import Client
 
 log = logging.getLogger("sitegen.remote")
+REFRESH_MARGIN = 60  # seconds: refresh a token that expires this soon, before using it
 CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 60.0
 _EXPIRED_CODES = frozenset(
@@ -41,6 +44,22 @@ _EXPIRED_CODES = frozenset(
         "user_not_found",
     }
 )
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """One logged-in session. Tokens are kept out of repr so they never end up in logs."""
+
+    url: str
+    user_id: str
+    email: str
+    expires_at: int
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+
+    def needs_refresh(self, now: float | None = None) -> bool:
+        """True when the access token has expired or expires within REFRESH_MARGIN seconds."""
+        return self.expires_at - REFRESH_MARGIN <= (time.time() if now is None else now)
 
 
 @dataclass
@@ -74,36 +93,20 @@ class RemoteClient:
         self.close()
 
 
-def open_client(
-    site_dir: Path,
+def connect(
+    settings: RemoteSettings,
+    session: StoredSession | None,
     *,
-    require_login: bool,
-    anonymous: bool = False,
     transport: httpx.BaseTransport | None = None,
 ) -> RemoteClient:
-    """A client for `site_dir`'s project, with the stored session applied (refreshed if it expires soon).
-
-    `require_login=True` raises AuthError("not logged in") when there is no usable session;
-    otherwise such a client is anonymous. `anonymous=True` ignores the stored session: the client
-    sees what a visitor sees (doctor's anonymous probes). `transport` replaces the network (tests
-    inject faults).
+    """A client for `settings`' project using `session` (None: anonymous). A session that expires
+    soon is refreshed first; the client's `session` is then the new one, which the caller must
+    save at once (refresh tokens rotate). `transport` replaces the network (tests inject faults).
     """
-    settings = load_remote_settings(site_dir)
-    session = None if anonymous else load_session(site_dir)
-    if session is not None and session.url != settings.url:
-        log.warning(
-            "warning: the stored login is for %s, but SUPABASE_URL is %s; ignoring it "
-            "(run `sitegen login` to log in there)",
-            session.url,
-            settings.url,
-        )
-        session = None
-    if session is None and require_login:
-        raise AuthError("not logged in", hint="run `sitegen login` (or `sitegen signup` first)")
     http = make_http_client(transport)
     try:
         if session is not None and session.needs_refresh():
-            session = refresh_session(site_dir, settings, http, session)
+            session = refresh_session(settings, http, session)
         supabase = make_supabase(settings, http, session.access_token if session else None)
     except BaseException:
         http.close()
@@ -154,9 +157,9 @@ def stored_session(settings: RemoteSettings, session: Any) -> StoredSession:
 
 
 def refresh_session(
-    site_dir: Path, settings: RemoteSettings, http: httpx.Client, session: StoredSession
+    settings: RemoteSettings, http: httpx.Client, session: StoredSession
 ) -> StoredSession:
-    """Swap the refresh token for a new session and save it (refresh tokens rotate: save at once)."""
+    """Swap the refresh token for a new session (refresh tokens rotate: the caller saves it)."""
     supabase = make_supabase(settings, http, None)
     try:
         response = with_retries(
@@ -171,6 +174,5 @@ def refresh_session(
     if response.session is None:
         raise AuthError("session expired", hint="run `sitegen login`")
     fresh = stored_session(settings, response.session)
-    save_session(site_dir, fresh)
     log.debug("refreshed the login session (expires at %d)", fresh.expires_at)
     return fresh

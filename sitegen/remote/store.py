@@ -101,6 +101,8 @@ class SupabaseStore:
 
     def _fetch_all(self, table: str) -> Iterator[dict[str, Any]]:
         """Keyset pagination by name; the first page's exact count detects silent truncation."""
+        from postgrest.types import CountMethod
+
         column = name_column(table)
         total: int | None = None
         seen = 0
@@ -108,7 +110,9 @@ class SupabaseStore:
         while total is None or seen < total:
 
             def page(last: str | None = last, first: bool = total is None) -> Any:
-                query = self._supabase.table(table).select("*", count="exact" if first else None)
+                query = self._supabase.table(table).select(
+                    "*", count=CountMethod.exact if first else None
+                )
                 if last is not None:
                     query = query.gt(column, last)
                 return query.order(column).limit(PAGE_SIZE).execute()
@@ -143,6 +147,8 @@ class SupabaseStore:
         any row of a batch was changed meanwhile; that batch is not applied at all (one
         statement), earlier batches are.
         """
+        from postgrest.types import ReturnMethod
+
         column = name_column(table)
         _check_same_columns(rows)
         for batch in _batches(rows):
@@ -153,7 +159,7 @@ class SupabaseStore:
                         list(batch),
                         on_conflict=column,
                         default_to_null=False,
-                        returning="minimal",
+                        returning=ReturnMethod.minimal,
                     )
                     .execute()
                 ),

@@ -22,8 +22,8 @@ import pickle
 from hashlib import blake2b
 from typing import Any
 
-from sitegen.render.views import Page, SiteInfo, Summary, Tag
 from sitegen.site import PageRef
+from sitegen.views import Page, SiteInfo, Summary, Tag
 
 _SHARED = (Page, Summary, Tag, SiteInfo)
 _PLAIN = {str, int, float, bool, type(None)}

@@ -22,31 +22,30 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen import __version__
 from sitegen.authors import read_profiles
-from sitegen.build import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.cache import (
-    CACHE_DIR,
     BuildState,
     DocStore,
     FileHasher,
-    is_settled,
     load_entries,
+    output_versions,
     save_entries,
     save_state,
 )
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.data_files import DATA_DIR, read_data
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.fsio import is_settled
 from sitegen.markdown import MarkdownOptions
 from sitegen.model import Document, Media
+from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.fingerprint import Fingerprinter
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
 from sitegen.render.memory import BuildMemory
 from sitegen.render.parallel import after_first, map_ranges, worker_count
 from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
 from sitegen.render.renders import StoredRenders, pack_body
-from sitegen.render.views import Page
 from sitegen.shortcodes import Shortcodes
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import (
@@ -70,6 +69,7 @@ from sitegen.theme import (
     theme_paths,
     uses_collections,
 )
+from sitegen.views import Page
 from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None
@@ -98,7 +98,7 @@ def run_build(
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
-    input_dirs = ("content", DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
+    input_dirs = (CONTENT_DIR, DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
     if scanned is None or state is None or state.input_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     scanned_ns, inputs = scanned
@@ -111,7 +111,7 @@ def run_build(
 
     def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
         if memory.env is None:
-            early_env.append(compiled_environment(theme, site_dir / CACHE_DIR / "jinja"))
+            early_env.append(compiled_environment(theme, _jinja_cache(site_dir)))
 
     shortcodes = Shortcodes(site_dir, theme.template_dirs)
     records = _load_documents(
@@ -162,14 +162,14 @@ def run_build(
         )
         salt = repr(
             (
-                __version__,
+                output_versions(),
                 config.model_dump_json(),
                 sorted(templates.items()),
                 sorted((n, s) for n, (_, s) in static.items()),
             )
         )
         same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
-        previous = state.outputs if same_output else {}
+        previous = state.outputs if same_output and state is not None else {}
         if trust_outputs and same_output and state is not None:  # a builder wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
         else:
@@ -223,7 +223,7 @@ def run_build(
     with times.phase("write"):
         final = _output_stats(out_dir, existing, report)
         memory.state = BuildState(
-            version=__version__,
+            version=output_versions(),
             out_dir=str(out_dir),
             input_dirs=input_dirs,
             inputs=inputs,
@@ -271,10 +271,17 @@ def _environment(
         env = early
         env.globals.update(globals_)
     else:
-        env = make_environment(theme, globals_, site_dir / CACHE_DIR / "jinja")
+        env = make_environment(theme, globals_, _jinja_cache(site_dir))
     if memory.retain:
         memory.env, memory.env_key = env, env_key
     return env
+
+
+def _jinja_cache(site_dir: Path) -> Path:
+    """The folder of compiled templates. Jinja reuses its compiled code across its own versions
+    (its cache's tag changes only with its bytecode format), so the folder is per versions."""
+    name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
+    return state_dir(site_dir) / "jinja" / name
 
 
 def _assemble(
@@ -360,12 +367,7 @@ def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
 def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
     """The output folder; never the site itself, a folder holding it, or one of its inputs."""
     out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
-    protected = [site_dir / name for name in ("content", "templates", "static", "themes")]
-    if (
-        site_dir.is_relative_to(out_dir)
-        or out_dir == site_dir / ".sitegen"
-        or any(out_dir.is_relative_to(p) for p in protected)
-    ):
+    if holds_site_files(site_dir, out_dir):
         raise ConfigError(
             f"{out_dir} cannot be the output folder: it holds the site's own files",
             field="output_dir",
@@ -386,8 +388,8 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (with this version and the shortcode
-    templates) in the DocStore."""
+    """The Markdown options, and the key naming them (with the versions of sitegen and of the
+    libraries that render, and the shortcode templates) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
         allow_html=md.allow_html,
@@ -396,7 +398,7 @@ def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[Markd
         toc_max_level=md.toc_max_level,
     )
     # the records hold limit errors, so the limits name the store too
-    return options, f"{__version__}:{options!r}:{shortcodes.digest}:{config.limits!r}"
+    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"
 
 
 def _load_documents(
@@ -631,7 +633,9 @@ def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dic
 def _check_templates(env: Any, jobs: Sequence[Job], todo: Sequence[int]) -> None:
     """Compile every template about to be used, so syntax errors surface once, before forking."""
     names = sorted(
-        {jobs[i].template: jobs[i].source for i in todo if isinstance(jobs[i], TemplateJob)}.items()
+        {
+            j.template: j.source for j in (jobs[i] for i in todo) if isinstance(j, TemplateJob)
+        }.items()
     )
     errors: list[SitegenError] = []
     for name, source in names:
@@ -664,7 +668,9 @@ def _produce(
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
         # releases the GIL, so it overlaps the rendering of the next outputs.
-        staged, seconds, errors = [], {}, []
+        staged: list[str] = []
+        seconds: dict[str, float] = {}
+        errors: list[SitegenError] = []
         written: list[tuple[str, Future[bool]]] = []
 
         def write(output: str, data: bytes) -> bool:

@@ -19,7 +19,6 @@ from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
 from sitegen.redirects import REDIRECTS_FILE, redirect_page, redirects_file
-from sitegen.render.views import Author, Paginator, Summary, Tag, YearGroup
 from sitegen.routing import (
     ARCHIVE,
     FEED_FILE,
@@ -32,8 +31,10 @@ from sitegen.routing import (
     tag_route,
     taxonomy_route,
 )
-from sitegen.site import MEDIA_DIR, PAGES_DIR, PageRef, Site
+from sitegen.site import PAGES_DIR, PageRef, Site
+from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.taxonomies import term_feed_path
+from sitegen.views import Author, Paginator, Summary, Tag, YearGroup
 
 NOWHERE = navigation.Place()  # a page the navigation does not list
 
@@ -94,7 +95,7 @@ def plan_site(
         for name, (path, sha) in static.items()
     ]
     jobs += [
-        CopyJob(MEDIA_DIR + m.path, media_dir / m.path, m.sha256, f"content/media/{m.path}")
+        CopyJob(MEDIA_PREFIX + m.path, media_dir / m.path, m.sha256, f"{MEDIA_ROOT}/{m.path}")
         for m in site.media
     ]
     pages_dir = media_dir.parent / PAGES_DIR

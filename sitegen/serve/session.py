@@ -14,6 +14,7 @@ from pathlib import Path
 from sitegen.build import Builder, BuildOptions, BuildResult
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError
+from sitegen.paths import STATE_DIR
 from sitegen.serve.debounce import ChangeQueue
 from sitegen.serve.devserver import DevServer
 from sitegen.serve.hub import ReloadHub
@@ -22,7 +23,7 @@ from sitegen.serve.pulling import PullLoop
 from sitegen.serve.state import PreviewState
 from sitegen.serve.watcher import SiteWatcher, WatchPlan, watch_plan
 
-PREVIEW_OUTPUT = Path(".sitegen") / "serve" / "public"
+PREVIEW_OUTPUT = Path(STATE_DIR) / "serve" / "public"
 _ANY_ADDRESS = {"", "0.0.0.0", "::"}
 
 

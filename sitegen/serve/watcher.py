@@ -31,11 +31,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 import sitegen
-from sitegen.config import CONFIG_FILE
+from sitegen.paths import CONFIG_FILE, CONTENT_DIR, STATE_DIR, state_dir
 from sitegen.serve.debounce import ChangeQueue
 
-SOURCE_FOLDERS = ("content", "data", "templates", "static")
-MACHINE_FOLDER = ".sitegen"
+SOURCE_FOLDERS = (CONTENT_DIR, "data", "templates", "static")
 # Events that mean "bytes or names changed"; reads (opened, closed-without-write) are not here,
 # otherwise the build reading its sources would trigger the next build.
 _EVENTS: list[type[FileSystemEvent]] = [
@@ -51,7 +50,7 @@ _EVENTS: list[type[FileSystemEvent]] = [
 _JUNK_NAMES = {"4913", ".DS_Store", "Thumbs.db"}  # 4913: vim's write-permission probe
 _JUNK_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", ".tmp", "~")
 _JUNK_PREFIXES = (".#",)  # emacs lock files
-_JUNK_FOLDERS = {MACHINE_FOLDER, ".git", "__pycache__"}
+_JUNK_FOLDERS = {STATE_DIR, ".git", "__pycache__"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def watch_plan(site_dir: Path, theme: str, outputs: Iterable[Path]) -> WatchPlan
         if packaged.is_dir() and is_editable_install(packaged):
             candidates.append(packaged)
     roots = tuple(folder for folder in candidates if folder.is_dir())
-    ignored = (*(folder.resolve() for folder in outputs), site_dir / MACHINE_FOLDER)
+    ignored = (*(folder.resolve() for folder in outputs), state_dir(site_dir))
     return WatchPlan(site_dir=site_dir, roots=roots, ignored=ignored)
 
 

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import ContentError, from_os_error, printable_path
+from sitegen.paths import CONTENT_DIR
 
-CONTENT_DIR = "content"
-DOCUMENT_DIRS = ("content/posts", "content/pages")
-MEDIA_ROOT = "content/media"
+PAGES_ROOT = f"{CONTENT_DIR}/pages"  # its files other than Markdown are copied beside the pages
+DOCUMENT_DIRS = (f"{CONTENT_DIR}/posts", PAGES_ROOT)
+MEDIA_DIR = "media"
+MEDIA_ROOT = f"{CONTENT_DIR}/{MEDIA_DIR}"
+# A media file keeps its path below content/ as its output path and its sync key: media/img/cat.png
+MEDIA_PREFIX = f"{MEDIA_DIR}/"
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # `.markdown` is Jekyll's other spelling
-PAGES_ROOT = "content/pages"  # its files other than Markdown are copied beside the pages
 
 # relative path -> (size, mtime_ns)
 Stats = dict[str, tuple[int, int]]

@@ -29,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.fsio import write_atomic
 from sitegen.model import Media
+from sitegen.paths import CONTENT_DIR
 from sitegen.remote.store import SupabaseStore, VersionConflict
-from sitegen.sync.local import CONTENT_DIR
 from sitegen.sync.mapping import (
     MAX_MEDIA_BYTES,
     check_media_path,

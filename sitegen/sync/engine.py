@@ -48,7 +48,7 @@ class SyncContext:
 @contextmanager
 def open_context(site_dir: Path, *, require_login: bool, notify: Notify) -> Iterator[SyncContext]:
     """Connect (with the stored session), load the base and scan content/; close when done."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
 
     with open_client(site_dir, require_login=require_login) as client:
         ctx = SyncContext(

@@ -7,8 +7,8 @@ never sends it. Its error is reported alongside.
 
 Parsing thousands of files on every sync would dominate a pull that finds nothing new, so
 `.sitegen/sync/index.json` remembers each file's (size, mtime) and hash; a file whose stat is
-unchanged is not read again. Like git's index, an mtime too close to when the index was written
-is not trusted on file systems with whole-second timestamps.
+unchanged is not read again. Like git's index (and the build cache), an mtime too close to when
+the index was written is not trusted (`fsio.is_settled`).
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ from pathlib import Path
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
-from sitegen.fsio import write_atomic
+from sitegen.fsio import is_settled, write_atomic
 from sitegen.markers import conflict_marker_line
 from sitegen.model import Document, make_key
-from sitegen.sources.local import CONTENT_DIR, media_path, scan_content, sha256_file
+from sitegen.paths import CONTENT_DIR, STATE_DIR
+from sitegen.sources.local import media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
 from sitegen.sync.plan import UNREADABLE
 
-MEDIA_DIR = "media"
-INDEX_FILE = Path(".sitegen") / "sync" / "index.json"
-_SECOND = 1_000_000_000
+INDEX_FILE = Path(STATE_DIR) / "sync" / "index.json"
 
 
 @dataclass(frozen=True)
@@ -72,9 +71,9 @@ class FileIndex:
         entry = self.entries.get(path)
         if entry is None or entry[0] != size or entry[1] != mtime_ns:
             return None
-        coarse_clock = mtime_ns % _SECOND == 0
-        if coarse_clock and mtime_ns >= self.written_ns - 2 * _SECOND:
-            return None  # could have been edited again within the same second
+        if not is_settled(mtime_ns, self.written_ns):
+            self.changed = True  # write the index again, so the file is trusted next time
+            return None  # could have been edited again within the same clock tick
         return str(entry[2]), str(entry[3])
 
     def note(self, path: str, size: int, mtime_ns: int, key: str, digest: str) -> None:
@@ -126,7 +125,7 @@ def scan(site_dir: Path) -> WorkingCopy:
         digest = known[1] if known else sha256_file(site_dir / path)
         copy.index.entries[path] = [size, mtime_ns, media_key(relative), digest]
         copy.media[relative] = LocalMedia(relative, site_dir / path, digest, size)
-    copy.index.changed = copy.index.entries != old.entries
+    copy.index.changed = copy.index.entries != old.entries or old.changed
     return copy
 
 

@@ -28,13 +28,13 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import front_matter_data, validate_front_matter
 from sitegen.model import Document, Kind, Media, make_key
 from sitegen.slugs import is_valid_slug
+from sitegen.sources.local import MEDIA_PREFIX
 
 MAX_SLUG_LENGTH = 200
 MAX_BODY_BYTES = 2_000_000
 MAX_FRONT_CHARS = 100_000
 MAX_MEDIA_PATH_LENGTH = 255
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
-MEDIA_PREFIX = "media/"
 MAX_AUTHORS = 20
 # Whole-string patterns: always used with fullmatch (`$` would also match before a final "\n").
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.sync.state import BaseEntry
 
 # An unreadable local file: never equal to any hash, so it always counts as locally changed.
@@ -194,7 +195,7 @@ def _both_changed(key: str, here: str | None, was: BaseEntry | None) -> Step:
         return Step(key, "conflict", "created both locally and remotely")
     if here is None:
         return Step(key, "conflict", "deleted locally but changed remotely")
-    if here == UNREADABLE or key.startswith("media/"):
+    if here == UNREADABLE or key.startswith(MEDIA_PREFIX):
         return Step(key, "conflict", "changed both locally and remotely")
     return Step(key, "merge", "changed both locally and remotely")
 

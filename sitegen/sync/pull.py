@@ -19,6 +19,8 @@ from typing import Any
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Kind
+from sitegen.paths import CONTENT_DIR
+from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.sync.authors import pull_authors
 from sitegen.sync.engine import (
     MANY_FILES,
@@ -35,7 +37,6 @@ from sitegen.sync.engine import (
     write_merge,
 )
 from sitegen.sync.files import ABSENT, ContentWriter, FileChanged, Refusal
-from sitegen.sync.local import CONTENT_DIR, MEDIA_DIR
 from sitegen.sync.mapping import content_hash, media_target, row_to_document, row_to_media
 from sitegen.sync.plan import RemoteEntry, Step, plan_pull
 from sitegen.sync.report import SyncReport
@@ -73,7 +74,7 @@ def _pull(ctx: SyncContext, force: bool, keys: Sequence[str]) -> SyncReport:
         remote,
         ctx.notify,
     )
-    downloads = sum(1 for s in steps if s.key.startswith("media/") and s.key in rows)
+    downloads = sum(1 for s in steps if s.key.startswith(MEDIA_PREFIX) and s.key in rows)
     if downloads >= MANY_FILES:  # one request each: say so, or a long pull looks stuck
         ctx.notify(f"  downloading up to {downloads} media files...")
     with ContentWriter(ctx.site_dir / CONTENT_DIR, ctx.site_dir) as writer:
@@ -196,7 +197,7 @@ def _pull_media(
     if step.action == "conflict":
         report.conflicts.append(conflict_for(ctx, step, remote, row))
         return
-    target = media_target(ctx.site_dir / CONTENT_DIR / MEDIA_DIR, checked.path)
+    target = media_target(ctx.site_dir / MEDIA_ROOT, checked.path)
     data = ctx.store.download_media(checked.object_name)
     if hashlib.sha256(data).hexdigest() != checked.sha256 or len(data) != checked.size:
         raise ContentError(

@@ -19,7 +19,9 @@ from typing import Any
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Document, Media
+from sitegen.paths import CONTENT_DIR
 from sitegen.remote.store import RowsRefused, VersionConflict, name_column
+from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.sync.engine import (
     MANY_FILES,
     Notify,
@@ -33,7 +35,6 @@ from sitegen.sync.engine import (
     write_merge,
 )
 from sitegen.sync.files import ContentWriter
-from sitegen.sync.local import CONTENT_DIR
 from sitegen.sync.mapping import (
     ACTIVE_SUFFIXES,
     content_hash,
@@ -223,7 +224,7 @@ def _apply(ctx: SyncContext, steps: list[Step], report: SyncReport, *, prune: bo
         ctx.base.forget(step.key)
     writes = by_action.get("create", []) + by_action.get("update", [])
     deletes = by_action.get("delete-remote", [])
-    _write(ctx, [s for s in writes if s.key.startswith("media/")], "media", report)
+    _write(ctx, [s for s in writes if s.key.startswith(MEDIA_PREFIX)], "media", report)
     for table in ("posts", "pages"):
         _write(ctx, [s for s in writes if s.key.startswith(table + "/")], table, report)
     for table in ("posts", "pages", "media"):

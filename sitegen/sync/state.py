@@ -24,9 +24,10 @@ from pathlib import Path
 
 from sitegen.errors import ConfigError
 from sitegen.fsio import write_atomic
+from sitegen.paths import STATE_DIR
 
-BASE_FILE = Path(".sitegen") / "sync" / "base.json"
-TEXTS_FILE = Path(".sitegen") / "sync" / "texts.sqlite"
+BASE_FILE = Path(STATE_DIR) / "sync" / "base.json"
+TEXTS_FILE = Path(STATE_DIR) / "sync" / "texts.sqlite"
 _FORMAT = 1
 
 

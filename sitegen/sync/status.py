@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
 from sitegen.model import Document
+from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.sync.engine import (
     Notify,
     SyncContext,
@@ -122,7 +123,7 @@ def _diff_key(
 ) -> Iterator[str]:
     file = local_file(ctx, key)
     name = file.relative_to(ctx.site_dir).as_posix() if file else None
-    if key.startswith("media/"):
+    if key.startswith(MEDIA_PREFIX):
         mine = ctx.copy.media.get(split_key(key)[1])
         theirs = _remote_sha256(row)
         ours = mine.sha256 if mine else None

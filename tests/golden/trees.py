@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,12 +30,23 @@ def clean_build(site: Path, out: Path, **options: object) -> tuple[BuildResult, 
     return result, read_tree(out)
 
 
-def diff_trees(actual: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
-    """Human-readable differences, empty when the trees are byte-identical."""
+def _identical(path: str, actual: bytes, expected: bytes) -> bool:
+    return actual == expected
+
+
+def diff_trees(
+    actual: dict[str, bytes],
+    expected: dict[str, bytes],
+    same: Callable[[str, bytes, bytes], bool] = _identical,
+) -> list[str]:
+    """Human-readable differences, empty when the trees are the same: byte-identical, unless
+    `same(path, actual, expected)` says otherwise (see markup.same_markup)."""
     problems = [f"missing {p}" for p in sorted(expected.keys() - actual.keys())]
     problems += [f"unexpected {p}" for p in sorted(actual.keys() - expected.keys())]
     problems += [
-        f"differs {p}" for p in sorted(expected.keys() & actual.keys()) if actual[p] != expected[p]
+        f"differs {p}"
+        for p in sorted(expected.keys() & actual.keys())
+        if not same(p, actual[p], expected[p])
     ]
     return problems
 

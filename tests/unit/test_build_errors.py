@@ -34,7 +34,7 @@ content/posts/other.md:1: slug: key posts/hello is also used by content/posts/he
   hint: give one of the two files another slug (`slug: ...`)
 build failed with 2 errors; the output folder was left untouched""",
     "invalid-template": """\
-templates/page.html:4: 'sitegen.render.views.Page object' has no attribute 'subtitle' (rendering content/pages/fine.md)
+templates/page.html:4: 'sitegen.views.Page object' has no attribute 'subtitle' (rendering content/pages/fine.md)
   hint: fix the template, or the value it uses
 build failed with 1 error; the output folder was left untouched""",
 }

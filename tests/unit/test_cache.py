@@ -1,10 +1,26 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 
-from sitegen.cache import BuildState, FileHasher, is_settled, load_state, save_state, state_path
+import pygments
+import pytest
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.cache import (
+    OUTPUT_LIBRARIES,
+    BuildState,
+    FileHasher,
+    load_state,
+    output_versions,
+    save_state,
+    state_path,
+)
+from sitegen.fsio import is_settled
 from sitegen.sources.local import scan_content, scan_tree
+from tests.golden.trees import EPOCH, clean_build, diff_trees, read_tree, write_files
 
 
 def test_state_round_trips_and_damage_means_no_cache(tmp_path: Path) -> None:
@@ -118,3 +134,93 @@ def test_entries_round_trip_in_chunks_and_another_format_means_no_cache(tmp_path
     assert load_entries(tmp_path, "opts") is None
     path.write_bytes(b"\x80\x05K\x00.")  # a pickle of 0: another cache format
     assert load_entries(tmp_path, "opts") is None and load_entries(tmp_path, "other") is None
+
+
+CODE_SITE = {
+    "sitegen.toml": 'title = "Versions"\nbase_url = "https://example.org/"\n',
+    "content/posts/code.md": (
+        '---\ntitle: Code\ndate: 2023-01-01\n---\n```python\nprint("<hi>")\n```\n'
+    ),
+    "content/pages/about.md": "---\ntitle: About\n---\n```sh\necho 'about'\n```\n",
+}
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """`installed(name, version)`: from now on the process reports another version of a
+    library, as after `pip install name==version`."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    real = metadata.version
+    changed: dict[str, str] = {}
+    monkeypatch.setattr(metadata, "version", lambda name: changed.get(name) or real(name))
+
+    def install(name: str, version: str) -> None:
+        changed[name] = version
+        output_versions.cache_clear()
+
+    yield install
+    output_versions.cache_clear()
+
+
+def _highlights_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The code blocks Pygments highlights from now on (builds with jobs=1 run it here)."""
+    calls: list[str] = []
+    real = pygments.highlight
+
+    def spy(code: str, *args: object) -> str:
+        calls.append(code)
+        return real(code, *args)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(pygments, "highlight", spy)
+    return calls
+
+
+def test_output_versions_name_python_sitegen_and_every_output_library() -> None:
+    import sys
+
+    import sitegen
+
+    versions = output_versions()
+    assert versions.startswith(f"Python {sys.version_info[0]}.{sys.version_info[1]}.")
+    assert f"sitegen {sitegen.__version__}" in versions
+    for name in OUTPUT_LIBRARIES:
+        assert f"{name} {metadata.version(name)}" in versions
+
+
+def test_after_a_library_upgrade_a_cached_build_equals_a_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Callable[[str, str], None]
+) -> None:
+    site = tmp_path / "site"
+    write_files(site, CODE_SITE)
+    build_site(site, BuildOptions(jobs=1))
+    # A "Pygments 99" that marks code up differently (as 2.21 stopped writing &quot;).
+    real = pygments.highlight
+    monkeypatch.setattr(
+        pygments, "highlight", lambda *args: real(*args).replace('class="', 'class="v99-')
+    )
+    installed("Pygments", "99.0")
+    cached = build_site(site, BuildOptions(jobs=1))
+    _, clean = clean_build(site, tmp_path / "clean")
+    assert diff_trees(read_tree(site / "public"), clean) == []
+    assert "posts/code/index.html" in cached.changed_paths  # the upgrade did change the output
+
+
+@pytest.mark.parametrize("library", OUTPUT_LIBRARIES)
+def test_a_library_version_change_discards_the_cache_and_no_change_keeps_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: Callable[[str, str], None],
+    library: str,
+) -> None:
+    site = tmp_path / "site"
+    write_files(site, CODE_SITE)
+    highlighted = _highlights_counted(monkeypatch)
+    build_site(site, BuildOptions(jobs=1))
+    assert len(highlighted) == 2
+    output_versions.cache_clear()  # as in a new process
+    again = build_site(site, BuildOptions(jobs=1))
+    assert (again.written, len(highlighted)) == (0, 2)  # the same versions: all from the cache
+    installed(library, "0.0.1")
+    build_site(site, BuildOptions(jobs=1))
+    assert len(highlighted) == 4  # another version: nothing it made is reused,
+    assert len(list((site / ".sitegen/jinja").iterdir())) == 2  # compiled templates neither

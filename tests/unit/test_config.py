@@ -43,6 +43,9 @@ def test_bad_values_name_key_line_value_and_allowed_values() -> None:
     assert "must contain {slug}" in _error('title="T"\n[permalinks]\ntag = "/tags/"\n')
     assert "{year}" in _error('title="T"\n[permalinks]\npage = "/{year}/{slug}/"\n')
     assert "cannot be the output folder" in _error('title="T"\noutput_dir = "../x"\n')
+    # the same rule as the build's (paths.holds_site_files): inside an input folder is refused too
+    assert "cannot be the output folder" in _error('title="T"\noutput_dir = "content/out"\n')
+    assert "cannot be the output folder" in _error('title="T"\noutput_dir = ".sitegen"\n')
 
 
 def test_several_errors_are_reported_together() -> None:
@@ -67,3 +70,16 @@ def test_find_site_dir_walks_up(tmp_path: Path) -> None:
 def test_find_site_dir_without_config_says_run_init(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="run `sitegen init`"):
         find_site_dir(tmp_path)
+
+
+def test_resolve_site_checks_site_or_finds_the_nearest(tmp_path, monkeypatch) -> None:
+    from sitegen.config import resolve_site
+
+    (tmp_path / "sitegen.toml").write_text('title = "T"\n')
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "content" / "posts")
+    assert resolve_site(None) == tmp_path.resolve()
+    assert resolve_site(Path("../..")) == tmp_path.resolve()
+    with pytest.raises(ConfigError) as info:
+        resolve_site(Path(".."))
+    assert info.value.field == "--site" and "has no sitegen.toml" in info.value.message

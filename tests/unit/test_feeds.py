@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from markupsafe import Markup
 
 from sitegen.feeds import absolute_html, feed_xml, robots_txt, sitemap_xml
-from sitegen.render.views import Page, SiteInfo, Tag
+from sitegen.views import Page, SiteInfo, Tag
 
 INFO = SiteInfo(
     title="T & Co",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from sitegen.render.fingerprint import Fingerprinter
-from sitegen.render.views import Paginator, Tag
+from sitegen.views import Paginator, Tag
 
 
 def test_equal_contexts_match_and_any_difference_shows() -> None:
@@ -37,8 +37,8 @@ def test_a_shared_tuple_is_read_once_per_fingerprinter_and_changes_still_show() 
 
 
 def test_a_page_ref_stands_for_the_page_with_its_digest() -> None:
-    from sitegen.render.views import Page
     from sitegen.site import PageRef
+    from sitegen.views import Page
 
     page = Page(
         key="posts/a",

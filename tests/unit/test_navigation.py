@@ -7,7 +7,7 @@ import pytest
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.navigation import NavPage, auto_nav, explicit_nav, places, sections
-from sitegen.render.views import NavItem
+from sitegen.views import NavItem
 
 
 def page(path: str, title: str, weight: float | None = None) -> NavPage:

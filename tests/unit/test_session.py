@@ -9,8 +9,8 @@ import stat
 import pytest
 
 from sitegen.errors import AuthError
+from sitegen.remote.client import StoredSession
 from sitegen.session import (
-    StoredSession,
     delete_session,
     load_session,
     save_session,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -55,8 +57,9 @@ def test_unchanged_files_are_not_parsed_again_but_edited_ones_are(
 
     post = tmp_path / "content/posts/a.md"
     write(post, "---\ntitle: A\n---\none\n")
+    settled = time.time_ns() - 10 * 10**9  # written a while before the index: its stat is trusted
+    os.utime(post, ns=(settled, settled))
     first = scan(tmp_path)
-    first.index.written_ns = 0
     local.save_index(tmp_path, first.index)
     parsed: list[str] = []
     real_parse = local.parse_document
@@ -75,7 +78,9 @@ def test_unchanged_files_are_not_parsed_again_but_edited_ones_are(
     assert edited.hashes()["posts/a"] != first.hashes()["posts/a"]
 
 
-def test_whole_second_mtimes_near_the_index_time_are_not_trusted(tmp_path: Path) -> None:
+def test_mtimes_near_the_index_time_are_not_trusted(tmp_path: Path) -> None:
+    """The build cache's rule (fsio.is_settled): whole-second or not, an mtime within the clock's
+    tick of the index time could hide a second edit of the same size."""
     from sitegen.sync.local import FileIndex
 
     index = FileIndex(entries={"p": [1, 5 * 10**9, "posts/p", "h"]}, written_ns=6 * 10**9)
@@ -83,6 +88,33 @@ def test_whole_second_mtimes_near_the_index_time_are_not_trusted(tmp_path: Path)
     index.written_ns = 9 * 10**9
     assert index.lookup("p", 1, 5 * 10**9) == ("posts/p", "h")
     index.entries["q"] = [1, 5 * 10**9 + 7, "posts/q", "h"]
-    index.written_ns = 0
-    assert index.lookup("q", 1, 5 * 10**9 + 7) == ("posts/q", "h")  # fine-grained clock
+    index.written_ns = 5 * 10**9 + 8  # a fine-grained mtime, just before the index was written
+    assert index.lookup("q", 1, 5 * 10**9 + 7) is None
+    index.written_ns = 9 * 10**9
+    assert index.lookup("q", 1, 5 * 10**9 + 7) == ("posts/q", "h")
     assert index.lookup("q", 2, 5 * 10**9 + 7) is None
+
+
+def test_a_file_read_again_for_a_recent_mtime_is_trusted_after_the_next_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitegen.sync.local as local
+
+    post = tmp_path / "content/posts/a.md"
+    write(post, "---\ntitle: A\n---\none\n")
+    local.save_index(tmp_path, scan(tmp_path).index)  # in the same tick as the edit: not trusted
+    again = scan(tmp_path)
+    assert again.index.changed  # the same entries, but saved anew, with a later time
+    later = time.time_ns() + 10 * 10**9
+    monkeypatch.setattr(local.time, "time_ns", lambda: later)
+    local.save_index(tmp_path, again.index)
+    parsed: list[str] = []
+    real_parse = local.parse_document
+
+    def counting_parse(text: str, *, source: str) -> object:
+        parsed.append(source)
+        return real_parse(text, source=source)
+
+    monkeypatch.setattr(local, "parse_document", counting_parse)
+    scan(tmp_path)
+    assert parsed == []

@@ -5,13 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.dates import isodate, rfc3339
 from sitegen.errors import ConfigError, ThemeError
 from sitegen.theme import (
     compiled_environment,
-    isodate,
     make_environment,
     render_template,
-    rfc3339,
     static_files,
     theme_paths,
 )

@@ -66,7 +66,7 @@ def author_b(tmp_path: Path, stack, make_user, clean_db) -> Author:
 @pytest.fixture
 def clients(tmp_path: Path, stack, author_a: Author, author_b: Author) -> Iterator[dict[str, Any]]:
     """Open `RemoteClient`s by role: "anonymous" (no login), "a" (author A), "b" (author B)."""
-    from sitegen.remote.client import open_client
+    from sitegen.auth import open_client
 
     opened = {
         "anonymous": open_client(make_site(tmp_path / "anonymous", stack), require_login=False),

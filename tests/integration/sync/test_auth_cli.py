@@ -119,7 +119,8 @@ def test_logout_revokes_the_session_on_the_server(author_a, cli, stack):
 def test_logout_offline_forgets_the_session_with_a_warning(
     tmp_path, cli, quick_retries, unused_url, stack
 ):
-    from sitegen.session import StoredSession, save_session
+    from sitegen.remote.client import StoredSession
+    from sitegen.session import save_session
 
     site = make_site(tmp_path / "offline", stack, url=unused_url)
     save_session(
@@ -157,8 +158,7 @@ def test_unreachable_server_names_the_url(tmp_path, cli, quick_retries, unused_u
 
 
 def test_an_expired_access_token_is_refreshed_automatically(author_a, cli, stack, monkeypatch):
-    from sitegen.auth import login
-    from sitegen.remote.client import open_client
+    from sitegen.auth import login, open_client
 
     monkeypatch.setattr(stack.auth_settings, "jwt_expiry", 2)
     before = login(author_a.site, author_a.email, author_a.password)

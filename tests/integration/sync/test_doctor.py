@@ -113,7 +113,7 @@ def test_an_unreachable_server_fails_and_names_the_url(
 
 
 def test_an_unforeseen_error_fails_its_check_and_the_others_still_run(tmp_path, capsys):
-    from sitegen.commands.doctor import Doctor
+    from sitegen.sync.doctor import Doctor
 
     def broken() -> str:
         raise ValueError("odd answer")
@@ -174,8 +174,8 @@ def test_a_url_with_rest_v1_on_the_end_is_named_as_such(site, cli, stack):
 
 
 def test_the_server_and_bucket_checks_refuse_an_answer_that_is_not_supabases(site, stack, capsys):
-    from sitegen.commands.doctor import Doctor
     from sitegen.remote.settings import RemoteSettings
+    from sitegen.sync.doctor import Doctor
 
     doctor = Doctor(site)
     doctor.settings = RemoteSettings(f"{stack.url}/rest/v1", stack.anon_key)  # as a user might

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sitegen.remote.client import open_client
+from sitegen.auth import open_client
 from tests.integration.sync.sync_helpers import Author
 
 

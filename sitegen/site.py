@@ -41,6 +41,7 @@ class PageBody:
     html: str
     toc: tuple[TocEntry, ...]
     toc_html: str
+    mermaid: bool = False  # the page has a diagram for Mermaid to draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class DocRender:
         """What this (complete) rendering gives the document's page besides its summary."""
         if not self.complete:
             raise ValueError("an outline has no page body: read it from the DocStore")
-        return PageBody(self.body.html, self.body.toc, self.toc_html)
+        return PageBody(self.body.html, self.body.toc, self.toc_html, self.body.mermaid)
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def _page(
         content=_content(body.html, seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
+        mermaid=body.mermaid,
     )
 
 
@@ -428,6 +430,15 @@ def _entry(
     body = rendered.body
     for ref in body.links:
         resolve(ref.target, ref.line, ref.kind)
+    for line, message in body.warnings:
+        warnings.append(
+            ContentError(
+                message,
+                file=doc.source,
+                line=doc.body_line + line - 1,
+                hint="fix the formula; write \\$ for a dollar sign that is not math",
+            )
+        )
     summary_html = rendered.summary.html if rendered.summary else body.summary_html
     cover = doc.front.cover
     if cover is not None and "://" not in cover:

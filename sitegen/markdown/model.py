@@ -18,6 +18,7 @@ class MarkdownOptions:
     anchors: bool = True  # heading ids: slugify(title), deduplicated with -1, -2; no ids, no toc
     toc_min_level: int = 2
     toc_max_level: int = 3
+    search_terms: bool = False  # fill Rendered.terms, for the site's search index
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,10 @@ class Rendered:
     top-level paragraph, else "". `word_count` counts the words a reader reads: headings,
     paragraphs, lists, tables, footnotes and inline code; not code blocks (skimmed, not read),
     raw HTML or image alt text. `links` are in the order the HTML shows them (footnotes last).
+    `warnings` are (line, message) pairs for what the body asks and cannot be done (a formula
+    that cannot be read), line 1-based within the body. `mermaid` is True when the HTML has
+    a diagram for the page's script to draw. `terms` (with MarkdownOptions.search_terms) are
+    the words and code a search finds the document by (see terms.term_counts).
     """
 
     html: str
@@ -58,3 +63,6 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     word_count: int
     links: tuple[LinkRef, ...]
+    warnings: tuple[tuple[int, str], ...] = ()
+    mermaid: bool = False
+    terms: str = ""

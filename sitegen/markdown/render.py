@@ -12,9 +12,12 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from sitegen.markdown.codeblocks import MERMAID
 from sitegen.markdown.links import clean_source, is_internal, placeholder, target_of
+from sitegen.markdown.math import WARNINGS
 from sitegen.markdown.model import LinkRef, MarkdownOptions, Rendered, TocEntry
 from sitegen.markdown.parser import MORE_TOKEN, markdown_parser, plugins_for
+from sitegen.markdown.terms import term_counts
 
 
 def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
@@ -45,12 +48,16 @@ def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
     else:
         summary = ""
         html = render(tokens)
+    text = "".join(walk.text)
     return Rendered(
         html=html,
         summary_html=summary,
         toc=tuple(walk.toc),
-        word_count=len("".join(walk.text).split()),
+        word_count=len(text.split()),
         links=tuple(walk.links),
+        warnings=tuple(env.get(WARNINGS, ())),
+        mermaid=env.get(MERMAID, False),
+        terms=term_counts(text + " " + " ".join(walk.code)) if options.search_terms else "",
     )
 
 
@@ -62,6 +69,7 @@ class _Walk:
     toc: list[TocEntry] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # words of prose: code blocks and HTML excluded
+    code: list[str] = field(default_factory=list)  # code blocks: searched, though not read
     more_at: int | None = None
     first_paragraph_at: int | None = None
     # Inline footnotes (`^[...]`) are moved to the end without a line map: remember the line
@@ -85,6 +93,8 @@ class _Walk:
                 self.text.append(" ")
             elif kind == "heading_open":
                 heading = token
+            elif kind == "fence" or kind == "code_block":
+                self.code.append(token.content)
             elif kind == "footnote_open":
                 footnote_id = token.meta["id"]
             elif token.level != 0 or in_footnotes:
@@ -118,6 +128,9 @@ class _Walk:
                 line += child.content.count("\n")
             elif kind == "footnote_ref":
                 self.footnote_lines.setdefault(child.meta["id"], line)
+            elif kind == "math_inline" or kind == "math_inline_double":
+                child.meta["line"] = line  # for a warning, should the formula be unreadable
+                line += child.content.count("\n")
 
     def _link(self, token: Token, attr: str, kind: str, line: int) -> None:
         href = token.attrs.get(attr)

@@ -73,6 +73,7 @@ class Page(Summary):
     content: Markup
     toc: tuple[TocEntry, ...]
     toc_html: Markup
+    mermaid: bool = False  # the content has a diagram: the page loads the theme's Mermaid script
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ _HINTS = {
     "feeds.per_tag": "use true or false",
     "feeds.limit": "use a whole number of 1 or more",
     "sitemap.enabled": "use true or false",
+    "search.enabled": "use true or false",
 }
 
 
@@ -78,6 +79,12 @@ class SitemapConfig(_Section):
     enabled: bool = True
 
 
+class SearchConfig(_Section):
+    """The site's own search: an index built with the site, a box in the theme."""
+
+    enabled: bool = True
+
+
 class SiteConfig(_Section):
     """The whole of sitegen.toml. Only `title` is required."""
 
@@ -93,6 +100,7 @@ class SiteConfig(_Section):
     markdown: MarkdownConfig = MarkdownConfig()
     feeds: FeedsConfig = FeedsConfig()
     sitemap: SitemapConfig = SitemapConfig()
+    search: SearchConfig = SearchConfig()
 
     @field_validator("base_url")
     @classmethod

@@ -25,6 +25,7 @@ from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, to
 from sitegen.model import DateValue, Document, Media
 from sitegen.render.views import MenuItem, Page, SiteInfo, Summary, Tag
 from sitegen.routing import Route, route_for, tag_route
+from sitegen.search.index import INDEX_DIR
 from sitegen.slugs import slugify
 
 _UNKNOWN = object()
@@ -373,6 +374,7 @@ def _site_info(
         feed_url=config.base_url + FEED_FILE if config.feeds.enabled else None,
         feed_type=FEED_TYPES[config.feeds.format],
         generator=f"sitegen {__version__}",
+        search_url=base_path + INDEX_DIR if config.search.enabled else None,
     )
 
 

@@ -124,6 +124,14 @@ def run_build(
                     (store_key, memo.info, memo.links),
                     ({r.path: r for r in lite}, memo.made),
                 )
+    search: list[Job] = []
+    if config.search.enabled:
+        from sitegen.search.stage import cache_path, search_jobs
+
+        with times.phase("search"):
+            search = search_jobs(
+                site, records, lambda k: renders[k].body.terms, cache_path(site_dir, key), store_key
+            )
     del records
     with times.phase("plan"):
         static = {
@@ -134,7 +142,7 @@ def run_build(
             name: hasher.sha256(path, str(path), _stat(path))
             for name, path in template_files(theme).items()
         }
-        jobs = plan_site(site, static, site_dir / MEDIA_ROOT)
+        jobs = plan_site(site, static, site_dir / MEDIA_ROOT) + search
         salt = repr(
             (
                 __version__,
@@ -338,7 +346,10 @@ def _markdown_options(config: SiteConfig) -> tuple[MarkdownOptions, str]:
     """The Markdown options, and the key naming them (and this version) in the DocStore."""
     md = config.markdown
     options = MarkdownOptions(
-        allow_html=md.allow_html, highlight=md.highlight, toc_max_level=md.toc_max_level
+        allow_html=md.allow_html,
+        highlight=md.highlight,
+        toc_max_level=md.toc_max_level,
+        search_terms=config.search.enabled,
     )
     return options, f"{__version__}:{options!r}"
 

@@ -43,6 +43,7 @@ class SiteInfo:
     feed_url: str | None
     feed_type: str  # MIME type of the site (and tag) feeds, for <link rel="alternate" type=...>
     generator: str
+    search_url: str | None = None  # the search index's folder (root-relative); None: no search
 
 
 @dataclass(frozen=True)

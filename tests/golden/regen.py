@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.golden.trees import EPOCH, FIXTURE_SITES, GOLDEN, clean_build
 
-GOLDEN_SITES = ("tiny", "default-theme")
+GOLDEN_SITES = ("tiny", "default-theme", "docs-markdown")
 
 
 def regenerate(name: str) -> int:

@@ -1,0 +1,86 @@
+"""The search index as outputs of the build: collect each page's terms, index, plan the files.
+
+A page's terms come from its Markdown rendering (Rendered.terms, made by the Markdown workers
+with the rest of the rendering). A build that reuses a document's record without its
+rendering (it only re-reads what changed) finds them in `.sitegen/search-<key>.pickle`,
+kept by file and sha256 from the build before, instead of reading every body back.
+
+The index files are ordinary outputs: written only when their bytes change, removed when
+they are no longer made, and nothing at all happens on a build where no input changed.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Callable, Mapping, Sequence
+from html import unescape
+from pathlib import Path
+
+from sitegen.cache import CACHE_DIR
+from sitegen.fsio import write_atomic
+from sitegen.render.documents import DocRecord
+from sitegen.render.plan import Job, TextJob
+from sitegen.search.index import EXCERPT, SearchDoc, build_index
+from sitegen.site import Entry, Site
+
+_TAG = re.compile(r"<[^>]*>")
+Terms = dict[str, tuple[str, str]]  # source path -> (sha256, term counts)
+
+
+def search_jobs(
+    site: Site,
+    records: Sequence[DocRecord],
+    rendered_terms: Callable[[str], str],
+    cache_file: Path,
+    version: str,
+) -> list[Job]:
+    """The index's files as jobs. `rendered_terms(key)` gives a document's terms when neither
+    its record nor the cache has them (read from the DocStore); `version` names the Markdown
+    options and sitegen version the terms were made with (the cache is dropped when it changes)."""
+    known = _load(cache_file, version)
+    by_key = {r.document.key: r for r in records if r.document is not None}
+    fresh: Terms = {}
+    docs = []
+    for entry in (*site.posts, *site.pages):
+        record = by_key[entry.doc.key]
+        found = known.get(record.path)
+        if record.render is not None:
+            doc_terms = record.render.body.terms
+        elif found is not None and found[0] == record.sha256:
+            doc_terms = found[1]
+        else:
+            doc_terms = rendered_terms(entry.doc.key)
+        fresh[record.path] = (record.sha256, doc_terms)
+        docs.append(search_doc(entry, doc_terms))
+    if fresh != known:
+        write_atomic(cache_file, pickle.dumps((version, fresh), protocol=5), durable=False)
+    return [
+        TextJob(path, index_file, (text,), "the search index")
+        for path, text in build_index(docs).items()
+    ]
+
+
+def search_doc(entry: Entry, doc_terms: str) -> SearchDoc:
+    summary = entry.summary
+    excerpt = " ".join(unescape(_TAG.sub("", summary.summary)).split())
+    if len(excerpt) > EXCERPT:
+        excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
+    return SearchDoc(summary.url, summary.title, excerpt, doc_terms)
+
+
+def index_file(text: str) -> str:
+    """A TextJob's maker: the file's text, made when the index was planned."""
+    return text
+
+
+def cache_path(site_dir: Path, key: str) -> Path:
+    return site_dir / CACHE_DIR / f"search-{key}.pickle"
+
+
+def _load(path: Path, version: str) -> Mapping[str, tuple[str, str]]:
+    try:
+        stored_version, terms = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return {}
+    return terms if stored_version == version else {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.markdown.terms import terms
@@ -55,30 +55,103 @@ def build_index(docs: Sequence[SearchDoc]) -> dict[str, str]:
     ordered = sorted(docs, key=lambda doc: doc.url)
     postings: dict[str, list[int]] = defaultdict(list)
     for number, doc in enumerate(ordered):
-        found = dict(_pairs(doc.terms))
-        length = 1 << max(sum(found.values()), 1).bit_length()  # a power of two above it
-        norm = K1 * (1 - B + B * length / TYPICAL_LENGTH)
-        in_title = set(terms(doc.title))
-        for term in in_title.difference(found):
-            found[term] = 0
-        for term, count in found.items():
-            weight = count * (K1 + 1) / (count + norm) + (TITLE_BONUS if term in in_title else 0)
-            postings[term] += (number, round(weight * 100))
+        for term, weight in weights(doc).items():
+            postings[term] += (number, weight)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(postings):
         shards[shard_name(term)][term] = postings[term]
-    files = {f"{INDEX_DIR}t/{name}.json": _json(shard) for name, shard in shards.items()}
-    for start in range(0, len(ordered), PER_CHUNK):
-        chunk = [[d.url, d.title, d.excerpt] for d in ordered[start : start + PER_CHUNK]]
-        files[f"{INDEX_DIR}d/{start // PER_CHUNK}.json"] = _json(chunk)
-    meta = {
-        "version": FORMAT,
-        "docs": len(ordered),
-        "per_chunk": PER_CHUNK,
-        "shards": sorted(shards),
-    }
-    files[INDEX_DIR + "meta.json"] = _json(meta)
+    files = {_shard_path(name): _json(shard) for name, shard in shards.items()}
+    files.update(_chunks(ordered, range(0, len(ordered), PER_CHUNK)))
+    files[INDEX_DIR + "meta.json"] = _meta(len(ordered), shards)
     return files
+
+
+def update_index(
+    before: Sequence[SearchDoc], files: Mapping[str, str], docs: Sequence[SearchDoc]
+) -> dict[str, str]:
+    """`build_index(docs)`, given `files == build_index(before)`: when the same URLs are
+    indexed, only the shards holding a term whose weight changed, and the chunks of changed
+    documents, are made again (a one-page edit: a few shards, not the whole index)."""
+    old = sorted(before, key=lambda doc: doc.url)
+    new = sorted(docs, key=lambda doc: doc.url)
+    if [doc.url for doc in old] != [doc.url for doc in new]:
+        return build_index(new)
+    result = dict(files)
+    shards: dict[str, dict[str, list[int]]] = {}  # the ones being changed, as postings
+    chunks: set[int] = set()
+    for number, (was, now) in enumerate(zip(old, new, strict=True)):
+        if was == now:
+            continue
+        if (was.title, was.excerpt) != (now.title, now.excerpt):
+            chunks.add(number - number % PER_CHUNK)
+        if (was.title, was.terms) == (now.title, now.terms):
+            continue
+        old_weights, new_weights = weights(was), weights(now)
+        for term in old_weights.keys() | new_weights.keys():
+            weight = new_weights.get(term)
+            if weight == old_weights.get(term):
+                continue
+            name = shard_name(term)
+            if name not in shards:
+                shards[name] = json.loads(files.get(_shard_path(name), "{}"))
+            _set_posting(shards[name], term, number, weight)
+    for name, shard in shards.items():
+        if shard:
+            result[_shard_path(name)] = _json(dict(sorted(shard.items())))
+        else:
+            del result[_shard_path(name)]
+    result.update(_chunks(new, sorted(chunks)))
+    names = [path.removeprefix(INDEX_DIR + "t/").removesuffix(".json") for path in result]
+    result[INDEX_DIR + "meta.json"] = _meta(len(new), [n for n in names if "/" not in n])
+    return result
+
+
+def weights(doc: SearchDoc) -> dict[str, int]:
+    """Term -> the document's weight for it (see the module)."""
+    found = dict(_pairs(doc.terms))
+    length = 1 << max(sum(found.values()), 1).bit_length()  # a power of two above it
+    norm = K1 * (1 - B + B * length / TYPICAL_LENGTH)
+    in_title = set(terms(doc.title))
+    for term in in_title.difference(found):
+        found[term] = 0
+    return {
+        term: round(
+            (count * (K1 + 1) / (count + norm) + (TITLE_BONUS if term in in_title else 0)) * 100
+        )
+        for term, count in found.items()
+    }
+
+
+def _set_posting(shard: dict[str, list[int]], term: str, number: int, weight: int | None) -> None:
+    """Give document `number` this weight in the term's postings (None: take it out)."""
+    pairs = dict(zip(shard.get(term, [])[::2], shard.get(term, [])[1::2], strict=True))
+    if weight is None:
+        pairs.pop(number, None)
+    else:
+        pairs[number] = weight
+    if pairs:
+        shard[term] = [value for pair in sorted(pairs.items()) for value in pair]
+    else:
+        del shard[term]
+
+
+def _shard_path(name: str) -> str:
+    return f"{INDEX_DIR}t/{name}.json"
+
+
+def _chunks(ordered: Sequence[SearchDoc], starts: Iterable[int]) -> dict[str, str]:
+    return {
+        f"{INDEX_DIR}d/{start // PER_CHUNK}.json": _json(
+            [[d.url, d.title, d.excerpt] for d in ordered[start : start + PER_CHUNK]]
+        )
+        for start in starts
+    }
+
+
+def _meta(docs: int, shard_names: Iterable[str]) -> str:
+    return _json(
+        {"version": FORMAT, "docs": docs, "per_chunk": PER_CHUNK, "shards": sorted(shard_names)}
+    )
 
 
 def _pairs(term_counts: str) -> Iterator[tuple[str, int]]:

@@ -1,9 +1,10 @@
 """The search index as outputs of the build: collect each page's terms, index, plan the files.
 
 A page's terms come from its Markdown rendering (Rendered.terms, made by the Markdown workers
-with the rest of the rendering). A build that reuses a document's record without its
-rendering (it only re-reads what changed) finds them in `.sitegen/search-<key>.pickle`,
-kept by file and sha256 from the build before, instead of reading every body back.
+with the rest of the rendering). `.sitegen/search-<key>.pickle` keeps, from the build before,
+the terms by file and sha256 (a build that reuses a document's record without its rendering
+finds them there instead of reading every body back) and the index it made, which
+`update_index` patches where documents changed instead of indexing every page again.
 
 The index files are ordinary outputs: written only when their bytes change, removed when
 they are no longer made, and nothing at all happens on a build where no input changed.
@@ -13,15 +14,16 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.cache import CACHE_DIR
 from sitegen.fsio import write_atomic
 from sitegen.render.documents import DocRecord
 from sitegen.render.plan import Job, TextJob
-from sitegen.search.index import EXCERPT, SearchDoc, build_index
+from sitegen.search.index import EXCERPT, SearchDoc, build_index, update_index
 from sitegen.site import Entry, Site
 
 _TAG = re.compile(r"<[^>]*>")
@@ -38,7 +40,8 @@ def search_jobs(
     """The index's files as jobs. `rendered_terms(key)` gives a document's terms when neither
     its record nor the cache has them (read from the DocStore); `version` names the Markdown
     options and sitegen version the terms were made with (the cache is dropped when it changes)."""
-    known = _load(cache_file, version)
+    cached = _load(cache_file, version)
+    known = cached.terms
     by_key = {r.document.key: r for r in records if r.document is not None}
     fresh: Terms = {}
     docs = []
@@ -53,12 +56,14 @@ def search_jobs(
             doc_terms = rendered_terms(entry.doc.key)
         fresh[record.path] = (record.sha256, doc_terms)
         docs.append(search_doc(entry, doc_terms))
-    if fresh != known:
-        write_atomic(cache_file, pickle.dumps((version, fresh), protocol=5), durable=False)
-    return [
-        TextJob(path, index_file, (text,), "the search index")
-        for path, text in build_index(docs).items()
-    ]
+    if docs == cached.docs:
+        files = cached.files
+    else:
+        files = update_index(cached.docs, cached.files, docs) if cached.docs else build_index(docs)
+    if docs != cached.docs or fresh != known:
+        saved = _Cache(version, fresh, docs, files)
+        write_atomic(cache_file, pickle.dumps(saved, protocol=5), durable=False)
+    return [TextJob(path, index_file, (text,), "the search index") for path, text in files.items()]
 
 
 def search_doc(entry: Entry, doc_terms: str) -> SearchDoc:
@@ -78,9 +83,18 @@ def cache_path(site_dir: Path, key: str) -> Path:
     return site_dir / CACHE_DIR / f"search-{key}.pickle"
 
 
-def _load(path: Path, version: str) -> Mapping[str, tuple[str, str]]:
+class _Cache(NamedTuple):
+    version: str  # sitegen's and the Markdown options' (the terms were made with them)
+    terms: Terms
+    docs: list[SearchDoc]
+    files: dict[str, str]  # build_index(docs)
+
+
+def _load(path: Path, version: str) -> _Cache:
     try:
-        stored_version, terms = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        return {}
-    return terms if stored_version == version else {}
+        cached = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        cached = None
+    if not isinstance(cached, _Cache) or cached.version != version:
+        return _Cache(version, {}, [], {})
+    return cached

@@ -174,6 +174,7 @@ def test_mermaid_is_escaped_source_and_flags_the_document() -> None:
 def test_terms_are_folded_words_with_counts_and_code_counts_too() -> None:
     assert fold("Café ÜBER") == "cafe uber"
     assert terms("A b-tree's x2 café") == ["tree", "x2", "cafe"]
+    assert terms("ok " + "x" * 41 + " Ünïcode_wörds 日本語") == ["ok", "unicode_words", "日本語"]
     assert term_counts("go go GO stop") == "go 3 stop 1"
     options = MarkdownOptions(search_terms=True)
     rendered = render_markdown("Deploy **now**.\n\n```\nkubectl apply\n```\n", options)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import BuildOptions, build_site
-from sitegen.search.index import INDEX_DIR, PER_CHUNK, SearchDoc, build_index, shard_name
+from sitegen.markdown.terms import fold
+from sitegen.search.index import (
+    INDEX_DIR,
+    PER_CHUNK,
+    SearchDoc,
+    build_index,
+    shard_name,
+    update_index,
+)
 from tests.golden.trees import EPOCH, clean_build, diff_trees, read_tree, write_files
 
 
@@ -155,3 +164,34 @@ def test_an_edit_without_the_term_cache_reads_the_terms_back(tmp_path: Path) -> 
     _, expected = clean_build(site, tmp_path / "clean")
     assert diff_trees(read_tree(site / "public"), expected) == []
     assert "numbat" in json.loads((site / "public" / INDEX_DIR / "t/nu.json").read_text())
+
+
+def test_updating_the_index_gives_what_indexing_afresh_gives() -> None:
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(60)] + ["café", "日本語", "zz"]
+
+    def random_doc(url: str) -> SearchDoc:
+        chosen = rng.sample(words, rng.randint(1, 12))
+        counts = " ".join(f"{fold(w)} {rng.randint(1, 9)}" for w in chosen)
+        return doc(url, rng.choice(["Alpha", "W3 notes", "Zz"]), counts, rng.choice(["", "x"]))
+
+    before = [random_doc(f"/p{n:03d}/") for n in range(150)]
+    files = build_index(before)
+    for _ in range(20):
+        after = list(before)
+        for _ in range(rng.randint(1, 4)):  # edits; sometimes a page added or removed
+            index = rng.randrange(len(after))
+            after[index] = random_doc(after[index].url)
+        if rng.random() < 0.2:
+            after.append(random_doc(f"/new{rng.randrange(1000)}/"))
+        updated = update_index(before, files, after)
+        assert updated == build_index(after)
+        before, files = after, updated
+
+
+def test_updating_drops_a_shard_whose_last_term_went() -> None:
+    before = [doc("/a/", "A", "qq 1 ww 1"), doc("/b/", "B", "ww 2")]
+    after = [doc("/a/", "A", "ww 1"), before[1]]
+    updated = update_index(before, build_index(before), after)
+    assert updated == build_index(after)
+    assert INDEX_DIR + "t/qq.json" not in updated

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sitegen.markdown.terms import terms
 
@@ -34,9 +34,9 @@ TITLE_BONUS = 3.0  # more than any body count can give (BM25's term part stays b
 EXCERPT = 160  # characters of a result's excerpt
 
 
-@dataclass(frozen=True, slots=True)
-class SearchDoc:
-    """A page as the index knows it. `terms` as terms.term_counts gives them (body and code)."""
+class SearchDoc(NamedTuple):
+    """A page as the index knows it. `terms` as terms.term_counts gives them (body and code).
+    A named tuple: the build cache pickles thousands of them, ~5x faster than a dataclass."""
 
     url: str
     title: str

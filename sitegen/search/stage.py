@@ -24,10 +24,11 @@ from sitegen.fsio import write_atomic
 from sitegen.render.documents import DocRecord
 from sitegen.render.plan import Job, TextJob
 from sitegen.search.index import EXCERPT, SearchDoc, build_index, update_index
-from sitegen.site import Entry, Site
+from sitegen.site import Site
 
 _TAG = re.compile(r"<[^>]*>")
-Terms = dict[str, tuple[str, str]]  # source path -> (sha256, term counts)
+# source path -> (sha256, term counts, excerpt): what a document gives the index, by version
+Terms = dict[str, tuple[str, str, str]]
 
 
 def search_jobs(
@@ -48,30 +49,33 @@ def search_jobs(
     for entry in (*site.posts, *site.pages):
         record = by_key[entry.doc.key]
         found = known.get(record.path)
-        if record.render is not None:
-            doc_terms = record.render.body.terms
-        elif found is not None and found[0] == record.sha256:
-            doc_terms = found[1]
-        else:
-            doc_terms = rendered_terms(entry.doc.key)
-        fresh[record.path] = (record.sha256, doc_terms)
-        docs.append(search_doc(entry, doc_terms))
+        if found is None or found[0] != record.sha256:
+            doc_terms = (
+                record.render.body.terms
+                if record.render is not None
+                else rendered_terms(entry.doc.key)
+            )
+            found = (record.sha256, doc_terms, excerpt(entry.summary.summary))
+        fresh[record.path] = found
+        docs.append(SearchDoc(entry.summary.url, entry.summary.title, found[2], found[1]))
     if docs == cached.docs:
         files = cached.files
     else:
-        files = update_index(cached.docs, cached.files, docs) if cached.docs else build_index(docs)
+        before = [SearchDoc._make(doc) for doc in cached.docs]
+        files = update_index(before, cached.files, docs) if before else build_index(docs)
     if docs != cached.docs or fresh != known:
-        saved = _Cache(version, fresh, docs, files)
+        # plain tuples: pickled without a Python call per document
+        saved = _Cache(version, fresh, [tuple(doc) for doc in docs], files)
         write_atomic(cache_file, pickle.dumps(saved, protocol=5), durable=False)
     return [TextJob(path, index_file, (text,), "the search index") for path, text in files.items()]
 
 
-def search_doc(entry: Entry, doc_terms: str) -> SearchDoc:
-    summary = entry.summary
-    excerpt = " ".join(unescape(_TAG.sub("", summary.summary)).split())
-    if len(excerpt) > EXCERPT:
-        excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + " …"
-    return SearchDoc(summary.url, summary.title, excerpt, doc_terms)
+def excerpt(summary_html: str) -> str:
+    """A search result's text under its title: the summary's, cut at a word."""
+    text = " ".join(unescape(_TAG.sub("", summary_html)).split())
+    if len(text) > EXCERPT:
+        text = text[:EXCERPT].rsplit(" ", 1)[0] + " …"
+    return text
 
 
 def index_file(text: str) -> str:
@@ -86,7 +90,7 @@ def cache_path(site_dir: Path, key: str) -> Path:
 class _Cache(NamedTuple):
     version: str  # sitegen's and the Markdown options' (the terms were made with them)
     terms: Terms
-    docs: list[SearchDoc]
+    docs: Sequence[tuple[str, ...]]  # SearchDocs, stored as plain tuples
     files: dict[str, str]  # build_index(docs)
 
 

@@ -24,7 +24,8 @@
   };
   // As sitegen/markdown/terms.py: lower case, accents dropped, runs of 2-40 word characters.
   const terms = (text) =>
-    text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase().match(/[\p{L}\p{N}_]{2,40}/gu) || [];
+    (text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [])
+      .filter((run) => run.length >= 2 && run.length <= 40);
   const shardName = (term) =>
     Array.from(term).slice(0, 2)
       .map((c) => (/^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16)))

@@ -82,7 +82,10 @@ def test_serve_search_puts_the_deep_page_first_and_keys_work(
         box.send_keys(Keys.ARROW_DOWN)  # reopens on the first result
         assert box.get_attribute("aria-activedescendant") == "search-result-0"
         box.send_keys(Keys.ENTER)
-        WebDriverWait(browser, TIMEOUT).until(lambda b: b.current_url == session.url + DEEP)
+        WebDriverWait(browser, 3 * TIMEOUT).until(
+            lambda b: b.current_url == session.url + DEEP,
+            message=f"Enter did not open the result: at {browser.current_url}",
+        )
         assert _foreign_requests(browser, session.url) == []
 
 

@@ -127,6 +127,10 @@
       event.preventDefault();
       if (list.hidden && list.children.length) list.hidden = false;
       move(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const item = list.children[Math.max(active, 0)];
+      if (item) window.location.assign(item.querySelector("a").href);
     } else if (event.key === "Escape") {
       if (!list.hidden) close();
       else {
@@ -136,11 +140,7 @@
       }
     }
   });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const item = list.children[Math.max(active, 0)];
-    if (item) window.location.href = item.querySelector("a").href;
-  });
+  form.addEventListener("submit", (event) => event.preventDefault());
   input.addEventListener("focus", () => {
     if (list.children.length) {
       list.hidden = false;

@@ -125,7 +125,10 @@
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      if (list.hidden && list.children.length) list.hidden = false;
+      if (list.hidden && list.children.length) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
       move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter") {
       event.preventDefault();

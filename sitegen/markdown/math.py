@@ -77,7 +77,59 @@ def to_mathml(latex: str, display: bool) -> str:
     unknown = _unknown_command(element)
     if unknown:
         raise MathError(f"unknown command {unknown}")
+    _check_safe(element)
     return _CHAR_REF.sub(r"&\1", tostring(element, encoding="unicode"))
+
+
+# What a formula may set: MathML's presentation attributes. Not `href` (\href would make a
+# `javascript:` link), `style` (\style can overlay the page) or `class`/`id` (\class, \cssId).
+SAFE_ATTRIBUTES = frozenset(
+    [
+        "xmlns",
+        "display",
+        "mathvariant",
+        "mathcolor",
+        "mathbackground",
+        "mathsize",
+        "stretchy",
+        "fence",
+        "separator",
+        "lspace",
+        "rspace",
+        "largeop",
+        "movablelimits",
+        "accent",
+        "accentunder",
+        "symmetric",
+        "minsize",
+        "maxsize",
+        "displaystyle",
+        "scriptlevel",
+        "width",
+        "height",
+        "depth",
+        "voffset",
+        "linethickness",
+        "notation",
+        "columnalign",
+        "rowalign",
+        "columnspacing",
+        "rowspacing",
+        "columnlines",
+        "rowlines",
+        "frame",
+        "framespacing",
+    ]
+)
+
+
+def _check_safe(element: Element) -> None:
+    for node in element.iter():
+        if not isinstance(node.tag, str) or not node.tag.startswith("m"):
+            raise MathError(f"<{node.tag}> is not MathML")
+        for name in node.attrib:
+            if name not in SAFE_ATTRIBUTES:
+                raise MathError(f"formulas cannot set {name!r} (\\href, \\style, \\class)")
 
 
 def _unknown_command(element: Element) -> str | None:

@@ -116,6 +116,16 @@ def test_unknown_commands_are_errors_not_text() -> None:
         to_mathml("\\foo{x}", False)
 
 
+@pytest.mark.parametrize(
+    "formula", ["\\href{javascript:alert(1)}{x}", "\\style{position:fixed}{x}", "\\class{a}{x}"]
+)
+def test_formulas_cannot_link_style_or_class(formula: str) -> None:
+    rendered = render_markdown(f"See ${formula}$.", DEFAULT)
+    assert "<math" not in rendered.html and "href=" not in rendered.html
+    assert "style=" not in rendered.html and 'class="a"' not in rendered.html
+    assert rendered.warnings and "formulas cannot set" in rendered.warnings[0][1]
+
+
 def test_an_escaped_dollar_is_a_dollar() -> None:
     assert html("It costs \\$5 and $x$.").startswith("<p>It costs $5 and <math")
 

@@ -6,7 +6,9 @@
 
 A term's shard is named by its first two characters, so a query loads one small shard per
 word and then the few chunks of document details its best results sit in: a 10,000-page site
-costs a query a few tens of kilobytes, not the whole index. A weight is BM25's term part
+costs a query a few tens of kilobytes, not the whole index. A shard that would pass
+SPLIT_BYTES is split by the terms' third character (then fourth): the script looks for the
+longest shard name that starts its word. A weight is BM25's term part
 for the document (so long pages do not win by length) plus a bonus when the title has the
 term, times 100 as an integer; the script adds the term's rarity (from the length of its
 postings and the document count), so a word found on one deep page puts that page first.
@@ -27,7 +29,9 @@ from sitegen.markdown.terms import terms
 
 INDEX_DIR = "search-index/"
 FORMAT = 1
-PER_CHUNK = 64  # documents per details file
+PER_CHUNK = 32  # documents per details file (~6 KB)
+SPLIT_BYTES = 48_000  # a shard larger than this is split by one more character of its terms
+MAX_PREFIX = 4  # characters of a term that name its shard, at most
 K1, B = 1.2, 0.75  # BM25's usual constants
 TYPICAL_LENGTH = 256  # terms in a document, where BM25 would use the site's average
 TITLE_BONUS = 3.0  # more than any body count can give (BM25's term part stays below K1 + 1)
@@ -44,10 +48,11 @@ class SearchDoc(NamedTuple):
     terms: str
 
 
-def shard_name(term: str) -> str:
-    """The file name part for a term's shard: its first two characters, each kept when it is
-    a lower-case ASCII letter or digit, else written `_` + hex code point (search.js agrees)."""
-    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in term[:2])
+def shard_name(prefix: str) -> str:
+    """The file name for the shard of the terms starting with `prefix`: each character kept
+    when it is a lower-case ASCII letter or digit, else written `_` + hex code point + `_`
+    (unambiguous: no two prefixes give one name). search.js spells them the same way."""
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in prefix)
 
 
 def build_index(docs: Sequence[SearchDoc]) -> dict[str, str]:
@@ -57,12 +62,14 @@ def build_index(docs: Sequence[SearchDoc]) -> dict[str, str]:
     for number, doc in enumerate(ordered):
         for term, weight in weights(doc).items():
             postings[term] += (number, weight)
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    groups: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for term in sorted(postings):
-        shards[shard_name(term)][term] = postings[term]
-    files = {_shard_path(name): _json(shard) for name, shard in shards.items()}
+        groups[term[:2]][term] = postings[term]
+    files = {}
+    for prefix, group in groups.items():
+        files.update(_shards(prefix, group))
     files.update(_chunks(ordered, range(0, len(ordered), PER_CHUNK)))
-    files[INDEX_DIR + "meta.json"] = _meta(len(ordered), shards)
+    files[INDEX_DIR + "meta.json"] = _meta(len(ordered), files)
     return files
 
 
@@ -70,14 +77,14 @@ def update_index(
     before: Sequence[SearchDoc], files: Mapping[str, str], docs: Sequence[SearchDoc]
 ) -> dict[str, str]:
     """`build_index(docs)`, given `files == build_index(before)`: when the same URLs are
-    indexed, only the shards holding a term whose weight changed, and the chunks of changed
-    documents, are made again (a one-page edit: a few shards, not the whole index)."""
+    indexed, only the shards of the two-letter groups holding a term whose weight changed,
+    and the chunks of changed documents, are made again (a one-page edit: a few shards)."""
     old = sorted(before, key=lambda doc: doc.url)
     new = sorted(docs, key=lambda doc: doc.url)
     if [doc.url for doc in old] != [doc.url for doc in new]:
         return build_index(new)
     result = dict(files)
-    shards: dict[str, dict[str, list[int]]] = {}  # the ones being changed, as postings
+    groups: dict[str, dict[str, list[int]]] = {}  # the ones being changed: term -> postings
     chunks: set[int] = set()
     for number, (was, now) in enumerate(zip(old, new, strict=True)):
         if was == now:
@@ -91,19 +98,41 @@ def update_index(
             weight = new_weights.get(term)
             if weight == old_weights.get(term):
                 continue
-            name = shard_name(term)
-            if name not in shards:
-                shards[name] = json.loads(files.get(_shard_path(name), "{}"))
-            _set_posting(shards[name], term, number, weight)
-    for name, shard in shards.items():
-        if shard:
-            result[_shard_path(name)] = _json(dict(sorted(shard.items())))
-        else:
-            del result[_shard_path(name)]
+            prefix = term[:2]
+            if prefix not in groups:
+                groups[prefix] = _take_group(result, prefix)
+            _set_posting(groups[prefix], term, number, weight)
+    for prefix, group in groups.items():
+        result.update(_shards(prefix, dict(sorted(group.items()))))
     result.update(_chunks(new, sorted(chunks)))
-    names = [path.removeprefix(INDEX_DIR + "t/").removesuffix(".json") for path in result]
-    result[INDEX_DIR + "meta.json"] = _meta(len(new), [n for n in names if "/" not in n])
+    result[INDEX_DIR + "meta.json"] = _meta(len(new), result)
     return result
+
+
+def _shards(prefix: str, group: dict[str, list[int]]) -> dict[str, str]:
+    """Path -> text of the shards of one group of terms (all starting with `prefix`, in
+    order): one shard, or split by the next character while it is too large."""
+    text = _json(group)
+    if len(text) <= SPLIT_BYTES or len(prefix) >= MAX_PREFIX:
+        return {_shard_path(prefix): text} if group else {}
+    short = {term: postings for term, postings in group.items() if len(term) <= len(prefix)}
+    files = {_shard_path(prefix): _json(short)} if short else {}
+    longer: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for term, postings in group.items():
+        if len(term) > len(prefix):
+            longer[term[: len(prefix) + 1]][term] = postings
+    for sub_prefix, sub_group in longer.items():
+        files.update(_shards(sub_prefix, sub_group))
+    return files
+
+
+def _take_group(files: dict[str, str], prefix: str) -> dict[str, list[int]]:
+    """Remove the shards of a two-letter group from `files`; their terms and postings."""
+    start = _shard_path(prefix).removesuffix(".json")
+    group: dict[str, list[int]] = {}
+    for path in [p for p in files if p.startswith(start)]:
+        group.update(json.loads(files.pop(path)))
+    return group
 
 
 def weights(doc: SearchDoc) -> dict[str, int]:
@@ -135,8 +164,8 @@ def _set_posting(shard: dict[str, list[int]], term: str, number: int, weight: in
         del shard[term]
 
 
-def _shard_path(name: str) -> str:
-    return f"{INDEX_DIR}t/{name}.json"
+def _shard_path(prefix: str) -> str:
+    return f"{INDEX_DIR}t/{shard_name(prefix)}.json"
 
 
 def _chunks(ordered: Sequence[SearchDoc], starts: Iterable[int]) -> dict[str, str]:
@@ -148,10 +177,10 @@ def _chunks(ordered: Sequence[SearchDoc], starts: Iterable[int]) -> dict[str, st
     }
 
 
-def _meta(docs: int, shard_names: Iterable[str]) -> str:
-    return _json(
-        {"version": FORMAT, "docs": docs, "per_chunk": PER_CHUNK, "shards": sorted(shard_names)}
-    )
+def _meta(docs: int, files: Iterable[str]) -> str:
+    start = INDEX_DIR + "t/"
+    shards = sorted(p[len(start) : -len(".json")] for p in files if p.startswith(start))
+    return _json({"version": FORMAT, "docs": docs, "per_chunk": PER_CHUNK, "shards": shards})
 
 
 def _pairs(term_counts: str) -> Iterator[tuple[str, int]]:

@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.markdown.terms import fold
+from sitegen.search import index
 from sitegen.search.index import (
     INDEX_DIR,
     PER_CHUNK,
@@ -29,7 +30,7 @@ def doc(url: str, title: str, terms: str, excerpt: str = "") -> SearchDoc:
 def rank(files: dict[str, str], word: str) -> list[str]:
     """What search.js shows first for one word typed whole: documents by rarity x weight."""
     meta = json.loads(files[INDEX_DIR + "meta.json"])
-    postings = json.loads(files[f"{INDEX_DIR}t/{shard_name(word)}.json"]).get(word, [])
+    postings = json.loads(files[f"{INDEX_DIR}t/{shard_name(word[:2])}.json"]).get(word, [])
     count = len(postings) / 2
     rarity = math.log(1 + (meta["docs"] - count + 0.5) / (count + 0.5))
     scored = sorted(
@@ -45,13 +46,12 @@ def rank(files: dict[str, str], word: str) -> list[str]:
     return urls
 
 
-def test_shard_names_are_two_characters_spelled_safely() -> None:
-    assert shard_name("kubernetes") == "ku"
-    assert shard_name("x") == "x"
-    assert shard_name("straße") == "st"
-    assert shard_name("ßa") == "_dfa"
-    assert shard_name("日本語") == "_65e5_672c"
-    assert shard_name("_init") == "_5fi"
+def test_shard_names_are_spelled_safely_and_unambiguously() -> None:
+    assert shard_name("ku") == "ku"
+    assert shard_name("ßa") == "_df_a"
+    assert shard_name("日本") == "_65e5__672c_"
+    assert shard_name("_i") == "_5f_i"
+    assert shard_name("\u4e00") != shard_name("\u04e00")  # "一" and "Ӡ0"
 
 
 def test_files_meta_shards_and_chunks() -> None:
@@ -166,9 +166,29 @@ def test_an_edit_without_the_term_cache_reads_the_terms_back(tmp_path: Path) -> 
     assert "numbat" in json.loads((site / "public" / INDEX_DIR / "t/nu.json").read_text())
 
 
-def test_updating_the_index_gives_what_indexing_afresh_gives() -> None:
+def test_large_shards_are_split_by_the_next_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "SPLIT_BYTES", 60)
+    docs = [doc(f"/p{n}/", "T", "th 1 the 2 then 1 there 3 thistle 1 to 1") for n in range(4)]
+    files = build_index(docs)
+    assert json.loads(files[INDEX_DIR + "meta.json"])["shards"] == [
+        "th",
+        "the",
+        "then",
+        "ther",
+        "thi",
+        "to",
+    ]
+    assert set(json.loads(files[INDEX_DIR + "t/the.json"])) == {"the"}  # "then" is split off
+    assert set(json.loads(files[INDEX_DIR + "t/th.json"])) == {"th"}
+
+
+@pytest.mark.parametrize("split_bytes", [index.SPLIT_BYTES, 300])
+def test_updating_the_index_gives_what_indexing_afresh_gives(
+    split_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "SPLIT_BYTES", split_bytes)
     rng = random.Random(7)
-    words = [f"w{n}" for n in range(60)] + ["café", "日本語", "zz"]
+    words = [f"w{n}" for n in range(60)] + ["café", "日本語", "zz", "wx", "wxy", "wxyz", "wxyzz"]
 
     def random_doc(url: str) -> SearchDoc:
         chosen = rng.sample(words, rng.randint(1, 12))
@@ -180,8 +200,8 @@ def test_updating_the_index_gives_what_indexing_afresh_gives() -> None:
     for _ in range(20):
         after = list(before)
         for _ in range(rng.randint(1, 4)):  # edits; sometimes a page added or removed
-            index = rng.randrange(len(after))
-            after[index] = random_doc(after[index].url)
+            changed = rng.randrange(len(after))
+            after[changed] = random_doc(after[changed].url)
         if rng.random() < 0.2:
             after.append(random_doc(f"/new{rng.randrange(1000)}/"))
         updated = update_index(before, files, after)

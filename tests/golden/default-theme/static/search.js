@@ -26,10 +26,18 @@
   const terms = (text) =>
     (text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [])
       .filter((run) => run.length >= 2 && run.length <= 40);
-  const shardName = (term) =>
-    Array.from(term).slice(0, 2)
-      .map((c) => (/^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16)))
-      .join("");
+  // As sitegen/search/index.py: a term's shard is named by its first 2 characters, or 3 or 4
+  // where a shard was split: the longest such name that exists.
+  const shardName = (prefix) =>
+    prefix.map((c) => (/^[a-z0-9]$/.test(c) ? c : `_${c.codePointAt(0).toString(16)}_`)).join("");
+  const shardOf = (word, shards) => {
+    const chars = Array.from(word);
+    for (let length = Math.min(chars.length, 4); length >= 2; length--) {
+      const name = shardName(chars.slice(0, length));
+      if (shards.has(name)) return name;
+    }
+    return null;
+  };
 
   async function search(query) {
     const meta = await load("meta.json");
@@ -38,8 +46,8 @@
     const shards = new Set(meta.shards);
     const scores = new Map(); // doc -> [words matched, score]
     for (const word of words) {
-      const name = shardName(word);
-      const shard = shards.has(name) ? await load(`t/${name}.json`) : null;
+      const name = shardOf(word, shards);
+      const shard = name ? await load(`t/${name}.json`) : null;
       const best = new Map();
       for (const [term, postings] of Object.entries(shard || {})) {
         if (!term.startsWith(word)) continue;

@@ -4,13 +4,21 @@ cannot change a token."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from sitegen.build import BuildOptions, build_site
+from sitegen.errors import BuildFailed
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.markdown.codeblocks import line_numbers, read_info, split_info
 from sitegen.markdown.math import MathError, to_mathml
 from sitegen.markdown.parser import markdown_parser, plugins_for
 from sitegen.markdown.terms import fold, term_counts, terms
+from sitegen.render.renders import pack_body, unpack_body
+from sitegen.site import PageBody
+from tests.golden.trees import EPOCH, FIXTURE_SITES
 
 DEFAULT = MarkdownOptions()
 
@@ -227,3 +235,30 @@ def test_each_plugin_is_chosen_by_its_mark() -> None:
     assert chosen(SOURCES[3]) == {"alerts"}
     assert chosen(SOURCES[5]) == {"math"}
     assert chosen(SOURCES[6]) == chosen(SOURCES[7]) == chosen(SOURCES[9]) == {"deflists"}
+
+
+# In a build -------------------------------------------------------------------------------------
+
+
+def test_a_build_reports_a_bad_formula_with_file_and_line_and_marks_diagram_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITES / "docs-markdown", site)
+    result = build_site(site, BuildOptions())
+    assert [(w.file, w.line) for w in result.warnings] == [("content/pages/math.md", 14)]
+    assert "cannot read the formula" in str(result.warnings[0])
+    with pytest.raises(BuildFailed):
+        build_site(site, BuildOptions(strict=True))
+    public = site / "public"
+    assert "mermaid.min.js" in (public / "code/index.html").read_text()
+    assert "mermaid.min.js" not in (public / "math/index.html").read_text()
+    (site / "content/pages/code.md").write_text("---\ntitle: Code blocks\n---\nNo diagram now.\n")
+    build_site(site, BuildOptions())  # the page is made again without the script
+    assert "mermaid.min.js" not in (public / "code/index.html").read_text()
+
+
+def test_the_diagram_flag_survives_the_build_cache() -> None:
+    body = PageBody('<pre class="mermaid">a</pre>', (), "", mermaid=True)
+    assert unpack_body(pack_body(body)) == body

@@ -104,6 +104,9 @@ def test_search_works_under_a_sub_path(sub_path: str, browser: webdriver.Chrome)
     browser.get(sub_path + "admonitions/")
     hrefs = _search(browser, "Rottnest quokka")
     assert hrefs[0] == sub_path + DEEP  # has both words; pages with one of them come after
+    first = browser.find_element(By.CSS_SELECTOR, "#search-result-0")
+    marks = [mark.text for mark in first.find_elements(By.TAG_NAME, "mark")]
+    assert marks == ["quokka", "Rottnest"]  # the words typed, marked in the excerpt
     box = browser.switch_to.active_element
     box.clear()
     box.send_keys("zzzznothing")

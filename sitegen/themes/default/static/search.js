@@ -76,6 +76,26 @@
     );
   }
 
+  // `text` as a span with the words of the query that start a word in it marked.
+  function marked(text, className, query) {
+    const span = document.createElement("span");
+    span.className = className;
+    const words = terms(query).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    if (!words.length) {
+      span.textContent = text;
+      return span;
+    }
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(${words.join("|")})`, "giu");
+    text.split(pattern).forEach((part, index) => {
+      if (index % 2) {
+        const mark = document.createElement("mark");
+        mark.textContent = part;
+        span.append(mark);
+      } else if (part) span.append(part);
+    });
+    return span;
+  }
+
   function show(results, query) {
     list.replaceChildren();
     active = -1;
@@ -88,13 +108,10 @@
       const link = document.createElement("a");
       link.href = result.url;
       link.tabIndex = -1;
-      const title = document.createElement("span");
-      title.className = "search__title";
-      title.textContent = result.title;
-      const excerpt = document.createElement("span");
-      excerpt.className = "search__excerpt";
-      excerpt.textContent = result.excerpt;
-      link.append(title, excerpt);
+      link.append(
+        marked(result.title, "search__title", query),
+        marked(result.excerpt, "search__excerpt", query)
+      );
       item.append(link);
       list.append(item);
     });

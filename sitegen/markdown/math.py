@@ -119,14 +119,24 @@ SAFE_ATTRIBUTES = frozenset(
         "rowlines",
         "frame",
         "framespacing",
+        "form",
+        "linebreak",
     ]
+)
+
+
+# The elements latex2mathml writes (an HTML sanitizer must let these and SAFE_ATTRIBUTES through).
+MATHML_TAGS = frozenset(
+    {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mstyle", "mpadded", "mphantom"}
+    | {"menclose", "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover"}
+    | {"munderover", "mtable", "mtr", "mtd"}
 )
 
 
 def _check_safe(element: Element) -> None:
     for node in element.iter():
-        if not isinstance(node.tag, str) or not node.tag.startswith("m"):
-            raise MathError(f"<{node.tag}> is not MathML")
+        if node.tag not in MATHML_TAGS:
+            raise MathError(f"<{node.tag}> is not MathML sitegen writes")
         for name in node.attrib:
             if name not in SAFE_ATTRIBUTES:
                 raise MathError(f"formulas cannot set {name!r} (\\href, \\style, \\class)")

@@ -54,6 +54,7 @@ _HINTS = {
     "sitemap.enabled": "use true or false",
     "nav": 'list pages as `nav = ["index.md", {title = "Guides", children = ["guides/a.md"]}]`',
     "limits": "use a whole number of 1 or more",
+    "search.enabled": "use true or false",
 }
 
 
@@ -146,6 +147,8 @@ class AuthorConfig(_Section):
     name: str = Field(min_length=1)
     bio: str = ""
     avatar: str | None = None
+
+
 class LimitsConfig(_Section):
     """Per-document limits: bounded work and output for any input. Real documents stay far
     below them; a document over one is an error naming it (raise the limit if it is meant)."""
@@ -153,6 +156,12 @@ class LimitsConfig(_Section):
     tags_per_document: int = Field(default=100, ge=1)  # each tag page lists every post's tags
     headings_per_document: int = Field(default=5000, ge=1)
     document_bytes: int = Field(default=10_000_000, ge=1)
+
+
+class SearchConfig(_Section):
+    """The site's own search: an index built with the site, a box in the theme."""
+
+    enabled: bool = True
 
 
 class SiteConfig(_Section):
@@ -172,6 +181,8 @@ class SiteConfig(_Section):
     sitemap: SitemapConfig = SitemapConfig()
     nav: list[NavEntry] = []  # an explicit navigation; empty: made from the folders
     authors: dict[str, AuthorConfig] = {}
+    limits: LimitsConfig = LimitsConfig()
+    search: SearchConfig = SearchConfig()
 
     @field_validator("authors")
     @classmethod
@@ -180,7 +191,6 @@ class SiteConfig(_Section):
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
                 raise ValueError(f"[authors.{slug}]: {slug!r} is not a slug (a-z, 0-9, hyphens)")
         return value
-    limits: LimitsConfig = LimitsConfig()
 
     @field_validator("base_url")
     @classmethod

@@ -40,6 +40,7 @@ from sitegen.routing import (
     tag_route,
     taxonomy_route,
 )
+from sitegen.search.index import INDEX_DIR
 from sitegen.slugs import term_slug
 from sitegen.taxonomies import (
     Taxonomy,
@@ -63,6 +64,7 @@ class PageBody:
     html: str
     toc: tuple[TocEntry, ...]
     toc_html: str
+    mermaid: bool = False  # the page has a diagram for Mermaid to draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ class DocRender:
         """What this (complete) rendering gives the document's page besides its summary."""
         if not self.complete:
             raise ValueError("an outline has no page body: read it from the DocStore")
-        return PageBody(self.body.html, self.body.toc, self.toc_html)
+        return PageBody(self.body.html, self.body.toc, self.toc_html, self.body.mermaid)
 
 
 @dataclass(frozen=True)
@@ -420,6 +422,7 @@ def _page(
         content=_content(without_title_heading(body.html, summary.title), seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
+        mermaid=body.mermaid,
     )
 
 
@@ -500,6 +503,7 @@ def _site_info(
         blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
         data=data,
         params=config.params,
+        search_url=base_path + INDEX_DIR if config.search.enabled else None,
     )
 
 

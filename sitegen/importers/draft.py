@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,3 +46,14 @@ class Draft:
     notes: list[Note] = field(default_factory=list)
     changes: Counter[str] = field(default_factory=Counter)
     texts: dict[str, str] = field(default_factory=dict)  # other files to write (templates)
+
+
+def plain_value(value: Any) -> Any:
+    """Front-matter or config data that TOML can hold: no nulls, dates as ISO text."""
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [plain_value(v) for v in value if v is not None]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

@@ -9,7 +9,6 @@ other than the default under `/<lang>/`), so `finish` can keep each.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import posixpath
 import re
@@ -31,7 +30,7 @@ from sitegen.importers.bodies import (
     shortcode_names,
     stub_shortcode,
 )
-from sitegen.importers.draft import Draft, DraftDoc, Note
+from sitegen.importers.draft import Draft, DraftDoc, Note, plain_value
 from sitegen.importers.paths import MARKDOWN, media_file, unique_dests, url_suffix, walk
 from sitegen.paths import CONTENT_DIR
 from sitegen.shortcodes import INCLUDE
@@ -224,7 +223,7 @@ def _site_config(
     content: list[str],
     draft: Draft,
 ) -> dict[str, Any]:
-    params = _plain(_get(raw, "params") or {})
+    params = plain_value(_get(raw, "params") or {})
     config: dict[str, Any] = {
         "title": str(_get(raw, "title") or "Imported site"),
         "base_url": str(_get(raw, "baseURL") or "http://localhost:8000/"),
@@ -309,16 +308,6 @@ def _sitegen_pattern(pattern: str | None, section: str, config_name: str, draft:
             )
         )
         return f"/{section}/{{title}}/"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value if v is not None]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def urlize(text: str) -> str:

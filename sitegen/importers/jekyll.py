@@ -21,7 +21,7 @@ from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
 from sitegen.importers.bodies import convert_liquid, heading_ids, list_kramdown, rewrite_targets
-from sitegen.importers.draft import Draft, DraftDoc, Note
+from sitegen.importers.draft import Draft, DraftDoc, Note, plain_value
 from sitegen.importers.paths import MARKDOWN, media_file, relative, unique_dests, walk
 from sitegen.sources.local import MEDIA_ROOT
 
@@ -172,7 +172,7 @@ def _site_config(raw: dict[str, Any], draft: Draft) -> dict[str, Any]:
     for key in ("markdown", "kramdown", "highlighter", "defaults", "collections", "theme"):
         if key in raw:
             draft.notes.append(Note(CONFIG, 1, f"{key}: not converted (sitegen's own)"))
-    params = _plain({k: v for k, v in raw.items() if k not in _OWN})
+    params = plain_value({k: v for k, v in raw.items() if k not in _OWN})
     if params:
         config["params"] = params
         draft.changes["_config.yml keys kept as [params]"] += len(params)
@@ -198,17 +198,6 @@ def _sitegen_pattern(pattern: str, draft: Draft) -> str:
             )
         )
         return "/{year}/{month}/{day}/{title}/"
-
-
-def _plain(value: Any) -> Any:
-    """YAML data TOML can hold: no nulls, dates as text."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value if v is not None]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def _skipper(raw: dict[str, Any]) -> Any:

@@ -28,6 +28,11 @@ _LIQUID = re.compile(r"\{%-?\s*(\w+).*?%\}|\{\{-?\s*([^}<%]*?)\s*-?\}\}", re.DOT
 _KRAMDOWN_ATTRIBUTES = re.compile(r"^(?!#).*?(\{:\s*[^}\n]*\})", re.MULTILINE)
 # An ATX heading, then kramdown's id for it on the next line: `## Title` / `{: #title}`.
 _HEADING_THEN_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\n(\{:[ \t]*#[^}\n]*\})[ \t]*$", re.M)
+# kramdown's id for the block above, alone on its line: `{: #id}` (classes may come with it).
+_BLOCK_ID = re.compile(
+    r"^\{:[ \t]*(?:\.[\w-]+[ \t]+)*#([\w-]+)(?:[ \t]+\.[\w-]+)*[ \t]*\}[ \t]*$", re.M
+)
+_FENCED = re.compile(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", re.M | re.S)
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?[\w./-]+)")
 # Link targets: Markdown inline `](target`, reference definitions, and HTML src/href.
 _TARGETS = re.compile(
@@ -129,18 +134,39 @@ def heading_ids(body: str) -> tuple[str, int]:
     return _HEADING_THEN_ID.subn(r"\1 \2\n", body)
 
 
+def block_ids(body: str) -> tuple[str, int]:
+    """kramdown's id for a paragraph or list (`{: #id}` on the line after it) made an empty
+    anchor `<a id="id"></a>` in its place, so links to `#id` still land there (CommonMark
+    has no attribute lists; left as written, the line would show as text). Fenced code is
+    left alone; run after `heading_ids`, which handles headings."""
+    count = 0
+
+    def anchor(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f'<a id="{match.group(1)}"></a>'
+
+    return _outside_fences(body, lambda part: _BLOCK_ID.sub(anchor, part)), count
+
+
 def list_kramdown(body: str, source: str, first: int) -> list[Note]:
     """A note per kramdown attribute list (`{: #id}`, `{: .class}`) that is not a heading's
-    id: CommonMark has none, so the id or class it sets is not set."""
+    id: CommonMark has none, so the id or class it sets is not set. Fenced code is skipped."""
+    prose = _FENCED.sub(_blank_lines, body)
     return [
         Note(
             source,
-            line_at(body, m.start(1), first),
+            line_at(prose, m.start(1), first),
             f"kramdown attribute list {m.group(1)} left as written",
             "kramdown attribute list {: }",
         )
-        for m in _KRAMDOWN_ATTRIBUTES.finditer(body)
+        for m in _KRAMDOWN_ATTRIBUTES.finditer(prose)
     ]
+
+
+def _blank_lines(match: re.Match[str]) -> str:
+    """A fenced block emptied, its line breaks kept (so positions keep their line numbers)."""
+    return "\n" * match.group(0).count("\n")
 
 
 def rewrite_targets(
@@ -164,6 +190,10 @@ def rewrite_targets(
             return pre + base_path + dest.removeprefix(CONTENT_DIR + "/") + suffix
         return pre + relative(dest, doc_dest) + suffix
 
-    parts = re.split(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", body, flags=re.M | re.S)
-    out = [part if index % 2 else _TARGETS.sub(replace, part) for index, part in enumerate(parts)]
-    return "".join(out), count
+    return _outside_fences(body, lambda part: _TARGETS.sub(replace, part)), count
+
+
+def _outside_fences(body: str, change: Callable[[str], str]) -> str:
+    """`change` applied to every part of `body` outside fenced code blocks."""
+    parts = _FENCED.split(body)
+    return "".join(part if index % 2 else change(part) for index, part in enumerate(parts))

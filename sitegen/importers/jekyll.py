@@ -20,7 +20,13 @@ import yaml
 from sitegen.config import validate_permalink
 from sitegen.errors import ContentError
 from sitegen.frontmatter import load_front_matter, name_date, read_date
-from sitegen.importers.bodies import convert_liquid, heading_ids, list_kramdown, rewrite_targets
+from sitegen.importers.bodies import (
+    block_ids,
+    convert_liquid,
+    heading_ids,
+    list_kramdown,
+    rewrite_targets,
+)
 from sitegen.importers.draft import Draft, DraftDoc, Note, plain_value
 from sitegen.importers.paths import MARKDOWN, media_file, relative, unique_dests, walk
 from sitegen.sources.local import MEDIA_ROOT
@@ -122,6 +128,9 @@ def read_jekyll(source: Path) -> Draft:
         body, moved = heading_ids(body)
         if moved:
             changes["kramdown heading ids moved onto their heading"] += moved
+        body, anchored = block_ids(body)
+        if anchored:
+            changes["kramdown block ids made anchors"] += anchored
         body, count = rewrite_targets(body, static_file, dest, base_path)
         draft.notes += notes + list_kramdown(body, rel, body_line)
         draft.changes.update(changes)

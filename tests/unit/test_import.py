@@ -11,6 +11,7 @@ from sitegen.build import BuildOptions, build_site
 from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.importers.bodies import (
+    block_ids,
     convert_liquid,
     heading_ids,
     list_kramdown,
@@ -227,6 +228,18 @@ def test_kramdown_heading_ids_move_onto_the_heading_and_other_attribute_lists_ar
     assert (text, count) == ("## Install {: #install}\n\n\nText.\n{: .note}\n", 1)
     assert [str(n) for n in list_kramdown(text, "a.md", 5)] == [
         "a.md:9: kramdown attribute list {: .note} left as written"
+    ]
+
+
+def test_kramdown_block_ids_become_anchors_outside_code() -> None:
+    body = "Text.\n{: #para}\n\n- item\n{: .wide #list}\n\n```\n{: #code}\n```\n{: .note}\n"
+    text, count = block_ids(body)
+    assert count == 2
+    assert text == (
+        'Text.\n<a id="para"></a>\n\n- item\n<a id="list"></a>\n\n```\n{: #code}\n```\n{: .note}\n'
+    )
+    assert [str(n) for n in list_kramdown(text, "a.md", 1)] == [
+        "a.md:10: kramdown attribute list {: .note} left as written",
     ]
 
 

@@ -138,6 +138,20 @@ class LinkTable:
 
         return lookup
 
+    def summary_resolver(
+        self, doc: Document, seen: list[tuple[str, str | None]]
+    ) -> Callable[[str], str | None]:
+        """As quiet_resolver, but a same-page `#fragment` points at the document's own page:
+        a summary is shown on list pages and in feeds, where that fragment is not."""
+        lookup = self.quiet_resolver(doc, seen)
+        page = self.base_path + self.doc_urls[doc.key]
+
+        def resolve(target: str) -> str | None:
+            url = lookup(target)
+            return page + target if target.startswith("#") else url
+
+        return resolve
+
     def resolver(
         self, doc: Document, warnings: list[SitegenError], seen: list[tuple[str, str | None]]
     ) -> Callable[[str, int | None, str], str | None]:

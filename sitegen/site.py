@@ -552,7 +552,7 @@ def _entry(
         updated=doc.front.updated,
         tags=terms["tags"],
         draft=doc.front.draft,
-        summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc, seen))),
+        summary=Markup(resolve_links(summary_html, links.summary_resolver(doc, seen))),
         reading_time=reading_time(body.word_count),
         word_count=body.word_count,
         cover=cover,

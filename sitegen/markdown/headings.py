@@ -21,6 +21,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from sitegen.markdown.links import placeholder, target_of
+
 _KEPT_CATEGORIES = frozenset({"Nd", "Nl", "Pc"})  # with every letter (L*) and mark (M*)
 _ASCII_KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_ ")
 # `## Title {#custom-id}` (Hugo, Pandoc), `{: #custom-id}` (kramdown, Jekyll's), `{ #custom-id
@@ -73,9 +75,11 @@ def unique_id(slug: str, taken: MutableMapping[str, int]) -> str:
 def heading_plugin(md: MarkdownIt) -> None:
     """Render headings with their id (set by render.py's walk) and a self-link; and, when the
     env asks for PLAIN output (list-page summaries), without either, and without footnote
-    references (their notes are not part of a summary)."""
+    references (their notes are not part of a summary), and with same-page `#fragment` links
+    as placeholders, which the site points at the document's own page."""
     md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("heading_close", _heading_close)
+    md.add_render_rule("link_open", _link_open)
     assert isinstance(md.renderer, RendererHTML)
     footnote_ref = md.renderer.rules.get("footnote_ref")
     if footnote_ref is not None:
@@ -86,6 +90,18 @@ def heading_plugin(md: MarkdownIt) -> None:
             return "" if env.get(PLAIN) else footnote_ref(tokens, idx, options, env)
 
         md.add_render_rule("footnote_ref", _footnote_ref)
+
+
+def _link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    href = tokens[idx].attrGet("href")
+    if env.get(PLAIN) and isinstance(href, str) and href.startswith("#"):
+        token = tokens[idx].copy(
+            attrs={**tokens[idx].attrs, "href": placeholder(target_of(href), href)}
+        )
+        return str(self.renderToken([token], 0, options, env))
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def _heading_open(

@@ -124,3 +124,11 @@ def test_unknown_languages_are_one_warning_per_build_with_counts() -> None:
         "nosuch (3 blocks, first at content/posts/a.md:4), "
         "other (1 block, first at content/posts/b.md:4)"
     ]
+
+
+def test_same_page_fragments_in_a_summary_point_at_the_post() -> None:
+    """A summary is shown on list pages and in feeds: `#here` there means the post's `#here`."""
+    site = _site([_doc("posts/p.md", "See [a](#here) and [b](#gone).\n\n## Here\n")])
+    summary = str(site.posts[0].summary.summary)
+    assert 'href="/sub/posts/p/#here"' in summary and 'href="/sub/posts/p/#gone"' in summary
+    assert 'href="#here"' in _content(site, "p")  # the page itself keeps its own link

@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -200,8 +201,11 @@ class SiteConfig(_Section):
     redirects: RedirectsConfig = RedirectsConfig()
     # [taxonomies]: front-matter field -> URL pattern of its terms (`tags` also sets the tags').
     taxonomies: dict[str, str] = Field(default_factory=dict)
-    # [params]: anything, for templates (`site.params.x`), as Hugo's site params.
-    params: dict[str, Any] = Field(default_factory=dict)
+    # [params]: anything, for templates (`site.params.x`), as Hugo's site params; `[extra]`,
+    # Zola's and MkDocs' name for the same, is read as [params].
+    params: dict[str, Any] = Field(
+        default_factory=dict, validation_alias=AliasChoices("params", "extra")
+    )
 
     @field_validator("authors")
     @classmethod

@@ -83,3 +83,10 @@ def test_resolve_site_checks_site_or_finds_the_nearest(tmp_path, monkeypatch) ->
     with pytest.raises(ConfigError) as info:
         resolve_site(Path(".."))
     assert info.value.field == "--site" and "has no sitegen.toml" in info.value.message
+
+
+def test_extra_is_read_as_params() -> None:
+    """Zola and MkDocs call the template values `[extra]`; Hugo calls them `[params]`."""
+    assert parse_config('title = "T"\n[extra]\nlogo = "a.svg"\n', "s").params == {"logo": "a.svg"}
+    assert parse_config('title = "T"\n[params]\nlogo = "b.svg"\n', "s").params == {"logo": "b.svg"}
+    assert "sitegen.toml:4: extra" in _error('title = "T"\n[params]\na = 1\n[extra]\nb = 1\n')

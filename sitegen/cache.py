@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import pickle
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -78,19 +80,57 @@ def output_versions() -> str:
     after an upgrade or a downgrade of any of them nothing the old code made is reused (Pygments
     2.21 escapes quotes in code unlike 2.19; a newer Jinja may compile templates differently).
     Read once per process: the code a process runs does not change under it."""
-    from importlib import metadata
-
     from sitegen import __version__
 
-    def installed(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:  # importable without metadata (e.g. vendored)
-            return "unknown"
-
+    found = installed_versions(OUTPUT_LIBRARIES)
     python = "Python {}.{}.{}".format(*sys.version_info[:3])
-    libraries = (f"{name} {installed(name)}" for name in OUTPUT_LIBRARIES)
+    libraries = (f"{name} {found[name]}" for name in OUTPUT_LIBRARIES)
     return "; ".join((python, f"sitegen {__version__}", *libraries))
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """name -> the version `importlib.metadata.version` gives ("unknown" when none), read from
+    the names of the `.dist-info` folders on sys.path, first entry first as importlib does.
+
+    Why: importing importlib.metadata costs ~40 ms and asking it ~5 ms, a sixth of a no-op
+    build, which otherwise imports nothing heavy; a folder listing per path entry costs
+    ~1 ms. A name met as an `.egg-info`, or not met before a zip on the path, is asked of
+    importlib.metadata as before."""
+    wanted = {_normalised(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        if not wanted:
+            break
+        try:
+            listing = os.listdir(entry or ".")
+        except NotADirectoryError:  # a zip: importlib looks inside, so it answers the rest
+            break
+        except OSError:
+            continue
+        for item in listing:
+            stem, _, suffix = item.rpartition(".")
+            if suffix not in ("dist-info", "egg-info"):
+                continue
+            dist, _, version = stem.partition("-")  # `{name}-{version}`, `-` in name escaped
+            name = wanted.pop(_normalised(dist), None)
+            if name is not None:
+                found[name] = version if suffix == "dist-info" and version else ""
+    found.update((name, "") for name in wanted.values())
+    return {name: version or _metadata_version(name) for name, version in found.items()}
+
+
+def _normalised(name: str) -> str:
+    """A distribution name as PEP 503 compares them: `Jinja2`, `jinja2` and `JINJA_2` alike."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _metadata_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # importable without metadata (e.g. vendored)
+        return "unknown"
 
 
 def options_key(values: Mapping[str, Any]) -> str:

@@ -50,6 +50,7 @@ OUTPUT_LIBRARIES: tuple[str, ...] = (
     "pydantic",  # validates front matter and sitegen.toml: the values templates print
     "pydantic-core",
     "nh3",  # sanitizes raw HTML in Markdown
+    "latex2mathml",  # turns $math$ into MathML
 )
 
 

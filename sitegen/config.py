@@ -54,6 +54,7 @@ _HINTS = {
     "sitemap.enabled": "use true or false",
     "nav": 'list pages as `nav = ["index.md", {title = "Guides", children = ["guides/a.md"]}]`',
     "limits": "use a whole number of 1 or more",
+    "search.enabled": "use true or false",
 }
 
 
@@ -157,6 +158,12 @@ class LimitsConfig(_Section):
     document_bytes: int = Field(default=10_000_000, ge=1)
 
 
+class SearchConfig(_Section):
+    """The site's own search: an index built with the site, a box in the theme."""
+
+    enabled: bool = True
+
+
 class SiteConfig(_Section):
     """The whole of sitegen.toml. Only `title` is required."""
 
@@ -174,6 +181,8 @@ class SiteConfig(_Section):
     sitemap: SitemapConfig = SitemapConfig()
     nav: list[NavEntry] = []  # an explicit navigation; empty: made from the folders
     authors: dict[str, AuthorConfig] = {}
+    limits: LimitsConfig = LimitsConfig()
+    search: SearchConfig = SearchConfig()
 
     @field_validator("authors")
     @classmethod
@@ -182,8 +191,6 @@ class SiteConfig(_Section):
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
                 raise ValueError(f"[authors.{slug}]: {slug!r} is not a slug (a-z, 0-9, hyphens)")
         return value
-
-    limits: LimitsConfig = LimitsConfig()
 
     @field_validator("base_url")
     @classmethod

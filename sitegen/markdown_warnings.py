@@ -2,7 +2,8 @@
 
 Raw HTML shown as text (`allow_html = false`) is one warning per file. Code in a language
 Pygments does not know is one warning per build, listing each language with its count and
-where it first occurs: per-block warnings would bury everything else.
+where it first occurs: per-block warnings would bury everything else. A formula that cannot
+be read is one warning each, at its line (Rendered.warnings).
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def rendering_warnings(doc: Document, body: Rendered) -> list[SitegenError]:
         first = body.unknown_languages[0][1]
         names = [name for name, _ in body.unknown_languages]
         warnings.append(UnknownLanguage(doc.source, doc.body_line + first - 1, names))
+    warnings.extend(
+        ContentError(
+            message,
+            file=doc.source,
+            line=doc.body_line + line - 1,
+            hint="fix the formula; write \\$ for a dollar sign that is not math",
+        )
+        for line, message in body.warnings
+    )
     return warnings
 
 

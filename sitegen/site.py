@@ -29,6 +29,7 @@ from sitegen.markdown_warnings import merge_unknown_languages, rendering_warning
 from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
+from sitegen.search.index import INDEX_DIR
 from sitegen.slugs import slugify
 from sitegen.titles import without_title_heading
 from sitegen.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
@@ -45,6 +46,7 @@ class PageBody:
     html: str
     toc: tuple[TocEntry, ...]
     toc_html: str
+    mermaid: bool = False  # the page has a diagram for Mermaid to draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ class DocRender:
         """What this (complete) rendering gives the document's page besides its summary."""
         if not self.complete:
             raise ValueError("an outline has no page body: read it from the DocStore")
-        return PageBody(self.body.html, self.body.toc, self.toc_html)
+        return PageBody(self.body.html, self.body.toc, self.toc_html, self.body.mermaid)
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,7 @@ def _page(
         content=_content(without_title_heading(body.html, summary.title), seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
+        mermaid=body.mermaid,
     )
 
 
@@ -447,6 +450,7 @@ def _site_info(
         nav=nav,
         blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
         data=data,
+        search_url=base_path + INDEX_DIR if config.search.enabled else None,
     )
 
 

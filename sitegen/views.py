@@ -88,6 +88,7 @@ class SiteInfo:
     pages: tuple[Summary, ...] = ()
     posts: tuple[Summary, ...] = ()
     authors: tuple[Author, ...] = ()  # every author with a profile, by slug
+    search_url: str | None = None  # the search index's folder (root-relative); None: no search
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Page(Summary):
     content: Markup
     toc: tuple[TocEntry, ...]
     toc_html: Markup
+    mermaid: bool = False  # the content has a diagram: the page loads the theme's Mermaid script
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class MarkdownOptions:
     anchors: bool = True  # heading ids as GitHub makes them, and self-links; no ids, no toc
     toc_min_level: int = 2
     toc_max_level: int = 3
+    search_terms: bool = False  # fill Rendered.terms, for the site's search index
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +61,14 @@ class Rendered:
     self-links or footnote references. `word_count` counts the words a reader reads: headings,
     paragraphs, lists, tables, footnotes and inline code; not code blocks (skimmed, not read),
     raw HTML or image alt text. `links` are in the order the HTML shows them (footnotes last).
-    `ids` are the page's ids that `#fragment` links can name (headings, footnotes, raw HTML);
-    `escaped_html_line` is the line of the first raw HTML shown as text (allow_html false;
-    0 when there is none);
+    `ids` are the page's ids that `#fragment` links can name (headings, footnotes, labelled
+    formulas, raw HTML); `escaped_html_line` is the line of the first raw HTML shown as text
+    (allow_html false; 0 when there is none);
     `unknown_languages` has (language, line) for each fence Pygments cannot highlight.
+    `warnings` are (line, message) pairs for what the body asks and cannot be done (a formula
+    that cannot be read), line 1-based within the body. `mermaid` is True when the HTML has
+    a diagram for the page's script to draw. `terms` (with MarkdownOptions.search_terms) are
+    the words and code a search finds the document by (see terms.term_counts).
     """
 
     html: str
@@ -74,3 +79,6 @@ class Rendered:
     ids: tuple[str, ...] = ()
     escaped_html_line: int = 0
     unknown_languages: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[tuple[int, str], ...] = ()
+    mermaid: bool = False
+    terms: str = ""

@@ -1,10 +1,10 @@
 """render_markdown: one parse, one walk over the tokens, one render.
 
 The walk collects everything the build needs besides the HTML (toc, heading ids, internal
-links with their line numbers, words, unknown code languages, where raw HTML is, where the
-summary ends) and swaps internal URLs for placeholders. The summary is a slice of the same
-tokens, rendered once more as PLAIN: list pages show many summaries, so they carry no ids,
-self-links or footnote references.
+links with their line numbers, words and code for search terms, unknown code languages,
+where raw HTML is, where the summary ends) and swaps internal URLs for placeholders. The
+summary is a slice of the same tokens, rendered once more as PLAIN: list pages show many
+summaries, so they carry no ids, self-links or footnote references.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from typing import Any
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
+from sitegen.markdown.codeblocks import MERMAID
 from sitegen.markdown.headings import PLAIN, github_slug, take_explicit_id, unique_id
 from sitegen.markdown.highlight import canonical_info, is_unknown_language
 from sitegen.markdown.links import clean_source, is_internal, placeholder, target_of
+from sitegen.markdown.math import WARNINGS
 from sitegen.markdown.model import LinkRef, MarkdownOptions, Rendered, TocEntry
 from sitegen.markdown.parser import MORE_TOKEN, markdown_parser, plugins_for
 from sitegen.markdown.sanitize import html_ids, sanitize_html
+from sitegen.markdown.terms import term_counts
 
 
 def render_markdown(body: str, options: MarkdownOptions) -> Rendered:
@@ -51,6 +54,10 @@ def _render(body: str, options: MarkdownOptions, *, plain: bool) -> Rendered:
             return sanitize_html(html, options.iframe_hosts)
         return html
 
+    html = render(tokens[: walk.footnotes_at] if plain else tokens, plain)
+    # What the plugins found (bad formulas, diagrams), read before the summary renders part of
+    # the same tokens again into a copy of `env` that shares its lists.
+    warnings, mermaid = tuple(env.get(WARNINGS, ())), env.get(MERMAID, False)
     # Slices start and end at top-level blocks, where the renderer looks at no neighbour.
     if walk.more_at is not None:
         summary = render(tokens[: walk.more_at], plain=True)
@@ -59,15 +66,19 @@ def _render(body: str, options: MarkdownOptions, *, plain: bool) -> Rendered:
         summary = render(tokens[start : start + 3], plain=True)  # open, inline, close
     else:
         summary = ""
+    text = "".join(walk.text)
     return Rendered(
-        html=render(tokens[: walk.footnotes_at] if plain else tokens, plain),
+        html=html,
         summary_html=summary,
         toc=tuple(walk.toc),
-        word_count=len("".join(walk.text).split()),
+        word_count=len(text.split()),
         links=tuple(walk.links),
         ids=tuple(walk.ids),
         escaped_html_line=walk.raw_html_line if options.allow_html is False else 0,
         unknown_languages=tuple(walk.unknown_languages),
+        warnings=warnings,
+        mermaid=mermaid,
+        terms=term_counts(text + " " + " ".join(walk.code)) if options.search_terms else "",
     )
 
 
@@ -80,6 +91,7 @@ class _Walk:
     toc: list[TocEntry] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # words of prose: code blocks and HTML excluded
+    code: list[str] = field(default_factory=list)  # code blocks: searched, though not read
     ids: list[str] = field(default_factory=list)  # every id the page has, for #fragment links
     taken: dict[str, int] = field(default_factory=dict)  # heading id -> repeats (unique_id)
     raw_html_line: int = 0  # line of the first raw HTML, 0 when there is none
@@ -112,8 +124,12 @@ class _Walk:
                 heading = index
             elif kind == "fence":
                 self._fence(token)
+            elif kind == "code_block":
+                self.code.append(token.content)
             elif kind == "html_block":
                 self._raw_html(token.content, token.map[0] + 1 if token.map else 1)
+            elif kind == "math_block_label":  # `$$ ... $$ (label)` renders id="eq-label"
+                self.ids.append(f"eq-{token.info}")
             elif kind == "footnote_open":
                 footnote_id = token.meta["id"]
                 self.ids.append(f"fn{footnote_id + 1}")
@@ -160,6 +176,9 @@ class _Walk:
                 self.footnote_lines.setdefault(child.meta["id"], line)
                 sub = child.meta.get("subId", 0)
                 self.ids.append(f"fnref{child.meta['id'] + 1}" + (f":{sub}" if sub else ""))
+            elif kind == "math_inline" or kind == "math_inline_double":
+                child.meta["line"] = line  # for a warning, should the formula be unreadable
+                line += child.content.count("\n")
 
     def _link(self, token: Token, attr: str, kind: str, line: int) -> None:
         href = token.attrs.get(attr)
@@ -181,6 +200,7 @@ class _Walk:
             self.ids += html_ids(html)
 
     def _fence(self, token: Token) -> None:
+        self.code.append(token.content)
         language, token.info = canonical_info(token.info)
         if self.options.highlight and is_unknown_language(language):
             line = token.map[0] + 1 if token.map else 1

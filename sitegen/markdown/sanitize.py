@@ -11,8 +11,12 @@ The document's whole rendered HTML is sanitized, not each raw fragment alone: a 
 block often opens in one fragment and closes in another with Markdown between them, and a
 fragment alone would be closed too early (or a stray `</div>` would close the theme's).
 Markdown's own output passes unchanged in meaning (its tags and attributes are allowed),
-the internal-link placeholders included. Line numbers are not affected: links are collected
-from the tokens before rendering. Only documents that contain raw HTML pay for this.
+the internal-link placeholders included, and so does sitegen's markup for admonitions
+(`div`/`details` with classes), code titles (`figure.code-block`, `figcaption`), highlighted
+lines (`span.hll`), Mermaid (`pre.mermaid`), definition lists and formulas (the MathML
+elements and presentation attributes math.py writes: MATHML_TAGS, SAFE_ATTRIBUTES). Line
+numbers are not affected: links are collected from the tokens before rendering. Only
+documents that contain raw HTML pay for this.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
+
+from sitegen.markdown.math import MATHML_TAGS, SAFE_ATTRIBUTES
 
 _TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "audio",
@@ -35,6 +41,7 @@ _TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "source",
     "track",
     "video",
+    *MATHML_TAGS,  # formulas (math.py); raw MathML gets no more than they do
 }
 _MEDIA = {"src", "width", "height", "controls", "loop", "muted", "preload", "playsinline"}
 _ATTRIBUTES = {
@@ -60,6 +67,7 @@ _ATTRIBUTES = {
     "ins": {"cite", "datetime"},
     "col": {"span"},
     "colgroup": {"span"},
+    **{tag: SAFE_ATTRIBUTES for tag in MATHML_TAGS},
 }
 # Sizes and alignment, as posts set them on images and tables; nothing that can move content
 # over the page (position, negative margins), load anything (url()) or hide it.

@@ -145,6 +145,14 @@ def run_build(
                     (store_key, memo.info, memo.links),
                     ({r.path: r for r in lite}, memo.made),
                 )
+    search: list[Job] = []
+    if config.search.enabled:
+        from sitegen.search.stage import cache_path, search_jobs
+
+        with times.phase("search"):
+            search = search_jobs(
+                site, records, lambda k: renders[k].body.terms, cache_path(site_dir, key), store_key
+            )
     del records
     with times.phase("plan"):
         static = {
@@ -156,8 +164,11 @@ def run_build(
             name: hasher.sha256(path, str(path), _stat(path))
             for name, path in theme_templates.items()
         }
-        jobs = plan_site(
-            site, static, site_dir / MEDIA_ROOT, collections=uses_collections(theme_templates)
+        jobs = (
+            plan_site(
+                site, static, site_dir / MEDIA_ROOT, collections=uses_collections(theme_templates)
+            )
+            + search
         )
         salt = repr(
             (
@@ -395,6 +406,7 @@ def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[Markd
         iframe_hosts=md.iframe_hosts,
         highlight=md.highlight,
         toc_max_level=md.toc_max_level,
+        search_terms=config.search.enabled,
     )
     # the records hold limit errors, so the limits name the store too
     return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"

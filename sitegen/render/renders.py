@@ -111,9 +111,9 @@ def pack_body(body: PageBody) -> bytes:
     """A page body as the DocStore keeps it: plain tuples, which unpickle in half the time
     of the dataclasses (a build reads one per page it makes)."""
     toc = tuple((entry.level, entry.id, entry.title) for entry in body.toc)
-    return pickle.dumps((body.html, toc, body.toc_html), protocol=5)
+    return pickle.dumps((body.html, toc, body.toc_html, body.mermaid), protocol=5)
 
 
 def unpack_body(data: bytes) -> PageBody:
-    html, toc, toc_html = pickle.loads(data)
-    return PageBody(html, tuple(TocEntry(*entry) for entry in toc), toc_html)
+    html, toc, toc_html, mermaid = pickle.loads(data)
+    return PageBody(html, tuple(TocEntry(*entry) for entry in toc), toc_html, mermaid)

@@ -1,6 +1,7 @@
 """Rewrite the expected output trees from the current build: `python -m tests.golden.regen`.
 
 Review the diff (`git diff tests/golden`) before committing: it is the change users will see.
+Vendored and large files are kept as digests (trees.golden_form).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tests.golden.trees import EPOCH, FIXTURE_SITES, GOLDEN, clean_build
+from tests.golden.trees import EPOCH, FIXTURE_SITES, GOLDEN, clean_build, golden_form
 
-GOLDEN_SITES = ("tiny", "default-theme", "docs-site")
+GOLDEN_SITES = ("tiny", "default-theme", "docs-site", "docs-markdown")
 
 
 def regenerate(name: str) -> int:
@@ -22,7 +23,7 @@ def regenerate(name: str) -> int:
         shutil.copytree(FIXTURE_SITES / name, site)  # never leave a .sitegen/ in the fixtures
         _, tree = clean_build(site, Path(scratch) / "out")
     shutil.rmtree(target, ignore_errors=True)
-    for rel, data in tree.items():
+    for rel, data in golden_form(tree).items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

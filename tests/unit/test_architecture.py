@@ -32,6 +32,9 @@ LAYERS: dict[str, str] = {
     "render.": "build",
     "cache": "build",
     "writer": "build",
+    "search": "build",
+    "search.stage": "build",  # plans the index files as build outputs
+    "search.index": "content",  # pure: documents -> index shards
     "theme": "theme",
     "fragments": "theme",
     "site": "site",

@@ -124,11 +124,18 @@ def test_body_edit_rerenders_only_what_shows_the_post(tmp_path: Path) -> None:
     EDITS["body"](site)
     result = build_site(site, BuildOptions())
     # the post itself and the feeds that carry its content; its summary did not change
-    assert set(result.changed_paths) == {
+    assert {p for p in result.changed_paths if not p.startswith("search-index/")} == {
         "posts/post-3/index.html",
         "feed.xml",
         "tags/alpha/feed.xml",
         "tags/beta/feed.xml",
+    }
+    # and the search shards of the words it gained ("three", "longer", "now"): no other file
+    assert {p for p in result.changed_paths if p.startswith("search-index/")} == {
+        "search-index/meta.json",  # lists the new shards
+        "search-index/t/th.json",
+        "search-index/t/lo.json",
+        "search-index/t/no.json",
     }
 
 

@@ -128,3 +128,39 @@ def test_forged_placeholder_markers_from_entities_resolve_to_nothing_harmful() -
 def test_raw_html_in_a_task_item_is_sanitized() -> None:
     out = html('- [x] <img src="x" onerror="alert(1)">\n')
     assert "onerror" not in out and 'type="checkbox"' in out
+
+
+def test_sitegens_own_markup_survives_sanitizing_beside_raw_html() -> None:
+    """A document with raw HTML is sanitized as a whole: the docs-grade Markdown in it (math,
+    admonitions, code titles and highlighted lines, Mermaid, definition lists) must come out
+    as it does in a document without raw HTML, while the raw HTML's script goes."""
+    markdown = (
+        "Inline $x^2 + \\frac{a}{b}$ here.\n\n"
+        "$$\n\\left\\{ \\begin{matrix} a & b \\\\ c & d \\end{matrix} \\right.\n$$ (cases)\n\n"
+        '!!! warning "Careful"\n    Body.\n\n'
+        '???+ tip "Open"\n    Hidden.\n\n'
+        '```python title="app.py" hl_lines="2"\nimport os\nprint(os)\n```\n\n'
+        "```mermaid\ngraph TD; A-->B;\n```\n\n"
+        "Term\n: Definition.\n"
+    )
+    raw = '<div class="box">raw</div>\n\n<script>alert(1)</script>\n\n'
+    trusted = html(markdown, MarkdownOptions(allow_html=True))
+    sanitized = html(raw + markdown)
+    assert "<script" not in sanitized and "alert" not in sanitized
+    assert '<div class="box">raw</div>' in sanitized
+    for kept in (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><msup>',
+        '<div class="math-display" id="eq-cases"><math',
+        '<mo stretchy="true" fence="true" form="prefix">{</mo><mtable><mtr><mtd><mi>a</mi>',
+        '<div class="admonition warning">\n<p class="admonition-title">Careful</p>',
+        '<details class="admonition tip" open="">\n<summary class="admonition-title">Open',
+        '<figure class="code-block">\n<figcaption>app.py</figcaption>\n<pre class="highlight">',
+        '</span>\n<span class="hll"><span class="nb">print</span>',
+        '<pre class="mermaid">graph TD; A--&gt;B;\n</pre>',
+        "<dl>\n<dt>Term</dt>\n<dd>Definition.</dd>\n</dl>",
+    ):
+        assert kept in sanitized, kept
+    # Nothing else differs from the same Markdown without raw HTML (nh3 writes `open=""`
+    # for `open`, and characters for the formulas' character references).
+    assert sanitized.count("<math") == trusted.count("<math") == 2
+    assert sanitized.count("<m") == trusted.count("<m")

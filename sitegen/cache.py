@@ -248,10 +248,15 @@ class DocStore:
         if self._db.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:  # another layout
             with self._db:
                 self._db.execute("DROP TABLE IF EXISTS docs")
+                self._db.execute("DROP TABLE IF EXISTS code")
                 self._db.execute(f"PRAGMA user_version = {_FORMAT}")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, options TEXT, sha256 TEXT,"
             " record BLOB, body BLOB)"
+        )
+        # Each document's highlighted code blocks (see markdown.highlight.highlights_reused).
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS code (path TEXT PRIMARY KEY, options TEXT, highlights BLOB)"
         )
         self._key = f"{_FORMAT}:{options_key}"
 
@@ -307,7 +312,30 @@ class DocStore:
                 " record = excluded.record, body = coalesce(excluded.body, docs.body)",
                 [(path, self._key, sha, blob, body) for path, sha, blob, body in changed],
             )
-            self._db.executemany("DELETE FROM docs WHERE path = ?", [(p,) for p in removed])
+            gone = [(p,) for p in removed]
+            self._db.executemany("DELETE FROM docs WHERE path = ?", gone)
+            self._db.executemany("DELETE FROM code WHERE path = ?", gone)
+
+    def highlights(self, path: str) -> dict[tuple[str, str], str]:
+        """(language, code) -> HTML of the code blocks `path` had when last rendered with the
+        current options (so with the same Pygments), or {}."""
+        row = self._db.execute(
+            "SELECT highlights FROM code WHERE path = ? AND options = ?", (path, self._key)
+        ).fetchone()
+        try:
+            found = {} if row is None else pickle.loads(row[0])
+        except Exception:
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def keep_highlights(self, made: Iterable[tuple[str, Mapping[tuple[str, str], str]]]) -> None:
+        """Store each (path, its code blocks' highlights), replacing what the path had."""
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO code (path, options, highlights) VALUES (?, ?, ?) ON CONFLICT (path)"
+                " DO UPDATE SET options = excluded.options, highlights = excluded.highlights",
+                [(path, self._key, pickle.dumps(dict(code), protocol=5)) for path, code in made],
+            )
 
     def close(self) -> None:
         self._db.close()

@@ -284,3 +284,47 @@ def test_a_library_version_change_discards_the_cache_and_no_change_keeps_it(
     build_site(site, BuildOptions(jobs=1))
     assert len(highlighted) == 4  # another version: nothing it made is reused,
     assert len(list((site / ".sitegen/jinja").iterdir())) == 2  # compiled templates neither
+
+
+def test_an_edit_of_a_post_reuses_the_highlighted_code_it_still_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    write_files(site, CODE_SITE)
+    highlighted = _highlights_counted(monkeypatch)
+    build_site(site, BuildOptions(jobs=1))
+    assert len(highlighted) == 2
+    post = site / "content/posts/code.md"
+    post.write_text(post.read_text() + "\nMore prose.\n")
+    prose = build_site(site, BuildOptions(jobs=1))
+    assert "posts/code/index.html" in prose.changed_paths
+    assert len(highlighted) == 2  # the same block: its HTML from the cache, not Pygments
+    post.write_text(post.read_text().replace('print("<hi>")', 'print("<bye>")'))
+    build_site(site, BuildOptions(jobs=1))
+    assert highlighted[2:] == ['print("<bye>")\n']  # a changed block is highlighted again
+    _, clean = clean_build(site, tmp_path / "clean")
+    assert diff_trees(read_tree(site / "public"), clean) == []
+
+
+def test_a_language_pygments_lacks_is_reported_again_after_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    write_files(
+        site,
+        {
+            **CODE_SITE,
+            "content/posts/code.md": (
+                "---\ntitle: Code\ndate: 2023-01-01\n---\n```nosuchlang\nx\n```\n"
+                '```python\nprint("<hi>")\n```\n'
+            ),
+        },
+    )
+    first = build_site(site, BuildOptions(jobs=1))
+    post = site / "content/posts/code.md"
+    post.write_text(post.read_text() + "\nMore prose.\n")
+    again = build_site(site, BuildOptions(jobs=1))
+    for result in (first, again):
+        assert any("nosuchlang" in str(warning) for warning in result.warnings)

@@ -201,7 +201,7 @@ def _unchanged(
     """The previous result when no input, output or due date changed; None otherwise."""
     if state.version != output_versions():
         return None
-    if state.next_due is not None and not options.future and build_now() >= state.next_due:
+    if state.next_due is not None and build_now() >= state.next_due:
         return None
     if inputs != state.inputs or not _fresh_files_unchanged(site_dir, state, inputs):
         return None

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "status": "sitegen.commands.sync:status_command",
     "diff": "sitegen.commands.sync:diff_command",
     "doctor": "sitegen.commands.doctor:doctor_command",
+    "import": "sitegen.commands.import_site:import_command",
     "members": "sitegen.commands.members:members_command",
     "profile": "sitegen.commands.profile:profile_command",
     "history": "sitegen.commands.history:history_command",

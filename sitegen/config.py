@@ -30,7 +30,11 @@ from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.paths import CONFIG_FILE, holds_site_files
 
 _TOML_HINT = "check quotes around strings and the `key = value` form"
-PLACEHOLDERS = {"post": {"slug", "year", "month", "day"}, "page": {"slug"}, "tag": {"slug"}}
+PLACEHOLDERS = {
+    "post": {"slug", "title", "year", "month", "day", "categories"},
+    "page": {"slug", "title"},
+    "tag": {"slug"},
+}
 _ANY_SITE = PurePosixPath("/site")  # output_dir is checked before the site folder is known
 
 _HINTS = {
@@ -41,7 +45,10 @@ _HINTS = {
     "output_dir": 'use a folder inside the site that holds nothing else, e.g. "public"',
     "posts_per_page": "use a whole number of 1 or more",
     "permalinks": 'use a path containing {slug}, e.g. "/posts/{year}/{slug}/" (posts may also use '
-    "{year}, {month} and {day}; pages and tags only {slug})",
+    "{year}, {month}, {day} and {categories}; posts and pages {title}, the file name as written; "
+    "tags only {slug})",
+    "taxonomies": 'map a front-matter field to a URL pattern, e.g. categories = "/categories/{slug}/"',
+    "redirects.netlify": "use true or false",
     "markdown.allow_html": 'use "sanitize" (keep safe raw HTML), true (trust it) or false (show it '
     "as text)",
     "markdown.iframe_hosts": 'list host names, e.g. ["www.youtube-nocookie.com", "player.vimeo.com"]',
@@ -115,6 +122,13 @@ class SitemapConfig(_Section):
     enabled: bool = True
 
 
+class RedirectsConfig(_Section):
+    """Redirect pages are always written for `aliases`; `netlify` adds a `_redirects` file
+    (the format Netlify and Cloudflare Pages read) listing them as 301s."""
+
+    netlify: bool = False
+
+
 class NavEntry(_Section):
     """One entry of an explicit `nav`: a page (`page`, a file under content/pages/), an
     outside link (`url`), or a group of `children` (which may also have a page)."""
@@ -183,6 +197,11 @@ class SiteConfig(_Section):
     authors: dict[str, AuthorConfig] = {}
     limits: LimitsConfig = LimitsConfig()
     search: SearchConfig = SearchConfig()
+    redirects: RedirectsConfig = RedirectsConfig()
+    # [taxonomies]: front-matter field -> URL pattern of its terms (`tags` also sets the tags').
+    taxonomies: dict[str, str] = Field(default_factory=dict)
+    # [params]: anything, for templates (`site.params.x`), as Hugo's site params.
+    params: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("authors")
     @classmethod
@@ -191,6 +210,19 @@ class SiteConfig(_Section):
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
                 raise ValueError(f"[authors.{slug}]: {slug!r} is not a slug (a-z, 0-9, hyphens)")
         return value
+
+    @field_validator("taxonomies")
+    @classmethod
+    def _taxonomies(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(f"{name!r} is not a front-matter field name")
+        return {name: validate_permalink(pattern, {"slug"}) for name, pattern in value.items()}
+
+    @property
+    def term_patterns(self) -> dict[str, str]:
+        """Every taxonomy (`tags` first) with the URL pattern of its terms."""
+        return {"tags": self.permalinks.tag, **self.taxonomies}
 
     @field_validator("base_url")
     @classmethod
@@ -263,7 +295,7 @@ def validate_permalink(pattern: str, allowed: set[str]) -> str:
     unknown = sorted(fields - allowed)
     if unknown:
         raise ValueError(f"{quote(pattern)} uses unknown placeholder {{{unknown[0]}}}")
-    if "slug" not in fields:
+    if not fields & {"slug", "title"}:
         raise ValueError(f"{quote(pattern)} must contain {{slug}}")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError(f"{quote(pattern)} must end with / or .html")

@@ -1,9 +1,15 @@
-"""Markdown files with YAML front matter <-> `Document` values.
+"""Markdown files with front matter <-> `Document` values.
 
-`parse_document` validates front matter with pydantic and reports every problem of a file at
-once, each with the file line of the offending YAML key. python-frontmatter is not used: it
-hides PyYAML's nodes, and the nodes are where line numbers come from. Here the YAML is composed
-once (libyaml when available) and the node tree gives both the values and the key lines.
+Front matter is YAML between `---` lines, TOML between `+++` lines (Hugo, Zola) or a JSON object,
+after an optional BOM and blank lines. `parse_document` validates it with pydantic and reports
+every problem of a file at once, each with the file line of the offending key. python-frontmatter
+is not used: it hides PyYAML's nodes (where line numbers come from), needs the third-party `toml`
+package for TOML and wants JSON braces on lines of their own. Here the YAML is composed once
+(libyaml when available) and the node tree gives both the values and the key lines.
+
+Keys other generators use for the same thing (`published`, `lastmod`, `permalink`,
+`redirect_from`, `excerpt`, ...) are read as sitegen's own; a key that is a near miss of a known
+one is a warning with "did you mean"; any other key is kept for templates (`page.params`).
 
 `dump_document` is the inverse (`parse_document(dump_document(doc), ...) == doc`) with a fixed key
 order, so `sitegen pull` writes stable, diff-friendly files.
@@ -12,7 +18,10 @@ order, so `sitegen pull` writes stable, diff-friendly files.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -23,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sitegen.errors import ContentError, ContentErrors, quote
 from sitegen.fsio import MAX_NAME_BYTES
 from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
-from sitegen.slugs import is_valid_slug, slugify
+from sitegen.slugs import is_valid_slug, slugify, term_slug
 from sitegen.titles import first_heading, title_from_slug
 
 
@@ -74,7 +83,6 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _DELIMITER = "---"
-_CLOSERS = ("---", "...")
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html")  # fullmatch only
 KNOWN_FIELDS = (
     "title",
@@ -87,7 +95,30 @@ KNOWN_FIELDS = (
     "template",
     "cover",
     "menu",
+    "description",
+    "categories",
+    "url",
+    "aliases",
+    "expiry_date",
 )
+# Other generators' names for known fields (Jekyll, Hugo, Zola): read as the known field.
+ALIASES = {
+    "published": "draft",
+    "lastmod": "updated",
+    "last_modified_at": "updated",
+    "modified": "updated",
+    "expirydate": "expiry_date",
+    "expiryDate": "expiry_date",
+    "excerpt": "summary",
+    "redirect_from": "aliases",
+    "permalink": "url",
+    "category": "categories",
+}
+# Kept in `extra` and read there (sitegen.authors: bylines and author pages; sitegen.navigation:
+# the order of pages): known, so never called misspelt.
+READ_FROM_EXTRA = ("author", "authors", "weight", "order")
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_URL_PATH = re.compile(r"^/[^\s?#\\]*$")
 _HINTS = {
     "title": 'add a title, e.g. `title: "My first post"`, or start the body with `# My first post`',
     "slug": "use lower-case words joined by hyphens, e.g. `slug: my-first-post`",
@@ -99,6 +130,11 @@ _HINTS = {
     "template": "name a template file of the theme or of templates/, e.g. `template: wide.html`",
     "cover": "use a media path or URL, e.g. `cover: media/cover.jpg`",
     "menu": "use `menu: true`, or a number giving the position in the menu",
+    "description": "use a string, e.g. `description: What this post is about`",
+    "categories": "use a list of words, e.g. `categories: [news, releases]`",
+    "url": "use a site path starting with `/`, e.g. `url: /2019/05/15/Old-Name.html`",
+    "aliases": "use a list of site paths, e.g. `aliases: [/old/path/, /2019/05/15/Name.html]`",
+    "expiry_date": "use an ISO date such as `2024-05-01` or `2024-05-01T09:30:00+02:00`",
 }
 
 
@@ -116,8 +152,20 @@ def document_location(path_in_content: str) -> tuple[Kind, str]:
             hint="put posts under content/posts/ and pages under content/pages/",
         )
     kind: Kind = "post" if parts[0] == "posts" else "page"
-    slug = "/".join(slugify(part) for part in (*parts[1:-1], path.stem))
+    slug = "/".join(slugify(part) for part in (*parts[1:-1], name_date(path.stem)[1]))
     return kind, slug
+
+
+def name_date(stem: str) -> tuple[dt.date | None, str]:
+    """The date a file name starts with, and the rest: `2019-05-15-My-Post` -> (2019-05-15,
+    `My-Post`); (None, stem) when it starts with no valid date (Jekyll's convention)."""
+    found = _DATED_NAME.match(stem)
+    if found is None:
+        return None, stem
+    try:
+        return dt.date(*(int(found.group(n)) for n in (1, 2, 3))), found.group(4)
+    except ValueError:
+        return None, stem
 
 
 def parse_document(
@@ -131,13 +179,16 @@ def parse_document(
     Every problem found in the file is raised at once as `ContentErrors` (a ContentError whose
     `errors` lists them all).
     """
+    name_day = None
     if kind is None or default_slug is None:
         in_content = source.removeprefix("content/")
         path_kind, path_slug = document_location(in_content)
         kind = kind or path_kind
         default_slug = default_slug if default_slug is not None else path_slug
-    yaml_text, body, body_line = _split(text, source)
-    raw, key_lines = _load_yaml(yaml_text, source)
+        name_day = name_date(PurePosixPath(in_content).stem)[0]
+    raw, key_lines, body, body_line = load_front_matter(text, source)
+    if name_day is not None and "date" not in raw:
+        raw["date"] = name_day
     if "title" not in raw:  # as MkDocs: the first `# Heading`, else (pages) the file name
         title = first_heading(body) or (title_from_slug(default_slug) if kind == "page" else None)
         if title:
@@ -165,7 +216,31 @@ def parse_document(
         body=body,
         source=source,
         body_line=body_line,
+        notes=near_misses(front.extra, key_lines, source),
     )
+
+
+def near_misses(
+    extra: Mapping[str, Any], key_lines: Mapping[str, int], source: str
+) -> tuple[ContentError, ...]:
+    """A warning for each unknown key that looks like a misspelt known one (`draf`: `draft`)."""
+    names = [*KNOWN_FIELDS, *ALIASES, *READ_FROM_EXTRA]
+    notes = []
+    for key in extra:
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
+        if close and key not in READ_FROM_EXTRA:
+            meant = close[0]
+            notes.append(
+                ContentError(
+                    f"unknown key; did you mean `{meant}`?",
+                    file=source,
+                    line=key_lines.get(key, 1),
+                    field=key,
+                    hint=f"rename it to `{meant}` (as written it is ignored by sitegen and only "
+                    f"readable in templates as page.params)",
+                )
+            )
+    return tuple(notes)
 
 
 def _mkdocs_blog_fields(raw: dict[str, Any]) -> None:
@@ -184,8 +259,7 @@ def _mkdocs_blog_fields(raw: dict[str, Any]) -> None:
 def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str]:
     """The raw front-matter values of a file, the line of each key, and the body: for files
     with front matter that are not documents (author profiles). Raises ContentErrors."""
-    yaml_text, body, _ = _split(text, source)
-    raw, key_lines = _load_yaml(yaml_text, source)
+    raw, key_lines, body, _ = load_front_matter(text, source)
     return raw, key_lines, body
 
 
@@ -219,6 +293,11 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
         "template": front.template,
         "cover": front.cover,
         "menu": None if front.menu is False else front.menu,
+        "description": front.description,
+        "categories": list(front.categories) or None,
+        "url": front.url,
+        "aliases": list(front.aliases) or None,
+        "expiry_date": front.expiry_date,
     }
     data.update({name: value for name, value in optional.items() if value is not None})
     data.update({name: front.extra[name] for name in sorted(front.extra)})
@@ -228,35 +307,136 @@ def front_matter_data(front: FrontMatter) -> dict[str, Any]:
 # --- splitting and YAML -------------------------------------------------------------------
 
 
-def _split(text: str, source: str) -> tuple[str, str, int]:
-    """(front matter YAML, body, 1-based body line). A file without front matter is all body."""
+def load_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """(values, file line of each key, body, 1-based body line) of YAML, TOML or JSON front
+    matter, which may follow a BOM and blank lines; known fields' other names are resolved."""
     text = text.removeprefix("\ufeff")
-    first_end = text.find("\n")
-    first_line = text if first_end < 0 else text[:first_end]
-    if first_line.rstrip() != _DELIMITER:
-        return "", text, 1
-    position = first_end + 1
-    line_number = 2
-    while position <= len(text):
-        end = text.find("\n", position)
-        line = text[position:] if end < 0 else text[position:end]
-        if line.rstrip() in _CLOSERS:
-            body = "" if end < 0 else text[end + 1 :]
-            return text[first_end + 1 : position], body, line_number + 1
-        if end < 0:
-            break
-        position = end + 1
-        line_number += 1
-    raise ContentErrors(
-        [
-            ContentError(
+    lines = text.splitlines(keepends=True)
+    first = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+    opener = lines[first].strip() if first < len(lines) else ""
+    if re.match(r'\{\s*("|$)', opener):  # not `{{< shortcode >}}`, `{% tag %}` or `{: .class}`
+        raw, key_lines, body, body_line = _json_front(text, lines, first, source)
+    elif opener in ("---", "+++"):
+        closers = ("---", "...") if opener == "---" else ("+++",)
+        close = next(
+            (n for n in range(first + 1, len(lines)) if lines[n].rstrip() in closers), None
+        )
+        if close is None:
+            raise _one_error(
                 "the front matter is never closed",
-                file=source,
-                line=1,
-                hint="end the front matter with a line holding only `---`",
+                source,
+                first + 1,
+                f"end the front matter with a line holding only `{opener}`",
             )
-        ]
-    )
+        front = "".join(lines[first + 1 : close])
+        body, body_line = "".join(lines[close + 1 :]), close + 2
+        if opener == "+++":
+            raw, key_lines = _toml_front(front, first + 2, source)
+        else:
+            raw, key_lines = _shifted_yaml(front, first, source)
+    else:  # no front matter: all body (MkDocs pages; the title comes from a heading)
+        return {}, {}, text, 1
+    return *_canonical(raw, key_lines, source), body, body_line
+
+
+def _one_error(
+    message: str, source: str, line: int, hint: str, field: str | None = None
+) -> ContentErrors:
+    return ContentErrors([ContentError(message, file=source, line=line, field=field, hint=hint)])
+
+
+def _shifted_yaml(front: str, by: int, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """`_load_yaml` (which counts from a `---` on line 1) for YAML that starts `by` lines later."""
+    try:
+        raw, key_lines = _load_yaml(front, source)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            error.line = None if error.line is None else error.line + by
+        raise ContentErrors(exc.errors) from None
+    return raw, {name: line + by for name, line in key_lines.items()}
+
+
+_TOML_KEY = re.compile(r"""^\s*(?:\[\s*)?("[^"]+"|'[^']+'|[A-Za-z0-9_\-]+)""")
+
+
+def _toml_front(front: str, start: int, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """TOML front matter starting on file line `start`: values and top-level key lines."""
+    try:
+        raw = tomllib.loads(front)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        raise _one_error(
+            "invalid TOML in the front matter: " + re.sub(r"\s*\(at line .*\)", "", str(exc)),
+            source,
+            start + int(found.group(1)) - 1 if found else start,
+            'check the quotes around strings and the `key = value` form, e.g. `title = "Hi"`',
+        ) from None
+    key_lines: dict[str, int] = {}
+    in_table = False
+    for number, line in enumerate(front.splitlines(), start=start):
+        if line.lstrip().startswith("["):
+            in_table = True
+        found_key = _TOML_KEY.match(line)
+        if found_key and (not in_table or line.lstrip().startswith("[")):
+            key_lines.setdefault(found_key.group(1).strip("\"'"), number)
+    return raw, key_lines
+
+
+def _json_front(
+    text: str, lines: list[str], first: int, source: str
+) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """A JSON object opening the file (Hugo's JSON front matter), and the body after it."""
+    offset = sum(len(line) for line in lines[:first])
+    try:
+        raw, end = json.JSONDecoder().raw_decode(text, offset)
+    except json.JSONDecodeError as exc:
+        raise _one_error(
+            f"invalid JSON in the front matter: {exc.msg}",
+            source,
+            exc.lineno,
+            'check the commas and quotes, e.g. `{"title": "Hi", "tags": ["a"]}`',
+        ) from None
+    if not isinstance(raw, dict):
+        raise _one_error("the front matter must be a JSON object", source, first + 1, "use {...}")
+    newline = text.find("\n", end)
+    body = "" if newline < 0 else text[newline + 1 :]
+    body_line = text.count("\n", 0, end) + 2
+    key_lines = {}
+    for key in raw:
+        at = text.find(json.dumps(key), offset, end)
+        key_lines[str(key)] = text.count("\n", 0, at) + 1 if at >= 0 else first + 1
+    return {str(k): v for k, v in raw.items()}, key_lines, body, body_line
+
+
+def _canonical(
+    raw: dict[str, Any], key_lines: dict[str, int], source: str
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """`raw` with other generators' names for known fields renamed (`published: false` is
+    `draft: true`); an error when a field is given under two names."""
+    errors = []
+    for alias, name in ALIASES.items():
+        if alias not in raw:
+            continue
+        line = key_lines.get(alias, 1)
+        if name in raw:
+            errors.append(
+                ContentError(
+                    f"means the same as `{name}` (line {key_lines.get(name, 1)})",
+                    file=source,
+                    line=line,
+                    field=alias,
+                    hint="keep one of the two",
+                )
+            )
+            continue
+        value = raw.pop(alias)
+        if alias == "published":
+            value = not value if isinstance(value, bool) else value
+        raw[name] = value
+        key_lines[name] = line
+    if errors:
+        raise ContentErrors(errors)
+    return raw, key_lines
 
 
 def _load_yaml(yaml_text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -356,6 +536,11 @@ class _FrontMatterIn(BaseModel):
     template: str | None = None
     cover: str | None = None
     menu: Any = False
+    description: str | None = None
+    categories: Any = None
+    url: str | None = None
+    aliases: Any = None
+    expiry_date: Any = None
 
     @field_validator("title")
     @classmethod
@@ -380,10 +565,10 @@ class _FrontMatterIn(BaseModel):
             raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
         return value
 
-    @field_validator("date", "updated")
+    @field_validator("date", "updated", "expiry_date")
     @classmethod
     def _date(cls, value: Any) -> DateValue | None:
-        return parse_date(value)
+        return parse_date(_written_date(value))
 
     @field_validator("draft", mode="before")
     @classmethod
@@ -392,10 +577,23 @@ class _FrontMatterIn(BaseModel):
             raise ValueError(f"must be true or false, not {quote(value)}")
         return value
 
-    @field_validator("tags")
+    @field_validator("tags", "categories")
     @classmethod
     def _tags(cls, value: Any) -> tuple[str, ...]:
         return _parse_tags(value)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _site_path(value)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: Any) -> tuple[str, ...]:
+        paths = [value] if isinstance(value, str) else value if value is not None else []
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise ValueError(f"must be a list of site paths, not {value!r}")
+        return tuple(dict.fromkeys(_site_path(path) for path in paths))
 
     @field_validator("template")
     @classmethod
@@ -457,11 +655,39 @@ def is_safe_reference(value: str) -> bool:
     return scheme.group().lower() in ("http:", "https:") and value[scheme.end() :].startswith("//")
 
 
+def read_date(value: Any) -> DateValue | None:
+    """A date as another generator's front matter writes it (see `_written_date`); raises
+    ValueError when it is none."""
+    return parse_date(_written_date(value))
+
+
+def _written_date(value: Any) -> Any:
+    """Dates as other generators accept them, as ISO text: `2016-05-03 9:00:00 +0900` (Jekyll,
+    one-digit hour), `September 9, 2020`; anything else is returned as it was."""
+    if not isinstance(value, str):
+        return value
+    for form in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%B %d, %Y", "%b %d, %Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), form).isoformat()
+        except ValueError:
+            continue
+    return value
+
+
+def _site_path(value: str) -> str:
+    """A URL path kept as written (`/2019/05/15/Name.html`); a site-relative `a/b/` gets its `/`."""
+    path = value.strip()
+    path = path if path.startswith("/") else "/" + path
+    if not _URL_PATH.match(path) or ".." in path.split("/") or "//" in path:
+        raise ValueError(f"{value!r} is not a clean site path")
+    return path
+
+
 def _parse_tags(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        value = [part for part in value.split(",")]
+    if isinstance(value, str):  # `a, b` or Jekyll's space-separated `rust cargo`
+        value = value.split(",") if "," in value else value.split()
     if not isinstance(value, list):
         raise ValueError(f"must be a list of tags, not {quote(value)}")
     tags: list[str] = []
@@ -469,9 +695,9 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
             raise ValueError(f"tag {quote(item)} is not a word")
         tag = str(item).strip()
-        if not slugify(tag):
+        if not term_slug(tag):
             raise ValueError(f"tag {quote(tag)} has no letters or digits to make its URL from")
-        if _too_long(slugify(tag)):
+        if _too_long(term_slug(tag)):
             raise ValueError(
                 f"tag {quote(tag)} makes a URL part longer than {MAX_NAME_BYTES} bytes"
             )
@@ -507,6 +733,11 @@ def validate_front_matter(
         template=model.template,
         cover=model.cover,
         menu=model.menu,
+        description=model.description,
+        categories=model.categories or (),
+        url=model.url,
+        aliases=model.aliases or (),
+        expiry_date=model.expiry_date,
         extra=dict(model.model_extra or {}),
     )
 

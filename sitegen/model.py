@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sitegen.errors import ContentError
+
 Kind = Literal["post", "page"]
 KINDS: tuple[Kind, ...] = ("post", "page")
 
@@ -30,6 +32,9 @@ class FrontMatter:
 
     `slug` is what the author wrote (None when absent); the effective slug is `Document.slug`.
     `menu` is False (not in the menu), True, or an int giving the menu order.
+    `url` is a URL kept as written (an old site's, `/2019/05/15/Name.html`), overriding the
+    permalink pattern; `aliases` are older URLs that get redirect pages. `expiry_date` hides
+    the document after it.
     """
 
     title: str
@@ -42,6 +47,11 @@ class FrontMatter:
     template: str | None = None
     cover: str | None = None
     menu: bool | int = False
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    url: str | None = None
+    aliases: tuple[str, ...] = ()
+    expiry_date: DateValue | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -61,6 +71,7 @@ class Document:
     body: str
     source: str = field(compare=False)
     body_line: int = field(default=1, compare=False)
+    notes: tuple[ContentError, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,18 @@ Pretty URLs: a path ending in `/` is written to `<path>index.html`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from posixpath import normpath
+from pathlib import PurePosixPath
+from posixpath import normpath, splitext
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError, quote
+from sitegen.frontmatter import name_date
 from sitegen.model import Document
+
+FEED_FILE = "feed.xml"
+_RAW_TITLE = re.compile(r"^[A-Za-z0-9._~-]+$")
 
 
 @dataclass(frozen=True)
@@ -42,14 +48,19 @@ def section_slug(slug: str) -> str | None:
 
 
 def route_for(doc: Document, config: SiteConfig) -> Route:
-    """The route of a post or page from its permalink pattern; a section page (see
-    `section_slug`) lives at its folder's URL, and `pages/index.md` is the home page."""
+    """The route of a post or page: its `url` as written, else from its permalink pattern; a
+    section page (see `section_slug`) lives at its folder's URL, and `pages/index.md` is the
+    home page."""
+    if doc.front.url is not None:
+        return url_route(doc.front.url)
     pattern = config.permalinks.post if doc.kind == "post" else config.permalinks.page
-    fields = {"slug": doc.slug}
+    fields = {"slug": doc.slug, "title": _raw_title(doc)}
     if doc.kind == "page" and (folder := section_slug(doc.slug)) is not None:
         if not folder:
             return HOME
-        fields["slug"] = folder
+        fields["slug"] = fields["title"] = folder
+    if doc.kind == "post" and "{categories}" in pattern:
+        fields["categories"] = "/".join(_path_part(c) for c in doc.front.categories)
     if doc.kind == "post" and any(f"{{{name}}}" in pattern for name in ("year", "month", "day")):
         date = doc.front.date
         if date is None:
@@ -62,11 +73,41 @@ def route_for(doc: Document, config: SiteConfig) -> Route:
             )
         day = date.date() if isinstance(date, dt.datetime) else date
         fields.update(year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}")
-    return route_of_path(pattern.format(**fields))
+    return route_of_path(re.sub("/{2,}", "/", pattern.format(**fields)))
 
 
-def tag_route(tag_slug: str, config: SiteConfig) -> Route:
-    return route_of_path(config.permalinks.tag.format(slug=tag_slug))
+def url_route(url: str) -> Route:
+    """The route of a URL kept as written: `/a/b.html` is that file, `/a/b/` and `/a/b` are
+    `a/b/index.html` (a static server answers `/a/b` from it)."""
+    path = url.lstrip("/")
+    if path and not path.endswith("/") and not splitext(path)[1]:
+        path += "/"
+    return route_of_path(path)
+
+
+def _path_part(category: str) -> str:
+    """A category in a URL as Jekyll writes it: lower-cased, other characters than letters,
+    digits, `_`, `.`, `~` and `-` made hyphens (`zh_CN` -> `zh_cn`, `Big News` -> `big-news`)."""
+    return re.sub(r"[^\w.~-]+", "-", category.lower()).strip("-")
+
+
+def _raw_title(doc: Document) -> str:
+    """Jekyll's `:title`: the slug the author wrote, else the file name as written minus its
+    date (`2019-05-15-Rust-1.35.md` -> `Rust-1.35`); its slug's last part when not URL-safe."""
+    if doc.front.slug is not None:
+        return doc.front.slug
+    name = name_date(PurePosixPath(doc.source).stem)[1]
+    return name if _RAW_TITLE.match(name) else doc.slug.rsplit("/", 1)[-1]
+
+
+def tag_route(tag_slug: str, config: SiteConfig, taxonomy: str = "tags") -> Route:
+    """The first page of a term of a taxonomy (`tags` unless named)."""
+    return route_of_path(config.term_patterns[taxonomy].format(slug=tag_slug))
+
+
+def taxonomy_route(taxonomy: str, config: SiteConfig) -> Route:
+    """The index of a taxonomy's terms: the term pattern cut before `{slug}` (`/tags/`)."""
+    return route_of_path(config.term_patterns[taxonomy].split("{slug}")[0])
 
 
 def paged_route(first: Route, number: int) -> Route:

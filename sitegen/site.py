@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
@@ -28,13 +27,32 @@ from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, to
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
-from sitegen.routing import ARCHIVE, BLOG, HOME, NOT_FOUND, TAGS_INDEX, Route, route_for, tag_route
+from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
+from sitegen.routing import (
+    ARCHIVE,
+    BLOG,
+    FEED_FILE,
+    HOME,
+    NOT_FOUND,
+    TAGS_INDEX,
+    Route,
+    route_for,
+    tag_route,
+    taxonomy_route,
+)
 from sitegen.search.index import INDEX_DIR
-from sitegen.slugs import slugify
+from sitegen.slugs import term_slug
+from sitegen.taxonomies import (
+    Taxonomy,
+    collect_terms,
+    posts_by_term,
+    sorted_terms,
+    term_feed_path,
+    terms_of,
+)
 from sitegen.titles import without_title_heading
 from sitegen.views import MenuItem, NavItem, Page, Section, SiteInfo, Summary, Tag
 
-FEED_FILE = "feed.xml"
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
@@ -105,6 +123,8 @@ class Site:
     warnings: tuple[SitegenError, ...]
     assets: tuple[Media, ...] = ()  # files beside pages (not Markdown), by path under pages/
     sections: tuple[Section, ...] = ()  # the folders under content/pages/
+    taxonomies: tuple[Taxonomy, ...] = ()  # those besides tags, as named in [taxonomies]
+    redirects: tuple[Redirect, ...] = ()  # from aliases
 
     def url(self, path: str) -> str:
         """Root-relative URL under base_path for a site-relative path."""
@@ -129,19 +149,24 @@ def as_instant(value: DateValue) -> dt.datetime:
 def select_documents(
     documents: Sequence[Document], *, drafts: bool, future: bool, now: dt.datetime
 ) -> tuple[list[Document], dt.datetime | None]:
-    """The documents to build, and the earliest date at which a left-out future post is due."""
+    """The documents to build, and the earliest date at which the selection changes: a
+    left-out future post is due, or a selected post expires."""
     selected: list[Document] = []
-    next_due: dt.datetime | None = None
+    dues: list[dt.datetime] = []
     for doc in documents:
         if doc.front.draft and not drafts:
             continue
+        expiry = doc.front.expiry_date
+        if expiry is not None and as_instant(expiry) <= now:
+            continue
         date = doc.front.date
         if date is not None and not future and as_instant(date) > now:
-            due = as_instant(date)
-            next_due = due if next_due is None or due < next_due else next_due
+            dues.append(as_instant(date))
             continue
+        if expiry is not None:
+            dues.append(as_instant(expiry))
         selected.append(doc)
-    return selected, next_due
+    return selected, min(dues, default=None)
 
 
 @dataclass
@@ -150,7 +175,7 @@ class EntryMemo:
     `sitegen build`s (`info`, `links` and `made`: not the entries, which hold pages).
 
     An entry is a pure function of its document and rendering (its version), its route, its
-    tags, the site info and the answers the link table gave to the lookups it made; it is
+    terms, the site info and the answers the link table gave to the lookups it made; it is
     reused while all of these are the same, so a one-post edit builds one new entry.
     """
 
@@ -166,7 +191,7 @@ class Made:
 
     version: str
     route: Route
-    tags: tuple[Tag, ...]
+    terms: Mapping[str, tuple[Tag, ...]]  # taxonomy -> the document's terms
     seen: tuple[tuple[str, str | None], ...]  # (link target, answer) in the order asked
     summary: Summary
     digests: tuple[bytes, bytes]
@@ -232,7 +257,11 @@ def assemble(
         raise BuildFailed(errors)
     cast = people(profiles or {}, config, {m.path for m in media})
     info = _site_info(config, documents, routes, cast, nav, data or {})
-    tags = _tags(config, info, [d for d in documents if d.kind == "post"])
+    posts_in = [d for d in documents if d.kind == "post"]
+    taxonomies = {
+        name: collect_terms(config, info, posts_in, name) for name in config.term_patterns
+    }
+    redirects = alias_routes(documents, routes, info.base_path)
     if memo is not None and memo.info == info:
         info = memo.info  # the same object: contexts that did not change stay identical
     reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
@@ -246,7 +275,7 @@ def assemble(
         routes,
         media,
         ids,
-        _made_paths(config, info, tags, static, cast),
+        _made_paths(config, info, taxonomies, redirects, static, cast),
         assets,
     )
     built = memo.entries if memo is not None else {}
@@ -259,16 +288,17 @@ def assemble(
     entries: dict[str, Entry] = {}
     for doc in documents:
         route = routes[doc.key]
-        doc_tags = (
-            tuple(tags[slugify(name)] for name in doc.front.tags) if doc.kind == "post" else ()
-        )
+        doc_terms = {
+            name: tuple(terms[term_slug(t)] for t in _terms_of(doc, name))
+            for name, terms in taxonomies.items()
+        }
         version = versions.get(doc.key) if versions is not None else None
         known = reusable.get(doc.key)
         if (
             known is not None
             and known.version == version
             and known.route == route
-            and known.tags == doc_tags
+            and known.terms == doc_terms
             and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))
         ):
             entry = built.get(doc.key)
@@ -293,7 +323,7 @@ def assemble(
                 route,
                 fresh[doc.key] if doc.key in fresh else rendered[doc.key],
                 functools.partial(load, doc.key),
-                doc_tags,
+                doc_terms,
                 links,
                 entry_warnings,
                 seen,
@@ -304,7 +334,7 @@ def assemble(
             known = Made(
                 version or "",
                 route,
-                doc_tags,
+                doc_terms,
                 tuple(seen),
                 entry.summary,
                 entry.digests or (b"", b""),
@@ -314,6 +344,9 @@ def assemble(
         made[doc.key] = known
         entries[doc.key] = entry
         warnings += known.warnings
+        warnings += doc.notes
+        if doc.kind == "post" and doc.front.date is None:
+            warnings.append(_undated(doc))
     if memo is not None and versions is not None:
         memo.info, memo.links, memo.made, memo.entries = info, links.contents(), made, entries
     warnings = merge_unknown_languages(warnings)
@@ -321,22 +354,41 @@ def assemble(
         raise BuildFailed(warnings)
     posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
     pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    summaries = [entry.summary for entry in posts]
     by_path = {path: entries[page.key].summary for path, page in nav_pages.items()}
-    tag_posts: dict[str, list[Summary]] = defaultdict(list)
-    for entry in posts:
-        for tag in entry.summary.tags:
-            tag_posts[tag.slug].append(entry.summary)
     return Site(
         config=config,
         info=info,
         posts=tuple(posts),
         pages=tuple(pages),
-        tags=tuple(sorted(tags.values(), key=lambda t: (t.name.lower(), t.slug))),
-        tag_posts={slug: tuple(items) for slug, items in tag_posts.items()},
+        tags=sorted_terms(taxonomies.pop("tags").values()),
+        tag_posts=posts_by_term(summaries, "tags"),
         media=tuple(sorted(media, key=lambda m: m.path)),
         warnings=tuple(warnings),
         assets=tuple(sorted(assets, key=lambda m: m.path)),
         sections=navigation.sections(list(nav_pages.values()), by_path),
+        taxonomies=tuple(
+            Taxonomy(name, sorted_terms(terms.values()), posts_by_term(summaries, name))
+            for name, terms in taxonomies.items()
+        ),
+        redirects=redirects,
+    )
+
+
+def _terms_of(doc: Document, taxonomy: str) -> tuple[str, ...]:
+    """Posts have terms; pages have none."""
+    return terms_of(doc, taxonomy) if doc.kind == "post" else ()
+
+
+def _undated(doc: Document) -> ContentError:
+    return ContentError(
+        "the post has no date, so it is listed after every dated post and left out of the "
+        "archive and the feeds",
+        file=doc.source,
+        line=1,
+        field="date",
+        hint="add `date: 2024-05-01` to the front matter, or start the file name with the date "
+        "(`2024-05-01-my-post.md`)",
     )
 
 
@@ -450,40 +502,9 @@ def _site_info(
         nav=nav,
         blog_url=(base_path + (BLOG if home_is_page else HOME).path) if has_posts else None,
         data=data,
+        params=config.params,
         search_url=base_path + INDEX_DIR if config.search.enabled else None,
     )
-
-
-def _tags(config: SiteConfig, info: SiteInfo, posts: Sequence[Document]) -> dict[str, Tag]:
-    """Tags by slug; spellings that share a slug (`Web`, `web`) are one tag, named by the first in order."""
-    names: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
-    for doc in posts:
-        for name in doc.front.tags:
-            slug = slugify(name)
-            names[slug].add(name)
-            counts[slug] += 1
-    tags = {}
-    for slug, spellings in names.items():
-        route = tag_route(slug, config)
-        feed_url = None
-        if config.feeds.enabled and config.feeds.per_tag:
-            feed_url = info.base_url + tag_feed_path(route)
-        tags[slug] = Tag(
-            name=min(spellings),
-            slug=slug,
-            url=info.base_path + route.path,
-            count=counts[slug],
-            feed_url=feed_url,
-        )
-    return tags
-
-
-def tag_feed_path(route: Route) -> str:
-    """`tags/python/` -> `tags/python/feed.xml`."""
-    if route.path.endswith("/"):
-        return route.path + FEED_FILE
-    return route.path.removesuffix(".html") + ".xml"
 
 
 def _entry(
@@ -492,7 +513,7 @@ def _entry(
     route: Route,
     rendered: DocRender,
     load: Callable[[], PageBody],
-    tags: tuple[Tag, ...],
+    terms: Mapping[str, tuple[Tag, ...]],
     links: LinkTable,
     warnings: list[SitegenError],
     seen: list[tuple[str, str | None]],
@@ -501,7 +522,7 @@ def _entry(
     cast: People,
 ) -> Entry:
     """The entry of `doc`. Its views are a pure function of `info`, the document and its
-    rendering (`version` names both), `route`, `tags` and the answers of the link table to the
+    rendering (`version` names both), `route`, `terms` and the answers of the link table to the
     lookups made here (appended to `seen`); so those give a digest of the views without
     pickling them. `rendered` may be an outline: the page is made from what `load` gives,
     at once or, with `lazy_page`, behind a PageRef."""
@@ -529,7 +550,7 @@ def _entry(
         abs_url=info.base_url + route.path,
         date=doc.front.date,
         updated=doc.front.updated,
-        tags=tags,
+        tags=terms["tags"],
         draft=doc.front.draft,
         summary=Markup(resolve_links(summary_html, links.quiet_resolver(doc, seen))),
         reading_time=reading_time(body.word_count),
@@ -537,11 +558,23 @@ def _entry(
         cover=cover,
         extra=doc.front.extra,
         authors=authors,
+        description=doc.front.description,
+        terms={name: found for name, found in terms.items() if name != "tags"},
     )
     digests = None
     if version is not None:
         # vars(): every field, at C speed (a dataclass's own repr is slow)
-        made_of = version + repr((doc.source, vars(route), [vars(t) for t in tags], seen)).encode()
+        made_of = (
+            version
+            + repr(
+                (
+                    doc.source,
+                    vars(route),
+                    [(n, [vars(t) for t in ts]) for n, ts in terms.items()],
+                    seen,
+                )
+            ).encode()
+        )
         digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
     page: Page | PageRef
     if not lazy_page:
@@ -566,25 +599,33 @@ def _digest(kind: bytes, made_of: bytes) -> bytes:
 def _made_paths(
     config: SiteConfig,
     info: SiteInfo,
-    tags: Mapping[str, Tag],
+    taxonomies: Mapping[str, Mapping[str, Tag]],
+    redirects: Sequence[Redirect],
     static: Iterable[str],
     cast: People,
 ) -> set[str]:
-    """Site paths of what sitegen writes besides documents and media: links may name them.
+    """Site paths of what sitegen writes besides documents and media: links may name them
+    (term pages and feeds of every taxonomy, author pages, and old URLs that redirect, too).
     The post lists (`info.blog_url`), archive, tags index and feed exist only with posts."""
     paths = {HOME.path, NOT_FOUND.path, "robots.txt"}
     if info.blog_url is not None:
         paths |= {info.blog_url.removeprefix(info.base_path), ARCHIVE.path, TAGS_INDEX.path}
-    paths |= {tag_route(slug, config).path for slug in tags}
     authors = [author_route(slug).path for slug in cast.by_slug]
     paths |= {*authors, *(path + FEED_FILE for path in authors if config.feeds.enabled)}
     paths |= {"static/" + name for name in static}
+    paths |= {redirect.route.path for redirect in redirects}
+    for name, terms in taxonomies.items():
+        if name != "tags":
+            paths.add(taxonomy_route(name, config).path)
+        paths |= {tag_route(slug, config, name).path for slug in terms}
+        if info.feed_url is not None and config.feeds.per_tag:
+            paths |= {term_feed_path(tag_route(slug, config, name)) for slug in terms}
     if info.feed_url is not None:
         paths.add(FEED_FILE)
-        if config.feeds.per_tag:
-            paths |= {tag_feed_path(tag_route(slug, config)) for slug in tags}
     if config.sitemap.enabled:
         paths.add("sitemap.xml")
+    if config.redirects.netlify:
+        paths.add(REDIRECTS_FILE)
     return paths
 
 

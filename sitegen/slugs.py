@@ -27,3 +27,19 @@ def is_valid_slug(slug: str) -> bool:
     Rejects everything that could escape a folder: `..`, absolute paths, backslashes, empty parts.
     """
     return _VALID.fullmatch(slug) is not None
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)
+def term_slug(text: str) -> str:
+    """The URL name of a tag or category: `slugify` when the text is Latin (`Café` -> `cafe`),
+    else its own lower-cased letters, so `日本語` -> `日本語` and `Привет мир` -> `привет-мир`
+    (a readable URL where `slugify` would leave nothing)."""
+    ascii_slug = slugify(text)
+    letters = _NOT_WORD.sub("", unicodedata.normalize("NFKD", text))
+    letters = "".join(c for c in letters if not unicodedata.combining(c))
+    if letters.isascii():
+        return ascii_slug
+    return _NOT_WORD.sub("-", unicodedata.normalize("NFKC", text).lower()).strip("-")

@@ -7,7 +7,7 @@ a page was rendered from. `Summary` is a post or page in lists; `Page` adds the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -89,6 +89,7 @@ class SiteInfo:
     posts: tuple[Summary, ...] = ()
     authors: tuple[Author, ...] = ()  # every author with a profile, by slug
     search_url: str | None = None  # the search index's folder (root-relative); None: no search
+    params: Mapping[str, Any] = field(default_factory=dict)  # [params] of sitegen.toml
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,22 @@ class Summary:
     cover: str | None
     extra: Mapping[str, Any]
     authors: tuple[Author, ...]  # in the order the front matter names them
+    _: KW_ONLY
+    description: str | None = None
+    terms: Mapping[str, tuple[Tag, ...]] = field(default_factory=dict)  # besides tags
+
+    @property
+    def categories(self) -> tuple[Tag, ...]:
+        return self.terms.get("categories", ())
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """Front-matter keys sitegen does not know, as Hugo's `.Params`; a `params:` table in
+        the front matter is merged in (Hugo keeps page params there too)."""
+        nested = self.extra.get("params")
+        if not isinstance(nested, Mapping):
+            return self.extra
+        return {**{k: v for k, v in self.extra.items() if k != "params"}, **nested}
 
 
 @dataclass(frozen=True)

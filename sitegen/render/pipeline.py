@@ -51,6 +51,7 @@ from sitegen.shortcodes import Shortcodes
 from sitegen.site import EntryMemo, Site, assemble, select_documents
 from sitegen.sources.local import (
     DOCUMENT_DIRS,
+    MARKDOWN_SUFFIXES,
     MEDIA_ROOT,
     PAGES_ROOT,
     Stats,
@@ -432,7 +433,7 @@ def _load_documents(
     paths = [
         p
         for p in inputs
-        if p.endswith(".md") and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
+        if p.endswith(MARKDOWN_SUFFIXES) and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
     ]
     stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
     if memory.records is not None and memory.records_key == store_key:

@@ -18,8 +18,10 @@ from sitegen import navigation
 from sitegen.authors import author_route
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.feeds import feed_xml, robots_txt, sitemap_xml
+from sitegen.redirects import REDIRECTS_FILE, redirect_page, redirects_file
 from sitegen.routing import (
     ARCHIVE,
+    FEED_FILE,
     HOME,
     NOT_FOUND,
     TAGS_INDEX,
@@ -27,10 +29,12 @@ from sitegen.routing import (
     paged_route,
     route_of_path,
     tag_route,
+    taxonomy_route,
 )
-from sitegen.site import FEED_FILE, PAGES_DIR, PageRef, Site, tag_feed_path
+from sitegen.site import PAGES_DIR, PageRef, Site
 from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
-from sitegen.views import Author, Paginator, Summary, YearGroup
+from sitegen.taxonomies import term_feed_path
+from sitegen.views import Author, Paginator, Summary, Tag, YearGroup
 
 NOWHERE = navigation.Place()  # a page the navigation does not list
 
@@ -85,6 +89,7 @@ def plan_site(
             ),
         )
     jobs: list[Job] = [*_document_jobs(site), *_list_jobs(site), *_xml_jobs(site)]
+    jobs += [*_taxonomy_jobs(site), *_redirect_jobs(site)]
     jobs += [
         CopyJob(f"static/{name}", path, sha, f"static/{name}")
         for name, (path, sha) in static.items()
@@ -212,7 +217,8 @@ def _xml_jobs(site: Site) -> list[Job]:
     config, info = site.config, site.info
     jobs: list[Job] = []
     if info.feed_url is not None:
-        pages = tuple(entry.page for entry in site.posts[: config.feeds.limit])
+        dated = (entry.page for entry in site.posts if entry.doc.front.date is not None)
+        pages = tuple(dated)[: config.feeds.limit]  # an undated post has no place in a feed
         args = (
             info,
             info.title,
@@ -237,6 +243,9 @@ def _xml_jobs(site: Site) -> list[Job]:
             ),
             *((url, None) for url in lists[1:]),
         ]
+        for taxonomy in site.taxonomies:
+            routes = (tag_route(t.slug, config, taxonomy.name) for t in taxonomy.terms)
+            urls += [(site.abs_url(route.path), None) for route in routes]
         urls += [(site.abs_url(author_route(a.slug).path), None) for a in site.info.authors]
         jobs.append(TextJob("sitemap.xml", sitemap_xml, (tuple(urls),), "the sitemap"))
     jobs.append(TextJob("robots.txt", robots_txt, (sitemap_url,), "robots.txt"))
@@ -254,23 +263,41 @@ def _list_paths(site: Site) -> list[str]:
 
 
 def _tag_feeds(site: Site) -> list[Job]:
-    config, info = site.config, site.info
     pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
-    jobs: list[Job] = []
-    for tag in site.tags:
-        route = tag_route(tag.slug, config)
-        feed_path = route_of_path(tag_feed_path(route)).output
-        pages = tuple(pages_by_key[s.key] for s in site.tag_posts[tag.slug][: config.feeds.limit])
-        args = (
-            info,
-            f"{info.title}: {tag.name}",
-            site.abs_url(route.path),
-            info.base_url + feed_path,
-            pages,
-            config.feeds.format,
+    return [
+        _term_feed(
+            site,
+            pages_by_key,
+            tag,
+            tag_route(tag.slug, site.config),
+            site.tag_posts[tag.slug],
+            f"tag {tag.name!r}",
         )
-        jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of tag {tag.name!r}"))
-    return jobs
+        for tag in site.tags
+    ]
+
+
+def _term_feed(
+    site: Site,
+    pages_by_key: Mapping[str, Any],
+    term: Tag,
+    first: Route,
+    posts: Sequence[Summary],
+    source: str,
+) -> TextJob:
+    """The feed of a tag or other term, next to its first page: its newest dated posts."""
+    info = site.info
+    feed_path = route_of_path(term_feed_path(first)).output
+    dated = tuple(pages_by_key[s.key] for s in posts if s.date is not None)
+    args = (
+        info,
+        f"{info.title}: {term.name}",
+        site.abs_url(first.path),
+        info.base_url + feed_path,
+        dated[: site.config.feeds.limit],
+        site.config.feeds.format,
+    )
+    return TextJob(feed_path, feed_xml, args, f"the feed of {source}")
 
 
 def _author_posts(site: Site) -> list[tuple[Author, tuple[Summary, ...]]]:
@@ -354,3 +381,43 @@ def _check_unique(jobs: Sequence[Job]) -> None:
                 break
     if errors:
         raise BuildFailed(errors)
+
+
+def _taxonomy_jobs(site: Site) -> list[Job]:
+    """Pages and feeds of the taxonomies besides tags, made with the tag templates: `tags.html`
+    for the index, `tag.html` per term; both also get `taxonomy` (its name)."""
+    config = site.config
+    pages_by_key = {entry.doc.key: entry.page for entry in site.posts}
+    jobs: list[Job] = []
+    for taxonomy in site.taxonomies:
+        name = taxonomy.name
+        index = taxonomy_route(name, config)
+        context = _context(site, index, tags=taxonomy.terms, taxonomy=name)
+        jobs.append(TemplateJob(index.output, "tags.html", context, f"the {name} index"))
+        for term in taxonomy.terms:
+            first = tag_route(term.slug, config, name)
+            extra = {"tag": term, "taxonomy": name, "taxonomy_url": site.url(index.path)}
+            source = f"{name} {term.name!r}"
+            jobs += _paginated(site, "tag.html", first, taxonomy.posts[term.slug], source, extra)
+            if config.feeds.enabled and config.feeds.per_tag:
+                posts = taxonomy.posts[term.slug]
+                jobs.append(_term_feed(site, pages_by_key, term, first, posts, source))
+    return jobs
+
+
+def _redirect_jobs(site: Site) -> list[Job]:
+    """A page at every alias; with `[redirects] netlify`, the `_redirects` file too."""
+    info = site.info
+    jobs: list[Job] = [
+        TextJob(
+            r.route.output,
+            redirect_page,
+            (r.target, site.abs_url(r.target), info.language),
+            r.source,
+        )
+        for r in site.redirects
+    ]
+    if site.config.redirects.netlify:
+        args = (site.redirects, info.base_path)
+        jobs.append(TextJob(REDIRECTS_FILE, redirects_file, args, "the _redirects file"))
+    return jobs

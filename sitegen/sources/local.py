@@ -21,6 +21,7 @@ MEDIA_DIR = "media"
 MEDIA_ROOT = f"{CONTENT_DIR}/{MEDIA_DIR}"
 # A media file keeps its path below content/ as its output path and its sync key: media/img/cat.png
 MEDIA_PREFIX = f"{MEDIA_DIR}/"
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # `.markdown` is Jekyll's other spelling
 
 # relative path -> (size, mtime_ns)
 Stats = dict[str, tuple[int, int]]
@@ -135,7 +136,9 @@ def scan_content(site_dir: Path) -> ContentFiles:
     documents: Stats = {}
     for folder in DOCUMENT_DIRS:
         stats = scan_tree(site_dir / folder, folder, site_dir)
-        documents.update((path, stat) for path, stat in stats.items() if path.endswith(".md"))
+        documents.update(
+            (path, stat) for path, stat in stats.items() if path.endswith(MARKDOWN_SUFFIXES)
+        )
     media = scan_tree(site_dir / MEDIA_ROOT, MEDIA_ROOT, site_dir)
     return ContentFiles(documents=documents, media=media)
 

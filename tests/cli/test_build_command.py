@@ -85,7 +85,7 @@ def test_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_SITES / "broken-links", site)
     relaxed = sitegen("build", cwd=site)
     assert relaxed.returncode == 0
-    assert "warning: content/posts/links.md:7: broken link 'nowhere.md'" in relaxed.stderr
+    assert "warning: content/posts/links.md:8: broken link 'nowhere.md'" in relaxed.stderr
     strict = sitegen("build", "--strict", cwd=site)
     assert strict.returncode == 1 and "build failed with 3 errors" in strict.stderr
 

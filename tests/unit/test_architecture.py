@@ -44,6 +44,9 @@ LAYERS: dict[str, str] = {
     "links": "site",
     "navigation": "site",
     "authors": "site",
+    "taxonomies": "site",
+    "redirects": "site",
+    "importers.": "serve, sync",  # `sitegen import`: reads another site, writes a sitegen site
     "remote.": "remote",
     "frontmatter": "content",
     "titles": "content",

@@ -40,9 +40,9 @@ build failed with 1 error; the output folder was left untouched""",
 }
 
 BROKEN_LINKS = """\
-content/posts/links.md:7: broken link 'nowhere.md': no page, post, media or static file there
+content/posts/links.md:8: broken link 'nowhere.md': no page, post, media or static file there
   hint: link to the other file relative to this one, e.g. `../pages/about.md`
-content/posts/links.md:9: missing media file '../media/gone.png'
+content/posts/links.md:10: missing media file '../media/gone.png'
   hint: put the file under content/media/ and link to it relative to this file, e.g. `../media/cat.png`
 content/posts/links.md:1: cover: missing media file 'missing-cover.png'
   hint: put the file under content/media/, e.g. `cover: /media/cover.jpg`"""

@@ -82,9 +82,9 @@ def test_links_to_files_media_and_routes_resolve() -> None:
         "[gone](nope.md)\n"
     )
     docs = [
-        _doc("posts/a.md", "title: A", "## X\n"),
+        _doc("posts/a.md", "title: A\ndate: 2024-01-01", "## X\n"),
         _doc("pages/about.md", "title: About"),
-        _doc("posts/l.md", "title: L", body),
+        _doc("posts/l.md", "title: L\ndate: 2024-01-02", body),
     ]
     site = _site(docs, (Media("i.png", "0" * 64, 1),))
     page = next(e.page for e in site.posts if e.doc.slug == "l")
@@ -97,7 +97,7 @@ def test_links_to_files_media_and_routes_resolve() -> None:
         assert url in page.content
     assert page.content.count('href="/sub/about/"') == 3
     assert [(w.line, w.message) for w in site.warnings] == [
-        (6, "broken link 'nope.md': no page, post, media or static file there")
+        (7, "broken link 'nope.md': no page, post, media or static file there")
     ]
     with pytest.raises(BuildFailed):
         _site(docs, (Media("i.png", "0" * 64, 1),), strict=True)
@@ -165,13 +165,22 @@ def test_lazy_pages_without_versions_are_refused() -> None:
         assemble(CONFIG, [doc], rendered, (), strict=False, lazy_pages=True)
 
 
+def test_a_post_expires_after_its_expiry_date_which_is_when_the_selection_changes() -> None:
+    docs = [
+        _doc("posts/e.md", "title: E\ndate: 2024-01-01\nexpiryDate: 2024-07-01"),
+        _doc("posts/g.md", "title: G\ndate: 2024-01-01\nexpiry_date: 2024-05-01"),
+    ]
+    selected, due = select_documents(docs, drafts=False, future=False, now=NOW)
+    assert [d.slug for d in selected] == ["e"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+
+
 def test_unresolved_conflict_markers_are_a_warning_naming_the_line() -> None:
     body = "Intro.\n\n<<<<<<< local\nMine.\n=======\nTheirs.\n>>>>>>> remote\n"
-    doc = _doc("posts/merged.md", "title: M", body)
+    doc = _doc("posts/merged.md", "title: M\ndate: 2024-01-01", body)
     [warning] = _site([doc]).warnings
-    assert (warning.file, warning.line) == ("content/posts/merged.md", 6)
+    assert (warning.file, warning.line) == ("content/posts/merged.md", 7)
     assert "unresolved merge conflict markers" in str(warning)
     with pytest.raises(BuildFailed):
         _site([doc], strict=True)
-    heading = _doc("posts/heading.md", "title: H", "Title\n=======\n\nText.\n")
+    heading = _doc("posts/heading.md", "title: H\ndate: 2024-01-01", "Title\n=======\n\nText.\n")
     assert _site([heading]).warnings == ()  # a heading underline is no marker

@@ -136,6 +136,7 @@ def document(
         word_count=600,
         cover=cover,
         extra={},
+        categories=[],
         authors=[],
     )
     if full:

@@ -37,6 +37,7 @@ from sitegen.data_files import DATA_DIR, read_data
 from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
 from sitegen.fsio import is_settled
 from sitegen.markdown import MarkdownOptions
+from sitegen.markdown.highlight import highlights_reused
 from sitegen.model import Document, Media
 from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
@@ -492,17 +493,22 @@ def _load_documents(
         local = PhaseTimes()
         done: list[DocRecord] = []
         rows = []
+        code = []
+        store = own_store()
         for path in todo[start:stop]:
-            record, body = (
-                process_file(site_dir, path, md_options, local, shortcodes, config.limits),
-                None,
-            )
+            with highlights_reused(store.highlights(path) if options.use_cache else {}) as made:
+                record, body = (
+                    process_file(site_dir, path, md_options, local, shortcodes, config.limits),
+                    None,
+                )
+            code.append((path, made))
             if record.render is not None:
                 body = pack_body(record.render.page_body())
                 record = dataclasses.replace(record, render=record.render.outline())
             rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
             done.append(record)
-        own_store().update(rows, [])
+        store.update(rows, [])
+        store.keep_highlights(code)
         return (
             done if os.getpid() == builder_pid else _Pickles.of([row[2] for row in rows])
         ), local.seconds

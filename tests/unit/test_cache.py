@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
 import pygments
 import pytest
 
+from sitegen import cache
 from sitegen.build import BuildOptions, build_site
 from sitegen.cache import (
     OUTPUT_LIBRARIES,
     BuildState,
     FileHasher,
+    installed_versions,
     load_state,
     output_versions,
     save_state,
@@ -150,9 +154,13 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], 
     """`installed(name, version)`: from now on the process reports another version of a
     library, as after `pip install name==version`."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    real = metadata.version
+    real = cache.installed_versions
     changed: dict[str, str] = {}
-    monkeypatch.setattr(metadata, "version", lambda name: changed.get(name) or real(name))
+
+    def versions(names: Iterable[str]) -> dict[str, str]:
+        return {name: changed.get(name) or version for name, version in real(names).items()}
+
+    monkeypatch.setattr(cache, "installed_versions", versions)
 
     def install(name: str, version: str) -> None:
         changed[name] = version
@@ -176,8 +184,6 @@ def _highlights_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_output_versions_name_python_sitegen_and_every_output_library() -> None:
-    import sys
-
     import sitegen
 
     versions = output_versions()
@@ -185,6 +191,60 @@ def test_output_versions_name_python_sitegen_and_every_output_library() -> None:
     assert f"sitegen {sitegen.__version__}" in versions
     for name in OUTPUT_LIBRARIES:
         assert f"{name} {metadata.version(name)}" in versions
+
+
+def test_installed_versions_read_the_first_dist_info_on_the_path_as_importlib_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (
+        first / "jinja2-3.1.6.dist-info",  # written as pip writes it today
+        first / "Legacy.Name-0.9.egg-info",  # no version to trust in the name: importlib's
+        second / "Jinja2-2.0.dist-info",  # later on the path: not the one imported
+        second / "markdown_it_py-4.3.0.dist-info",
+    ):
+        folder.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "absent"), str(first), str(second)])
+    asked: list[str] = []
+
+    def version(name: str) -> str:
+        asked.append(name)
+        return "0.9.1"
+
+    monkeypatch.setattr(metadata, "version", version)
+    names = ["Jinja2", "markdown-it-py", "legacy-name", "nowhere"]
+    assert installed_versions(names) == {
+        "Jinja2": "3.1.6",
+        "markdown-it-py": "4.3.0",
+        "legacy-name": "0.9.1",
+        "nowhere": "0.9.1",
+    }
+    assert sorted(asked) == ["legacy-name", "nowhere"]
+
+
+def test_a_zip_on_the_path_leaves_the_names_not_found_before_it_to_importlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dir" / "pygments-2.21.0.dist-info").mkdir(parents=True)
+    (tmp_path / "libs.zip").write_bytes(b"PK")
+    path = [str(tmp_path / "dir"), str(tmp_path / "libs.zip"), str(tmp_path / "after")]
+    (tmp_path / "after" / "jinja2-3.1.6.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", path)
+    monkeypatch.setattr(metadata, "version", lambda name: "from-zip")
+    assert installed_versions(["Pygments", "Jinja2"]) == {
+        "Pygments": "2.21.0",
+        "Jinja2": "from-zip",
+    }
+
+
+def test_the_cache_key_costs_no_import_of_importlib_metadata() -> None:
+    """A no-op build imports nothing heavy: importlib.metadata alone took ~40 ms."""
+    code = (
+        "import sys; from sitegen.cache import output_versions; output_versions();"
+        " print('importlib.metadata' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
 
 
 def test_after_a_library_upgrade_a_cached_build_equals_a_clean_one(
@@ -224,3 +284,47 @@ def test_a_library_version_change_discards_the_cache_and_no_change_keeps_it(
     build_site(site, BuildOptions(jobs=1))
     assert len(highlighted) == 4  # another version: nothing it made is reused,
     assert len(list((site / ".sitegen/jinja").iterdir())) == 2  # compiled templates neither
+
+
+def test_an_edit_of_a_post_reuses_the_highlighted_code_it_still_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    write_files(site, CODE_SITE)
+    highlighted = _highlights_counted(monkeypatch)
+    build_site(site, BuildOptions(jobs=1))
+    assert len(highlighted) == 2
+    post = site / "content/posts/code.md"
+    post.write_text(post.read_text() + "\nMore prose.\n")
+    prose = build_site(site, BuildOptions(jobs=1))
+    assert "posts/code/index.html" in prose.changed_paths
+    assert len(highlighted) == 2  # the same block: its HTML from the cache, not Pygments
+    post.write_text(post.read_text().replace('print("<hi>")', 'print("<bye>")'))
+    build_site(site, BuildOptions(jobs=1))
+    assert highlighted[2:] == ['print("<bye>")\n']  # a changed block is highlighted again
+    _, clean = clean_build(site, tmp_path / "clean")
+    assert diff_trees(read_tree(site / "public"), clean) == []
+
+
+def test_a_language_pygments_lacks_is_reported_again_after_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    write_files(
+        site,
+        {
+            **CODE_SITE,
+            "content/posts/code.md": (
+                "---\ntitle: Code\ndate: 2023-01-01\n---\n```nosuchlang\nx\n```\n"
+                '```python\nprint("<hi>")\n```\n'
+            ),
+        },
+    )
+    first = build_site(site, BuildOptions(jobs=1))
+    post = site / "content/posts/code.md"
+    post.write_text(post.read_text() + "\nMore prose.\n")
+    again = build_site(site, BuildOptions(jobs=1))
+    for result in (first, again):
+        assert any("nosuchlang" in str(warning) for warning in result.warnings)

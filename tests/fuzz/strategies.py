@@ -8,6 +8,8 @@ import json
 
 from hypothesis import strategies as st
 
+from sitegen.frontmatter import KNOWN_FIELDS
+
 # Characters that matter to YAML, Markdown, TOML, URLs and XML, plus controls and odd Unicode.
 _SPECIAL = [
     *"#*_[]()!<>`~:-{}|&'\"\\/.%@\t\n\r =+,;?",
@@ -85,23 +87,7 @@ _YAML_SCALARS = st.one_of(
         ]
     ),
 )
-_KEYS = (
-    st.sampled_from(
-        [
-            "title",
-            "slug",
-            "date",
-            "updated",
-            "draft",
-            "tags",
-            "summary",
-            "template",
-            "cover",
-            "menu",
-        ]
-    )
-    | WORD
-)
+_KEYS = st.sampled_from(KNOWN_FIELDS) | WORD
 
 
 _GOOD = {

@@ -16,6 +16,7 @@ from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
 from sitegen.markdown.codeblocks import MERMAID
+from sitegen.markdown.fast import fast_tokens
 from sitegen.markdown.headings import PLAIN, github_slug, take_explicit_id, unique_id
 from sitegen.markdown.highlight import canonical_info, is_unknown_language
 from sitegen.markdown.links import clean_source, is_internal, placeholder, target_of
@@ -38,13 +39,14 @@ def render_summary(text: str, options: MarkdownOptions) -> Rendered:
 
 def _render(body: str, options: MarkdownOptions, *, plain: bool) -> Rendered:
     source = clean_source(body)
+    plugins = plugins_for(source)
     md = markdown_parser(
-        allow_html=options.allow_html is not False,
-        highlight=options.highlight,
-        **plugins_for(source),
+        allow_html=options.allow_html is not False, highlight=options.highlight, **plugins
     )
     env: dict[str, Any] = {}
-    tokens = md.parse(source, env)
+    tokens = fast_tokens(source, md, plugins)
+    if tokens is None:
+        tokens = md.parse(source, env)
     walk = _Walk(options, escaped_html=options.allow_html is False and "<" in source)
     walk.run(tokens)
 

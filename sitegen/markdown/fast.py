@@ -1,49 +1,66 @@
-"""A faster parse for plain CommonMark: markdown-it-pyrs (markdown-it in Rust, by the author of
-markdown-it-py) builds the syntax tree, and this module turns it into the token stream that
-markdown-it-py's `parse` would give for the same source. render.py's walk and markdown-it-py's
-renderer (with sitegen's rules for headings, links and fences) then run on it unchanged, so
-the HTML and every other field of `Rendered` come from the same code on either path.
+"""The fast path for plain CommonMark: markdown-it-pyrs (markdown-it in Rust, by the author of
+markdown-it-py) parses, and one pass over its tree writes the HTML and fills the `Walk`.
 
-Parsing is most of a render's cost (a ~1000-word post: ~2 ms in Python, ~0.2 ms here with the
-conversion), but the Rust parser has none of sitegen's plugins and differs from markdown-it-py
-in a few corners. So it is used only where it gives the same tokens (`fast_tokens` returns
-None otherwise, and the caller parses in Python):
+Parsing is most of a render's cost in markdown-it-py (~2 ms for a 1000-word post); the Rust
+parser's tree plus this pass costs a fraction of it. The output must be byte for byte what
+render.py's token path gives, so this pass writes what markdown-it-py's renderer writes for
+the same tokens (its newline rules included), with sitegen's rules from the same functions
+the token path uses: `Walk`'s methods for ids, links, code and text, headings.py for heading
+tags, the fence render rule itself for code blocks.
+
+The Rust parser has none of sitegen's plugins and differs from markdown-it-py in a few
+corners, so `render_fast` returns None (and the caller takes the token path) unless:
 
 - the source needs none of the optional plugins (`parser.plugins_for` finds none of their
-  syntax), and, with raw HTML off, has no `<!--` (a `<!--more-->` line is a token of its own
+  syntax), and with raw HTML off has no `<!--` (a `<!--more-->` line is a token of its own
   there, where the Rust parser sees a paragraph);
-- the tree holds only the nodes converted below, each with its source position;
-- every link and image URL is one whose normalized form both parsers agree on (see
-  `_same_url`): markdown-it-py writes non-ASCII host names in punycode and the Rust parser
-  does not. Autolinks are normalized here with markdown-it-py's own functions.
+- it has no whitespace that Python's `str.strip` removes and the Rust parser keeps (a form
+  feed, a no-break space; markdown-it-py strips paragraphs with it), and no emphasis
+  delimiter next to a non-ASCII symbol (see _NEXT_TO_DELIMITER);
+- it has no run of three or more tildes within a line's text (see _inline_tildes);
+- its HTML comments are ones that both read alike (see _same_comments);
+- it does not end, without a newline, inside a fenced code block or raw HTML block (the
+  Rust parser adds one to its text);
+- the Rust parser does not panic (an unmatched backtick in a link label does);
+- the tree holds only the nodes written below, each with its source position;
+- every URL is one whose normalized form both parsers agree on (`_same_url`): markdown-it-py
+  writes a non-ASCII host name in punycode. Autolinks are normalized with markdown-it-py's
+  own functions.
 
-tests/unit/test_markdown_fast.py checks the whole `Rendered` of both paths against each
-other over every Markdown file of the test suite, the example site and a generated corpus;
+tests/unit/test_markdown_fast.py checks every field of `Rendered` from both paths against
+each other over the test suite's Markdown, the example site and a generated corpus;
 bench/markdown_fast_check.py does the same over real sites.
-
-Only the token fields that the walk and the renderer read are filled in (type, tag, nesting,
-attrs, map, level, children, content, info, meta, block, hidden); `markup` and the `content`
-of `inline` and `image` tokens are left empty.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import normalize, text_join
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.normalize import normalize
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
-from sitegen.markdown.parser import MORE_MARKER, MORE_TOKEN
+from sitegen.markdown.codeblocks import MERMAID
+from sitegen.markdown.headings import (
+    heading_close,
+    heading_open,
+    plain_href,
+    split_explicit_id,
+)
+from sitegen.markdown.model import Output
+from sitegen.markdown.parser import MORE_MARKER
+from sitegen.markdown.walk import Walk
 
 try:
     import markdown_it_pyrs
-except ImportError:  # a platform without a wheel: every document takes markdown-it-py's path
+except ImportError:  # a platform without a wheel: every document takes the token path
     markdown_it_pyrs = None
 
 Node = Any  # markdown_it_pyrs.Node: name, children, srcmap (UTF-8 byte offsets), meta
@@ -57,58 +74,126 @@ _RULES = [
     *("link", "newline", "table", "strikethrough"),
 ]
 _HTML_RULES = ["html_block", "html_inline"]
-# Whitespace that Python's str.strip removes (markdown-it-py trims paragraphs and headings
-# with it) and the Rust parser keeps: a form feed, a no-break space, an ideographic space.
+# Whitespace that Python's str.strip removes and the Rust parser keeps.
 _OTHER_SPACE = re.compile(
     "[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-# A percent-escaped non-ASCII byte, or an IPv6 host: markdown-it-py turns the host into
+# A non-ASCII character next to an emphasis or strikethrough delimiter. markdown-it-py
+# counts symbols (emoji, currency, maths) as punctuation when it decides whether a
+# delimiter opens or closes, as CommonMark 0.31 does; the Rust parser counts only letters,
+# digits and punctuation the same way.
+_NEXT_TO_DELIMITER = re.compile(r"[^\x00-\x7f](?=[*_~])|(?<=[*_~])[^\x00-\x7f]")
+# A link label with code in it, on one line. An unmatched backtick in a label makes the
+# Rust parser panic (caught in _tree, but its message is printed): an odd number of backtick
+# runs there is left to the token path.
+_LABEL_WITH_CODE = re.compile(r"\[[^\[\]\n]*`[^\[\]\n]*\]")
+_BACKTICKS = re.compile("`+")
+_TILDES = re.compile("~{3,}")
+# What may stand before a fence on its line: indentation, quote and list markers.
+_FENCE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)  # an HTML comment's text
+# A percent-escaped non-ASCII byte, or an IPv6 host: markdown-it-py turns a host name into
 # punycode (or encodes it apart), the Rust parser does not.
 _HOST_MAY_DIFFER = re.compile(r"%[89a-fA-F]|\[")
-_INLINE = frozenset(
-    {
-        "text",
-        "text_special",
-        "em",
-        "strong",
-        "strikethrough",
-        "link",
-        "autolink",
-        "image",
-        "code_inline",
-        "softbreak",
-        "hardbreak",
-        "html_inline",
-    }
-)
+_TEXT = ("text", "text_special")
+_CONTAINERS = ("blockquote", "bullet_list", "ordered_list", "list_item")
+_BREAKS = ("softbreak", "hardbreak")
+# Blocks that markdown-it-py's renderer writes with `renderToken`, which puts a newline
+# before them when they follow a tight list's (hidden) paragraph; the others have rules of
+# their own that do not.
+_NEWLINE_AFTER_HIDDEN = frozenset({"blockquote", "bullet_list", "ordered_list", "hr", "table"})
 
 
 class _Unsupported(Exception):
-    """The tree has something this module does not convert exactly: parse in Python."""
+    """The tree has something this pass does not write exactly: take the token path."""
 
 
-def fast_tokens(source: str, md: MarkdownIt, plugins: dict[str, bool]) -> list[Token] | None:
-    """markdown-it-py's tokens for `source` as `md.parse` gives them, parsed in Rust; None
-    when that cannot be trusted to give the same tokens (see the module). `plugins` is
-    `parser.plugins_for(source)`; `md` is the parser they made, whose options (raw HTML)
-    and link functions are used."""
+def render_fast(
+    source: str, md: MarkdownIt, plugins: dict[str, bool], walk: Walk, *, plain: bool
+) -> Output | None:
+    """render.py's `Output` for `source`, from the Rust parser's tree, filling `walk`; None
+    when the Rust parser cannot be trusted with it (see the module), `walk` then half-full.
+    `md` is the parser the token path would use: its options and link functions are used."""
     allow_html = bool(md.options["html"])
-    if (
-        markdown_it_pyrs is None
-        or any(plugins.values())
-        or (not allow_html and "<!--" in source)
-        or _OTHER_SPACE.search(source)
-    ):
+    if markdown_it_pyrs is None or not _trusted(source, allow_html, plugins):
         return None
     state = StateCore(source, md, {})
-    normalize(state)  # line ends and NUL characters, as markdown-it-py's first rule
+    normalize(state)  # line ends and NUL characters, as markdown-it-py's first rule does
     try:
-        tree = _rust_parser(allow_html).tree(state.src)
-        state.tokens = _Converter(state.src, md).blocks(tree.children, 0)
+        tree = _tree(state.src, allow_html)
+        if not state.src.endswith("\n") and _last_leaf(tree).name in ("fence", "html_block"):
+            # Unlike markdown-it-py, the Rust parser ends such a block's text with a newline.
+            return None
+        blocks = tree.children
+        writer = _Writer(state.src, md, walk, plain=plain)
+        more = next((i for i, node in enumerate(blocks) if _is_more(node)), None)
+        html = "".join(["" if i == more else writer.block(node) for i, node in enumerate(blocks)])
+        # The summary, as PLAIN: the blocks before a `<!--more-->` line, else the first
+        # paragraph. Written again, with a walk of its own whose facts are not wanted.
+        names = [node.name for node in blocks]
+        if more is not None:
+            summary_blocks = blocks[:more]
+        else:
+            summary_blocks = [blocks[names.index("paragraph")]] if "paragraph" in names else []
+        summary = _Writer(state.src, md, Walk(walk.options, False), plain=True).blocks(
+            summary_blocks
+        )
     except _Unsupported:
         return None
-    text_join(state)  # markdown-it-py's last rule: merge adjacent text tokens
-    return state.tokens
+    # As on the token path, whose PLAIN render notes diagrams in a copy of its env: a
+    # front-matter summary (render_summary) reports none.
+    mermaid = not plain and bool(writer.env.get(MERMAID))
+    return Output(html, summary, (), mermaid)
+
+
+def _trusted(source: str, allow_html: bool, plugins: dict[str, bool]) -> bool:
+    """Whether the Rust parser gives this source the same structure as markdown-it-py (the
+    first three conditions of the module's list). Each test is a cheap look at the text."""
+    if any(plugins.values()) or (not allow_html and "<!--" in source):
+        return False
+    if _OTHER_SPACE.search(source):
+        return False
+    if "<!--" in source and not _same_comments(source):
+        return False
+    if "~~~" in source and _inline_tildes(source):
+        return False
+    if not source.isascii() and any(
+        unicodedata.category(char)[0] not in "LMNP" for char in _NEXT_TO_DELIMITER.findall(source)
+    ):
+        return False
+    return not any(len(_BACKTICKS.findall(label)) % 2 for label in _LABEL_WITH_CODE.findall(source))
+
+
+def _inline_tildes(source: str) -> bool:
+    """Whether a run of three or more tildes stands after text on its line, where it is no
+    fence: the two parsers pair such runs with other delimiters differently (`*~~~~**~~`)."""
+    for match in _TILDES.finditer(source):
+        line_start = source.rfind("\n", 0, match.start()) + 1
+        if not _FENCE_PREFIX.fullmatch(source, line_start, match.start()):
+            return True
+    return False
+
+
+def _same_comments(source: str) -> bool:
+    """Whether both parsers read the HTML comments alike: CommonMark 0.31 (markdown-it-py)
+    allows `<!-->`, `<!--->`, and `--` inside a comment, where 0.30 (the Rust parser) did not."""
+    if "<!-->" in source or "<!--->" in source:
+        return False
+    return not any(
+        body.startswith((">", "->")) or "--" in body or body.endswith("-")
+        for body in _COMMENT.findall(source)
+    )
+
+
+def _tree(source: str, allow_html: bool) -> Node:
+    """The Rust parser's tree. A bug in it panics, which pyo3 raises as a BaseException (so
+    that `except Exception` does not hide it): that source takes the token path."""
+    try:
+        return _rust_parser(allow_html).tree(source)
+    except BaseException as error:
+        if type(error).__name__ == "PanicException":
+            raise _Unsupported("the Rust parser panicked") from error
+        raise
 
 
 @cache
@@ -117,242 +202,308 @@ def _rust_parser(allow_html: bool) -> Any:
     return parser.enable_many(_RULES + _HTML_RULES if allow_html else _RULES)
 
 
-class _Converter:
-    """Tree nodes to tokens, for one source. Lines come from the nodes' byte offsets."""
+class _Writer:
+    """Writes nodes as HTML, and notes what it meets in the walk. Lines come from the nodes'
+    byte offsets; within a paragraph, from its line breaks, as the walk counts them."""
 
-    def __init__(self, source: str, md: MarkdownIt) -> None:
+    def __init__(self, source: str, md: MarkdownIt, walk: Walk, *, plain: bool) -> None:
         self.md = md
-        self.allow_html = bool(md.options["html"])
-        encoded = source.encode()
-        self.newlines = [match.start() for match in re.finditer(b"\n", encoded)]
-        self.block: dict[str, Callable[[Node, int], list[Token]]] = {
-            "paragraph": self._paragraph,
-            "heading": self._heading,
-            "lheading": self._heading,
-            "fence": self._fence,
-            "code_block": self._code_block,
-            "html_block": self._html_block,
-            "hr": self._hr,
-            "blockquote": self._blockquote,
-            "bullet_list": self._list,
-            "ordered_list": self._list,
-            "table": self._table,
-            "definition": lambda _node, _level: [],  # a link reference: no token
-        }
+        self.walk = walk
+        self.plain = plain
+        self.env: dict[str, Any] = {}  # for the fence rule, which notes Mermaid diagrams here
+        self.newlines = [match.start() for match in re.finditer(b"\n", source.encode())]
+        self.line = 0  # 1-based line of the inline content being written
+        self.slug: list[str] = []  # text and code of the inline content, for a heading's id
 
-    # Source positions
-
-    def line(self, offset: int) -> int:
-        """0-based line of a byte offset."""
-        return bisect_right(self.newlines, offset)
-
-    def map(self, first: Node, last: Node | None = None) -> list[int]:
-        """markdown-it-py's `map`, [first line, line after the last], of a run of nodes."""
-        start, end = _srcmap(first)[0], _srcmap(last or first)[1]
-        return [self.line(start), self.line(max(start, end - 1)) + 1]
+    def line_of(self, node: Node) -> int:
+        """1-based line where a node starts."""
+        srcmap = node.srcmap
+        if srcmap is None:
+            raise _Unsupported(node.name)
+        return bisect_right(self.newlines, srcmap[0]) + 1
 
     # Blocks
 
-    def blocks(self, nodes: Sequence[Node], level: int) -> list[Token]:
-        tokens: list[Token] = []
-        for node in nodes:
-            convert = self.block.get(node.name)
-            if convert is None:
-                raise _Unsupported(node.name)
-            tokens += convert(node, level)
-        return tokens
+    def blocks(self, nodes: Sequence[Node]) -> str:
+        return "".join([self.block(node) for node in nodes])
 
-    def _wrap(
-        self, kind: str, tag: str, node: Node, level: int, inner: list[Token], **attrs: Any
-    ) -> list[Token]:
-        """`kind_open`, the tokens within, `kind_close`, as markdown-it-py pushes them."""
-        opening = Token(f"{kind}_open", tag, 1, attrs, self.map(node), level, block=True)
-        return [opening, *inner, Token(f"{kind}_close", tag, -1, level=level, block=True)]
+    def block(self, node: Node) -> str:
+        name = node.name
+        if name == "paragraph":
+            return f"<p>{self.inline(node.children, self.line_of(node))}</p>\n"
+        if name == "heading" or name == "lheading":
+            return self.heading(node)
+        if name == "fence":
+            return self.fence(node)
+        if name == "code_block":
+            self.walk.code.append(node.meta["content"])
+            return f"<pre><code>{escapeHtml(node.meta['content'])}</code></pre>\n"
+        if name == "html_block":
+            self.walk.raw_html(node.meta["content"], self.line_of(node))
+            return node.meta["content"]  # type: ignore[no-any-return]
+        if name == "hr":
+            return "<hr />\n"
+        if name == "blockquote":  # a newline after the tag, unless it is empty
+            inner = self.blocks(node.children)
+            return (
+                f"<blockquote>\n{inner}</blockquote>\n" if inner else "<blockquote></blockquote>\n"
+            )
+        if name == "bullet_list":
+            return f"<ul>\n{self.items(node.children)}</ul>\n"
+        if name == "ordered_list":
+            start = node.meta["start"]
+            attrs = f' start="{escapeHtml(str(start))}"' if start != 1 else ""
+            return f"<ol{attrs}>\n{self.items(node.children)}</ol>\n"
+        if name == "table":
+            return self.table(node)
+        if name == "definition":  # a link reference definition: no output
+            return ""
+        raise _Unsupported(name)
 
-    def _inline_block(
-        self,
-        kind: str,
-        tag: str,
-        nodes: Sequence[Node],
-        level: int,
-        map_: list[int],
-        attrs: dict[str, Any] | None = None,
-        hidden: bool = False,
-    ) -> list[Token]:
-        """A paragraph, heading or table cell: open, one `inline` token, close."""
-        inline = Token("inline", "", 0, map=map_, level=level + 1, children=self.inline(nodes))
-        return [
-            Token(f"{kind}_open", tag, 1, attrs or {}, map_, level, block=True, hidden=hidden),
-            inline,
-            Token(f"{kind}_close", tag, -1, level=level, block=True, hidden=hidden),
-        ]
-
-    def _paragraph(self, node: Node, level: int) -> list[Token]:
-        return self._inline_block("paragraph", "p", node.children, level, self.map(node))
-
-    def _heading(self, node: Node, level: int) -> list[Token]:
+    def heading(self, node: Node) -> str:
         tag = f"h{node.meta['level']}"
-        return self._inline_block("heading", tag, node.children, level, self.map(node))
+        nodes, explicit = _without_explicit_id(_merged(node.children))
+        start = len(self.walk.text)
+        html = self.inline(nodes, self.line_of(node), merged=True, space=False)
+        text = "".join(self.walk.text[start:])
+        heading_id = self.walk.heading(int(tag[1]), "".join(self.slug), text, explicit)
+        self.walk.text.append(" ")
+        shown_id = None if self.plain else heading_id
+        return heading_open(tag, shown_id) + html + heading_close(tag, shown_id)
 
-    def _fence(self, node: Node, level: int) -> list[Token]:
-        meta = node.meta
-        map_ = self.map(node)
-        return [
-            Token(
-                "fence",
-                "code",
-                0,
-                map=map_,
-                level=level,
-                content=meta["content"],
-                info=meta["info"],
-                block=True,
-            )
-        ]
-
-    def _code_block(self, node: Node, level: int) -> list[Token]:
+    def fence(self, node: Node) -> str:
+        """Through the fence render rule itself: highlighting, titles, marked lines, Mermaid."""
         content = node.meta["content"]
-        return [
-            Token(
-                "code_block",
-                "code",
-                0,
-                map=self.map(node),
-                level=level,
-                content=content,
-                block=True,
-            )
-        ]
+        info = self.walk.fence(node.meta["info"], content, self.line_of(node))
+        token = Token("fence", "code", 0, content=content, info=info, block=True)
+        return self.md.renderer.rules["fence"]([token], 0, self.md.options, self.env)  # type: ignore[no-any-return]
 
-    def _html_block(self, node: Node, level: int) -> list[Token]:
-        """Raw HTML; a top-level `<!--more-->` line is parser.py's own token, as there."""
-        content = node.meta["content"]
-        kind = "html_block"
-        if level == 0 and MORE_MARKER.match(content.lstrip(" \t")):
-            kind, content = MORE_TOKEN, ""
-        return [Token(kind, "", 0, map=self.map(node), level=level, content=content, block=True)]
-
-    def _hr(self, node: Node, level: int) -> list[Token]:
-        return [Token("hr", "hr", 0, map=self.map(node), level=level, block=True)]
-
-    def _blockquote(self, node: Node, level: int) -> list[Token]:
-        inner = self.blocks(node.children, level + 1)
-        return self._wrap("blockquote", "blockquote", node, level, inner)
-
-    def _list(self, node: Node, level: int) -> list[Token]:
-        items: list[Token] = []
-        for item in node.children:
+    def items(self, items: Sequence[Node]) -> str:
+        """List items. In a tight list the tree has a paragraph's inline nodes straight in the
+        item, where markdown-it-py has a hidden paragraph: its text is written without `<p>`,
+        and some blocks after it start on a new line (_NEWLINE_AFTER_HIDDEN)."""
+        html: list[str] = []
+        for item in items:
             if item.name != "list_item":
                 raise _Unsupported(item.name)
-            items += self._wrap("list_item", "li", item, level + 1, self._item(item, level + 2))
-        if node.name == "bullet_list":
-            return self._wrap("bullet_list", "ul", node, level, items)
-        start = node.meta["start"]
-        attrs = {"start": start} if start != 1 else {}
-        return self._wrap("ordered_list", "ol", node, level, items, **attrs)
-
-    def _item(self, item: Node, level: int) -> list[Token]:
-        """A list item's blocks. In a tight list the tree has a paragraph's inline nodes
-        straight in the item, where markdown-it-py has a hidden paragraph."""
-        tokens: list[Token] = []
-        run: list[Node] = []
-        for node in [*item.children, None]:
-            if node is not None and node.name in _INLINE:
-                run.append(node)
-                continue
+            children = [child for child in item.children if child.name != "definition"]
+            # No newline after `<li>` when the item is empty or starts with its text.
+            newline = "\n" if children and children[0].name not in _INLINE else ""
+            html.append(f"<li>{newline}")
+            run: list[Node] = []
+            for child in children:
+                if child.name in _INLINE:
+                    run.append(child)
+                    continue
+                if run:
+                    html.append(self.inline(run, self.line_of(run[0])))
+                    if child.name in _NEWLINE_AFTER_HIDDEN:
+                        html.append("\n")
+                    run = []
+                html.append(self.block(child))
             if run:
-                map_ = self.map(run[0], run[-1])
-                tokens += self._inline_block("paragraph", "p", run, level, map_, hidden=True)
-                run = []
-            if node is not None:
-                tokens += self.blocks([node], level)
-        return tokens
+                html.append(self.inline(run, self.line_of(run[0])))
+            html.append("</li>\n")
+        return "".join(html)
 
-    def _table(self, node: Node, level: int) -> list[Token]:
+    def table(self, node: Node) -> str:
         aligns = node.meta["alignments"]
-        parts: list[Token] = []
+        html = ["<table>\n"]
         for part in node.children:  # thead, then tbody when there are rows
             if part.name not in ("thead", "tbody"):
                 raise _Unsupported(part.name)
-            cell_tag = "th" if part.name == "thead" else "td"
-            rows: list[Token] = []
+            tag = "th" if part.name == "thead" else "td"
+            html.append(f"<{part.name}>\n")
             for row in part.children:
-                map_ = self.map(row)
-                cells: list[Token] = []
+                line = self.line_of(row)
+                if len(row.children) != len(aligns):
+                    raise _Unsupported("row")
+                html.append("<tr>\n")
                 for align, cell in zip(aligns, row.children, strict=True):
-                    style = {"style": f"text-align:{align}"} if align != "none" else {}
-                    cells += self._inline_block(
-                        cell_tag, cell_tag, cell.children, level + 3, map_, style
-                    )
-                rows += self._wrap("tr", "tr", row, level + 2, cells)
-            parts += self._wrap(part.name, part.name, part, level + 1, rows)
-        return self._wrap("table", "table", node, level, parts)
+                    style = f' style="text-align:{align}"' if align != "none" else ""
+                    html.append(f"<{tag}{style}>{self.inline(cell.children, line)}</{tag}>\n")
+                html.append("</tr>\n")
+            html.append(f"</{part.name}>\n")
+        html.append("</table>\n")
+        return "".join(html)
 
     # Inline
 
-    def inline(self, nodes: Sequence[Node]) -> list[Token]:
-        """The children of an `inline` token: a flat list, with open and close tokens."""
-        tokens: list[Token] = []
+    def inline(
+        self, nodes: Sequence[Node], line: int, *, merged: bool = False, space: bool = True
+    ) -> str:
+        """The HTML of one paragraph's (heading's, cell's) inline content, starting at
+        `line`; then a space in the walk's text, as after each inline token there."""
+        self.line = line
+        self.slug = []
+        html = self.spans(nodes if merged else _merged(nodes))
+        if space:
+            self.walk.text.append(" ")
+        return html
+
+    def spans(self, nodes: Sequence[Node | str]) -> str:
+        """Inline nodes, adjacent texts merged into one str each (see _merged)."""
+        walk = self.walk
+        html: list[str] = []
         for node in nodes:
+            if isinstance(node, str):
+                walk.prose(node, self.line)
+                self.slug.append(node)
+                html.append(escapeHtml(node))
+                continue
             name = node.name
-            meta = node.meta
-            if name == "text" or name == "text_special" or name == "html_inline":
-                tokens.append(Token(name, "", 0, content=meta["content"]))
-            elif name == "softbreak" or name == "hardbreak":
-                tokens.append(Token(name, "br", 0))
+            if name == "softbreak" or name == "hardbreak":
+                walk.text.append(" ")
+                self.line += 1
+                html.append("\n" if name == "softbreak" else "<br />\n")
             elif name == "em" or name == "strong":
-                tokens += self._pair(name, name, node)
+                html.append(f"<{name}>{self.spans(_merged(node.children))}</{name}>")
             elif name == "strikethrough":
-                tokens += self._pair("s", "s", node)
+                html.append(f"<s>{self.spans(_merged(node.children))}</s>")
             elif name == "code_inline":
-                code = "".join(child.meta["content"] for child in node.children)
-                tokens.append(Token("code_inline", "code", 0, content=code))
+                code = _code(node)
+                walk.prose(code, self.line, code=True)
+                self.slug.append(code)
+                html.append(f"<code>{escapeHtml(code)}</code>")
+            elif name == "html_inline":
+                content = node.meta["content"]
+                walk.raw_html(content, self.line)
+                self.line += content.count("\n")
+                html.append(content)
             elif name == "link":
-                tokens += self._pair("link", "a", node, self._url_attrs("href", meta))
+                html.append(self.link(node))
             elif name == "autolink":
-                tokens += self._autolink(node)
+                html.append(self.autolink(node))
             elif name == "image":
-                attrs = self._url_attrs("src", meta)
-                children = self.inline(node.children)
-                tokens.append(Token("image", "img", 0, attrs, children=children))
+                html.append(self.image(node))
             else:
                 raise _Unsupported(name)
-        return tokens
+        return "".join(html)
 
-    def _pair(
-        self, kind: str, tag: str, node: Node, attrs: dict[str, Any] | None = None
-    ) -> list[Token]:
-        inner = self.inline(node.children)
-        return [Token(f"{kind}_open", tag, 1, attrs or {}), *inner, Token(f"{kind}_close", tag, -1)]
+    def link(self, node: Node) -> str:
+        meta = node.meta
+        href = self.walk.link(_same_url(meta["url"]), "link", self.line)
+        if self.plain and href.startswith("#"):
+            href = plain_href(href)
+        title = meta.get("title")
+        attrs = f' title="{escapeHtml(title)}"' if title else ""
+        inner = self.spans(_merged(node.children))
+        return f'<a href="{escapeHtml(href)}"{attrs}>{inner}</a>'
 
-    @staticmethod
-    def _url_attrs(name: str, meta: dict[str, Any]) -> dict[str, Any]:
-        """A link's or image's attributes in markdown-it-py's order (an image's `alt` is
-        filled in by the renderer); no title attribute for an empty title, as there."""
-        attrs: dict[str, Any] = {name: _same_url(meta["url"])}
-        if name == "src":
-            attrs["alt"] = ""
-        if meta.get("title"):
-            attrs["title"] = meta["title"]
-        return attrs
-
-    def _autolink(self, node: Node) -> list[Token]:
-        """`<https://…>` or `<name@host>`, written as markdown-it-py's autolink rule does."""
+    def autolink(self, node: Node) -> str:
+        """`<https://…>` or `<name@host>`, as markdown-it-py's autolink rule writes it."""
         (child,) = node.children
         raw = child.meta["markup"]
         href = self.md.normalizeLink(raw if ":" in raw else f"mailto:{raw}")
         if not self.md.validateLink(href):
             raise _Unsupported(href)
-        text = Token("text", "", 0, content=self.md.normalizeLinkText(raw))
-        opening = Token("link_open", "a", 1, {"href": href}, markup="autolink", info="auto")
-        return [opening, text, Token("link_close", "a", -1, markup="autolink", info="auto")]
+        href = self.walk.link(href, "link", self.line)
+        text = self.md.normalizeLinkText(raw)
+        self.walk.prose(text, self.line)
+        self.slug.append(text)
+        return f'<a href="{escapeHtml(href)}">{escapeHtml(text)}</a>'
+
+    def image(self, node: Node) -> str:
+        """`<img src alt title />`; the alt text is the label's text without markup (see
+        _alt), not read as prose. The walk counts its line breaks."""
+        meta = node.meta
+        src = self.walk.link(_same_url(meta["url"]), "image", self.line)
+        self.line += _count_breaks(node.children)
+        title = meta.get("title")
+        attrs = f' title="{escapeHtml(title)}"' if title else ""
+        alt = escapeHtml(self._alt(node.children, joined=True))
+        return f'<img src="{escapeHtml(src)}" alt="{alt}"{attrs} />'
+
+    def _alt(self, nodes: Sequence[Node], *, joined: bool) -> str:
+        """markdown-it-py's renderInlineAsText over an image's label: texts, code, raw HTML,
+        breaks as newlines. Escapes and entities (`text_special`) count only in the outer
+        image's label: markdown-it-py joins them into the text there, and not deeper."""
+        out: list[str] = []
+        for node in nodes:
+            name = node.name
+            if name == "text" or (name == "text_special" and joined):
+                out.append(node.meta["content"])
+            elif name == "code_inline":
+                out.append(_code(node))
+            elif name == "html_inline":
+                out.append(node.meta["content"])
+            elif name in _BREAKS:
+                out.append("\n")
+            elif name == "image":
+                out.append(self._alt(node.children, joined=False))
+            elif name == "autolink":
+                out.append(self.md.normalizeLinkText(node.children[0].meta["markup"]))
+            elif name in _INLINE:  # em, strong, strikethrough, link: their text
+                out.append(self._alt(node.children, joined=joined))
+            else:
+                raise _Unsupported(name)
+        return "".join(out)
 
 
-def _srcmap(node: Node) -> tuple[int, int]:
-    srcmap = node.srcmap
-    if srcmap is None:
-        raise _Unsupported(node.name)
-    return srcmap  # type: ignore[no-any-return]
+_INLINE = frozenset(
+    {
+        *("text", "text_special", "em", "strong", "strikethrough", "link", "autolink"),
+        *("image", "code_inline", "softbreak", "hardbreak", "html_inline"),
+    }
+)
+
+
+def _is_more(node: Node) -> bool:
+    """A `<!--more-->` line (at the top level): parser.py's own token, written as nothing."""
+    return node.name == "html_block" and bool(MORE_MARKER.match(node.meta["content"].lstrip(" \t")))
+
+
+def _last_leaf(node: Node) -> Node:
+    """The innermost block holding the source's last line."""
+    while node.children and node.children[-1].name in _CONTAINERS:
+        node = node.children[-1]
+    return node.children[-1] if node.children else node
+
+
+def _merged(nodes: Sequence[Node]) -> list[Node | str]:
+    """The nodes with each run of adjacent texts (`text_special` is an escape or entity)
+    as one str: markdown-it-py's `text_join` makes them one text token."""
+    merged: list[Node | str] = []
+    run: list[str] = []
+    for node in nodes:
+        if node.name in _TEXT:
+            run.append(node.meta["content"])
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(node)
+    if run:
+        merged.append("".join(run))
+    return merged
+
+
+def _without_explicit_id(nodes: list[Node | str]) -> tuple[list[Node | str], str | None]:
+    """A heading's inline content without the `{#id}` its last text ends with, and the id."""
+    if not nodes or not isinstance(nodes[-1], str):
+        return nodes, None
+    text, explicit = split_explicit_id(nodes[-1])
+    return [*nodes[:-1], text], explicit
+
+
+def _code(node: Node) -> str:
+    """A code span's text. One of spaces only keeps them all in markdown-it-py (CommonMark
+    0.31), where the Rust parser strips one from each end."""
+    code = "".join([child.meta["content"] for child in node.children])
+    if not code.strip(" "):
+        raise _Unsupported("a code span of spaces")
+    return code
+
+
+def _count_breaks(nodes: Sequence[Node]) -> int:
+    """Line breaks in an image's label, not within an image inside it (as the walk counts)."""
+    count = 0
+    for node in nodes:
+        if node.name in _BREAKS:
+            count += 1
+        elif node.name != "image":
+            count += _count_breaks(node.children)
+    return count
 
 
 def _same_url(url: str) -> str:

@@ -39,10 +39,11 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core.normalize import normalize
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
@@ -60,10 +61,11 @@ from sitegen.markdown.walk import Walk
 
 try:
     import markdown_it_pyrs
-except ImportError:  # a platform without a wheel: every document takes the token path
-    markdown_it_pyrs = None
+except ImportError:  # no wheel for this Python (3.13+): every document takes the token path
+    markdown_it_pyrs = None  # type: ignore[assignment]
 
-Node = Any  # markdown_it_pyrs.Node: name, children, srcmap (UTF-8 byte offsets), meta
+if TYPE_CHECKING:
+    from markdown_it_pyrs import Node  # name, children, meta, srcmap (UTF-8 byte offsets)
 
 # The Rust parser's rules for markdown-it-py's "commonmark" preset plus table and
 # strikethrough, as parser.markdown_parser enables them; raw HTML's two rules only when it
@@ -197,9 +199,10 @@ def _tree(source: str, allow_html: bool) -> Node:
 
 
 @cache
-def _rust_parser(allow_html: bool) -> Any:
+def _rust_parser(allow_html: bool) -> markdown_it_pyrs.MarkdownIt:
     parser = markdown_it_pyrs.MarkdownIt("zero")
-    return parser.enable_many(_RULES + _HTML_RULES if allow_html else _RULES)
+    rules = _RULES + _HTML_RULES if allow_html else _RULES
+    return parser.enable_many(rules)  # type: ignore[arg-type]  # names it lists as plugins
 
 
 class _Writer:
@@ -240,7 +243,7 @@ class _Writer:
             return f"<pre><code>{escapeHtml(node.meta['content'])}</code></pre>\n"
         if name == "html_block":
             self.walk.raw_html(node.meta["content"], self.line_of(node))
-            return node.meta["content"]  # type: ignore[no-any-return]
+            return str(node.meta["content"])
         if name == "hr":
             return "<hr />\n"
         if name == "blockquote":  # a newline after the tag, unless it is empty
@@ -261,10 +264,18 @@ class _Writer:
         raise _Unsupported(name)
 
     def heading(self, node: Node) -> str:
+        """`<hN id>`, text, self-link. An explicit `{#id}` ends the heading's last text: the
+        run of text nodes at its end, one text token for markdown-it-py."""
         tag = f"h{node.meta['level']}"
-        nodes, explicit = _without_explicit_id(_merged(node.children))
+        children = node.children
+        body = len(children)
+        while body and children[body - 1].name in _TEXT:
+            body -= 1
+        last, explicit = split_explicit_id("".join(_texts(children[body:])))
         start = len(self.walk.text)
-        html = self.inline(nodes, self.line_of(node), merged=True, space=False)
+        html = self.inline(children[:body], self.line_of(node), space=False)
+        if body < len(children):
+            html += self.text(last)
         text = "".join(self.walk.text[start:])
         heading_id = self.walk.heading(int(tag[1]), "".join(self.slug), text, explicit)
         self.walk.text.append(" ")
@@ -276,7 +287,9 @@ class _Writer:
         content = node.meta["content"]
         info = self.walk.fence(node.meta["info"], content, self.line_of(node))
         token = Token("fence", "code", 0, content=content, info=info, block=True)
-        return self.md.renderer.rules["fence"]([token], 0, self.md.options, self.env)  # type: ignore[no-any-return]
+        renderer = self.md.renderer
+        assert isinstance(renderer, RendererHTML)
+        return str(renderer.rules["fence"]([token], 0, self.md.options, self.env))
 
     def items(self, items: Sequence[Node]) -> str:
         """List items. In a tight list the tree has a paragraph's inline nodes straight in the
@@ -329,37 +342,44 @@ class _Writer:
 
     # Inline
 
-    def inline(
-        self, nodes: Sequence[Node], line: int, *, merged: bool = False, space: bool = True
-    ) -> str:
+    def inline(self, nodes: Sequence[Node], line: int, *, space: bool = True) -> str:
         """The HTML of one paragraph's (heading's, cell's) inline content, starting at
         `line`; then a space in the walk's text, as after each inline token there."""
         self.line = line
         self.slug = []
-        html = self.spans(nodes if merged else _merged(nodes))
+        html = self.spans(nodes)
         if space:
             self.walk.text.append(" ")
         return html
 
-    def spans(self, nodes: Sequence[Node | str]) -> str:
-        """Inline nodes, adjacent texts merged into one str each (see _merged)."""
+    def text(self, text: str) -> str:
+        """A text: each run of adjacent text nodes (`text_special` is an escape or entity) is
+        one, as markdown-it-py's `text_join` makes them one token."""
+        self.walk.prose(text, self.line)
+        self.slug.append(text)
+        return escapeHtml(text)
+
+    def spans(self, nodes: Sequence[Node]) -> str:
+        """Inline nodes as HTML, noting their words, links and raw HTML in the walk."""
         walk = self.walk
         html: list[str] = []
+        run: list[str] = []  # texts not yet written
         for node in nodes:
-            if isinstance(node, str):
-                walk.prose(node, self.line)
-                self.slug.append(node)
-                html.append(escapeHtml(node))
-                continue
             name = node.name
+            if name == "text" or name == "text_special":
+                run.append(node.meta["content"])
+                continue
+            if run:
+                html.append(self.text("".join(run)))
+                run = []
             if name == "softbreak" or name == "hardbreak":
                 walk.text.append(" ")
                 self.line += 1
                 html.append("\n" if name == "softbreak" else "<br />\n")
             elif name == "em" or name == "strong":
-                html.append(f"<{name}>{self.spans(_merged(node.children))}</{name}>")
+                html.append(f"<{name}>{self.spans(node.children)}</{name}>")
             elif name == "strikethrough":
-                html.append(f"<s>{self.spans(_merged(node.children))}</s>")
+                html.append(f"<s>{self.spans(node.children)}</s>")
             elif name == "code_inline":
                 code = _code(node)
                 walk.prose(code, self.line, code=True)
@@ -378,6 +398,8 @@ class _Writer:
                 html.append(self.image(node))
             else:
                 raise _Unsupported(name)
+        if run:
+            html.append(self.text("".join(run)))
         return "".join(html)
 
     def link(self, node: Node) -> str:
@@ -387,7 +409,7 @@ class _Writer:
             href = plain_href(href)
         title = meta.get("title")
         attrs = f' title="{escapeHtml(title)}"' if title else ""
-        inner = self.spans(_merged(node.children))
+        inner = self.spans(node.children)
         return f'<a href="{escapeHtml(href)}"{attrs}>{inner}</a>'
 
     def autolink(self, node: Node) -> str:
@@ -460,36 +482,15 @@ def _last_leaf(node: Node) -> Node:
     return node.children[-1] if node.children else node
 
 
-def _merged(nodes: Sequence[Node]) -> list[Node | str]:
-    """The nodes with each run of adjacent texts (`text_special` is an escape or entity)
-    as one str: markdown-it-py's `text_join` makes them one text token."""
-    merged: list[Node | str] = []
-    run: list[str] = []
-    for node in nodes:
-        if node.name in _TEXT:
-            run.append(node.meta["content"])
-            continue
-        if run:
-            merged.append("".join(run))
-            run = []
-        merged.append(node)
-    if run:
-        merged.append("".join(run))
-    return merged
-
-
-def _without_explicit_id(nodes: list[Node | str]) -> tuple[list[Node | str], str | None]:
-    """A heading's inline content without the `{#id}` its last text ends with, and the id."""
-    if not nodes or not isinstance(nodes[-1], str):
-        return nodes, None
-    text, explicit = split_explicit_id(nodes[-1])
-    return [*nodes[:-1], text], explicit
+def _texts(nodes: Sequence[Node]) -> list[str]:
+    """The contents of text (or code) nodes."""
+    return [node.meta["content"] for node in nodes]
 
 
 def _code(node: Node) -> str:
     """A code span's text. One of spaces only keeps them all in markdown-it-py (CommonMark
     0.31), where the Rust parser strips one from each end."""
-    code = "".join([child.meta["content"] for child in node.children])
+    code = "".join(_texts(node.children))
     if not code.strip(" "):
         raise _Unsupported("a code span of spaces")
     return code

@@ -12,8 +12,11 @@ The Rust parser has none of sitegen's plugins and differs from markdown-it-py in
 corners, so `render_fast` returns None (and the caller takes the token path) unless:
 
 - the source needs none of the optional plugins (`parser.plugins_for` finds none of their
-  syntax), and with raw HTML off has no `<!--` (a `<!--more-->` line is a token of its own
-  there, where the Rust parser sees a paragraph);
+  syntax), but math: a `$` (a price, a shell prompt in a code block) is fine wherever the
+  math plugin's rules never look, which is anywhere but the text of paragraphs, headings,
+  cells and image labels (`_Writer.math`);
+- with raw HTML off, it has no `<!--` (a `<!--more-->` line is a token of its own there,
+  where the Rust parser sees a paragraph);
 - it has no whitespace that Python's `str.strip` removes and the Rust parser keeps (a form
   feed, a no-break space; markdown-it-py strips paragraphs with it), and no emphasis
   delimiter next to a non-ASCII symbol (see _NEXT_TO_DELIMITER);
@@ -127,7 +130,7 @@ def render_fast(
             # Unlike markdown-it-py, the Rust parser ends such a block's text with a newline.
             return None
         blocks = tree.children
-        writer = _Writer(state.src, md, walk, plain=plain)
+        writer = _Writer(state.src, md, walk, plain=plain, math=plugins["math"])
         more = next((i for i, node in enumerate(blocks) if _is_more(node)), None)
         html = "".join(["" if i == more else writer.block(node) for i, node in enumerate(blocks)])
         # The summary, as PLAIN: the blocks before a `<!--more-->` line, else the first
@@ -137,7 +140,8 @@ def render_fast(
             summary_blocks = blocks[:more]
         else:
             summary_blocks = [blocks[names.index("paragraph")]] if "paragraph" in names else []
-        summary = _Writer(state.src, md, Walk(walk.options, False), plain=True).blocks(
+        summary_walk = Walk(walk.options, escaped_html=False)
+        summary = _Writer(state.src, md, summary_walk, plain=True, math=False).blocks(
             summary_blocks
         )
     except _Unsupported:
@@ -151,7 +155,9 @@ def render_fast(
 def _trusted(source: str, allow_html: bool, plugins: dict[str, bool]) -> bool:
     """Whether the Rust parser gives this source the same structure as markdown-it-py (the
     first three conditions of the module's list). Each test is a cheap look at the text."""
-    if any(plugins.values()) or (not allow_html and "<!--" in source):
+    if any(on for name, on in plugins.items() if name != "math"):
+        return False
+    if not allow_html and "<!--" in source:
         return False
     if _OTHER_SPACE.search(source):
         return False
@@ -209,10 +215,13 @@ class _Writer:
     """Writes nodes as HTML, and notes what it meets in the walk. Lines come from the nodes'
     byte offsets; within a paragraph, from its line breaks, as the walk counts them."""
 
-    def __init__(self, source: str, md: MarkdownIt, walk: Walk, *, plain: bool) -> None:
+    def __init__(self, source: str, md: MarkdownIt, walk: Walk, *, plain: bool, math: bool) -> None:
         self.md = md
         self.walk = walk
         self.plain = plain
+        # The source has a `$`: the math plugin's rules (`$...$`, `$$` lines) read text where
+        # the Rust parser has none, so a `$` in text leaves the source to the token path.
+        self.math = math
         self.env: dict[str, Any] = {}  # for the fence rule, which notes Mermaid diagrams here
         self.newlines = [match.start() for match in re.finditer(b"\n", source.encode())]
         self.line = 0  # 1-based line of the inline content being written
@@ -355,6 +364,8 @@ class _Writer:
     def text(self, text: str) -> str:
         """A text: each run of adjacent text nodes (`text_special` is an escape or entity) is
         one, as markdown-it-py's `text_join` makes them one token."""
+        if self.math and "$" in text:
+            raise _Unsupported("maybe math")
         self.walk.prose(text, self.line)
         self.slug.append(text)
         return escapeHtml(text)
@@ -444,6 +455,8 @@ class _Writer:
         for node in nodes:
             name = node.name
             if name == "text" or (name == "text_special" and joined):
+                if self.math and "$" in node.meta["content"]:
+                    raise _Unsupported("maybe math")
                 out.append(node.meta["content"])
             elif name == "code_inline":
                 out.append(_code(node))

@@ -140,6 +140,8 @@ _INLINE = [
     "café *naïve* 日本語",
     "snake_case_{w}",
     "2 * 3 * 4",
+    "`$HOME` and `$PATH`",
+    '[{w}](https://example.com/$1 "$2")',
 ]
 
 
@@ -201,7 +203,7 @@ def _block(rng: random.Random) -> str:
     if kind == "fence":
         language = rng.choice(_LANGUAGES)
         info = language + rng.choice(["", "", ' title="app.py"', " {1,3}", ",ignore"])
-        code = "def f(x):\n    return x * 2  # <b>&amp;\n\n\nprint(f(2))"
+        code = "def f(x):\n    return x * 2  # <b>&amp; $x$\n\n\n$ python -c 'print(f(2))'"
         return f"```{info}\n{code}\n```"
     if kind == "table":
         header = "| Name | Value | Note |\n|:-----|------:|:----:|"
@@ -253,6 +255,7 @@ _FRAGMENTS = st.sampled_from(
         *("\n", "\n\n", "  \n", "\\", "- ", "1. ", "> ", "    ", "```", "|", "---", "{#x}"),
         *("a", "word", "é", "😉", "€", " ", "\t", "&amp;", "&#x41;", "http://a.com", "x.md"),
         *("<b>", "</b>", "<!--", "-->", "<!--more-->", "<div>", "\u00a0", "\x0c", '"t"'),
+        *("$", "$$", "$x$", "\\$", "`$`"),
     ]
 )
 
@@ -288,6 +291,7 @@ def test_hypothesis_markdown_renders_the_same(body: str) -> None:
         "*<!--> a <!-- b -- c -->",  # comments as CommonMark 0.31 reads them
         "`    ` and ` `",  # code spans of spaces only
         "*~~~~**~~ and ~~~~a~~~~ x",  # long tilde runs within a line
+        "Dollars in `$code`, [a $b](c) and ![$x$](i.png)\n\n```sh\n$ ls\n```\n\n$$\nx\n$$\n",
     ],
 )
 def test_former_differences_render_the_same(body: str) -> None:

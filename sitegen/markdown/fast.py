@@ -85,8 +85,8 @@ _OTHER_SPACE = re.compile(
 )
 # A non-ASCII character next to an emphasis or strikethrough delimiter. markdown-it-py
 # counts symbols (emoji, currency, maths) as punctuation when it decides whether a
-# delimiter opens or closes, as CommonMark 0.31 does; the Rust parser counts only letters,
-# digits and punctuation the same way.
+# delimiter opens or closes, as CommonMark 0.31 does, and the Rust parser (0.30) does not;
+# letters, digits and punctuation both read alike.
 _NEXT_TO_DELIMITER = re.compile(r"[^\x00-\x7f](?=[*_~])|(?<=[*_~])[^\x00-\x7f]")
 # A link label with code in it, on one line. An unmatched backtick in a label makes the
 # Rust parser panic (caught in _tree, but its message is printed): an odd number of backtick
@@ -153,8 +153,8 @@ def render_fast(
 
 
 def _trusted(source: str, allow_html: bool, plugins: dict[str, bool]) -> bool:
-    """Whether the Rust parser gives this source the same structure as markdown-it-py (the
-    first three conditions of the module's list). Each test is a cheap look at the text."""
+    """Whether the Rust parser gives this source the same structure as markdown-it-py, as
+    far as the text tells (the module's list). Each test is a cheap look at the text."""
     if any(on for name, on in plugins.items() if name != "math"):
         return False
     if not allow_html and "<!--" in source:

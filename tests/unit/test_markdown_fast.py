@@ -10,6 +10,8 @@ once differed (each a reason for one of fast.py's fallbacks).
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -302,3 +304,18 @@ def test_plain_commonmark_takes_the_fast_path() -> None:
     """The fast path is not silently off (an import failure, a fallback that is too wide)."""
     body = "# Title\n\nSome *text* with [a link](x.md) and `code`.\n\n```python\nx = 1\n```\n"
     assert check_same(body, MarkdownOptions())
+
+
+def test_without_markdown_it_pyrs_everything_takes_the_token_path() -> None:
+    """A Python without its wheel (3.13+) renders the same, through markdown-it-py."""
+    body = "# Title\n\nSome *text* with [a link](x.md).\n"
+    script = (
+        "import sys; sys.modules['markdown_it_pyrs'] = None\n"  # `import` now raises ImportError
+        "from sitegen.markdown import MarkdownOptions, render_markdown, fast\n"
+        "assert fast.markdown_it_pyrs is None\n"
+        f"print(repr(render_markdown({body!r}, MarkdownOptions())))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == repr(render_markdown(body, MarkdownOptions()))

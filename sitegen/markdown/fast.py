@@ -20,7 +20,10 @@ corners, so `render_fast` returns None (and the caller takes the token path) unl
 - it has no whitespace that Python's `str.strip` removes and the Rust parser keeps (a form
   feed, a no-break space; markdown-it-py strips paragraphs with it), and no emphasis
   delimiter next to a non-ASCII symbol (see _NEXT_TO_DELIMITER);
-- it has no run of three or more tildes within a line's text (see _inline_tildes);
+- it nests blocks, and `[` brackets, less deep than markdown-it-py's `maxNesting` (where
+  it stops parsing) by a margin;
+- it has no run of three or more tildes within a line's text (see _inline_tildes), and no
+  empty list item (a marker alone on its line), and no indented lazy line in a blockquote;
 - its HTML comments are ones that both read alike (see _same_comments);
 - it does not end, without a newline, inside a fenced code block or raw HTML block (the
   Rust parser adds one to its text);
@@ -94,12 +97,23 @@ _NEXT_TO_DELIMITER = re.compile(r"[^\x00-\x7f](?=[*_~])|(?<=[*_~])[^\x00-\x7f]")
 _LABEL_WITH_CODE = re.compile(r"\[[^\[\]\n]*`[^\[\]\n]*\]")
 _BACKTICKS = re.compile("`+")
 _TILDES = re.compile("~{3,}")
+# The start of a line that may open another block: a list item, quote, heading, fence, HTML.
+_BLOCK_START = re.compile(r"[ \t]*(?:[-*+>#<_=]|\d{1,9}[.)]|```|~~~)")
+# An indented line of text right after a blockquote's line, without `>`: a lazy line of
+# the quote's paragraph, whose indentation markdown-it-py keeps (in a code span it shows).
+_INDENTED_LAZY_LINE = re.compile(r"^[ \t]*>.*\n[ \t]+[^\s>]", re.MULTILINE)
+# A line that is a list marker alone: an empty item, which the two parsers let end a
+# paragraph (or a blockquote's lazy lines) differently.
+_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*$", re.MULTILINE)
 # What may stand before a fence on its line: indentation, quote and list markers.
 _FENCE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)  # an HTML comment's text
 # A percent-escaped non-ASCII byte, or an IPv6 host: markdown-it-py turns a host name into
 # punycode (or encodes it apart), the Rust parser does not.
 _HOST_MAY_DIFFER = re.compile(r"%[89a-fA-F]|\[")
+_BRACKETS = re.compile(r"[\[\]]")
+# How far below markdown-it-py's `maxNesting` a document must stay for the fast path.
+_NESTING_MARGIN = 4
 _TEXT = ("text", "text_special")
 _CONTAINERS = ("blockquote", "bullet_list", "ordered_list", "list_item")
 _BREAKS = ("softbreak", "hardbreak")
@@ -120,10 +134,12 @@ def render_fast(
     when the Rust parser cannot be trusted with it (see the module), `walk` then half-full.
     `md` is the parser the token path would use: its options and link functions are used."""
     allow_html = bool(md.options["html"])
-    if markdown_it_pyrs is None or not _trusted(source, allow_html, plugins):
+    if markdown_it_pyrs is None:
         return None
     state = StateCore(source, md, {})
     normalize(state)  # line ends and NUL characters, as markdown-it-py's first rule does
+    if not _trusted(state.src, md, plugins):
+        return None
     try:
         tree = _tree(state.src, allow_html)
         if not state.src.endswith("\n") and _last_leaf(tree).name in ("fence", "html_block"):
@@ -132,7 +148,8 @@ def render_fast(
         blocks = tree.children
         writer = _Writer(state.src, md, walk, plain=plain, math=plugins["math"])
         more = next((i for i, node in enumerate(blocks) if _is_more(node)), None)
-        html = "".join(["" if i == more else writer.block(node) for i, node in enumerate(blocks)])
+        # Every top-level `<!--more-->` line is parser.py's own token there, written as nothing.
+        html = "".join(["" if _is_more(node) else writer.block(node) for node in blocks])
         # The summary, as PLAIN: the blocks before a `<!--more-->` line, else the first
         # paragraph. Written again, with a walk of its own whose facts are not wanted.
         names = [node.name for node in blocks]
@@ -152,12 +169,12 @@ def render_fast(
     return Output(html, summary, (), mermaid)
 
 
-def _trusted(source: str, allow_html: bool, plugins: dict[str, bool]) -> bool:
+def _trusted(source: str, md: MarkdownIt, plugins: dict[str, bool]) -> bool:
     """Whether the Rust parser gives this source the same structure as markdown-it-py, as
     far as the text tells (the module's list). Each test is a cheap look at the text."""
     if any(on for name, on in plugins.items() if name != "math"):
         return False
-    if not allow_html and "<!--" in source:
+    if not md.options["html"] and "<!--" in source:
         return False
     if _OTHER_SPACE.search(source):
         return False
@@ -165,11 +182,27 @@ def _trusted(source: str, allow_html: bool, plugins: dict[str, bool]) -> bool:
         return False
     if "~~~" in source and _inline_tildes(source):
         return False
+    if _EMPTY_ITEM.search(source) or (">" in source and _INDENTED_LAZY_LINE.search(source)):
+        return False
     if not source.isascii() and any(
         unicodedata.category(char)[0] not in "LMNP" for char in _NEXT_TO_DELIMITER.findall(source)
     ):
         return False
-    return not any(len(_BACKTICKS.findall(label)) % 2 for label in _LABEL_WITH_CODE.findall(source))
+    if any(len(_BACKTICKS.findall(label)) % 2 for label in _LABEL_WITH_CODE.findall(source)):
+        return False
+    deep = md.options["maxNesting"] - _NESTING_MARGIN
+    return source.count("[") < deep or _bracket_depth(source) < deep
+
+
+def _bracket_depth(source: str) -> int:
+    """How deep `[` brackets nest, at most. markdown-it-py reads a link's label with its
+    inline rules, one nesting level deeper for each `[` inside, and stops at `maxNesting`,
+    where the Rust parser's limit is another."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        depth = depth + 1 if match.group() == "[" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _inline_tildes(source: str) -> bool:
@@ -223,7 +256,9 @@ class _Writer:
         # the Rust parser has none, so a `$` in text leaves the source to the token path.
         self.math = math
         self.env: dict[str, Any] = {}  # for the fence rule, which notes Mermaid diagrams here
+        self.source = source
         self.newlines = [match.start() for match in re.finditer(b"\n", source.encode())]
+        self.level = 0  # markdown-it-py's token nesting level of the blocks being written
         self.line = 0  # 1-based line of the inline content being written
         self.slug: list[str] = []  # text and code of the inline content, for a heading's id
 
@@ -256,7 +291,9 @@ class _Writer:
         if name == "hr":
             return "<hr />\n"
         if name == "blockquote":  # a newline after the tag, unless it is empty
+            self.deeper(1)
             inner = self.blocks(node.children)
+            self.level -= 1
             return (
                 f"<blockquote>\n{inner}</blockquote>\n" if inner else "<blockquote></blockquote>\n"
             )
@@ -300,10 +337,19 @@ class _Writer:
         assert isinstance(renderer, RendererHTML)
         return str(renderer.rules["fence"]([token], 0, self.md.options, self.env))
 
+    def deeper(self, levels: int) -> None:
+        """Go into a container whose blocks are `levels` deeper in markdown-it-py's tokens (a
+        blockquote's 1, a list item's 2). markdown-it-py drops what lies deeper than its
+        `maxNesting`, where the Rust parser's limit is another: such a source is left to it."""
+        self.level += levels
+        if self.level >= self.md.options["maxNesting"] - _NESTING_MARGIN:
+            raise _Unsupported("deep nesting")
+
     def items(self, items: Sequence[Node]) -> str:
         """List items. In a tight list the tree has a paragraph's inline nodes straight in the
         item, where markdown-it-py has a hidden paragraph: its text is written without `<p>`,
         and some blocks after it start on a new line (_NEWLINE_AFTER_HIDDEN)."""
+        self.deeper(2)
         html: list[str] = []
         for item in items:
             if item.name != "list_item":
@@ -326,9 +372,19 @@ class _Writer:
             if run:
                 html.append(self.inline(run, self.line_of(run[0])))
             html.append("</li>\n")
+        self.level -= 2
         return "".join(html)
 
     def table(self, node: Node) -> str:
+        """A table. One right after a line of text (a paragraph's, a quote's lazy line), or
+        with a row that could start another block, is left to markdown-it-py: the two
+        parsers let tables interrupt text, and blocks end tables, differently."""
+        lines = self.source.split("\n")
+        first = self.line_of(node)
+        if first > 1 and lines[first - 2].strip(" \t>"):
+            raise _Unsupported("a table after text")
+        if any(_BLOCK_START.match(lines[self.line_of(row) - 1]) for row in _rows(node)):
+            raise _Unsupported("a table row that may start a block")
         aligns = node.meta["alignments"]
         html = ["<table>\n"]
         for part in node.children:  # thead, then tbody when there are rows
@@ -493,6 +549,11 @@ def _last_leaf(node: Node) -> Node:
     while node.children and node.children[-1].name in _CONTAINERS:
         node = node.children[-1]
     return node.children[-1] if node.children else node
+
+
+def _rows(table: Node) -> list[Node]:
+    """A table's body rows."""
+    return [row for part in table.children if part.name == "tbody" for row in part.children]
 
 
 def _texts(nodes: Sequence[Node]) -> list[str]:

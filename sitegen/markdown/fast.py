@@ -28,7 +28,8 @@ corners, so `render_fast` returns None (and the caller takes the token path) unl
 - it does not end, without a newline, inside a fenced code block or raw HTML block (the
   Rust parser adds one to its text);
 - the Rust parser does not panic (an unmatched backtick in a link label does);
-- the tree holds only the nodes written below, each with its source position;
+- the tree holds only the nodes written below, each with its source position, and no table
+  right after a line of text or with a row that may start another block (`_Writer.table`);
 - every URL is one whose normalized form both parsers agree on (`_same_url`): markdown-it-py
   writes a non-ASCII host name in punycode. Autolinks are normalized with markdown-it-py's
   own functions.
@@ -133,7 +134,6 @@ def render_fast(
     """render.py's `Output` for `source`, from the Rust parser's tree, filling `walk`; None
     when the Rust parser cannot be trusted with it (see the module), `walk` then half-full.
     `md` is the parser the token path would use: its options and link functions are used."""
-    allow_html = bool(md.options["html"])
     if markdown_it_pyrs is None:
         return None
     state = StateCore(source, md, {})
@@ -141,7 +141,7 @@ def render_fast(
     if not _trusted(state.src, md, plugins):
         return None
     try:
-        tree = _tree(state.src, allow_html)
+        tree = _tree(state.src, bool(md.options["html"]))
         if not state.src.endswith("\n") and _last_leaf(tree).name in ("fence", "html_block"):
             # Unlike markdown-it-py, the Rust parser ends such a block's text with a newline.
             return None

@@ -197,3 +197,26 @@ def test_a_build_imports_nothing_it_does_not_use(site: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_script_leaves_a_builds_garbage_to_the_end_of_its_process(site: Path) -> None:
+    """`sitegen build` (`run`) ends its process after the build, so the cycle collector stays
+    off instead of walking everything the build made once more (~50 ms at 1000 posts); a
+    program calling `main` keeps its collector on."""
+    code = (
+        "import gc, os, sys\n"
+        "from sitegen.cli import main, run\n"
+        "try:\n"
+        "    main(['build', '-q'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('main', gc.isenabled())\n"
+        "os._exit = lambda code: print('run', gc.isenabled(), code, flush=True) or sys.exit()\n"
+        "sys.argv = ['sitegen', 'build', '-q']\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["main True", "run False 0"]

@@ -11,7 +11,6 @@ Supabase settings are not here: secrets live in the environment, never in the to
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import string
 import tomllib
@@ -75,6 +74,8 @@ class _Section:
 
     def model_dump_json(self) -> str:
         """Every value as JSON text: part of the build cache's key."""
+        import json  # here: a build that finds nothing changed never asks, and skips the import
+
         return json.dumps(asdict(self), default=str, sort_keys=True)
 
 

@@ -25,7 +25,6 @@ from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files b
 from sitegen.links import LinkTable
 from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
-from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
 from sitegen.routing import (
@@ -538,9 +537,6 @@ def _entry(
     url = info.base_path + route.path
     authors, problems = cast.named_by(doc)
     warnings += problems
-    marker = conflict_marker_line(doc.body)
-    if marker is not None:
-        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     summary = Summary(
         key=doc.key,
         kind=doc.kind,
@@ -627,12 +623,3 @@ def _made_paths(
     if config.redirects.netlify:
         paths.add(REDIRECTS_FILE)
     return paths
-
-
-def _unresolved(doc: Document, line: int) -> ContentError:
-    return ContentError(
-        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
-        file=doc.source,
-        line=line,
-        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
-    )

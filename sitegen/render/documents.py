@@ -20,6 +20,7 @@ from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
 from sitegen.limits import document_errors, size_error
 from sitegen.markdown import MarkdownOptions, render_summary
+from sitegen.markers import unresolved_markers
 from sitegen.model import Document
 from sitegen.shortcodes import Shortcodes, render_document
 from sitegen.site import DocRender
@@ -148,6 +149,9 @@ def _parse_and_render(
     over = document_errors(path, text, document, limits) if limits else []
     if over:
         return None, None, tuple(over), ()
+    markers = unresolved_markers(document.body, path, document.body_line)
+    if markers is not None:  # a warning: the build goes on, `--strict` refuses
+        document = dataclasses.replace(document, notes=(*document.notes, markers))
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary

@@ -172,15 +172,3 @@ def test_a_post_expires_after_its_expiry_date_which_is_when_the_selection_change
     ]
     selected, due = select_documents(docs, drafts=False, future=False, now=NOW)
     assert [d.slug for d in selected] == ["e"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
-
-
-def test_unresolved_conflict_markers_are_a_warning_naming_the_line() -> None:
-    body = "Intro.\n\n<<<<<<< local\nMine.\n=======\nTheirs.\n>>>>>>> remote\n"
-    doc = _doc("posts/merged.md", "title: M\ndate: 2024-01-01", body)
-    [warning] = _site([doc]).warnings
-    assert (warning.file, warning.line) == ("content/posts/merged.md", 7)
-    assert "unresolved merge conflict markers" in str(warning)
-    with pytest.raises(BuildFailed):
-        _site([doc], strict=True)
-    heading = _doc("posts/heading.md", "title: H\ndate: 2024-01-01", "Title\n=======\n\nText.\n")
-    assert _site([heading]).warnings == ()  # a heading underline is no marker

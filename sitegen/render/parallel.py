@@ -1,4 +1,5 @@
-"""Run a range-based task on both cores with forked workers, when the work is large enough.
+"""The build's one executor: a range-based task on both cores with forked workers, when the
+work is large enough to pay for them (`run_ranges`).
 
 The task is a closure over the build's in-memory state; workers are forked after it is set,
 so they inherit that state and only the (start, stop) ranges and results cross processes.
@@ -11,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
@@ -21,6 +22,22 @@ _task: Callable[[int, int], object] | None = None
 def _run(start: int, stop: int) -> object:
     assert _task is not None
     return _task(start, stop)
+
+
+def run_ranges(
+    task: Callable[[int, int], R],
+    total: int,
+    *,
+    jobs: int | None,
+    threshold: int,
+    while_waiting: Callable[[], None] | None = None,
+) -> Iterator[tuple[int, int, R]]:
+    """Yield (start, stop, task(start, stop)) over [0, total) in order, on `jobs` processes
+    (None: decide by `total` against `threshold`, see worker_count). `while_waiting` runs in
+    this process once the first result is in (or at the end if none is): by then the workers
+    are busy, and this process would only wait for them."""
+    workers = worker_count(jobs, total, threshold)
+    return after_first(map_ranges(task, total, workers), while_waiting)
 
 
 def worker_count(requested: int | None, work: int, threshold: int) -> int:
@@ -89,3 +106,20 @@ def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, in
         ranges.append((start, stop))
         start = stop
     return ranges
+
+
+class Deferred(Generic[R]):
+    """A call made once: in this process's idle time while the workers work (`run`, given as
+    a `while_waiting`), or when its value is first needed, whichever comes first."""
+
+    def __init__(self, function: Callable[..., R], *args: object) -> None:
+        self._call: Callable[[], R] | None = lambda: function(*args)
+        self._value: R | None = None
+
+    def run(self) -> None:
+        if self._call is not None:
+            self._value, self._call = self._call(), None
+
+    def value(self) -> R:
+        self.run()
+        return self._value  # type: ignore[return-value]

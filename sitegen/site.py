@@ -7,11 +7,10 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import pickle
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from hashlib import blake2b
 from typing import Any
 
@@ -23,7 +22,7 @@ from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
-from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
+from sitegen.markdown import LinkRef, Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
 from sitegen.model import DateValue, Document, Media
 from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
@@ -68,32 +67,33 @@ class PageBody:
 
 @dataclass(frozen=True, slots=True)
 class DocRender:
-    """The Markdown renderings of one document: its body and its front-matter summary.
+    """What a document's entry is made of, of its Markdown renderings: the summary as list
+    pages show it (the front matter's `summary`, else the body's), the body's internal links,
+    ids and words, and the warnings the rendering gave. The page body (`PageBody`), ten times
+    the size, is kept apart: a build reads it only for the outputs that show the page."""
 
-    Made once per file version and cached, so derived HTML (the toc) is computed here too.
-    """
+    summary_html: str  # with link placeholders
+    links: tuple[LinkRef, ...]
+    ids: tuple[str, ...]
+    word_count: int
+    warnings: tuple[SitegenError, ...]
+    terms: str = ""  # for the search index (see markdown.terms)
 
-    body: Rendered
-    summary: Rendered | None
-    toc_html: str = field(init=False)
-    # False in an outline: the page body (`body.html`, `body.toc`), most of a rendering's
-    # size, is left out. A build keeps it in the DocStore and reads it back for the page.
-    complete: bool = True
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "toc_html", toc_html(self.body.toc))
-
-    def outline(self) -> DocRender:
-        """This rendering without its page body: all that an entry is made of (not its page)."""
-        return dataclasses.replace(
-            self, body=dataclasses.replace(self.body, html="", toc=()), complete=False
-        )
-
-    def page_body(self) -> PageBody:
-        """What this (complete) rendering gives the document's page besides its summary."""
-        if not self.complete:
-            raise ValueError("an outline has no page body: read it from the DocStore")
-        return PageBody(self.body.html, self.body.toc, self.toc_html, self.body.mermaid)
+def split_rendering(
+    doc: Document, body: Rendered, summary: Rendered | None
+) -> tuple[DocRender, PageBody]:
+    """A document's renderings (its body, its front matter's summary) as what its entry is
+    made of and what its page shows."""
+    render = DocRender(
+        summary_html=summary.html if summary is not None else body.summary_html,
+        links=body.links,
+        ids=body.ids,
+        word_count=body.word_count,
+        warnings=tuple(rendering_warnings(doc, body)),
+        terms=body.terms,
+    )
+    return render, PageBody(body.html, body.toc, toc_html(body.toc), body.mermaid)
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,7 +237,7 @@ def assemble(
     document, then `finish_site`. Raises BuildFailed with every error (broken links too when
     strict). The build runs the same three steps, reusing unchanged entries in between
     (render.reuse). See `outline_site` for the other arguments."""
-    ids = {doc.key: rendered[doc.key].body.ids for doc in documents}
+    ids = {doc.key: rendered[doc.key].ids for doc in documents}
     outline = outline_site(
         config,
         documents,
@@ -479,17 +479,14 @@ def make_entry(outline: Outline, doc: Document, rendered: DocRender, version: st
 
     A pure function of the outline's site info, the document and its rendering (`version`
     names both), its route, its terms and the answers the link table gave to the lookups made
-    here (`seen`); so those give the digests of its views without pickling them. `rendered`
-    may be an outline (see DocRender): the page body is read when the page is made."""
+    here (`seen`); so those give the digests of its views without pickling them."""
     warnings: list[SitegenError] = []
     seen: list[tuple[str, str | None]] = []
     info, route, terms = outline.info, outline.routes[doc.key], outline.terms(doc)
     resolve = outline.links.resolver(doc, warnings, seen)
-    body = rendered.body
-    for ref in body.links:
+    for ref in rendered.links:
         resolve(ref.target, ref.line, ref.kind)
-    warnings += rendering_warnings(doc, body)
-    summary_html = rendered.summary.html if rendered.summary else body.summary_html
+    warnings += rendered.warnings
     cover = doc.front.cover
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
@@ -506,9 +503,11 @@ def make_entry(outline: Outline, doc: Document, rendered: DocRender, version: st
         updated=doc.front.updated,
         tags=terms["tags"],
         draft=doc.front.draft,
-        summary=Markup(resolve_links(summary_html, outline.links.summary_resolver(doc, seen))),
-        reading_time=reading_time(body.word_count),
-        word_count=body.word_count,
+        summary=Markup(
+            resolve_links(rendered.summary_html, outline.links.summary_resolver(doc, seen))
+        ),
+        reading_time=reading_time(rendered.word_count),
+        word_count=rendered.word_count,
         cover=cover,
         extra=doc.front.extra,
         authors=authors,
@@ -536,7 +535,7 @@ def make_entry(outline: Outline, doc: Document, rendered: DocRender, version: st
         summary=summary,
         digests=(_digest(b"Page", made_of), _digest(b"Summary", made_of)),
         warnings=tuple(warnings),
-        ids=body.ids,
+        ids=rendered.ids,
     )
 
 

@@ -218,7 +218,7 @@ def _search_jobs(
         return search_jobs(
             site,
             records,
-            lambda key: renders[key].body.terms,
+            lambda key: renders[key].terms,
             cache_path(sources.site_dir, cache.key),
             sources.store_key,
         )

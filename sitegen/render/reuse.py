@@ -135,9 +135,9 @@ class BuildCache:
         builder_pid = os.getpid()
 
         def make(start: int, stop: int) -> tuple[list[DocRecord] | _Pickles, dict[str, float]]:
-            """Records with outlines: the bodies go to the store, not to this build's memory.
-            A forked worker returns the records as the pickles it made for the store, so they
-            cross to the builder without being pickled a second time."""
+            """Records: the page bodies go to the store, not to this build's memory. A forked
+            worker returns the records as the pickles it made for the store, so they cross to
+            the builder without being pickled a second time."""
             local = PhaseTimes()
             done: list[DocRecord] = []
             rows, code = [], []
@@ -145,7 +145,7 @@ class BuildCache:
             for path in todo[start:stop]:
                 reused = store.highlights(path) if self.use_disk else {}
                 with highlights_reused(reused) as made:
-                    record = process_file(
+                    record, body = process_file(
                         site_dir,
                         path,
                         sources.md_options,
@@ -154,11 +154,8 @@ class BuildCache:
                         sources.config.limits,
                     )
                 code.append((path, made))
-                body = None
-                if record.render is not None:
-                    body = pack_body(record.render.page_body())
-                    record = dataclasses.replace(record, render=record.render.outline())
-                rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
+                packed = pack_body(body) if body is not None else None
+                rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), packed))
                 done.append(record)
             store.update(rows, [])
             store.keep_highlights(code)
@@ -263,19 +260,19 @@ class BuildCache:
             if entry is not None and entry.version == versions[doc.key]:
                 ids[doc.key] = entry.ids
             else:
-                ids[doc.key] = renders[doc.key].body.ids
+                ids[doc.key] = renders[doc.key].ids
         return ids
 
     def keep_records(
         self, sources: Sources, records: Sequence[DocRecord], renders: StoredRenders
     ) -> None:
-        """After assembly: a one-shot build keeps no outline (pages read their bodies from the
-        store), and stores its records without renderings, with the entries made of them,
+        """After assembly: a one-shot build keeps no DocRender (pages need only their bodies,
+        from the store), and stores its records without them, with the entries made of them,
         for the next `sitegen build` to start from."""
         if self.retain:
             return
         lite = [r if r.render is None else dataclasses.replace(r, render=None) for r in records]
-        renders.forget_outlines(lite)
+        renders.forget_renders(lite)
         if self.use_disk:
             entries = self._entries
             header = (sources.store_key, entries.info, entries.links)

@@ -9,7 +9,7 @@ from sitegen.errors import BuildFailed
 from sitegen.frontmatter import parse_document
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.model import Document, Media
-from sitegen.site import DocRender, Entry, Site, assemble, make_page, select_documents
+from sitegen.site import Entry, Site, assemble, make_page, select_documents, split_rendering
 from sitegen.views import Page
 
 CONFIG = parse_config('title = "T"\nbase_url = "https://e.org/sub/"\n', "sitegen.toml")
@@ -21,13 +21,15 @@ def _doc(path: str, front: str, body: str = "Text.\n") -> Document:
 
 
 def _site(docs: list[Document], media: tuple[Media, ...] = (), strict: bool = False) -> Site:
-    rendered = {d.key: DocRender(render_markdown(d.body, MarkdownOptions()), None) for d in docs}
+    rendered = {
+        d.key: split_rendering(d, render_markdown(d.body, MarkdownOptions()), None)[0] for d in docs
+    }
     return assemble(CONFIG, docs, rendered, media, strict=strict)
 
 
 def _page(entry: Entry) -> Page:
     """The entry's page, made as a build makes it for an output that shows it."""
-    body = DocRender(render_markdown(entry.doc.body, MarkdownOptions()), None).page_body()
+    body = split_rendering(entry.doc, render_markdown(entry.doc.body, MarkdownOptions()), None)[1]
     return make_page(entry.page, body)
 
 
@@ -113,10 +115,11 @@ def test_links_to_files_media_and_routes_resolve() -> None:
 def test_summary_from_front_matter_or_first_paragraph() -> None:
     doc = _doc("posts/s.md", 'title: S\nsummary: "*Short*"', "First para.\n\nSecond.\n")
     rendered = {
-        doc.key: DocRender(
+        doc.key: split_rendering(
+            doc,
             render_markdown(doc.body, MarkdownOptions()),
             render_markdown("*Short*", MarkdownOptions()),
-        )
+        )[0]
     }
     site = assemble(CONFIG, [doc], rendered, (), strict=False)
     assert site.posts[0].summary.summary == "<p><em>Short</em></p>\n"

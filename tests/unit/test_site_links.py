@@ -12,7 +12,7 @@ from sitegen.errors import BuildFailed
 from sitegen.frontmatter import parse_document
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.model import Document
-from sitegen.site import DocRender, Site, assemble, make_page
+from sitegen.site import Site, assemble, make_page, split_rendering
 
 CONFIG = parse_config('title = "T"\nbase_url = "https://e.org/sub/"\n', "sitegen.toml")
 
@@ -22,7 +22,9 @@ def _doc(path: str, body: str, front: str = "") -> Document:
 
 
 def _site(docs: list[Document], strict: bool = False, **kwargs: object) -> Site:
-    rendered = {d.key: DocRender(render_markdown(d.body, MarkdownOptions()), None) for d in docs}
+    rendered = {
+        d.key: split_rendering(d, render_markdown(d.body, MarkdownOptions()), None)[0] for d in docs
+    }
     return assemble(CONFIG, docs, rendered, (), strict=strict, **kwargs)  # type: ignore[arg-type]
 
 
@@ -33,7 +35,7 @@ def _warnings(site: Site) -> list[tuple[str | None, int | None, str]]:
 
 def _content(site: Site, slug: str) -> str:
     entry = next(e for e in (*site.posts, *site.pages) if e.doc.slug == slug)
-    body = DocRender(render_markdown(entry.doc.body, MarkdownOptions()), None).page_body()
+    body = split_rendering(entry.doc, render_markdown(entry.doc.body, MarkdownOptions()), None)[1]
     return str(make_page(entry.page, body).content)
 
 
@@ -110,7 +112,9 @@ def test_raw_html_shown_as_text_is_one_warning_per_file() -> None:
     )
     doc = _doc("posts/p.md", "Text\n\n<div>a</div>\n\n<b>b</b> <i>c</i>\n")
     rendered = {
-        doc.key: DocRender(render_markdown(doc.body, MarkdownOptions(allow_html=False)), None)
+        doc.key: split_rendering(
+            doc, render_markdown(doc.body, MarkdownOptions(allow_html=False)), None
+        )[0]
     }
     site = assemble(config, [doc], rendered, (), strict=False)
     warnings = [w for w in site.warnings if w.field != "date"]  # the post has no date

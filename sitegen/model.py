@@ -57,7 +57,8 @@ class FrontMatter:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A parsed page or post.
+    """A parsed page or post, as the site is assembled from it: everything but its Markdown
+    body, which the build renders once and then needs no more (see SourceDocument).
 
     `source` (path relative to the site dir, for messages) and `body_line` (1-based line in the
     file where the body starts, to turn body line numbers into file line numbers) describe where
@@ -68,10 +69,23 @@ class Document:
     kind: Kind
     slug: str
     front: FrontMatter
-    body: str
     source: str = field(compare=False)
     body_line: int = field(default=1, compare=False)
     notes: tuple[ContentError, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument(Document):
+    """A document with its Markdown body: what a file or a remote row holds (parse_document
+    reads one; sync writes, merges and pushes them)."""
+
+    body: str = field(kw_only=True)
+
+    def without_body(self) -> Document:
+        """The document as the site is assembled from it (its body rendered already)."""
+        return Document(
+            self.key, self.kind, self.slug, self.front, self.source, self.body_line, self.notes
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,4 +165,4 @@ def _parse_and_render(
         document, body.rendered, render_summary(summary, options) if summary else None
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
-    return _Made(document, render, page_body, (), body.includes)
+    return _Made(document.without_body(), render, page_body, (), body.includes)

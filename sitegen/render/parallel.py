@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
 
@@ -34,10 +34,33 @@ def run_ranges(
 ) -> Iterator[tuple[int, int, R]]:
     """Yield (start, stop, task(start, stop)) over [0, total) in order, on `jobs` processes
     (None: decide by `total` against `threshold`, see worker_count). `while_waiting` runs in
-    this process once the first result is in (or at the end if none is): by then the workers
-    are busy, and this process would only wait for them."""
+    this process once the workers have started (in process: before the task), where this
+    process would otherwise only wait for them. Ranges shrink as the work runs out (guided
+    scheduling, see guided_ranges), so the workers finish close together."""
+    global _task
     workers = worker_count(jobs, total, threshold)
-    return after_first(map_ranges(task, total, workers), while_waiting)
+    if workers <= 1:
+        if while_waiting is not None:
+            while_waiting()
+        step = max(1, -(-total // 8))  # a few slices so progress can be reported
+        for start in range(0, total, step):
+            stop = min(total, start + step)
+            yield start, stop, task(start, stop)
+        return
+    _task = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                (start, stop, pool.submit(_run, start, stop))
+                for start, stop in guided_ranges(total, workers, smallest=16)
+            ]
+            if while_waiting is not None:  # the workers were forked by the first submit
+                while_waiting()
+            for start, stop, future in futures:
+                yield start, stop, future.result()  # type: ignore[misc]
+    finally:
+        _task = None
 
 
 def worker_count(requested: int | None, work: int, threshold: int) -> int:
@@ -52,49 +75,6 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
     if work < threshold or threading.active_count() > 1:
         return 1
     return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
-
-
-def map_ranges(
-    task: Callable[[int, int], R], total: int, workers: int, smallest: int = 16
-) -> Iterator[tuple[int, int, R]]:
-    """Yield (start, stop, task(start, stop)) over [0, total) in order, using `workers` processes.
-
-    Ranges shrink as the work runs out (guided scheduling: each takes a share of what is
-    left, down to `smallest` items), so the workers finish within a small range of each
-    other instead of one idling while the other ends a large range."""
-    global _task
-    if total == 0:
-        return
-    if workers <= 1:
-        step = max(1, -(-total // 8))  # a few slices so progress can be reported
-        for start in range(0, total, step):
-            stop = min(total, start + step)
-            yield start, stop, task(start, stop)
-        return
-    _task = task
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                (start, stop, pool.submit(_run, start, stop))
-                for start, stop in guided_ranges(total, workers, smallest)
-            ]
-            for start, stop, future in futures:
-                yield start, stop, future.result()  # type: ignore[misc]
-    finally:
-        _task = None
-
-
-def after_first(results: Iterable[R], meanwhile: Callable[[], None] | None) -> Iterator[R]:
-    """`results`, running `meanwhile` in this process once the first has come (or at the end if
-    none does): by then the workers are busy, and this process would only wait for them."""
-    for result in results:
-        if meanwhile is not None:
-            meanwhile()
-            meanwhile = None
-        yield result
-    if meanwhile is not None:
-        meanwhile()
 
 
 def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, int]]:

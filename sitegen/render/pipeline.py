@@ -79,7 +79,8 @@ def run_build(
     racy = _racy_hashes(sources.inputs, sources.scanned_ns, records)
     with times.phase("assemble"):
         site, next_due, renders = _assemble(sources, options, records, cache)
-    search = _search_jobs(sources, cache, site, records, renders, times)
+    # The search index's files, planned while the pages render (the builder only waits then).
+    index = Deferred(_search_jobs, sources, cache, site, records, renders, times)
     del records
     with times.phase("plan"):
         static = {
@@ -92,24 +93,28 @@ def run_build(
             for name, path in theme_templates.items()
         }
         collections = uses_collections(theme_templates)
-        jobs = plan_site(site, static, site_dir / MEDIA_ROOT, collections=collections) + search
-        prints = fingerprints(site, jobs, _salt(sources, templates, static))
+        jobs = plan_site(site, static, site_dir / MEDIA_ROOT, collections=collections)
+        salt = _salt(sources, templates, static)
+        prints = fingerprints(site, jobs, salt)
         previous = cache.previous_outputs(sources.out_dir)
         if trust_outputs and previous:  # this process wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in previous.items()}
         else:
             existing = scan_tree(sources.out_dir, "")
-        todo = [
-            i
-            for i, job in enumerate(jobs)
-            if previous.get(job.output) != (prints[i], *existing.get(job.output, (-1, -1)))
-        ]
+        todo = _changed(jobs, prints, previous, existing)
     env = cache.environment(sources, templates, _template_globals(site, static), theme)
     _check_templates(env, jobs, todo)
     writer = OutputWriter(sources.out_dir, take_over=options.clean)
     writer.prepare(existing, known=previous)
     try:
-        staged, produce_times = _produce(jobs, todo, env, writer, options, progress, renders)
+        staged, produce_times = _produce(
+            jobs, todo, env, writer, options.jobs, progress, renders, while_waiting=index.run
+        )
+        if index_jobs := index.value():
+            index_prints = fingerprints(site, index_jobs, salt)
+            index_todo = _changed(index_jobs, index_prints, previous, existing)
+            staged += _produce(index_jobs, index_todo, env, writer, 1, None, renders)[0]
+            jobs, prints = [*jobs, *index_jobs], [*prints, *index_prints]
         with times.phase("write"):
             produced = {job.output for job in jobs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
@@ -224,6 +229,21 @@ def _search_jobs(
         )
 
 
+def _changed(
+    jobs: Sequence[Job],
+    prints: Sequence[str],
+    previous: Mapping[str, tuple[str, int, int]],
+    existing: Mapping[str, tuple[int, int]],
+) -> list[int]:
+    """Indexes of the jobs to render: those whose fingerprint or file changed since the last
+    build (all of them without one)."""
+    return [
+        i
+        for i, job in enumerate(jobs)
+        if previous.get(job.output) != (prints[i], *existing.get(job.output, (-1, -1)))
+    ]
+
+
 def _salt(
     sources: Sources, templates: Mapping[str, str], static: Mapping[str, tuple[Path, str]]
 ) -> str:
@@ -313,12 +333,14 @@ def _produce(
     todo: Sequence[int],
     env: Any,
     writer: OutputWriter,
-    options: BuildOptions,
+    processes: int | None,
     progress: Progress,
     renders: StoredRenders,
+    while_waiting: Callable[[], None] | None = None,
 ) -> tuple[list[str], dict[str, float]]:
-    """Render the outputs in `todo` and stage those whose bytes changed; every error is collected.
-    The bodies of their pages are read ahead from `renders` a block at a time."""
+    """Render the outputs in `todo` and stage those whose bytes changed, on `processes` (None:
+    decide by their number); every error is collected. The bodies of their pages are read
+    ahead from `renders` a block at a time. `while_waiting` runs here meanwhile."""
     # A feed costs as much as several pages: feeds go first, so the small ranges that end the
     # phase (see map_ranges) hold cheap outputs and the workers finish together.
     todo = sorted(todo, key=lambda index: not isinstance(jobs[index], TextJob))
@@ -364,7 +386,7 @@ def _produce(
     totals: dict[str, float] = {}
     errors: dict[tuple[Any, ...], SitegenError] = {}
     for _, stop, (done, seconds, failed) in run_ranges(
-        task, len(todo), jobs=options.jobs, threshold=PARALLEL_OUTPUTS
+        task, len(todo), jobs=processes, threshold=PARALLEL_OUTPUTS, while_waiting=while_waiting
     ):
         staged += done
         for name, value in seconds.items():

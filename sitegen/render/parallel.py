@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
 
@@ -30,18 +30,18 @@ def run_ranges(
     *,
     jobs: int | None,
     threshold: int,
-    while_waiting: Callable[[], None] | None = None,
+    while_waiting: Sequence[Callable[[], object]] = (),
 ) -> Iterator[tuple[int, int, R]]:
     """Yield (start, stop, task(start, stop)) over [0, total) in order, on `jobs` processes
-    (None: decide by `total` against `threshold`, see worker_count). `while_waiting` runs in
-    this process once the workers have started (in process: before the task), where this
+    (None: decide by `total` against `threshold`, see worker_count). `while_waiting` are run
+    in this process once the workers have started (in process: before the task), where this
     process would otherwise only wait for them. Ranges shrink as the work runs out (guided
     scheduling, see guided_ranges), so the workers finish close together."""
     global _task
     workers = worker_count(jobs, total, threshold)
     if workers <= 1:
-        if while_waiting is not None:
-            while_waiting()
+        for call in while_waiting:
+            call()
         step = max(1, -(-total // 8))  # a few slices so progress can be reported
         for start in range(0, total, step):
             stop = min(total, start + step)
@@ -55,8 +55,8 @@ def run_ranges(
                 (start, stop, pool.submit(_run, start, stop))
                 for start, stop in guided_ranges(total, workers, smallest=16)
             ]
-            if while_waiting is not None:  # the workers were forked by the first submit
-                while_waiting()
+            for call in while_waiting:  # the workers were forked by the first submit
+                call()
             for start, stop, future in futures:
                 yield start, stop, future.result()  # type: ignore[misc]
     finally:

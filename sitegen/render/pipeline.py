@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -74,7 +75,7 @@ def run_build(
         times,
         options.jobs,
         progress,
-        while_waiting=None if cache.has_environment() else theme.run,  # Jinja compiles meanwhile
+        while_waiting=() if cache.has_environment() else (theme.run,),  # Jinja compiles meanwhile
     )
     racy = _racy_hashes(sources.inputs, sources.scanned_ns, records)
     with times.phase("assemble"):
@@ -95,28 +96,40 @@ def run_build(
         collections = uses_collections(theme_templates)
         jobs = plan_site(site, static, site_dir / MEDIA_ROOT, collections=collections)
         salt = _salt(sources, templates, static)
-        prints = fingerprints(site, jobs, salt)
+        prints = Deferred(fingerprints, site, jobs, salt)
         previous = cache.previous_outputs(sources.out_dir)
         if trust_outputs and previous:  # this process wrote them last
             existing = {path: (size, mtime) for path, (_, size, mtime) in previous.items()}
         else:
             existing = scan_tree(sources.out_dir, "")
-        todo = _changed(jobs, prints, previous, existing)
+        # Without a last build every output is made: the fingerprints (for the next build) are
+        # then taken while the pages render.
+        todo = (
+            _changed(jobs, prints.value(), previous, existing) if previous else [*range(len(jobs))]
+        )
     env = cache.environment(sources, templates, _template_globals(site, static), theme)
     _check_templates(env, jobs, todo)
     writer = OutputWriter(sources.out_dir, take_over=options.clean)
     writer.prepare(existing, known=previous)
     try:
         staged, produce_times = _produce(
-            jobs, todo, env, writer, options.jobs, progress, renders, while_waiting=index.run
+            jobs,
+            todo,
+            env,
+            writer,
+            options.jobs,
+            progress,
+            renders,
+            while_waiting=(prints.run, index.run),
         )
+        outputs = list(zip(jobs, prints.value(), strict=True))
         if index_jobs := index.value():
             index_prints = fingerprints(site, index_jobs, salt)
             index_todo = _changed(index_jobs, index_prints, previous, existing)
             staged += _produce(index_jobs, index_todo, env, writer, 1, None, renders)[0]
-            jobs, prints = [*jobs, *index_jobs], [*prints, *index_prints]
+            outputs += zip(index_jobs, index_prints, strict=True)
         with times.phase("write"):
-            produced = {job.output for job in jobs}
+            produced = {job.output for job, _ in outputs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
     except BaseException:
         writer.abort()
@@ -131,7 +144,7 @@ def run_build(
             out_dir=str(sources.out_dir),
             input_dirs=sources.input_dirs,
             inputs=sources.inputs,
-            outputs={job.output: (prints[i], *final[job.output]) for i, job in enumerate(jobs)},
+            outputs={job.output: (made, *final[job.output]) for job, made in outputs},
             file_hashes=cache.hasher.hashes,
             next_due=next_due,
             scanned_ns=sources.scanned_ns,
@@ -143,7 +156,7 @@ def run_build(
     return BuildResult(
         documents=len(site.posts) + len(site.pages),
         written=len(report.written),
-        unchanged=len(jobs) - len(report.written),
+        unchanged=len(outputs) - len(report.written),
         removed=len(report.removed),
         seconds=time.perf_counter() - started,
         changed_paths=tuple(sorted((*report.written, *report.removed))),
@@ -180,12 +193,7 @@ def _assemble(
         for p, stat in inputs.items()
         if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
     ]
-    versions = {  # a document's rendering changes with its bytes and those of its includes
-        r.document.key: f"{sources.store_key}:{r.path}:{r.sha256}"
-        + "".join(sha for _, sha in r.includes)
-        for r in records
-        if r.document is not None
-    }
+    versions = {r.document.key: _version(sources, r) for r in records if r.document is not None}
     renders = cache.renders(sources, records)
     outline = outline_site(
         config,
@@ -204,6 +212,13 @@ def _assemble(
     if profile_warnings:
         site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
     return site, next_due, renders
+
+
+def _version(sources: Sources, record: DocRecord) -> str:
+    """Names a document's rendering: it changes with the Markdown options, the file's bytes
+    and those of the files its shortcodes include."""
+    made_of = "\0".join((sources.store_key, record.path, record.sha256, *dict(record.includes)))
+    return hashlib.blake2b(made_of.encode(), digest_size=16).hexdigest()
 
 
 def _search_jobs(
@@ -336,7 +351,7 @@ def _produce(
     processes: int | None,
     progress: Progress,
     renders: StoredRenders,
-    while_waiting: Callable[[], None] | None = None,
+    while_waiting: Sequence[Callable[[], object]] = (),
 ) -> tuple[list[str], dict[str, float]]:
     """Render the outputs in `todo` and stage those whose bytes changed, on `processes` (None:
     decide by their number); every error is collected. The bodies of their pages are read

@@ -87,7 +87,7 @@ class BuildCache:
         times: PhaseTimes,
         jobs: int | None,
         progress: Callable[[int, int], None] | None,
-        while_waiting: Callable[[], None] | None = None,
+        while_waiting: Sequence[Callable[[], object]] = (),
     ) -> list[DocRecord]:
         """A record per content file (`process_file`), reused while the file's bytes, those of
         the files its shortcodes included and the Markdown options are the same; the others

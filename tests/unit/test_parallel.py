@@ -50,7 +50,7 @@ def test_while_waiting_runs_in_this_process_while_the_workers_work(jobs: int) ->
         40,
         jobs=jobs,
         threshold=1,
-        while_waiting=lambda: seen.append(("waiting", os.getpid())),
+        while_waiting=(lambda: seen.append(("waiting", os.getpid())),),
     )
     for _, _, (pid, count) in results:
         seen.append(count)

@@ -29,7 +29,7 @@ from sitegen.render.documents import DocRecord, PhaseTimes
 from sitegen.render.fingerprint import fingerprints
 from sitegen.render.inputs import BuildOptions, BuildResult, build_now
 from sitegen.render.parallel import Deferred, run_ranges
-from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
+from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, plan_site
 from sitegen.render.renders import StoredRenders
 from sitegen.render.reuse import BuildCache
 from sitegen.render.sources import Sources, read_sources
@@ -354,8 +354,8 @@ def _produce(
     while_waiting: Sequence[Callable[[], object]] = (),
 ) -> tuple[list[str], dict[str, float]]:
     """Render the outputs in `todo` and stage those whose bytes changed, on `processes` (None:
-    decide by their number); every error is collected. The bodies of their pages are read
-    ahead from `renders` a block at a time. `while_waiting` runs here meanwhile."""
+    decide by their number); every error is collected. Their pages' bodies come from
+    `renders`. `while_waiting` runs here meanwhile."""
     # A feed costs as much as several pages: feeds go first, so the small ranges that end the
     # phase (see map_ranges) hold cheap outputs and the workers finish together.
     todo = sorted(todo, key=lambda index: not isinstance(jobs[index], TextJob))
@@ -375,12 +375,9 @@ def _produce(
             finally:
                 seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
 
-        block_starts = _page_blocks(jobs, todo[start:stop])
         with ThreadPoolExecutor(max_workers=1) as io:
             for index in todo[start:stop]:
                 job = jobs[index]
-                if index in block_starts:
-                    renders.read_ahead(block_starts[index])
                 began = time.perf_counter()
                 try:
                     data = _bytes_of(job, env, renders.page_body)
@@ -414,25 +411,6 @@ def _produce(
         raise BuildFailed(list(errors.values()))
     totals["templates"] = sum(v for k, v in totals.items() if k.startswith("template:"))
     return staged, totals
-
-
-def _page_blocks(jobs: Sequence[Job], todo: Sequence[int], size: int = 64) -> dict[int, list[str]]:
-    """Job index -> the document keys of the pages shown by it and the jobs after it, up to
-    about `size` pages: the blocks whose bodies are read ahead together."""
-    blocks: dict[int, list[str]] = {}
-    keys: list[str] = []
-    for index in todo:
-        job = jobs[index]
-        values = (
-            job.context.values()
-            if isinstance(job, TemplateJob)
-            else (job.args if isinstance(job, TextJob) else ())
-        )
-        found = [key for value in values for key in page_keys(value)]
-        if found and (not keys or len(keys) >= size):
-            keys = blocks[index] = []
-        keys += found
-    return blocks
 
 
 def _bytes_of(job: Job, env: Any, page_body: Callable[[str], PageBody]) -> bytes:

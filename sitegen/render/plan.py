@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -325,14 +325,6 @@ def _author_feeds(site: Site) -> list[Job]:
         )
         jobs.append(TextJob(feed_path, feed_xml, args, f"the feed of author {author.slug!r}"))
     return jobs
-
-
-def page_keys(value: Any) -> Iterator[str]:
-    """The document keys of the PageRefs in `value` (what `built` would build)."""
-    if isinstance(value, PageRef):
-        yield value.key
-    elif type(value) is tuple:
-        yield from (item.key for item in value if isinstance(item, PageRef))
 
 
 def built(value: Any, page_body: Callable[[str], PageBody]) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from sitegen.cache import DocStore
@@ -37,7 +37,6 @@ class StoredRenders(Mapping[str, DocRender]):
         self._store_key = store_key
         self._md_options = md_options
         self._store: tuple[int, DocStore] | None = None
-        self._ahead: dict[str, tuple[str, bytes]] = {}  # path -> (sha256, body) read ahead
 
     def __getitem__(self, key: str) -> DocRender:
         record = self._records[key]
@@ -59,27 +58,15 @@ class StoredRenders(Mapping[str, DocRender]):
         return len(self._records)
 
     def page_body(self, key: str) -> PageBody:
-        """What the page of `key` shows besides its summary: from what was read ahead, from
-        the store, or (if the store lost it) from the file rendered again."""
+        """What the page of `key` shows besides its summary: from the store, or (if the store
+        lost it) from the file rendered again."""
         record = self._records[key]
-        ahead = self._ahead.get(record.path)
-        data = (
-            ahead[1]
-            if ahead is not None and ahead[0] == record.sha256
-            else (self._own_store().body(record.path, record.sha256))
-        )
+        data = self._own_store().body(record.path, record.sha256)
         try:
             body = unpack_body(data) if data is not None else None
         except Exception:
             body = None
         return body or self._render_again(record)[1]
-
-    def read_ahead(self, keys: Iterable[str]) -> None:
-        """Read the bodies of these documents' pages in one query (in place of those read
-        ahead before): one query per page would cost far more than the page's own reading."""
-        records = [self._records[key] for key in keys if key in self._records]
-        paths = sorted({r.path for r in records})
-        self._ahead = self._own_store().bodies(paths) if paths else {}
 
     def forget_renders(self, records: Sequence[DocRecord]) -> None:
         """Hold `records` (the same documents without their DocRenders) instead: once the

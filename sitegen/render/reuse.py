@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sitegen.cache import BuildState, DocStore, FileHasher, load_entries, save_entries
 from sitegen.fsio import is_settled
@@ -132,12 +131,8 @@ class BuildCache:
                 stores[os.getpid()] = DocStore(site_dir, store_key)
             return stores[os.getpid()]
 
-        builder_pid = os.getpid()
-
-        def make(start: int, stop: int) -> tuple[list[DocRecord] | _Pickles, dict[str, float]]:
-            """Records: the page bodies go to the store, not to this build's memory. A forked
-            worker returns the records as the pickles it made for the store, so they cross to
-            the builder without being pickled a second time."""
+        def make(start: int, stop: int) -> tuple[list[DocRecord], dict[str, float]]:
+            """Records: the page bodies go to the store, not to this build's memory."""
             local = PhaseTimes()
             done: list[DocRecord] = []
             rows, code = [], []
@@ -159,8 +154,7 @@ class BuildCache:
                 done.append(record)
             store.update(rows, [])
             store.keep_highlights(code)
-            pickles = _Pickles.of([row[2] for row in rows])
-            return (done if os.getpid() == builder_pid else pickles), local.seconds
+            return done, local.seconds
 
         if todo:
             own_store()  # create it now: two workers would race to create it
@@ -173,8 +167,7 @@ class BuildCache:
                 while_waiting=while_waiting,
             ):
                 times.add(seconds)
-                made = done.records() if isinstance(done, _Pickles) else done
-                records.update((record.path, record) for record in made)
+                records.update((record.path, record) for record in done)
                 if progress:
                     progress(stop, len(todo))
             if touched or any(p not in records for p in cached):
@@ -322,22 +315,3 @@ def _same_includes(site_dir: Path, record: DocRecord) -> bool:
         return all(_same_bytes(site_dir / path, sha) for path, sha in record.includes)
     except OSError:
         return False
-
-
-class _Pickles(NamedTuple):
-    """Pickles as one bytes object and where each ends: one allocation, returned to the system
-    as a whole once read, where a thousand bytes objects of ~1 KB would leave the builder's
-    heap fragmented (+1 KB of resident memory per document)."""
-
-    blob: bytes
-    ends: list[int]
-
-    @classmethod
-    def of(cls, pickles: list[bytes]) -> _Pickles:
-        return cls(b"".join(pickles), list(itertools.accumulate(map(len, pickles))))
-
-    def records(self) -> Iterator[DocRecord]:
-        view, start = memoryview(self.blob), 0
-        for end in self.ends:
-            yield pickle.loads(view[start:end])
-            start = end

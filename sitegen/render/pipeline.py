@@ -66,10 +66,12 @@ def run_build(
     `trust_outputs`: the output folder is as the last build left it (a watched preview), so
     it need not be scanned."""
     times = PhaseTimes()
-    sources = read_sources(site_dir, options, cache.state, scanned)
+    sources = read_sources(
+        site_dir, options, scanned, cache.state.input_dirs if cache.state else ()
+    )
     cache.start(sources)
     times.add({"read": time.perf_counter() - started})
-    theme = Deferred(compiled_environment, sources.theme, sources.jinja_cache)
+    theme = Deferred(compiled_environment, sources.theme, cache.jinja_cache)
     records = cache.documents(
         sources,
         times,
@@ -193,7 +195,7 @@ def _assemble(
         for p, stat in inputs.items()
         if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
     ]
-    versions = {r.document.key: _version(sources, r) for r in records if r.document is not None}
+    versions = {r.document.key: _version(cache, r) for r in records if r.document is not None}
     renders = cache.renders(sources, records)
     outline = outline_site(
         config,
@@ -214,10 +216,11 @@ def _assemble(
     return site, next_due, renders
 
 
-def _version(sources: Sources, record: DocRecord) -> str:
+def _version(cache: BuildCache, record: DocRecord) -> str:
     """Names a document's rendering: it changes with the Markdown options, the file's bytes
     and those of the files its shortcodes include."""
-    made_of = "\0".join((sources.store_key, record.path, record.sha256, *dict(record.includes)))
+    includes = (f"{path}:{sha256}" for path, sha256 in record.includes)
+    made_of = "\0".join((cache.store_key, record.path, record.sha256, *includes))
     return hashlib.blake2b(made_of.encode(), digest_size=16).hexdigest()
 
 
@@ -240,7 +243,7 @@ def _search_jobs(
             records,
             lambda key: renders[key].terms,
             cache_path(sources.site_dir, cache.key),
-            sources.store_key,
+            cache.store_key,
         )
 
 

@@ -28,10 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.cache import BuildState, DocStore, FileHasher, load_entries, save_entries
+from sitegen.cache import (
+    BuildState,
+    DocStore,
+    FileHasher,
+    load_entries,
+    output_versions,
+    save_entries,
+)
 from sitegen.fsio import is_settled
 from sitegen.markdown.highlight import highlights_reused
 from sitegen.model import Document
+from sitegen.paths import state_dir
 from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.parallel import Deferred, run_ranges
 from sitegen.render.renders import StoredRenders, pack_body
@@ -73,12 +81,21 @@ class BuildCache:
         self._env: Any = None
         self._env_key: object = None
         self.hasher = FileHasher({}, 0)
+        self.store_key = ""  # names every document's rendering inputs (see `start`)
 
     def start(self, sources: Sources) -> None:
         """Begin a build of `sources`: file hashes are reused from the last state."""
         state = self.state
         known = state.file_hashes if state is not None and self.use_disk else {}
         self.hasher = FileHasher(known, state.scanned_ns if state is not None else 0)
+        self.store_key = f"{output_versions()}:{sources.rendering_inputs()}"
+
+    @property
+    def jinja_cache(self) -> Path:
+        """The folder of compiled templates. Jinja reuses its compiled code across its own
+        versions (its cache's tag changes only with its bytecode format), so it is per versions."""
+        name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
+        return state_dir(self.site_dir) / "jinja" / name
 
     def documents(
         self,
@@ -92,7 +109,7 @@ class BuildCache:
         the files its shortcodes included and the Markdown options are the same; the others
         are made by the workers, which store each body in the DocStore. `while_waiting` runs
         in this process while the workers work."""
-        site_dir, store_key = self.site_dir, sources.store_key
+        site_dir, store_key = self.site_dir, self.store_key
         paths = [
             p
             for p in sources.inputs
@@ -199,7 +216,7 @@ class BuildCache:
 
     def renders(self, sources: Sources, records: Sequence[DocRecord]) -> StoredRenders:
         """The documents' renderings by key, read from the DocStore where a record has none."""
-        return StoredRenders(self.site_dir, records, sources.store_key, sources.md_options)
+        return StoredRenders(self.site_dir, records, self.store_key, sources.md_options)
 
     def entries(
         self,
@@ -268,7 +285,7 @@ class BuildCache:
         renders.forget_renders(lite)
         if self.use_disk:
             entries = self._entries
-            header = (sources.store_key, entries.info, entries.links)
+            header = (self.store_key, entries.info, entries.links)
             save_entries(self.site_dir, self.key, header, ({r.path: r for r in lite}, entries.made))
 
     def environment(

@@ -1,23 +1,21 @@
 """The first stage of a build: what it reads before any document.
 
 The configuration (with the options that override it), the output folder, the theme, the
-stats of every input file, and the Markdown options with the key that names them in the
-build cache. Reads `sitegen.toml` and scans folders; renders nothing.
+stats of every input file and the Markdown options. Reads `sitegen.toml` and scans folders;
+renders nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import BuildState, output_versions
 from sitegen.config import SiteConfig, load_config, normalise_base_url
 from sitegen.data_files import DATA_DIR
 from sitegen.errors import ConfigError
 from sitegen.markdown import MarkdownOptions
-from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
+from sitegen.paths import CONTENT_DIR, holds_site_files
 from sitegen.render.inputs import BuildOptions, scan_inputs
 from sitegen.shortcodes import Shortcodes
 from sitegen.sources.local import Stats
@@ -35,33 +33,30 @@ class Sources:
     scanned_ns: int  # when they were scanned (see fsio.is_settled)
     shortcodes: Shortcodes
     md_options: MarkdownOptions
-    store_key: str  # names the Markdown options and everything else a rendering depends on
 
-    @property
-    def jinja_cache(self) -> Path:
-        """The folder of compiled templates. Jinja reuses its compiled code across its own
-        versions (its cache's tag changes only with its bytecode format), so it is per versions."""
-        name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
-        return state_dir(self.site_dir) / "jinja" / name
+    def rendering_inputs(self) -> str:
+        """What every document's rendering depends on besides its file: the Markdown options,
+        the shortcode templates and the limits (the records hold limit errors)."""
+        return f"{self.md_options!r}:{self.shortcodes.digest}:{self.config.limits!r}"
 
 
 def read_sources(
     site_dir: Path,
     options: BuildOptions,
-    last: BuildState | None,
-    scanned: tuple[int, Stats] | None,
+    scanned: tuple[int, Stats] | None = None,
+    scanned_dirs: tuple[str, ...] = (),
 ) -> Sources:
-    """The build's sources. `scanned` is (time, stats) of the inputs when the caller has them
-    (a scan for the no-op check, or the last build's stats updated for the paths a watcher
-    saw change), valid while the input folders are those of the `last` build."""
+    """The build's sources. `scanned` is (time, stats) of the input folders `scanned_dirs` when
+    the caller has them (a scan for the no-op check, or the last build's stats updated for the
+    paths a watcher saw change); they are scanned again if the input folders are others."""
     config = _effective_config(site_dir, options)
     out_dir = _output_dir(site_dir, config, options)
     theme = theme_paths(site_dir, config.theme)
     input_dirs = (CONTENT_DIR, DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
-    if scanned is None or last is None or last.input_dirs != input_dirs:
+    if scanned is None or scanned_dirs != input_dirs:
         scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
     shortcodes = Shortcodes(site_dir, theme.template_dirs)
-    md_options, store_key = _markdown_options(config, shortcodes)
+    md_options = _markdown_options(config)
     return Sources(
         site_dir=site_dir,
         config=config,
@@ -72,7 +67,6 @@ def read_sources(
         scanned_ns=scanned[0],
         shortcodes=shortcodes,
         md_options=md_options,
-        store_key=store_key,
     )
 
 
@@ -105,16 +99,12 @@ def _relative(site_dir: Path, folder: Path) -> str:
     )
 
 
-def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (with the versions of sitegen and of the
-    libraries that render, and the shortcode templates) in the DocStore."""
+def _markdown_options(config: SiteConfig) -> MarkdownOptions:
     md = config.markdown
-    options = MarkdownOptions(
+    return MarkdownOptions(
         allow_html=md.allow_html,
         iframe_hosts=md.iframe_hosts,
         highlight=md.highlight,
         toc_max_level=md.toc_max_level,
         search_terms=config.search.enabled,
     )
-    # the records hold limit errors, so the limits name the store too
-    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"

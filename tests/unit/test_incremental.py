@@ -245,6 +245,7 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     import sitegen.render.pipeline as pipeline
     from sitegen.cache import DocStore
     from sitegen.render.renders import unpack_body
+    from sitegen.render.reuse import BuildCache
     from sitegen.render.sources import read_sources
 
     site = _site(tmp_path / "site")
@@ -261,7 +262,9 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     assert len(records) == 8
     assert all(r.render is not None for r in records)
     assert not any('id="part"' in repr(r) for r in records)  # the body's heading: pages only
-    store = DocStore(site, read_sources(site, BuildOptions(), None, None).store_key)
+    cache = BuildCache(site, "", use_disk=True, retain=False)
+    cache.start(read_sources(site, BuildOptions()))
+    store = DocStore(site, cache.store_key)
     try:
         stored = store.load()
         bodies = [

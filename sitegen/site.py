@@ -65,7 +65,7 @@ class PageBody:
     mermaid: bool = False  # the page has a diagram for Mermaid to draw
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocRender:
     """What a document's entry is made of, of its Markdown renderings: the summary as list
     pages show it (the front matter's `summary`, else the body's), the body's internal links,

@@ -28,7 +28,7 @@ from sitegen.shortcodes import Shortcodes, render_document
 from sitegen.site import DocRender, PageBody, split_rendering
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocRecord:
     """One content file as the build knows it: its stat and bytes' sha256, the document and
     what its entry needs of its rendering (None, with `errors`, when it cannot be read, parsed

@@ -82,8 +82,9 @@ def run_build(
     racy = _racy_hashes(sources.inputs, sources.scanned_ns, records)
     with times.phase("assemble"):
         site, next_due, renders = _assemble(sources, options, records, cache)
-    # The search index's files, planned while the pages render (the builder only waits then).
+    # The search index's files, and the entries for the next build, while the pages render.
     index = Deferred(_search_jobs, sources, cache, site, records, renders, times)
+    saved = Deferred(cache.save_entries)
     del records
     with times.phase("plan"):
         static = {
@@ -122,8 +123,9 @@ def run_build(
             options.jobs,
             progress,
             renders,
-            while_waiting=(prints.run, index.run),
+            while_waiting=(prints.run, index.run, saved.run),
         )
+        saved.run()
         outputs = list(zip(jobs, prints.value(), strict=True))
         if index_jobs := index.value():
             index_prints = fingerprints(site, index_jobs, salt)
@@ -210,7 +212,7 @@ def _assemble(
     )
     outline, made = cache.entries(outline, selected, renders, versions)
     site = finish_site(outline, selected, made, strict=options.strict)
-    cache.keep_records(sources, records, renders)
+    cache.keep_records(records, renders)
     if profile_warnings:
         site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
     return site, next_due, renders

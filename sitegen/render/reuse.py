@@ -82,6 +82,7 @@ class BuildCache:
         self._env_key: object = None
         self.hasher = FileHasher({}, 0)
         self.store_key = ""  # names every document's rendering inputs (see `start`)
+        self._lite: list[DocRecord] = []  # a one-shot build's records, without their DocRenders
 
     def start(self, sources: Sources) -> None:
         """Begin a build of `sources`: file hashes are reused from the last state."""
@@ -273,20 +274,25 @@ class BuildCache:
                 ids[doc.key] = renders[doc.key].ids
         return ids
 
-    def keep_records(
-        self, sources: Sources, records: Sequence[DocRecord], renders: StoredRenders
-    ) -> None:
+    def keep_records(self, records: Sequence[DocRecord], renders: StoredRenders) -> None:
         """After assembly: a one-shot build keeps no DocRender (pages need only their bodies,
-        from the store), and stores its records without them, with the entries made of them,
-        for the next `sitegen build` to start from."""
+        from the store); `save_entries` then stores its records without them."""
         if self.retain:
             return
-        lite = [r if r.render is None else dataclasses.replace(r, render=None) for r in records]
-        renders.forget_renders(lite)
-        if self.use_disk:
-            entries = self._entries
-            header = (self.store_key, entries.info, entries.links)
-            save_entries(self.site_dir, self.key, header, ({r.path: r for r in lite}, entries.made))
+        self._lite = [
+            r if r.render is None else dataclasses.replace(r, render=None) for r in records
+        ]
+        renders.forget_renders(self._lite)
+
+    def save_entries(self) -> None:
+        """Store a one-shot build's records (as `keep_records` left them) with the entries made
+        of them, for the next `sitegen build` to start from."""
+        if self.retain or not self.use_disk:
+            return
+        entries = self._entries
+        header = (self.store_key, entries.info, entries.links)
+        records = {r.path: r for r in self._lite}
+        save_entries(self.site_dir, self.key, header, (records, entries.made))
 
     def environment(
         self,

@@ -1,4 +1,4 @@
-"""Markdown files with front matter <-> `Document` values.
+"""Markdown files with front matter <-> `SourceDocument` values.
 
 Front matter is YAML between `---` lines, TOML between `+++` lines (Hugo, Zola) or a JSON object,
 after an optional BOM and blank lines. `parse_document` validates it and reports every problem of
@@ -30,7 +30,7 @@ import yaml
 
 from sitegen.errors import ContentError, ContentErrors, quote
 from sitegen.fsio import MAX_NAME_BYTES
-from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
+from sitegen.model import DateValue, FrontMatter, Kind, SourceDocument, make_key
 from sitegen.slugs import is_valid_slug, slugify, term_slug
 from sitegen.titles import first_heading, title_from_slug
 
@@ -152,8 +152,8 @@ def name_date(stem: str) -> tuple[dt.date | None, str]:
 
 def parse_document(
     text: str, *, source: str, kind: Kind | None = None, default_slug: str | None = None
-) -> Document:
-    """Parse a Markdown file with front matter into a Document, or raise ContentError.
+) -> SourceDocument:
+    """Parse a Markdown file with front matter into a SourceDocument, or raise ContentError.
 
     `source` names the file in messages (relative to the site dir, e.g. `content/posts/a.md`).
     `kind` and `default_slug` default to what the path says (see `document_location`, which is
@@ -190,7 +190,7 @@ def parse_document(
                 )
             ]
         )
-    return Document(
+    return SourceDocument(
         key=make_key(kind, slug),
         kind=kind,
         slug=slug,
@@ -245,7 +245,7 @@ def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str,
     return raw, key_lines, body
 
 
-def dump_document(doc: Document) -> str:
+def dump_document(doc: SourceDocument) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
     return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
 

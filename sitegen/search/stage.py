@@ -51,9 +51,7 @@ def search_jobs(
         found = known.get(record.path)
         if found is None or found[0] != record.sha256:
             doc_terms = (
-                record.render.body.terms
-                if record.render is not None
-                else rendered_terms(entry.doc.key)
+                record.render.terms if record.render is not None else rendered_terms(entry.doc.key)
             )
             found = (record.sha256, doc_terms, excerpt(entry.summary.summary))
         fresh[record.path] = found

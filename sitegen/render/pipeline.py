@@ -237,16 +237,12 @@ def _search_jobs(
     """The search index's outputs, when the site has search."""
     if not sources.config.search.enabled:
         return []
-    from sitegen.search.stage import cache_path, search_jobs
+    from sitegen.search.stage import index_jobs, search_docs
 
     with times.phase("search"):
-        return search_jobs(
-            site,
-            records,
-            lambda key: renders[key].terms,
-            cache_path(sources.site_dir, cache.key),
-            cache.store_key,
-        )
+        keys = [entry.doc.key for entry in (*site.posts, *site.pages)]
+        docs = search_docs(site, cache.search_terms(keys, records, renders))
+        return index_jobs(cache.search_index(docs))
 
 
 def _changed(

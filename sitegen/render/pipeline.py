@@ -237,16 +237,12 @@ def _search_jobs(
     """The search index's outputs, when the site has search."""
     if not sources.config.search.enabled:
         return []
-    from sitegen.search.stage import cache_path, search_jobs
+    from sitegen.search.stage import index_jobs, search_docs
 
     with times.phase("search"):
-        return search_jobs(
-            site,
-            records,
-            lambda key: renders[key].terms,
-            cache_path(sources.site_dir, cache.key),
-            cache.store_key,
-        )
+        keys = [entry.doc.key for entry in (*site.posts, *site.pages)]
+        docs = search_docs(site, cache.search_terms(keys, records, renders))
+        return index_jobs(cache.search_index(docs))
 
 
 def _changed(
@@ -362,8 +358,9 @@ def _produce(
     decide by their number); every error is collected. Their pages' bodies come from
     `renders`. `while_waiting` runs here meanwhile."""
     # A feed costs as much as several pages: feeds go first, so the small ranges that end the
-    # phase (see map_ranges) hold cheap outputs and the workers finish together.
+    # phase (see run_ranges) hold cheap outputs and the workers finish together.
     todo = sorted(todo, key=lambda index: not isinstance(jobs[index], TextJob))
+    bodies = renders.bodies
 
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
@@ -385,7 +382,7 @@ def _produce(
                 job = jobs[index]
                 began = time.perf_counter()
                 try:
-                    data = _bytes_of(job, env, renders.page_body)
+                    data = _bytes_of(job, env, bodies)
                 except SitegenError as exc:
                     errors.append(exc)
                     continue
@@ -418,10 +415,11 @@ def _produce(
     return staged, totals
 
 
-def _bytes_of(job: Job, env: Any, page_body: Callable[[str], PageBody]) -> bytes:
+def _bytes_of(job: Job, env: Any, bodies: Mapping[str, PageBody]) -> bytes:
+    """The output's bytes: its template rendered, its text made or its file read."""
     if isinstance(job, TemplateJob):
-        context = {name: built(value, page_body) for name, value in job.context.items()}
+        context = {name: built(value, bodies) for name, value in job.context.items()}
         return render_template(env, job.template, context, source=job.source).encode("utf-8")
     if isinstance(job, TextJob):
-        return job.make(*(built(arg, page_body) for arg in job.args)).encode("utf-8")
+        return job.make(*(built(arg, bodies) for arg in job.args)).encode("utf-8")
     return job.path.read_bytes()

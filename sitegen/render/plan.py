@@ -327,13 +327,13 @@ def _author_feeds(site: Site) -> list[Job]:
     return jobs
 
 
-def built(value: Any, page_body: Callable[[str], PageBody]) -> Any:
+def built(value: Any, bodies: Mapping[str, PageBody]) -> Any:
     """`value` (a context value or a job argument) with any PageRef in it replaced by its page,
-    made from the body `page_body(key)` gives."""
+    made from its document's page body (`bodies`: by document key)."""
     if isinstance(value, PageRef):
-        return make_page(value, page_body(value.key))
+        return make_page(value, bodies[value.key])
     if type(value) is tuple and any(isinstance(item, PageRef) for item in value):
-        return tuple(built(item, page_body) for item in value)
+        return tuple(built(item, bodies) for item in value)
     return value
 
 

@@ -57,6 +57,11 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
+    @property
+    def bodies(self) -> Mapping[str, PageBody]:
+        """The documents' page bodies by key (see `page_body`)."""
+        return _Bodies(self)
+
     def page_body(self, key: str) -> PageBody:
         """What the page of `key` shows besides its summary: from the store, or (if the store
         lost it) from the file rendered again."""
@@ -90,6 +95,22 @@ class StoredRenders(Mapping[str, DocRender]):
         if made.render is None or body is None or made.sha256 != record.sha256:
             raise RuntimeError(f"{record.path} changed during the build; build again")
         return made.render, body
+
+
+class _Bodies(Mapping[str, PageBody]):
+    """StoredRenders' page bodies as a mapping: what the pages are made from."""
+
+    def __init__(self, renders: StoredRenders) -> None:
+        self._renders = renders
+
+    def __getitem__(self, key: str) -> PageBody:
+        return self._renders.page_body(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._renders)
+
+    def __len__(self) -> int:
+        return len(self._renders)
 
 
 def pack_body(body: PageBody) -> bytes:

@@ -9,6 +9,8 @@ every shortcut a build takes, each a lookup by what the stage's result is made o
 - a document's entry (summary, link answers, digests), by its rendering, route, terms, the
   site info and the link answers it got (`Made`);
 - the Jinja environment with its compiled templates, by the templates' bytes;
+- the search index: each document's terms by its file's bytes, and the last index, patched
+  where pages changed (search.index.update_index) instead of made again;
 - the last build's state (input stats, each output's fingerprint), for the no-op check and
   to render only the outputs whose fingerprint or file changed.
 
@@ -23,10 +25,10 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen.cache import (
     BuildState,
@@ -36,7 +38,7 @@ from sitegen.cache import (
     output_versions,
     save_entries,
 )
-from sitegen.fsio import is_settled
+from sitegen.fsio import is_settled, write_atomic
 from sitegen.markdown.highlight import highlights_reused
 from sitegen.model import Document
 from sitegen.paths import state_dir
@@ -44,6 +46,7 @@ from sitegen.render.documents import DocRecord, PhaseTimes, process_file
 from sitegen.render.parallel import Deferred, run_ranges
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.sources import Sources
+from sitegen.search.index import SearchDoc, build_index, update_index
 from sitegen.site import DocRender, Made, Outline, make_entry
 from sitegen.sources.local import DOCUMENT_DIRS, MARKDOWN_SUFFIXES
 from sitegen.views import SiteInfo
@@ -61,6 +64,25 @@ class _Entries:
     info: SiteInfo | None = None
     links: tuple[object, ...] = ()  # the link table's contents (LinkTable.contents)
     made: dict[str, Made] = field(default_factory=dict)
+
+
+class _Search(NamedTuple):
+    """The last search index and what it was made of."""
+
+    store_key: str  # the terms were made with it
+    terms: dict[str, tuple[str, str]]  # source path -> (sha256, terms)
+    docs: list[tuple[str, ...]]  # SearchDocs, as plain tuples (pickled without a Python call each)
+    files: dict[str, str]  # build_index(docs)
+
+
+def _load_search(path: Path, store_key: str, use_disk: bool) -> _Search:
+    try:
+        found = pickle.loads(path.read_bytes()) if use_disk else None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        found = None
+    if not isinstance(found, _Search) or found.store_key != store_key:
+        return _Search(store_key, {}, [], {})
+    return found
 
 
 class BuildCache:
@@ -83,6 +105,8 @@ class BuildCache:
         self.hasher = FileHasher({}, 0)
         self.store_key = ""  # names every document's rendering inputs (see `start`)
         self._lite: list[DocRecord] = []  # a one-shot build's records, without their DocRenders
+        self._search: _Search | None = None  # the last search index, once read
+        self._search_terms: dict[str, tuple[str, str]] = {}  # this build's (see _Search.terms)
 
     def start(self, sources: Sources) -> None:
         """Begin a build of `sources`: file hashes are reused from the last state."""
@@ -293,6 +317,52 @@ class BuildCache:
         header = (self.store_key, entries.info, entries.links)
         records = {r.path: r for r in self._lite}
         save_entries(self.site_dir, self.key, header, (records, entries.made))
+
+    def search_terms(
+        self, keys: Iterable[str], records: Sequence[DocRecord], renders: StoredRenders
+    ) -> dict[str, str]:
+        """The search terms of the documents `keys` name: from their records, from the last
+        index while a file's bytes are the same (a reused record has no DocRender), else from
+        the DocStore."""
+        known = self._last_search().terms
+        by_key = {r.document.key: r for r in records if r.document is not None}
+        terms = {}
+        for key in keys:
+            record = by_key[key]
+            found = known.get(record.path)
+            if record.render is not None:
+                terms[key] = record.render.terms
+            elif found is not None and found[0] == record.sha256:
+                terms[key] = found[1]
+            else:
+                terms[key] = renders[key].terms
+        self._search_terms = {by_key[key].path: (by_key[key].sha256, terms[key]) for key in terms}
+        return terms
+
+    def search_index(self, docs: Sequence[SearchDoc]) -> dict[str, str]:
+        """`build_index(docs)`: the last build's index while its documents are the same, that
+        index patched where they differ (`update_index`), or a new one."""
+        last = self._last_search()
+        if docs == last.docs:  # a SearchDoc equals the plain tuple of its values
+            files = last.files
+        elif last.docs:
+            files = update_index([SearchDoc._make(doc) for doc in last.docs], last.files, docs)
+        else:
+            files = build_index(docs)
+        made = _Search(self.store_key, self._search_terms, [tuple(doc) for doc in docs], files)
+        if made != last and self.use_disk:
+            write_atomic(self._search_path, pickle.dumps(made, protocol=5), durable=False)
+        self._search = made if self.retain else None
+        return files
+
+    def _last_search(self) -> _Search:
+        if self._search is None or self._search.store_key != self.store_key:
+            self._search = _load_search(self._search_path, self.store_key, self.use_disk)
+        return self._search
+
+    @property
+    def _search_path(self) -> Path:
+        return state_dir(self.site_dir) / f"search-{self.key}.pickle"
 
     def environment(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -144,9 +144,9 @@ def _rendering_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     rendered: list[str] = []
     original = pipeline._bytes_of
 
-    def spy(job: pipeline.Job, env: object, page_body: Callable[[str], object]) -> bytes:
+    def spy(job: pipeline.Job, env: object, bodies: Mapping[str, object]) -> bytes:
         rendered.append(job.output)
-        return original(job, env, page_body)  # type: ignore[arg-type]
+        return original(job, env, bodies)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "_bytes_of", spy)
     return rendered

@@ -47,8 +47,6 @@ OUTPUT_LIBRARIES: tuple[str, ...] = (
     "Jinja2",
     "MarkupSafe",
     "PyYAML",
-    "pydantic",  # validates front matter and sitegen.toml: the values templates print
-    "pydantic-core",
     "nh3",  # sanitizes raw HTML in Markdown
     "latex2mathml",  # turns $math$ into MathML
 )

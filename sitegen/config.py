@@ -14,10 +14,10 @@ import difflib
 import re
 import string
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, Self, get_args, get_origin, get_type_hints
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from sitegen.errors import ConfigError, ConfigErrors, quote
@@ -67,12 +67,7 @@ _HINTS = {
 class _Section:
     """A table of sitegen.toml, validated by `_section` (strict types, unknown keys refused)."""
 
-    def model_copy(self, *, update: Mapping[str, Any]) -> Self:
-        """A copy with the fields in `update` replaced, unchecked (as pydantic's, which the
-        build calls for `--base-url` and which this replaced)."""
-        return replace(self, **update)
-
-    def model_dump_json(self) -> str:
+    def as_json(self) -> str:
         """Every value as JSON text: part of the build cache's key."""
         import json  # here: a build that finds nothing changed never asks, and skips the import
 

@@ -1,7 +1,7 @@
 """The content model: documents and media, as plain frozen values.
 
-No I/O and no validation here: `frontmatter.py` turns text into these values (validating with
-pydantic at that boundary); the build and sync read and write them. Values are
+No I/O and no validation here: `frontmatter.py` turns text into these values (validating them
+at that boundary); the build and sync read and write them. Values are
 picklable so they can cross process boundaries and live in the build cache.
 
 The documents' classes are not slotted: a slotted dataclass pickles through a Python call per

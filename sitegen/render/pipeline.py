@@ -267,7 +267,7 @@ def _salt(
     return repr(
         (
             output_versions(),
-            sources.config.model_dump_json(),
+            sources.config.as_json(),
             sorted(templates.items()),
             sorted((name, sha) for name, (_, sha) in static.items()),
         )

@@ -7,6 +7,7 @@ renders nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,7 @@ def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
         base_url = normalise_base_url(options.base_url)
     except ValueError as exc:
         raise ConfigError(str(exc), field="base_url", hint="pass an absolute http(s) URL") from None
-    return config.model_copy(update={"base_url": base_url})
+    return dataclasses.replace(config, base_url=base_url)
 
 
 def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,8 @@ def test_static_files_and_made_pages_are_link_targets_with_the_base_path() -> No
 
 
 def test_raw_html_shown_as_text_is_one_warning_per_file() -> None:
-    config = CONFIG.model_copy(
-        update={"markdown": CONFIG.markdown.model_copy(update={"allow_html": False})}
+    config = dataclasses.replace(
+        CONFIG, markdown=dataclasses.replace(CONFIG.markdown, allow_html=False)
     )
     doc = _doc("posts/p.md", "Text\n\n<div>a</div>\n\n<b>b</b> <i>c</i>\n")
     rendered = {

@@ -50,11 +50,11 @@ def author_route(slug: str) -> Route:
 
 
 def profile_paths(paths: Iterable[str]) -> list[str]:
-    """The profile files among site-relative input paths: `content/authors/<slug>.md`."""
+    """The profile files among site-relative input paths: `content/authors/<slug>.md`. The
+    paths are clean (as scans name them), so string operations do: a PurePosixPath for each
+    of every build's ~1000 paths cost ~3 ms."""
     return sorted(
-        path
-        for path in paths
-        if PurePosixPath(path).parent.as_posix() == PROFILES_DIR and path.endswith(".md")
+        path for path in paths if path.rpartition("/")[0] == PROFILES_DIR and path.endswith(".md")
     )
 
 

@@ -27,7 +27,7 @@ from sitegen.sources.local import Stats, scan_tree
 __all__ = ["BuildOptions", "BuildResult", "Builder", "build_site"]  # the public API (docs/api.md)
 
 if TYPE_CHECKING:
-    from sitegen.render.memory import BuildMemory
+    from sitegen.render.reuse import BuildCache
 
 
 def build_site(
@@ -45,10 +45,9 @@ def build_site(
 class Builder:
     """Builds one site again and again in one process (`sitegen serve`).
 
-    Between builds it keeps in memory what a fresh process reads back from `.sitegen/`: the
-    last state, every parsed and rendered document, the assembled entries, the views' digests
-    and the Jinja environment with its compiled templates. So a rebuild costs what changed,
-    plus a little bookkeeping. `retain=False` keeps nothing (a one-shot build, lower peak).
+    Between builds it keeps its build cache in memory (render/reuse.py: what a fresh process
+    reads back from `.sitegen/`, plus every rendered document and the Jinja environment with
+    its compiled templates). So a rebuild costs what changed, plus a little bookkeeping. `retain=False` keeps nothing (a one-shot build, lower peak).
     A build given `changed_paths` trusts them and the output folder (as this builder left
     it): files changed behind its back are seen by the next build without paths.
     """
@@ -62,7 +61,7 @@ class Builder:
         self._retain = retain
         self._state: BuildState | None = None  # of the last successful build, when retained
         self._pending: set[Path] = set()  # paths changed since then (a failed build keeps them)
-        self._memory: BuildMemory | None = None
+        self._cache: BuildCache | None = None
 
     def build(
         self,
@@ -95,7 +94,7 @@ class Builder:
     ) -> BuildResult:
         state = self._state
         scanned = _rescanned(self.site_dir, state, changed) if state is not None else None
-        trusted = scanned is not None and self._memory is not None
+        trusted = scanned is not None and self._cache is not None
         if state is None and self.options.use_cache:
             state = load_state(self.site_dir, self._key)
         if state is not None:
@@ -105,23 +104,24 @@ class Builder:
             ) is not None:
                 self._state = state if self._retain else None
                 return result
-        from sitegen.render.memory import BuildMemory
         from sitegen.render.pipeline import run_build
+        from sitegen.render.reuse import BuildCache
 
-        memory = self._memory or BuildMemory(retain=self._retain)
-        memory.state = state
+        cache = self._cache or BuildCache(
+            self.site_dir, self._key, use_disk=self.options.use_cache, retain=self._retain
+        )
+        cache.state = state
         result = run_build(
             self.site_dir,
             self.options,
-            self._key,
-            progress,
-            started,
-            memory,
+            cache,
             scanned,
+            started=started,
+            progress=progress,
             trust_outputs=trusted,
         )
         if self._retain:
-            self._memory, self._state = memory, memory.state
+            self._cache, self._state = cache, cache.state
         return result
 
 

@@ -36,7 +36,7 @@ from sitegen.errors import SitegenError
 from sitegen.fsio import is_settled, own_folder, write_atomic
 from sitegen.paths import state_dir
 
-_FORMAT = 8  # bump when the layout of cached values changes
+_FORMAT = 11  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
 # The libraries whose code shapes the output's bytes, by distribution name; every cache is keyed
 # by their versions (see output_versions). A library added to the output path is added here.
@@ -48,8 +48,6 @@ OUTPUT_LIBRARIES: tuple[str, ...] = (
     "Jinja2",
     "MarkupSafe",
     "PyYAML",
-    "pydantic",  # validates front matter and sitegen.toml: the values templates print
-    "pydantic-core",
     "nh3",  # sanitizes raw HTML in Markdown
     "latex2mathml",  # turns $math$ into MathML
 )
@@ -284,21 +282,11 @@ class DocStore:
 
     def body(self, path: str, sha256: str) -> bytes | None:
         """The stored body of `path` as rendered from the bytes `sha256` names, or None."""
-        found = self.bodies([path]).get(path)
-        return found[1] if found is not None and found[0] == sha256 else None
-
-    def bodies(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        """path -> (sha256, body) of those of `paths` that have a body, in a query per 500."""
-        found: dict[str, tuple[str, bytes]] = {}
-        for start in range(0, len(paths), 500):  # well below SQLite's limit on parameters
-            chunk = paths[start : start + 500]
-            rows = self._db.execute(
-                f"SELECT path, sha256, body FROM docs WHERE options = ? AND path IN ({','.join('?' * len(chunk))})"
-                " AND body IS NOT NULL",
-                (self._key, *chunk),
-            )
-            found.update((path, (sha256, body)) for path, sha256, body in rows)
-        return found
+        row = self._db.execute(
+            "SELECT body FROM docs WHERE path = ? AND options = ? AND sha256 = ?",
+            (path, self._key, sha256),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def update(
         self, changed: Iterable[tuple[str, str, bytes, bytes | None]], removed: Iterable[str]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import click
 
 from sitegen import __version__
+from sitegen.console import ONE_SHOT
 from sitegen.errors import BuildFailed, SitegenError
 
 # name -> "module:attribute"; each attribute is a click.Command.
@@ -97,9 +98,10 @@ def run() -> None:
     the operating system frees the memory at once. Everything sitegen writes is written
     and renamed into place before `main` returns, and its threads are daemons: only the
     standard streams need flushing. An unexpected exception still ends the usual way.
+    Commands learn that their process ends with them (`ONE_SHOT` in the context's `obj`).
     """
     try:
-        main()
+        main(one_shot=True)
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc)
@@ -119,10 +121,13 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning user errors into messages and exit codes."""
+def main(argv: list[str] | None = None, *, one_shot: bool = False) -> None:
+    """Entry point: run the CLI, turning user errors into messages and exit codes. `one_shot`:
+    the process ends when the command does (`run`), so a command may skip work that only a
+    process going on would need (see `sitegen.console.ONE_SHOT`)."""
     try:
-        cli.main(args=argv, prog_name="sitegen", standalone_mode=False)
+        obj = {ONE_SHOT: True} if one_shot else None
+        cli.main(args=argv, prog_name="sitegen", standalone_mode=False, obj=obj)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

@@ -1,4 +1,4 @@
-"""Terminal output shared by all commands: verbosity, logging, progress.
+"""Shared by all commands: terminal output (verbosity, logging, progress), and `one_shot`.
 
 Commands decorate themselves with `verbosity_options`; messages go through `say`
 (normal), `detail` (-v only) and `warn` (always, unless -q), so -q/-v behave the
@@ -17,6 +17,9 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 _level = 0  # -1 quiet, 0 normal, 1+ verbose
+# Key of the click context's `obj` saying the process ends when the command does (the `sitegen`
+# script; not a command run inside another program, such as a test).
+ONE_SHOT = "sitegen.one_shot"
 
 
 def verbosity_options(func: F) -> F:
@@ -74,6 +77,12 @@ def set_level(level: int) -> None:
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level >= 1 else logging.WARNING)
+
+
+def one_shot() -> bool:
+    """True when the running command's process ends with it (see ONE_SHOT)."""
+    obj = click.get_current_context().find_root().obj
+    return isinstance(obj, dict) and obj.get(ONE_SHOT) is True
 
 
 def level() -> int:

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import re
 from collections.abc import Sequence
-from email.utils import format_datetime
 
 from sitegen.dates import rfc3339
 from sitegen.model import DateValue
@@ -137,6 +136,8 @@ def _rss(
     entries: Sequence[Page],
     newest: dt.datetime,
 ) -> str:
+    from email.utils import format_datetime  # RSS's dates; ~3 ms to import, Atom needs none
+
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"'

@@ -1,10 +1,10 @@
-"""Markdown files with front matter <-> `Document` values.
+"""Markdown files with front matter <-> `SourceDocument` values.
 
 Front matter is YAML between `---` lines, TOML between `+++` lines (Hugo, Zola) or a JSON object,
-after an optional BOM and blank lines. `parse_document` validates it with pydantic and reports
-every problem of a file at once, each with the file line of the offending key. python-frontmatter
-is not used: it hides PyYAML's nodes (where line numbers come from), needs the third-party `toml`
-package for TOML and wants JSON braces on lines of their own. Here the YAML is composed once
+after an optional BOM and blank lines. `parse_document` validates it and reports every problem of
+a file at once, each with the file line of the offending key. python-frontmatter is not used: it
+hides PyYAML's nodes (where line numbers come from), needs the third-party `toml` package for
+TOML and wants JSON braces on lines of their own. Here the YAML is composed once
 (libyaml when available) and the node tree gives both the values and the key lines.
 
 Keys other generators use for the same thing (`published`, `lastmod`, `permalink`,
@@ -22,16 +22,15 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from sitegen.errors import ContentError, ContentErrors, quote
 from sitegen.fsio import MAX_NAME_BYTES
-from sitegen.model import DateValue, Document, FrontMatter, Kind, make_key
+from sitegen.model import DateValue, FrontMatter, Kind, SourceDocument, make_key
 from sitegen.slugs import is_valid_slug, slugify, term_slug
 from sitegen.titles import first_heading, title_from_slug
 
@@ -84,23 +83,6 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _DELIMITER = "---"
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*\.html")  # fullmatch only
-KNOWN_FIELDS = (
-    "title",
-    "slug",
-    "date",
-    "updated",
-    "draft",
-    "tags",
-    "summary",
-    "template",
-    "cover",
-    "menu",
-    "description",
-    "categories",
-    "url",
-    "aliases",
-    "expiry_date",
-)
 # Other generators' names for known fields (Jekyll, Hugo, Zola): read as the known field.
 ALIASES = {
     "published": "draft",
@@ -170,8 +152,8 @@ def name_date(stem: str) -> tuple[dt.date | None, str]:
 
 def parse_document(
     text: str, *, source: str, kind: Kind | None = None, default_slug: str | None = None
-) -> Document:
-    """Parse a Markdown file with front matter into a Document, or raise ContentError.
+) -> SourceDocument:
+    """Parse a Markdown file with front matter into a SourceDocument, or raise ContentError.
 
     `source` names the file in messages (relative to the site dir, e.g. `content/posts/a.md`).
     `kind` and `default_slug` default to what the path says (see `document_location`, which is
@@ -208,7 +190,7 @@ def parse_document(
                 )
             ]
         )
-    return Document(
+    return SourceDocument(
         key=make_key(kind, slug),
         kind=kind,
         slug=slug,
@@ -263,7 +245,7 @@ def read_front_matter(text: str, source: str) -> tuple[dict[str, Any], dict[str,
     return raw, key_lines, body
 
 
-def dump_document(doc: Document) -> str:
+def dump_document(doc: SourceDocument) -> str:
     """The file text for `doc`: front matter in a fixed key order, then the body verbatim."""
     return f"{_DELIMITER}\n{dump_yaml(front_matter_data(doc.front))}{_DELIMITER}\n{doc.body}"
 
@@ -521,95 +503,6 @@ def _key_lines(node: yaml.Node | None, source: str) -> dict[str, int]:
 # --- validation ------------------------------------------------------------------------------
 
 
-class _FrontMatterIn(BaseModel):
-    """The pydantic boundary for front matter; unknown fields are kept as `extra`."""
-
-    model_config = ConfigDict(extra="allow", strict=False)
-
-    title: str
-    slug: str | None = None
-    date: Any = None
-    updated: Any = None
-    draft: bool = False
-    tags: Any = None
-    summary: str | None = None
-    template: str | None = None
-    cover: str | None = None
-    menu: Any = False
-    description: str | None = None
-    categories: Any = None
-    url: str | None = None
-    aliases: Any = None
-    expiry_date: Any = None
-
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value
-
-    @field_validator("slug")
-    @classmethod
-    def _slug_valid(cls, value: str | None) -> str | None:
-        if value is not None and not is_valid_slug(value):
-            raise ValueError(f"{quote(value)} is not a valid slug")
-        if value is not None and _too_long(value):
-            raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
-        return value
-
-    @field_validator("cover")
-    @classmethod
-    def _cover(cls, value: str | None) -> str | None:
-        if value is not None and not is_safe_reference(value):
-            raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
-        return value
-
-    @field_validator("date", "updated", "expiry_date")
-    @classmethod
-    def _date(cls, value: Any) -> DateValue | None:
-        return parse_date(_written_date(value))
-
-    @field_validator("draft", mode="before")
-    @classmethod
-    def _strict_bool(cls, value: Any) -> Any:
-        if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, not {quote(value)}")
-        return value
-
-    @field_validator("tags", "categories")
-    @classmethod
-    def _tags(cls, value: Any) -> tuple[str, ...]:
-        return _parse_tags(value)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else _site_path(value)
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases(cls, value: Any) -> tuple[str, ...]:
-        paths = [value] if isinstance(value, str) else value if value is not None else []
-        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            raise ValueError(f"must be a list of site paths, not {value!r}")
-        return tuple(dict.fromkeys(_site_path(path) for path in paths))
-
-    @field_validator("template")
-    @classmethod
-    def _template(cls, value: str | None) -> str | None:
-        if value is not None and not _TEMPLATE_NAME.fullmatch(value):
-            raise ValueError(f"{quote(value)} is not a template file name ending in .html")
-        return value
-
-    @field_validator("menu")
-    @classmethod
-    def _menu(cls, value: Any) -> bool | int:
-        if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
-            return value
-        raise ValueError(f"must be true, false or a number >= 0, not {quote(value)}")
-
-
 def parse_date(value: Any) -> DateValue | None:
     """A front-matter date: YAML date/datetime or ISO string; naive datetimes are taken as UTC."""
     if value is None:
@@ -706,6 +599,104 @@ def _parse_tags(value: Any) -> tuple[str, ...]:
     return tuple(tags)
 
 
+# Each known field's check: the value to keep, or ValueError saying what is wrong. Every problem
+# is reported, in this order. (pydantic checked these before, in its lax mode, and the messages
+# are its; importing pydantic cost ~90 ms of every build.)
+
+
+def _text(value: Any) -> str:
+    """Text as written; bytes (YAML's `!!binary`) read as UTF-8."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            raise ValueError(
+                "Input should be a valid string, unable to parse raw data as a unicode string, "
+                f"not {quote(value)}"
+            ) from None
+    raise ValueError(f"must be text, not {quote(value)} (put it in quotes)")
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _title(value: Any) -> str:
+    value = _text(value)
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _slug(value: Any) -> str | None:
+    value = _optional_text(value)
+    if value is not None and not is_valid_slug(value):
+        raise ValueError(f"{quote(value)} is not a valid slug")
+    if value is not None and _too_long(value):
+        raise ValueError(f"{quote(value)} has a part longer than {MAX_NAME_BYTES} bytes")
+    return value
+
+
+def _cover(value: Any) -> str | None:
+    value = _optional_text(value)
+    if value is not None and not is_safe_reference(value):
+        raise ValueError(f"must be a site-relative path or an http(s) URL, not {quote(value)}")
+    return value
+
+
+def _draft(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {quote(value)}")
+    return value
+
+
+def _url(value: Any) -> str | None:
+    value = _optional_text(value)
+    return None if value is None else _site_path(value)
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    paths = [value] if isinstance(value, str) else value if value is not None else []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ValueError(f"must be a list of site paths, not {value!r}")
+    return tuple(dict.fromkeys(_site_path(path) for path in paths))
+
+
+def _template(value: Any) -> str | None:
+    value = _optional_text(value)
+    if value is not None and not _TEMPLATE_NAME.fullmatch(value):
+        raise ValueError(f"{quote(value)} is not a template file name ending in .html")
+    return value
+
+
+def _menu(value: Any) -> bool | int:
+    if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
+        return value
+    raise ValueError(f"must be true, false or a number >= 0, not {quote(value)}")
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "title": _title,
+    "slug": _slug,
+    "date": read_date,
+    "updated": read_date,
+    "draft": _draft,
+    "tags": _parse_tags,
+    "summary": _optional_text,
+    "template": _template,
+    "cover": _cover,
+    "menu": _menu,
+    "description": _optional_text,
+    "categories": _parse_tags,
+    "url": _url,
+    "aliases": _aliases,
+    "expiry_date": read_date,
+}
+KNOWN_FIELDS = tuple(_CHECKS)  # sitegen's own front-matter fields; any other key is `extra`
+
+
 def validate_front_matter(
     raw: Mapping[str, Any], key_lines: Mapping[str, int], source: str
 ) -> FrontMatter:
@@ -716,48 +707,46 @@ def validate_front_matter(
     maps field names to file lines for messages (empty when there is no file); `source` names
     the document. Raises ContentErrors listing every invalid field at once.
     """
-    try:
-        model = _FrontMatterIn.model_validate(raw)
-    except ValidationError as exc:
-        raise ContentErrors(
-            [_content_error(err, raw, key_lines, source) for err in exc.errors()]
-        ) from None
+    values: dict[str, Any] = {}
+    errors = []
+    for name, check in _CHECKS.items():
+        if name not in raw:
+            if name == "title":
+                errors.append(_content_error(name, "is required", key_lines, source, line=1))
+            continue
+        try:
+            values[name] = check(raw[name])
+        except ValueError as exc:
+            errors.append(_content_error(name, str(exc), key_lines, source))
+    if errors:
+        raise ContentErrors(errors)
     return FrontMatter(
-        title=model.title,
-        slug=model.slug,
-        date=model.date,
-        updated=model.updated,
-        draft=model.draft,
-        tags=model.tags or (),
-        summary=model.summary,
-        template=model.template,
-        cover=model.cover,
-        menu=model.menu,
-        description=model.description,
-        categories=model.categories or (),
-        url=model.url,
-        aliases=model.aliases or (),
-        expiry_date=model.expiry_date,
-        extra=dict(model.model_extra or {}),
+        title=values["title"],
+        slug=values.get("slug"),
+        date=values.get("date"),
+        updated=values.get("updated"),
+        draft=values.get("draft", False),
+        tags=values.get("tags", ()),
+        summary=values.get("summary"),
+        template=values.get("template"),
+        cover=values.get("cover"),
+        menu=values.get("menu", False),
+        description=values.get("description"),
+        categories=values.get("categories", ()),
+        url=values.get("url"),
+        aliases=values.get("aliases", ()),
+        expiry_date=values.get("expiry_date"),
+        extra={name: value for name, value in raw.items() if name not in _CHECKS},
     )
 
 
 def _content_error(
-    err: Any, raw: Mapping[str, Any], key_lines: Mapping[str, int], source: str
+    name: str, message: str, key_lines: Mapping[str, int], source: str, line: int | None = None
 ) -> ContentError:
-    name = str(err["loc"][0]) if err["loc"] else "front matter"
-    if err["type"] == "missing":
-        return ContentError("is required", file=source, line=1, field=name, hint=_HINTS.get(name))
-    if err["type"] == "value_error":
-        message = str(err["msg"]).removeprefix("Value error, ")
-    elif err["type"] == "string_type":
-        message = f"must be text, not {quote(raw.get(name))} (put it in quotes)"
-    else:
-        message = f"{err['msg']}, not {quote(raw.get(name))}"
     return ContentError(
         message,
         file=source,
-        line=key_lines.get(name, 1),
+        line=key_lines.get(name, 1) if line is None else line,
         field=name,
         hint=_HINTS.get(name),
     )

@@ -12,7 +12,7 @@ import re
 
 from sitegen.config import LimitsConfig
 from sitegen.errors import ContentError
-from sitegen.model import Document
+from sitegen.model import SourceDocument
 
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -31,7 +31,7 @@ def size_error(path: str, size: int, limits: LimitsConfig) -> ContentError | Non
 
 
 def document_errors(
-    path: str, text: str, document: Document, limits: LimitsConfig
+    path: str, text: str, document: SourceDocument, limits: LimitsConfig
 ) -> list[ContentError]:
     """What in a parsed document (from the file `text`) is over the limits."""
     errors = []

@@ -6,6 +6,8 @@ publishing them) use one definition.
 
 from __future__ import annotations
 
+from sitegen.errors import ContentError
+
 START, MIDDLE, END = "<<<<<<<", "=======", ">>>>>>>"
 
 
@@ -25,3 +27,16 @@ def conflict_marker_line(text: str) -> int | None:
 
 def _is_marker(line: str, marker: str) -> bool:
     return line == marker or line.startswith(marker + " ")
+
+
+def unresolved_markers(text: str, file: str, first_line: int = 1) -> ContentError | None:
+    """The warning for `text` (a file's part starting at `first_line`) if it holds markers."""
+    line = conflict_marker_line(text)
+    if line is None:
+        return None
+    return ContentError(
+        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
+        file=file,
+        line=first_line + line - 1,
+        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
+    )

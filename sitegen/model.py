@@ -1,8 +1,12 @@
 """The content model: documents and media, as plain frozen values.
 
-No I/O and no validation here: `frontmatter.py` turns text into these values (validating with
-pydantic at that boundary); the build and sync read and write them. Values are
+No I/O and no validation here: `frontmatter.py` turns text into these values (validating them
+at that boundary); the build and sync read and write them. Values are
 picklable so they can cross process boundaries and live in the build cache.
+
+The documents' classes are not slotted: a slotted dataclass pickles through a Python call per
+object, one with a `__dict__` in C, and the build cache pickles thousands of them per build
+(1,100 records: dump 17.6 -> 10.0 ms, load 13.3 -> 6.9 ms).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def make_key(kind: Kind, slug: str) -> str:
     return f"{kind}s/{slug}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FrontMatter:
     """Validated front matter. `extra` keeps every field sitegen does not know, for templates.
 
@@ -55,9 +59,10 @@ class FrontMatter:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
-    """A parsed page or post.
+    """A parsed page or post, as the site is assembled from it: everything but its Markdown
+    body, which the build renders once and then needs no more (see SourceDocument).
 
     `source` (path relative to the site dir, for messages) and `body_line` (1-based line in the
     file where the body starts, to turn body line numbers into file line numbers) describe where
@@ -68,10 +73,23 @@ class Document:
     kind: Kind
     slug: str
     front: FrontMatter
-    body: str
     source: str = field(compare=False)
     body_line: int = field(default=1, compare=False)
     notes: tuple[ContentError, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class SourceDocument(Document):
+    """A document with its Markdown body: what a file or a remote row holds (parse_document
+    reads one; sync writes, merges and pushes them)."""
+
+    body: str = field(kw_only=True)
+
+    def without_body(self) -> Document:
+        """The document as the site is assembled from it (its body rendered already)."""
+        return Document(
+            self.key, self.kind, self.slug, self.front, self.source, self.body_line, self.notes
+        )
 
 
 @dataclass(frozen=True, slots=True)

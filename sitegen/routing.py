@@ -54,7 +54,7 @@ def route_for(doc: Document, config: SiteConfig) -> Route:
     if doc.front.url is not None:
         return url_route(doc.front.url)
     pattern = config.permalinks.post if doc.kind == "post" else config.permalinks.page
-    fields = {"slug": doc.slug, "title": _raw_title(doc)}
+    fields = {"slug": doc.slug, "title": _raw_title(doc) if "{title}" in pattern else ""}
     if doc.kind == "page" and (folder := section_slug(doc.slug)) is not None:
         if not folder:
             return HOME
@@ -73,7 +73,8 @@ def route_for(doc: Document, config: SiteConfig) -> Route:
             )
         day = date.date() if isinstance(date, dt.datetime) else date
         fields.update(year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}")
-    return route_of_path(re.sub("/{2,}", "/", pattern.format(**fields)))
+    path = pattern.format(**fields)
+    return route_of_path(re.sub("/{2,}", "/", path) if "//" in path else path)
 
 
 def url_route(url: str) -> Route:

@@ -7,11 +7,10 @@ user can fix is collected, so a build reports all of them at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import functools
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import pickle
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from hashlib import blake2b
 from typing import Any
 
@@ -23,9 +22,8 @@ from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, ContentError, SitegenError
 from sitegen.links import PAGES_DIR as PAGES_DIR  # where plan.py copies files beside pages
 from sitegen.links import LinkTable
-from sitegen.markdown import Rendered, TocEntry, reading_time, resolve_links, toc_html
+from sitegen.markdown import LinkRef, Rendered, TocEntry, reading_time, resolve_links, toc_html
 from sitegen.markdown_warnings import merge_unknown_languages, rendering_warnings
-from sitegen.markers import conflict_marker_line
 from sitegen.model import DateValue, Document, Media
 from sitegen.redirects import REDIRECTS_FILE, Redirect, alias_routes
 from sitegen.routing import (
@@ -67,34 +65,48 @@ class PageBody:
     mermaid: bool = False  # the page has a diagram for Mermaid to draw
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocRender:
-    """The Markdown renderings of one document: its body and its front-matter summary.
+    """What a document's entry is made of, of its Markdown renderings: the summary as list
+    pages show it (the front matter's `summary`, else the body's), the body's internal links,
+    ids and words, and the warnings the rendering gave. The page body (`PageBody`), ten times
+    the size, is kept apart: a build reads it only for the outputs that show the page."""
 
-    Made once per file version and cached, so derived HTML (the toc) is computed here too.
-    """
+    summary_html: str  # with link placeholders
+    links: tuple[LinkRef, ...]
+    ids: tuple[str, ...]
+    word_count: int
+    warnings: tuple[SitegenError, ...]
+    terms: str = ""  # for the search index (see markdown.terms)
 
-    body: Rendered
-    summary: Rendered | None
-    toc_html: str = field(init=False)
-    # False in an outline: the page body (`body.html`, `body.toc`), most of a rendering's
-    # size, is left out. A build keeps it in the DocStore and reads it back for the page.
-    complete: bool = True
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "toc_html", toc_html(self.body.toc))
+def split_rendering(
+    doc: Document, body: Rendered, summary: Rendered | None
+) -> tuple[DocRender, PageBody]:
+    """A document's renderings (its body, its front matter's summary) as what its entry is
+    made of and what its page shows."""
+    render = DocRender(
+        summary_html=summary.html if summary is not None else body.summary_html,
+        links=body.links,
+        ids=body.ids,
+        word_count=body.word_count,
+        warnings=tuple(rendering_warnings(doc, body)),
+        terms=body.terms,
+    )
+    return render, PageBody(body.html, body.toc, toc_html(body.toc), body.mermaid)
 
-    def outline(self) -> DocRender:
-        """This rendering without its page body: all that an entry is made of (not its page)."""
-        return dataclasses.replace(
-            self, body=dataclasses.replace(self.body, html="", toc=()), complete=False
-        )
 
-    def page_body(self) -> PageBody:
-        """What this (complete) rendering gives the document's page besides its summary."""
-        if not self.complete:
-            raise ValueError("an outline has no page body: read it from the DocStore")
-        return PageBody(self.body.html, self.body.toc, self.toc_html, self.body.mermaid)
+@dataclass(frozen=True, eq=False)
+class PageRef:
+    """A document's page before it is made: all that plans and fingerprints need of it. The
+    page itself (`make_page`) needs the rendered body, which a build reads only for the outputs
+    it renders: holding every body would be most of a build's memory, and reading them all
+    most of an edit build's time."""
+
+    key: str  # the document's
+    digest: bytes  # names the page's content (see `make_entry`)
+    summary: Summary
+    seen: tuple[tuple[str, str | None], ...]  # the link answers its body is resolved with
 
 
 @dataclass(frozen=True)
@@ -104,11 +116,9 @@ class Entry:
     doc: Document
     route: Route
     template: str
-    page: Page | PageRef
+    page: PageRef
     summary: Summary
-    # Digests of `page` and `summary` from what they are made of (see `_entry`), or
-    # None when assemble was not told the documents' versions.
-    digests: tuple[bytes, bytes] | None = None
+    digests: tuple[bytes, bytes]  # of the page and the summary (see `make_entry`)
 
 
 @dataclass(frozen=True)
@@ -169,27 +179,12 @@ def select_documents(
     return selected, min(dues, default=None)
 
 
-@dataclass
-class EntryMemo:
-    """The previous `assemble`'s entries: kept in memory by `sitegen serve`, on disk between
-    `sitegen build`s (`info`, `links` and `made`: not the entries, which hold pages).
-
-    An entry is a pure function of its document and rendering (its version), its route, its
-    terms, the site info and the answers the link table gave to the lookups it made; it is
-    reused while all of these are the same, so a one-post edit builds one new entry.
-    """
-
-    info: SiteInfo | None = None
-    links: tuple[object, ...] = ()
-    made: dict[str, Made] = field(default_factory=dict)
-    entries: dict[str, Entry] = field(default_factory=dict)  # in memory only: they hold pages
-
-
 @dataclass(frozen=True)
 class Made:
-    """One document's entry and what it was made from (see EntryMemo)."""
+    """What `make_entry` made of one document, and everything it was made from besides the
+    outline's site info: a later build reuses it while all of these are the same."""
 
-    version: str
+    version: str  # names the document's bytes and the Markdown options it was rendered with
     route: Route
     terms: Mapping[str, tuple[Tag, ...]]  # taxonomy -> the document's terms
     seen: tuple[tuple[str, str | None], ...]  # (link target, answer) in the order asked
@@ -199,15 +194,30 @@ class Made:
     ids: tuple[str, ...] = ()  # the page's ids, for #fragment links to it
 
 
-@dataclass(frozen=True, eq=False)
-class PageRef:
-    """A page not built yet (a one-shot build's, or its entry came from the memo): `digest`
-    identifies it for fingerprints; `build()` makes it, for the outputs that are rendered.
-    `key` names its document, whose body can then be read ahead (see StoredRenders)."""
+@dataclass(frozen=True)
+class Outline:
+    """The site before its entries: routes, navigation, site info, terms, authors, redirects
+    and the link table. Made from the documents' front matter and their pages' ids only."""
 
-    digest: bytes
-    build: Callable[[], Page]
-    key: str = ""
+    config: SiteConfig
+    info: SiteInfo
+    info_digest: bytes
+    routes: Mapping[str, Route]
+    taxonomies: Mapping[str, Mapping[str, Tag]]  # taxonomy -> term slug -> term
+    links: LinkTable
+    cast: People
+    redirects: tuple[Redirect, ...]
+    nav_pages: Mapping[str, navigation.NavPage]
+    media: tuple[Media, ...]
+    assets: tuple[Media, ...]
+    warnings: tuple[SitegenError, ...]  # about the site as a whole (authors, navigation)
+
+    def terms(self, doc: Document) -> dict[str, tuple[Tag, ...]]:
+        """The document's terms, by taxonomy."""
+        return {
+            name: tuple(terms[term_slug(t)] for t in _terms_of(doc, name))
+            for name, terms in self.taxonomies.items()
+        }
 
 
 def assemble(
@@ -217,31 +227,54 @@ def assemble(
     media: Sequence[Media],
     *,
     strict: bool,
-    versions: Mapping[str, str] | None = None,
-    memo: EntryMemo | None = None,
-    lazy_pages: bool = False,
-    page_body: Callable[[str], PageBody] | None = None,
     profiles: Mapping[str, Profile] | None = None,
     static: Iterable[str] = (),
     data: Mapping[str, Any] | None = None,
     assets: Sequence[Media] = (),
     unbuilt_pages: Collection[str] = (),
 ) -> Site:
-    """Build the Site; raises BuildFailed with every error (broken links too when strict).
+    """The Site of these documents and their renderings: `outline_site`, then `make_entry` per
+    document, then `finish_site`. Raises BuildFailed with every error (broken links too when
+    strict). The build runs the same three steps, reusing unchanged entries in between
+    (render.reuse). See `outline_site` for the other arguments."""
+    ids = {doc.key: rendered[doc.key].ids for doc in documents}
+    outline = outline_site(
+        config,
+        documents,
+        ids,
+        media,
+        profiles=profiles,
+        static=static,
+        data=data,
+        assets=assets,
+        unbuilt_pages=unbuilt_pages,
+    )
+    made = {
+        doc.key: make_entry(outline, doc, rendered[doc.key], _rendering_version(rendered[doc.key]))
+        for doc in documents
+    }
+    return finish_site(outline, documents, made, strict=strict)
 
-    `versions`: document key -> a string naming its source bytes and the Markdown options it
-    was rendered with; with it, entries carry digests of their views, and with `memo` too,
-    unchanged entries of the previous call are reused (and the memo updated). `rendered` is
-    only read for the entries that are built. `lazy_pages` (needs `versions`) makes every
-    page a PageRef, built when an output shows it: a one-shot build then never holds every
-    page's content at once. `rendered` may hold outlines (see DocRender); `page_body(key)`
-    then gives what a document's page shows (default: from `rendered[key]`). `static`: the
-    names of the static files (`style.css`), which links may point to as `/static/style.css`.
-    `data`: the site's data files (`site.data`); `assets`: files beside pages, copied as they
-    are (MkDocs users keep images next to their pages); `unbuilt_pages`: pages (by path under
-    content/pages/) this build leaves out, which an explicit nav may name. `profiles`: the
-    author profiles (sitegen.authors.read_profiles)."""
-    load = page_body or (lambda key: rendered[key].page_body())
+
+def outline_site(
+    config: SiteConfig,
+    documents: Sequence[Document],
+    ids: Mapping[str, Sequence[str]],
+    media: Sequence[Media],
+    *,
+    profiles: Mapping[str, Profile] | None = None,
+    static: Iterable[str] = (),
+    data: Mapping[str, Any] | None = None,
+    assets: Sequence[Media] = (),
+    unbuilt_pages: Collection[str] = (),
+) -> Outline:
+    """The outline of the site; raises BuildFailed with every error in it. `ids`: each
+    document's page ids, for #fragment links. `static`: the names of the static files
+    (`style.css`), which links may point to as `/static/style.css`. `data`: the site's data
+    files (`site.data`); `assets`: files beside pages, copied as they are (MkDocs users keep
+    images next to their pages); `unbuilt_pages`: pages (by path under content/pages/) this
+    build leaves out, which an explicit nav may name. `profiles`: the author profiles
+    (sitegen.authors.read_profiles)."""
     errors: list[SitegenError] = []
     routes = _routes(config, documents, errors)
     if errors:
@@ -257,18 +290,9 @@ def assemble(
         raise BuildFailed(errors)
     cast = people(profiles or {}, config, {m.path for m in media})
     info = _site_info(config, documents, routes, cast, nav, data or {})
-    posts_in = [d for d in documents if d.kind == "post"]
-    taxonomies = {
-        name: collect_terms(config, info, posts_in, name) for name in config.term_patterns
-    }
+    posts = [d for d in documents if d.kind == "post"]
+    taxonomies = {name: collect_terms(config, info, posts, name) for name in config.term_patterns}
     redirects = alias_routes(documents, routes, info.base_path)
-    if memo is not None and memo.info == info:
-        info = memo.info  # the same object: contexts that did not change stay identical
-    reusable = memo.made if memo is not None and versions is not None and memo.info is info else {}
-    fresh = _fresh_outlines(documents, rendered, reusable, versions)
-    ids = {
-        d.key: fresh[d.key].body.ids if d.key in fresh else reusable[d.key].ids for d in documents
-    }
     links = LinkTable(
         info.base_path,
         documents,
@@ -278,100 +302,65 @@ def assemble(
         _made_paths(config, info, taxonomies, redirects, static, cast),
         assets,
     )
-    built = memo.entries if memo is not None else {}
-    same_links = memo is not None and memo.links == links.contents()
-    info_digest = blake2b(repr(info).encode(), digest_size=16).digest()
     warnings: list[SitegenError] = list(cast.warnings)
     if config.nav and (omitted := navigation.left_out(nav, nav_pages)) is not None:
         warnings.append(omitted)
-    made: dict[str, Made] = {}
-    entries: dict[str, Entry] = {}
+    return Outline(
+        config=config,
+        info=info,
+        info_digest=blake2b(repr(info).encode(), digest_size=16).digest(),
+        routes=routes,
+        taxonomies=taxonomies,
+        links=links,
+        cast=cast,
+        redirects=redirects,
+        nav_pages=nav_pages,
+        media=tuple(sorted(media, key=lambda m: m.path)),
+        assets=tuple(sorted(assets, key=lambda m: m.path)),
+        warnings=tuple(warnings),
+    )
+
+
+def finish_site(
+    outline: Outline, documents: Sequence[Document], made: Mapping[str, Made], *, strict: bool
+) -> Site:
+    """The Site from its outline and every document's entry; raises BuildFailed with the
+    warnings when strict."""
+    warnings: list[SitegenError] = list(outline.warnings)
+    entries: list[Entry] = []
     for doc in documents:
-        route = routes[doc.key]
-        doc_terms = {
-            name: tuple(terms[term_slug(t)] for t in _terms_of(doc, name))
-            for name, terms in taxonomies.items()
-        }
-        version = versions.get(doc.key) if versions is not None else None
-        known = reusable.get(doc.key)
-        if (
-            known is not None
-            and known.version == version
-            and known.route == route
-            and known.terms == doc_terms
-            and (same_links or all(links.lookup(doc, t) == a for t, a in known.seen))
-        ):
-            entry = built.get(doc.key)
-            if entry is None:  # stored without it: build the entry around a PageRef
-                build = functools.partial(
-                    _page, known.summary, known.seen, functools.partial(load, doc.key)
-                )
-                entry = Entry(
-                    doc=doc,
-                    route=route,
-                    template=_template(doc),
-                    page=PageRef(known.digests[0], build, doc.key),
-                    summary=known.summary,
-                    digests=known.digests,
-                )
-        else:
-            entry_warnings: list[SitegenError] = []
-            seen: list[tuple[str, str | None]] = []
-            entry = _entry(
-                info,
-                doc,
-                route,
-                fresh[doc.key] if doc.key in fresh else rendered[doc.key],
-                functools.partial(load, doc.key),
-                doc_terms,
-                links,
-                entry_warnings,
-                seen,
-                None if version is None else info_digest + version.encode(),
-                lazy_pages,
-                cast,
-            )
-            known = Made(
-                version or "",
-                route,
-                doc_terms,
-                tuple(seen),
-                entry.summary,
-                entry.digests or (b"", b""),
-                tuple(entry_warnings),
-                ids[doc.key],
-            )
-        made[doc.key] = known
-        entries[doc.key] = entry
+        known = made[doc.key]
+        page = PageRef(doc.key, known.digests[0], known.summary, known.seen)
+        entries.append(Entry(doc, known.route, _template(doc), page, known.summary, known.digests))
         warnings += known.warnings
         warnings += doc.notes
         if doc.kind == "post" and doc.front.date is None:
             warnings.append(_undated(doc))
-    if memo is not None and versions is not None:
-        memo.info, memo.links, memo.made, memo.entries = info, links.contents(), made, entries
     warnings = merge_unknown_languages(warnings)
     if strict and warnings:
         raise BuildFailed(warnings)
-    posts = sorted((e for e in entries.values() if e.doc.kind == "post"), key=_newest_first)
-    pages = sorted((e for e in entries.values() if e.doc.kind == "page"), key=lambda e: e.doc.key)
+    posts = sorted((e for e in entries if e.doc.kind == "post"), key=_newest_first)
+    pages = sorted((e for e in entries if e.doc.kind == "page"), key=lambda e: e.doc.key)
     summaries = [entry.summary for entry in posts]
-    by_path = {path: entries[page.key].summary for path, page in nav_pages.items()}
+    by_key = {entry.doc.key: entry.summary for entry in entries}
+    by_path = {path: by_key[page.key] for path, page in outline.nav_pages.items()}
+    others = {name: terms for name, terms in outline.taxonomies.items() if name != "tags"}
     return Site(
-        config=config,
-        info=info,
+        config=outline.config,
+        info=outline.info,
         posts=tuple(posts),
         pages=tuple(pages),
-        tags=sorted_terms(taxonomies.pop("tags").values()),
+        tags=sorted_terms(outline.taxonomies["tags"].values()),
         tag_posts=posts_by_term(summaries, "tags"),
-        media=tuple(sorted(media, key=lambda m: m.path)),
+        media=outline.media,
         warnings=tuple(warnings),
-        assets=tuple(sorted(assets, key=lambda m: m.path)),
-        sections=navigation.sections(list(nav_pages.values()), by_path),
+        assets=outline.assets,
+        sections=navigation.sections(list(outline.nav_pages.values()), by_path),
         taxonomies=tuple(
             Taxonomy(name, sorted_terms(terms.values()), posts_by_term(summaries, name))
-            for name, terms in taxonomies.items()
+            for name, terms in others.items()
         ),
-        redirects=redirects,
+        redirects=outline.redirects,
     )
 
 
@@ -392,34 +381,12 @@ def _undated(doc: Document) -> ContentError:
     )
 
 
-def _fresh_outlines(
-    documents: Sequence[Document],
-    rendered: Mapping[str, DocRender],
-    reusable: Mapping[str, Made],
-    versions: Mapping[str, str] | None,
-) -> dict[str, DocRender]:
-    """Outlines of the documents whose rendering changed since their entry was made (all of
-    them without a memo): their ids are needed before any entry is made, and reading each
-    once (`rendered` may read it from the store) serves its entry too."""
-    fresh = {}
-    for doc in documents:
-        known = reusable.get(doc.key)
-        if known is None or versions is None or known.version != versions.get(doc.key):
-            render = rendered[doc.key]
-            fresh[doc.key] = render.outline() if render.complete else render
-    return fresh
-
-
-def _page(
-    summary: Summary, seen: Sequence[tuple[str, str | None]], load: Callable[[], PageBody]
-) -> Page:
-    """An entry's page: its summary plus the page body `load` gives, whose links resolve as
-    they did when the entry was made (`seen`). Made at once or, behind a PageRef, when an
-    output shows it: either way the page the entry's digest names."""
-    body = load()
+def make_page(ref: PageRef, body: PageBody) -> Page:
+    """The page `ref` stands for, from its document's page body: its summary plus the body,
+    whose links resolve as they did when the entry was made (`ref.seen`)."""
     return Page(
-        **vars(summary),
-        content=_content(without_title_heading(body.html, summary.title), seen),
+        **vars(ref.summary),
+        content=_content(without_title_heading(body.html, ref.summary.title), ref.seen),
         toc=body.toc,
         toc_html=Markup(body.toc_html),
         mermaid=body.mermaid,
@@ -507,85 +474,74 @@ def _site_info(
     )
 
 
-def _entry(
-    info: SiteInfo,
-    doc: Document,
-    route: Route,
-    rendered: DocRender,
-    load: Callable[[], PageBody],
-    terms: Mapping[str, tuple[Tag, ...]],
-    links: LinkTable,
-    warnings: list[SitegenError],
-    seen: list[tuple[str, str | None]],
-    version: bytes | None,
-    lazy_page: bool,
-    cast: People,
-) -> Entry:
-    """The entry of `doc`. Its views are a pure function of `info`, the document and its
-    rendering (`version` names both), `route`, `terms` and the answers of the link table to the
-    lookups made here (appended to `seen`); so those give a digest of the views without
-    pickling them. `rendered` may be an outline: the page is made from what `load` gives,
-    at once or, with `lazy_page`, behind a PageRef."""
-    resolve = links.resolver(doc, warnings, seen)
-    body = rendered.body
-    for ref in body.links:
+def make_entry(outline: Outline, doc: Document, rendered: DocRender, version: str) -> Made:
+    """The entry of `doc`: its summary, the link answers its page needs, its warnings.
+
+    A pure function of the outline's site info, the document and its rendering (`version`
+    names both), its route, its terms and the answers the link table gave to the lookups made
+    here (`seen`); so those give the digests of its views without pickling them."""
+    warnings: list[SitegenError] = []
+    seen: list[tuple[str, str | None]] = []
+    info, route, terms = outline.info, outline.routes[doc.key], outline.terms(doc)
+    resolve = outline.links.resolver(doc, warnings, seen)
+    for ref in rendered.links:
         resolve(ref.target, ref.line, ref.kind)
-    warnings += rendering_warnings(doc, body)
-    summary_html = rendered.summary.html if rendered.summary else body.summary_html
+    warnings += rendered.warnings
     cover = doc.front.cover
     if cover is not None and "://" not in cover:
         cover = resolve(cover, None, "image") or cover
-    url = info.base_path + route.path
-    authors, problems = cast.named_by(doc)
+    authors, problems = outline.cast.named_by(doc)
     warnings += problems
-    marker = conflict_marker_line(doc.body)
-    if marker is not None:
-        warnings.append(_unresolved(doc, doc.body_line + marker - 1))
     summary = Summary(
         key=doc.key,
         kind=doc.kind,
         slug=doc.slug,
         title=doc.front.title,
-        url=url,
+        url=info.base_path + route.path,
         abs_url=info.base_url + route.path,
         date=doc.front.date,
         updated=doc.front.updated,
         tags=terms["tags"],
         draft=doc.front.draft,
-        summary=Markup(resolve_links(summary_html, links.summary_resolver(doc, seen))),
-        reading_time=reading_time(body.word_count),
-        word_count=body.word_count,
+        summary=Markup(
+            resolve_links(rendered.summary_html, outline.links.summary_resolver(doc, seen))
+        ),
+        reading_time=reading_time(rendered.word_count),
+        word_count=rendered.word_count,
         cover=cover,
         extra=doc.front.extra,
         authors=authors,
         description=doc.front.description,
         terms={name: found for name, found in terms.items() if name != "tags"},
     )
-    digests = None
-    if version is not None:
-        # vars(): every field, at C speed (a dataclass's own repr is slow)
-        made_of = (
-            version
-            + repr(
-                (
-                    doc.source,
-                    vars(route),
-                    [(n, [vars(t) for t in ts]) for n, ts in terms.items()],
-                    seen,
-                )
-            ).encode()
-        )
-        digests = (_digest(b"Page", made_of), _digest(b"Summary", made_of))
-    page: Page | PageRef
-    if not lazy_page:
-        page = _page(summary, seen, load)
-    elif digests is not None:
-        page = PageRef(digests[0], functools.partial(_page, summary, tuple(seen), load), doc.key)
-    else:
-        raise ValueError(f"{doc.source}: a lazy page needs the document's version (for its digest)")
-    return Entry(
-        doc=doc, route=route, template=_template(doc), page=page, summary=summary, digests=digests
+    # vars(): every field, at C speed (a dataclass's own repr is slow)
+    made_of = (
+        outline.info_digest
+        + version.encode()
+        + repr(
+            (
+                doc.source,
+                vars(route),
+                [(n, [vars(t) for t in ts]) for n, ts in terms.items()],
+                seen,
+            )
+        ).encode()
     )
+    return Made(
+        version=version,
+        route=route,
+        terms=terms,
+        seen=tuple(seen),
+        summary=summary,
+        digests=(_digest(b"Page", made_of), _digest(b"Summary", made_of)),
+        warnings=tuple(warnings),
+        ids=rendered.ids,
+    )
+
+
+def _rendering_version(rendered: DocRender) -> str:
+    """A name for a rendering made without a build's cache key (see `assemble`)."""
+    return blake2b(pickle.dumps(rendered, protocol=5), digest_size=16).hexdigest()
 
 
 def _template(doc: Document) -> str:
@@ -627,12 +583,3 @@ def _made_paths(
     if config.redirects.netlify:
         paths.add(REDIRECTS_FILE)
     return paths
-
-
-def _unresolved(doc: Document, line: int) -> ContentError:
-    return ContentError(
-        "has unresolved merge conflict markers (`<<<<<<< local` ... `>>>>>>> remote`)",
-        file=doc.source,
-        line=line,
-        hint="keep what you want between the markers and delete the marker lines (docs/sync.md)",
-    )

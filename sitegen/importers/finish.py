@@ -18,7 +18,7 @@ from sitegen.config import SiteConfig, parse_config
 from sitegen.errors import ContentError, ContentErrors, SitegenError
 from sitegen.frontmatter import dump_document, name_date, parse_document
 from sitegen.importers.draft import Draft, DraftDoc, Note
-from sitegen.model import Document
+from sitegen.model import SourceDocument
 from sitegen.paths import CONFIG_FILE
 from sitegen.routing import route_for, url_route
 from sitegen.sources.local import MEDIA_PREFIX
@@ -33,7 +33,7 @@ def finish(draft: Draft) -> tuple[SiteConfig, dict[str, str]]:
     """The site config and each document's file text (by dest path), notes added to `draft`."""
     config_text = toml_text(draft.config)
     config = parse_config(config_text, CONFIG_FILE)
-    checked: dict[str, tuple[DraftDoc, Document]] = {}
+    checked: dict[str, tuple[DraftDoc, SourceDocument]] = {}
     keys: dict[str, str] = {}
     outputs: dict[str, str] = {}
     for item in sorted(draft.documents, key=lambda d: d.source):
@@ -82,7 +82,7 @@ def finish(draft: Draft) -> tuple[SiteConfig, dict[str, str]]:
     return config, {CONFIG_FILE: config_text, **files}
 
 
-def _parsed(item: DraftDoc, draft: Draft) -> Document | None:
+def _parsed(item: DraftDoc, draft: Draft) -> SourceDocument | None:
     """The sitegen document `item` gives; fields sitegen cannot read are dropped with a note."""
     for _ in range(len(item.front) + 2):
         try:
@@ -135,7 +135,9 @@ def _repair(item: DraftDoc, errors: Sequence[SitegenError], draft: Draft) -> boo
     return repaired
 
 
-def _kept_url(item: DraftDoc, doc: Document, config: SiteConfig, draft: Draft) -> Document | None:
+def _kept_url(
+    item: DraftDoc, doc: SourceDocument, config: SiteConfig, draft: Draft
+) -> SourceDocument | None:
     """`doc`, with an explicit `url` when its permalink pattern would not give its old URL."""
     if item.old_url is None:
         return doc
@@ -151,7 +153,7 @@ def _kept_url(item: DraftDoc, doc: Document, config: SiteConfig, draft: Draft) -
 
 
 def _drop_clashing_aliases(
-    checked: dict[str, tuple[DraftDoc, Document]], outputs: dict[str, str], draft: Draft
+    checked: dict[str, tuple[DraftDoc, SourceDocument]], outputs: dict[str, str], draft: Draft
 ) -> None:
     """Aliases on another document's URL are dropped (the build would refuse them)."""
     for dest, (item, doc) in list(checked.items()):

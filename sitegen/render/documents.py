@@ -1,6 +1,7 @@
-"""Source file -> parsed Document + rendered Markdown, the per-document half of a build.
+"""Source file -> parsed Document + rendered Markdown, the per-document stage of a build.
 
-A `DocRecord` is what the build cache stores per file: it is reused while the file's bytes
+`process_file` gives a `DocRecord` (the document and what its entry needs of its rendering)
+and the `PageBody` (what its page shows). The build cache keeps both while the file's bytes
 (and the Markdown options) are the same, so a fresh process neither re-parses nor re-renders.
 """
 
@@ -14,21 +15,24 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.config import LimitsConfig
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.frontmatter import parse_document
 from sitegen.limits import document_errors, size_error
 from sitegen.markdown import MarkdownOptions, render_summary
+from sitegen.markers import unresolved_markers
 from sitegen.model import Document
 from sitegen.shortcodes import Shortcodes, render_document
-from sitegen.site import DocRender
+from sitegen.site import DocRender, PageBody, split_rendering
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DocRecord:
-    """One content file as the build knows it. `document` has an empty body (the body lives on
-    in `render`); `errors` are its content errors, reported again while the file is unchanged."""
+    """One content file as the build knows it: its stat and bytes' sha256, the document and
+    what its entry needs of its rendering (None, with `errors`, when it cannot be read, parsed
+    or rendered). `errors` are reported again while the file is unchanged."""
 
     path: str
     size: int
@@ -69,32 +73,33 @@ def process_file(
     times: PhaseTimes,
     shortcodes: Shortcodes | None = None,
     limits: LimitsConfig | None = None,
-) -> DocRecord:
-    """Read, parse and render one file; content errors are kept in the record, not raised.
-    A file over `limits` is not read (too big) or not rendered."""
+) -> tuple[DocRecord, PageBody | None]:
+    """Read, parse and render one file: its record and its page body (None on errors).
+    Content errors are kept in the record, not raised. A file over `limits` is not read (too
+    big) or not rendered."""
     started = time.perf_counter()
     checked_ns = time.time_ns()
     stat, data = _read_file(site_dir / path, limits.document_bytes if limits else None)
     times.seconds["read"] += time.perf_counter() - started
     too_big = size_error(path, stat.st_size, limits) if limits else None
     if too_big is not None:
-        return DocRecord(
+        record = DocRecord(
             path, stat.st_size, stat.st_mtime_ns, "", None, None, (too_big,), checked_ns
         )
-    document, render, errors, includes = _parse_and_render(
-        path, data, options, times, shortcodes, limits
-    )
-    return DocRecord(
+        return record, None
+    made = _parse_and_render(path, data, options, times, shortcodes, limits)
+    record = DocRecord(
         path,
         stat.st_size,
         stat.st_mtime_ns,
         hashlib.sha256(data).hexdigest(),
-        document,
-        render,
-        errors,
+        made.document,
+        made.render,
+        made.errors,
         checked_ns,
-        includes,
+        made.includes,
     )
+    return record, made.body
 
 
 def _read_file(path: Path, max_bytes: int | None = None) -> tuple[os.stat_result, bytes]:
@@ -114,6 +119,14 @@ def _read_file(path: Path, max_bytes: int | None = None) -> tuple[os.stat_result
     return stat, b"".join(chunks)
 
 
+class _Made(NamedTuple):
+    document: Document | None = None
+    render: DocRender | None = None
+    body: PageBody | None = None
+    errors: tuple[ContentError, ...] = ()
+    includes: tuple[tuple[str, str], ...] = ()  # (path, sha256) of the files shortcodes included
+
+
 def _parse_and_render(
     path: str,
     data: bytes,
@@ -121,44 +134,35 @@ def _parse_and_render(
     times: PhaseTimes,
     shortcodes: Shortcodes | None,
     limits: LimitsConfig | None = None,
-) -> tuple[
-    Document | None, DocRender | None, tuple[ContentError, ...], tuple[tuple[str, str], ...]
-]:
+) -> _Made:
     started = time.perf_counter()
     try:
         text = data.decode("utf-8")
         document = parse_document(text, source=path)
     except UnicodeDecodeError as exc:
-        return (
-            None,
-            None,
-            (
-                ContentError(
-                    f"is not UTF-8 text (byte {exc.start})",
-                    file=path,
-                    hint="save the file as UTF-8",
-                ),
-            ),
-            (),
+        error = ContentError(
+            f"is not UTF-8 text (byte {exc.start})", file=path, hint="save the file as UTF-8"
         )
+        return _Made(errors=(error,))
     except ContentErrors as exc:
-        return None, None, tuple(exc.errors), ()
+        return _Made(errors=tuple(exc.errors))
     except ContentError as exc:
-        return None, None, (exc,), ()
+        return _Made(errors=(exc,))
     over = document_errors(path, text, document, limits) if limits else []
     if over:
-        return None, None, tuple(over), ()
+        return _Made(errors=tuple(over))
+    markers = unresolved_markers(document.body, path, document.body_line)
+    if markers is not None:  # a warning: the build goes on, `--strict` refuses
+        document = dataclasses.replace(document, notes=(*document.notes, markers))
     rendered_at = time.perf_counter()
     times.seconds["parse"] += rendered_at - started
     summary = document.front.summary
     try:
         body = render_document(document.body, options, shortcodes, path, document.body_line)
     except ContentError as exc:
-        return None, None, (exc,), ()
-    render = DocRender(
-        body=body.rendered,
-        summary=render_summary(summary, options) if summary else None,
+        return _Made(errors=(exc,))
+    render, page_body = split_rendering(
+        document, body.rendered, render_summary(summary, options) if summary else None
     )
     times.seconds["markdown"] += time.perf_counter() - rendered_at
-    # The build needs the body only to render it: leaving it out keeps the cache and memory lean.
-    return dataclasses.replace(document, body=""), render, (), body.includes
+    return _Made(document.without_body(), render, page_body, (), body.includes)

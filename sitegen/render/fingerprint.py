@@ -19,14 +19,31 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Sequence
 from hashlib import blake2b
 from typing import Any
 
-from sitegen.site import PageRef
+from sitegen.render.plan import CopyJob, Job, TemplateJob
+from sitegen.site import PageRef, Site
 from sitegen.views import Page, SiteInfo, Summary, Tag
 
 _SHARED = (Page, Summary, Tag, SiteInfo)
 _PLAIN = {str, int, float, bool, type(None)}
+
+
+def fingerprints(site: Site, jobs: Sequence[Job], salt: str) -> list[str]:
+    """Each job's fingerprint: of its template and context, its text maker and arguments, or
+    the bytes it copies. Summaries' digests come from what they are made of (their entry's)."""
+    entries = (*site.posts, *site.pages)
+    fingerprinter = Fingerprinter(salt, {id(e.summary): (e.summary, e.digests[1]) for e in entries})
+    return [
+        fingerprinter.of((job.template, job.context))
+        if isinstance(job, TemplateJob)
+        else fingerprinter.of(("copy", job.sha256))
+        if isinstance(job, CopyJob)
+        else fingerprinter.of((job.make.__name__, job.args))
+        for job in jobs
+    ]
 
 
 class Fingerprinter:

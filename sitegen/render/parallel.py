@@ -1,4 +1,5 @@
-"""Run a range-based task on both cores with forked workers, when the work is large enough.
+"""The build's one executor: a range-based task on both cores with forked workers, when the
+work is large enough to pay for them (`run_ranges`).
 
 The task is a closure over the build's in-memory state; workers are forked after it is set,
 so they inherit that state and only the (start, stop) ranges and results cross processes.
@@ -9,9 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
@@ -21,6 +22,45 @@ _task: Callable[[int, int], object] | None = None
 def _run(start: int, stop: int) -> object:
     assert _task is not None
     return _task(start, stop)
+
+
+def run_ranges(
+    task: Callable[[int, int], R],
+    total: int,
+    *,
+    jobs: int | None,
+    threshold: int,
+    while_waiting: Sequence[Callable[[], object]] = (),
+) -> Iterator[tuple[int, int, R]]:
+    """Yield (start, stop, task(start, stop)) over [0, total) in order, on `jobs` processes
+    (None: decide by `total` against `threshold`, see worker_count). `while_waiting` are run
+    in this process once the workers have started (in process: before the task), where this
+    process would otherwise only wait for them. Ranges shrink as the work runs out (guided
+    scheduling, see guided_ranges), so the workers finish close together."""
+    global _task
+    workers = worker_count(jobs, total, threshold)
+    if workers <= 1:
+        for call in while_waiting:
+            call()
+        step = max(1, -(-total // 8))  # a few slices so progress can be reported
+        for start in range(0, total, step):
+            stop = min(total, start + step)
+            yield start, stop, task(start, stop)
+        return
+    _task = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                (start, stop, pool.submit(_run, start, stop))
+                for start, stop in guided_ranges(total, workers, smallest=16)
+            ]
+            for call in while_waiting:  # the workers were forked by the first submit
+                call()
+            for start, stop, future in futures:
+                yield start, stop, future.result()  # type: ignore[misc]
+    finally:
+        _task = None
 
 
 def worker_count(requested: int | None, work: int, threshold: int) -> int:
@@ -37,49 +77,6 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
     return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def map_ranges(
-    task: Callable[[int, int], R], total: int, workers: int, smallest: int = 16
-) -> Iterator[tuple[int, int, R]]:
-    """Yield (start, stop, task(start, stop)) over [0, total) in order, using `workers` processes.
-
-    Ranges shrink as the work runs out (guided scheduling: each takes a share of what is
-    left, down to `smallest` items), so the workers finish within a small range of each
-    other instead of one idling while the other ends a large range."""
-    global _task
-    if total == 0:
-        return
-    if workers <= 1:
-        step = max(1, -(-total // 8))  # a few slices so progress can be reported
-        for start in range(0, total, step):
-            stop = min(total, start + step)
-            yield start, stop, task(start, stop)
-        return
-    _task = task
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                (start, stop, pool.submit(_run, start, stop))
-                for start, stop in guided_ranges(total, workers, smallest)
-            ]
-            for start, stop, future in futures:
-                yield start, stop, future.result()  # type: ignore[misc]
-    finally:
-        _task = None
-
-
-def after_first(results: Iterable[R], meanwhile: Callable[[], None] | None) -> Iterator[R]:
-    """`results`, running `meanwhile` in this process once the first has come (or at the end if
-    none does): by then the workers are busy, and this process would only wait for them."""
-    for result in results:
-        if meanwhile is not None:
-            meanwhile()
-            meanwhile = None
-        yield result
-    if meanwhile is not None:
-        meanwhile()
-
-
 def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, int]]:
     """Consecutive ranges over [0, total): each a 1/(2 * workers) share of what is left, and
     at least `smallest` long."""
@@ -89,3 +86,20 @@ def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, in
         ranges.append((start, stop))
         start = stop
     return ranges
+
+
+class Deferred(Generic[R]):
+    """A call made once: in this process's idle time while the workers work (`run`, given as
+    a `while_waiting`), or when its value is first needed, whichever comes first."""
+
+    def __init__(self, function: Callable[..., R], *args: object) -> None:
+        self._call: Callable[[], R] | None = lambda: function(*args)
+        self._value: R | None = None
+
+    def run(self) -> None:
+        if self._call is not None:
+            self._value, self._call = self._call(), None
+
+    def value(self) -> R:
+        self.run()
+        return self._value  # type: ignore[return-value]

@@ -1,230 +1,139 @@
-"""The build pipeline: read -> parse -> Markdown -> assemble -> plan -> render -> write.
+"""The build pipeline, in the order it runs: read -> parse and render each document ->
+assemble -> plan -> render each output -> write.
 
-Each phase is a call into the module that owns it; this module only passes values along and
-keeps the incremental bookkeeping: documents come from the last build's stored entries (or
-the DocStore) while their bytes are unchanged, entries are reused while what they are made
-of is, and an output is rendered only when its fingerprint or its file changed. `memory`
-(render/memory.py) is what a `Builder` keeps between builds in one process.
+Each stage is a function from values to values in the module that owns it; `run_build` passes
+the values along. What a build reuses from earlier builds (records, entries, the compiled
+theme, the outputs' fingerprints) is the build cache (`render.reuse.BuildCache`), around the
+stages; the workers that render documents and outputs are the executor (`render.parallel`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
-import itertools
 import os
-import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sitegen.authors import read_profiles
-from sitegen.cache import (
-    BuildState,
-    DocStore,
-    FileHasher,
-    load_entries,
-    output_versions,
-    save_entries,
-    save_state,
-)
-from sitegen.config import SiteConfig, load_config, normalise_base_url
-from sitegen.data_files import DATA_DIR, read_data
-from sitegen.errors import BuildFailed, ConfigError, SitegenError, ThemeError
+from sitegen.cache import BuildState, output_versions, save_state
+from sitegen.data_files import read_data
+from sitegen.errors import BuildFailed, SitegenError, ThemeError
 from sitegen.fsio import is_settled
-from sitegen.markdown import MarkdownOptions
-from sitegen.markdown.highlight import highlights_reused
 from sitegen.model import Document, Media
-from sitegen.paths import CONTENT_DIR, holds_site_files, state_dir
-from sitegen.render.documents import DocRecord, PhaseTimes, process_file
-from sitegen.render.fingerprint import Fingerprinter
-from sitegen.render.inputs import BuildOptions, BuildResult, build_now, scan_inputs
-from sitegen.render.memory import BuildMemory
-from sitegen.render.parallel import after_first, map_ranges, worker_count
-from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, page_keys, plan_site
-from sitegen.render.renders import StoredRenders, pack_body
-from sitegen.shortcodes import Shortcodes
-from sitegen.site import EntryMemo, Site, assemble, select_documents
-from sitegen.sources.local import (
-    DOCUMENT_DIRS,
-    MARKDOWN_SUFFIXES,
-    MEDIA_ROOT,
-    PAGES_ROOT,
-    Stats,
-    media_path,
-    scan_tree,
-)
+from sitegen.render.documents import DocRecord, PhaseTimes
+from sitegen.render.fingerprint import fingerprints
+from sitegen.render.inputs import BuildOptions, BuildResult, build_now
+from sitegen.render.parallel import Deferred, run_ranges
+from sitegen.render.plan import CopyJob, Job, TemplateJob, TextJob, built, plan_site
+from sitegen.render.renders import StoredRenders
+from sitegen.render.reuse import BuildCache
+from sitegen.render.sources import Sources, read_sources
+from sitegen.site import PageBody, Site, finish_site, outline_site, select_documents
+from sitegen.sources.local import MEDIA_ROOT, PAGES_ROOT, Stats, media_path, scan_tree
 from sitegen.theme import (
     TemplateValueError,
-    ThemePaths,
     compiled_environment,
     load_template,
-    make_environment,
     render_template,
     static_files,
     template_files,
-    theme_paths,
     uses_collections,
 )
-from sitegen.views import Page
 from sitegen.writer import OutputWriter, WriteReport
 
 Progress = Callable[[int, int], None] | None
-# Forking two workers costs ~50-100 ms and saves half of ~1.8 ms per document (Markdown) and of
-# ~0.8 ms per output (templates + write): below these counts it does not pay (bench/README.md).
-PARALLEL_DOCUMENTS = 100
+# Forking two workers costs ~50-100 ms and saves half of ~0.8 ms per output (templates +
+# write): below this count it does not pay (bench/README.md).
 PARALLEL_OUTPUTS = 200
 
 
 def run_build(
     site_dir: Path,
     options: BuildOptions,
-    key: str,
-    progress: Progress,
-    started: float,
-    memory: BuildMemory,
+    cache: BuildCache,
     scanned: tuple[int, Stats] | None,
+    *,
+    started: float,
+    progress: Progress = None,
     trust_outputs: bool = False,
 ) -> BuildResult:
-    """The full build. `scanned` is (time, stats) of the inputs when the caller has them (from a
-    scan, or from the previous build's stats updated for the paths a watcher saw change).
+    """The full build. `scanned` is (time, stats) of the inputs when the caller has them.
     `trust_outputs`: the output folder is as the last build left it (a watched preview), so
     it need not be scanned."""
     times = PhaseTimes()
-    state = memory.state
-    config = _effective_config(site_dir, options)
-    out_dir = _output_dir(site_dir, config, options)
-    theme = theme_paths(site_dir, config.theme)
-    input_dirs = (CONTENT_DIR, DATA_DIR, *(_relative(site_dir, d) for d in theme.input_dirs()))
-    if scanned is None or state is None or state.input_dirs != input_dirs:
-        scanned = (time.time_ns(), scan_inputs(site_dir, input_dirs))
-    scanned_ns, inputs = scanned
-    hasher = FileHasher(
-        state.file_hashes if state and options.use_cache else {}, state.scanned_ns if state else 0
+    sources = read_sources(
+        site_dir, options, scanned, cache.state.input_dirs if cache.state else ()
     )
+    cache.start(sources)
     times.add({"read": time.perf_counter() - started})
-
-    early_env: list[Any] = []
-
-    def compile_theme() -> None:  # Jinja's import and compiles, while the Markdown workers work
-        if memory.env is None:
-            early_env.append(compiled_environment(theme, _jinja_cache(site_dir)))
-
-    shortcodes = Shortcodes(site_dir, theme.template_dirs)
-    records = _load_documents(
-        site_dir,
-        inputs,
-        config,
-        shortcodes,
-        options,
+    theme = Deferred(compiled_environment, sources.theme, cache.jinja_cache)
+    records = cache.documents(
+        sources,
         times,
+        options.jobs,
         progress,
-        memory,
-        key,
-        meanwhile=compile_theme,
+        while_waiting=() if cache.has_environment() else (theme.run,),  # Jinja compiles meanwhile
     )
-    racy = _racy_hashes(inputs, scanned_ns, records)
-    md_options, store_key = _markdown_options(config, shortcodes)
-    renders = StoredRenders(site_dir, records, store_key, md_options)
+    racy = _racy_hashes(sources.inputs, sources.scanned_ns, records)
     with times.phase("assemble"):
-        site, next_due = _assemble(
-            site_dir, store_key, config, options, records, renders, inputs, hasher, memory, theme
-        )
-        saved: Callable[[], None] | None = None
-        if not memory.retain:  # keep no outline past this point (`sitegen serve` keeps its records)
-            lite = [r if r.render is None else dataclasses.replace(r, render=None) for r in records]
-            renders.forget_outlines(lite)
-            if options.use_cache:  # the next `sitegen build` starts from these
-                memo = memory.entries
-                saved = functools.partial(
-                    save_entries,
-                    site_dir,
-                    key,
-                    (store_key, memo.info, memo.links),
-                    ({r.path: r for r in lite}, memo.made),
-                )
-    search: list[Job] = []
-    if config.search.enabled:
-        from sitegen.search.stage import cache_path, search_jobs
-
-        with times.phase("search"):
-            search = search_jobs(
-                site, records, lambda k: renders[k].body.terms, cache_path(site_dir, key), store_key
-            )
+        site, next_due, renders = _assemble(sources, options, records, cache)
+    # The search index's files, and the entries for the next build, while the pages render.
+    index = Deferred(_search_jobs, sources, cache, site, records, renders, times)
+    saved = Deferred(cache.save_entries)
     del records
     with times.phase("plan"):
         static = {
-            name: (path, hasher.sha256(path, str(path), _stat(path)))
-            for name, path in static_files(theme).items()
+            name: (path, cache.hasher.sha256(path, str(path), _stat(path)))
+            for name, path in static_files(sources.theme).items()
         }
-        theme_templates = template_files(theme)
+        theme_templates = template_files(sources.theme)
         templates = {
-            name: hasher.sha256(path, str(path), _stat(path))
+            name: cache.hasher.sha256(path, str(path), _stat(path))
             for name, path in theme_templates.items()
         }
-        jobs = (
-            plan_site(
-                site, static, site_dir / MEDIA_ROOT, collections=uses_collections(theme_templates)
-            )
-            + search
-        )
-        salt = repr(
-            (
-                output_versions(),
-                config.model_dump_json(),
-                sorted(templates.items()),
-                sorted((n, s) for n, (_, s) in static.items()),
-            )
-        )
-        same_output = state is not None and state.out_dir == str(out_dir) and options.use_cache
-        previous = state.outputs if same_output and state is not None else {}
-        if trust_outputs and same_output and state is not None:  # a builder wrote them last
-            existing = {path: (size, mtime) for path, (_, size, mtime) in state.outputs.items()}
+        collections = uses_collections(theme_templates)
+        jobs = plan_site(site, static, site_dir / MEDIA_ROOT, collections=collections)
+        salt = _salt(sources, templates, static)
+        prints = Deferred(fingerprints, site, jobs, salt)
+        previous = cache.previous_outputs(sources.out_dir)
+        if trust_outputs and previous:  # this process wrote them last
+            existing = {path: (size, mtime) for path, (_, size, mtime) in previous.items()}
         else:
-            existing = scan_tree(out_dir, "")
-        fingerprints: list[str] = []
-
-        def fingerprint() -> None:
-            fingerprints[:] = _fingerprints(site, jobs, salt, memory)
-
-        if previous:
-            fingerprint()
-            todo = [
-                i
-                for i, job in enumerate(jobs)
-                if previous.get(job.output)
-                != (fingerprints[i], *existing.get(job.output, (-1, -1)))
-            ]
-        else:  # every output is made: fingerprints are for the next build, and can wait (below)
-            todo = list(range(len(jobs)))
-    env = _environment(
-        site_dir,
-        theme,
-        templates,
-        _template_globals(site, static),
-        memory,
-        early_env[0] if early_env else None,
-    )
+            existing = scan_tree(sources.out_dir, "")
+        # Without a last build every output is made: the fingerprints (for the next build) are
+        # then taken while the pages render.
+        todo = (
+            _changed(jobs, prints.value(), previous, existing) if previous else [*range(len(jobs))]
+        )
+    env = cache.environment(sources, templates, _template_globals(site, static), theme)
     _check_templates(env, jobs, todo)
-
-    def meanwhile() -> None:  # while the page workers render
-        if saved is not None:
-            saved()
-        if not fingerprints:
-            fingerprint()
-
-    writer = OutputWriter(out_dir, take_over=options.clean)
+    writer = OutputWriter(sources.out_dir, take_over=options.clean)
     writer.prepare(existing, known=previous)
     try:
         staged, produce_times = _produce(
-            jobs, todo, env, writer, options, progress, renders, meanwhile
+            jobs,
+            todo,
+            env,
+            writer,
+            options.jobs,
+            progress,
+            renders,
+            while_waiting=(prints.run, index.run, saved.run),
         )
+        saved.run()
+        outputs = list(zip(jobs, prints.value(), strict=True))
+        if index_jobs := index.value():
+            index_prints = fingerprints(site, index_jobs, salt)
+            index_todo = _changed(index_jobs, index_prints, previous, existing)
+            staged += _produce(index_jobs, index_todo, env, writer, 1, None, renders)[0]
+            outputs += zip(index_jobs, index_prints, strict=True)
         with times.phase("write"):
-            produced = {job.output for job in jobs}
+            produced = {job.output for job, _ in outputs}
             report = writer.commit(staged, [path for path in existing if path not in produced])
     except BaseException:
         writer.abort()
@@ -233,27 +142,25 @@ def run_build(
         renders.close()
     times.add(produce_times)
     with times.phase("write"):
-        final = _output_stats(out_dir, existing, report)
-        memory.state = BuildState(
+        final = _output_stats(sources.out_dir, existing, report)
+        cache.state = BuildState(
             version=output_versions(),
-            out_dir=str(out_dir),
-            input_dirs=input_dirs,
-            inputs=inputs,
-            outputs={
-                job.output: (fingerprints[i], *final[job.output]) for i, job in enumerate(jobs)
-            },
-            file_hashes=hasher.hashes,
+            out_dir=str(sources.out_dir),
+            input_dirs=sources.input_dirs,
+            inputs=sources.inputs,
+            outputs={job.output: (made, *final[job.output]) for job, made in outputs},
+            file_hashes=cache.hasher.hashes,
             next_due=next_due,
-            scanned_ns=scanned_ns,
+            scanned_ns=sources.scanned_ns,
             racy=racy,
             documents=len(site.posts) + len(site.pages),
             warnings=site.warnings,
         )
-        save_state(site_dir, key, memory.state)
+        save_state(site_dir, cache.key, cache.state)
     return BuildResult(
         documents=len(site.posts) + len(site.pages),
         written=len(report.written),
-        unchanged=len(jobs) - len(report.written),
+        unchanged=len(outputs) - len(report.written),
         removed=len(report.removed),
         seconds=time.perf_counter() - started,
         changed_paths=tuple(sorted((*report.written, *report.removed))),
@@ -262,97 +169,109 @@ def run_build(
     )
 
 
-def _environment(
-    site_dir: Path,
-    theme: ThemePaths,
-    templates: Mapping[str, str],
-    globals_: dict[str, Any],
-    memory: BuildMemory,
-    early: Any | None,
-) -> Any:
-    """The Jinja environment: a builder keeps its compiled templates while no template changed;
-    else the one compiled `early` (while the Markdown ran), or a new one."""
-    env_key = (theme.template_dirs, sorted(templates.items()))
-    if memory.env is not None and memory.env_key == env_key:
-        from sitegen.fragments import forget_fragments  # imports Jinja, which only builds need
-
-        memory.env.globals.update(globals_)  # templates see env.globals through a ChainMap
-        forget_fragments(memory.env)
-        return memory.env
-    if early is not None:
-        env = early
-        env.globals.update(globals_)
-    else:
-        env = make_environment(theme, globals_, _jinja_cache(site_dir))
-    if memory.retain:
-        memory.env, memory.env_key = env, env_key
-    return env
-
-
-def _jinja_cache(site_dir: Path) -> Path:
-    """The folder of compiled templates. Jinja reuses its compiled code across its own versions
-    (its cache's tag changes only with its bytecode format), so the folder is per versions."""
-    name = hashlib.blake2b(output_versions().encode(), digest_size=8).hexdigest()
-    return state_dir(site_dir) / "jinja" / name
-
-
 def _assemble(
-    site_dir: Path,
-    store_key: str,
-    config: SiteConfig,
-    options: BuildOptions,
-    records: Sequence[DocRecord],
-    renders: StoredRenders,
-    inputs: Stats,
-    hasher: FileHasher,
-    memory: BuildMemory,
-    theme: ThemePaths,
-) -> tuple[Site, dt.datetime | None]:
-    """The Site from the documents (all their errors at once), and when a future post is due."""
+    sources: Sources, options: BuildOptions, records: Sequence[DocRecord], cache: BuildCache
+) -> tuple[Site, dt.datetime | None, StoredRenders]:
+    """The Site from the documents (all their errors at once), when a left-out future post is
+    due, and the documents' renderings (for the pages). Runs `site.assemble`'s three steps
+    with the cache's entries in between."""
     errors = [error for record in records for error in record.errors]
     if errors:
         raise BuildFailed(errors)
+    site_dir, config, inputs = sources.site_dir, sources.config, sources.inputs
     documents = [r.document for r in records if r.document is not None]
     selected, next_due = select_documents(
         documents, drafts=options.drafts, future=options.future, now=build_now()
     )
+    profiles, profile_warnings = read_profiles(site_dir, inputs, config)
+    if profile_warnings and options.strict:
+        raise BuildFailed(profile_warnings)
+    sha256 = cache.hasher.sha256
     media = [
-        Media(media_path(p), hasher.sha256(site_dir / p, p, stat), stat[0])
+        Media(media_path(p), sha256(site_dir / p, p, stat), stat[0])
         for p, stat in inputs.items()
         if p.startswith(MEDIA_ROOT + "/")
     ]
     assets = [
-        Media(p.removeprefix(PAGES_ROOT + "/"), hasher.sha256(site_dir / p, p, stat), stat[0])
+        Media(p.removeprefix(PAGES_ROOT + "/"), sha256(site_dir / p, p, stat), stat[0])
         for p, stat in inputs.items()
         if p.startswith(PAGES_ROOT + "/") and not p.endswith(".md")
     ]
-    versions = {  # a document's rendering changes with its bytes and those of its includes
-        r.document.key: f"{store_key}:{r.path}:{r.sha256}" + "".join(sha for _, sha in r.includes)
-        for r in records
-        if r.document is not None
-    }
-    profiles, profile_warnings = read_profiles(site_dir, inputs, config)
-    if profile_warnings and options.strict:
-        raise BuildFailed(profile_warnings)
-    site = assemble(
+    versions = {r.document.key: _version(cache, r) for r in records if r.document is not None}
+    renders = cache.renders(sources, records)
+    outline = outline_site(
         config,
         selected,
-        renders,
+        cache.page_ids(selected, renders, versions),
         media,
-        strict=options.strict,
-        versions=versions,
-        memo=memory.entries,
-        lazy_pages=not memory.retain,
-        page_body=renders.page_body,
-        static=static_files(theme),
+        profiles=profiles,
+        static=static_files(sources.theme),
         data=read_data(site_dir),
         assets=assets,
         unbuilt_pages=_left_out_pages(documents, selected),
-        profiles=profiles,
     )
+    outline, made = cache.entries(outline, selected, renders, versions)
+    site = finish_site(outline, selected, made, strict=options.strict)
+    cache.keep_records(records, renders)
     if profile_warnings:
         site = dataclasses.replace(site, warnings=(*profile_warnings, *site.warnings))
-    return site, next_due
+    return site, next_due, renders
+
+
+def _version(cache: BuildCache, record: DocRecord) -> str:
+    """Names a document's rendering: it changes with the Markdown options, the file's bytes
+    and those of the files its shortcodes include."""
+    includes = (f"{path}:{sha256}" for path, sha256 in record.includes)
+    made_of = "\0".join((cache.store_key, record.path, record.sha256, *includes))
+    return hashlib.blake2b(made_of.encode(), digest_size=16).hexdigest()
+
+
+def _search_jobs(
+    sources: Sources,
+    cache: BuildCache,
+    site: Site,
+    records: Sequence[DocRecord],
+    renders: StoredRenders,
+    times: PhaseTimes,
+) -> list[Job]:
+    """The search index's outputs, when the site has search."""
+    if not sources.config.search.enabled:
+        return []
+    from sitegen.search.stage import index_jobs, search_docs
+
+    with times.phase("search"):
+        keys = [entry.doc.key for entry in (*site.posts, *site.pages)]
+        docs = search_docs(site, cache.search_terms(keys, records, renders))
+        return index_jobs(cache.search_index(docs))
+
+
+def _changed(
+    jobs: Sequence[Job],
+    prints: Sequence[str],
+    previous: Mapping[str, tuple[str, int, int]],
+    existing: Mapping[str, tuple[int, int]],
+) -> list[int]:
+    """Indexes of the jobs to render: those whose fingerprint or file changed since the last
+    build (all of them without one)."""
+    return [
+        i
+        for i, job in enumerate(jobs)
+        if previous.get(job.output) != (prints[i], *existing.get(job.output, (-1, -1)))
+    ]
+
+
+def _salt(
+    sources: Sources, templates: Mapping[str, str], static: Mapping[str, tuple[Path, str]]
+) -> str:
+    """What every output's fingerprint shares: the versions, the config, the theme's files."""
+    return repr(
+        (
+            output_versions(),
+            sources.config.as_json(),
+            sorted(templates.items()),
+            sorted((name, sha) for name, (_, sha) in static.items()),
+        )
+    )
 
 
 def _left_out_pages(documents: Sequence[Document], selected: Sequence[Document]) -> set[str]:
@@ -365,195 +284,9 @@ def _left_out_pages(documents: Sequence[Document], selected: Sequence[Document])
     }
 
 
-def _effective_config(site_dir: Path, options: BuildOptions) -> SiteConfig:
-    config = load_config(site_dir)
-    if options.base_url is None:
-        return config
-    try:
-        base_url = normalise_base_url(options.base_url)
-    except ValueError as exc:
-        raise ConfigError(str(exc), field="base_url", hint="pass an absolute http(s) URL") from None
-    return config.model_copy(update={"base_url": base_url})
-
-
-def _output_dir(site_dir: Path, config: SiteConfig, options: BuildOptions) -> Path:
-    """The output folder; never the site itself, a folder holding it, or one of its inputs."""
-    out_dir = (site_dir / (options.output_dir or config.output_dir)).resolve()
-    if holds_site_files(site_dir, out_dir):
-        raise ConfigError(
-            f"{out_dir} cannot be the output folder: it holds the site's own files",
-            field="output_dir",
-            hint='use a folder of its own, e.g. "public"',
-        )
-    return out_dir
-
-
-def _relative(site_dir: Path, folder: Path) -> str:
-    return (
-        folder.relative_to(site_dir).as_posix() if folder.is_relative_to(site_dir) else str(folder)
-    )
-
-
 def _stat(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-def _markdown_options(config: SiteConfig, shortcodes: Shortcodes) -> tuple[MarkdownOptions, str]:
-    """The Markdown options, and the key naming them (with the versions of sitegen and of the
-    libraries that render, and the shortcode templates) in the DocStore."""
-    md = config.markdown
-    options = MarkdownOptions(
-        allow_html=md.allow_html,
-        iframe_hosts=md.iframe_hosts,
-        highlight=md.highlight,
-        toc_max_level=md.toc_max_level,
-        search_terms=config.search.enabled,
-    )
-    # the records hold limit errors, so the limits name the store too
-    return options, f"{output_versions()}:{options!r}:{shortcodes.digest}:{config.limits!r}"
-
-
-def _load_documents(
-    site_dir: Path,
-    inputs: Stats,
-    config: SiteConfig,
-    shortcodes: Shortcodes,
-    options: BuildOptions,
-    times: PhaseTimes,
-    progress: Progress,
-    memory: BuildMemory,
-    key: str,
-    meanwhile: Callable[[], None] | None = None,
-) -> list[DocRecord]:
-    """A record per content file, from the DocStore while the file's bytes (and those of the
-    files its shortcodes included) are unchanged. `meanwhile` runs in this process while the
-    workers render (see `after_first`)."""
-    md_options, store_key = _markdown_options(config, shortcodes)
-    paths = [
-        p
-        for p in inputs
-        if p.endswith(MARKDOWN_SUFFIXES) and p.startswith(tuple(d + "/" for d in DOCUMENT_DIRS))
-    ]
-    stored = load_entries(site_dir, key) if memory.records is None and options.use_cache else None
-    if memory.records is not None and memory.records_key == store_key:
-        cached = memory.records
-    elif stored is not None and stored[0][0] == store_key:  # records without renders, and entries
-        (_, info, links), (cached, made) = stored
-        memory.entries = EntryMemo(info, links, made)
-    elif options.use_cache:
-        store = DocStore(site_dir, store_key)
-        try:
-            cached = store.load()
-        finally:
-            store.close()
-    else:
-        cached = {}
-    records: dict[str, DocRecord] = {}
-    changed: list[
-        tuple[str, str, bytes, None]
-    ] = []  # (path, sha256, pickled record, None) of reused files
-    todo: list[str] = []
-    for path in paths:
-        record = cached.get(path)
-        if record is not None and not _same_includes(site_dir, record):
-            todo.append(path)
-        elif (
-            record is not None
-            and (record.size, record.mtime_ns) == inputs[path]
-            and is_settled(record.mtime_ns, record.checked_ns)
-        ):
-            records[path] = record
-        elif record is not None and _same_bytes(site_dir / path, record.sha256):
-            size, mtime_ns = inputs[path]
-            records[path] = dataclasses.replace(
-                record, size=size, mtime_ns=mtime_ns, checked_ns=time.time_ns()
-            )
-            if record.render is not None:  # else the store keeps the row it has
-                changed.append((path, record.sha256, pickle.dumps(records[path], protocol=5), None))
-        else:
-            todo.append(path)
-
-    stores: dict[int, DocStore] = {}
-
-    def own_store() -> DocStore:
-        """This process's connection, kept for all its ranges: a connection must not cross a
-        fork, and closing the last one checkpoints the WAL (with an fsync) each time. A worker
-        never closes its own; what it committed is in the WAL all the same."""
-        if os.getpid() not in stores:
-            stores[os.getpid()] = DocStore(site_dir, store_key)
-        return stores[os.getpid()]
-
-    builder_pid = os.getpid()
-
-    def task(start: int, stop: int) -> tuple[list[DocRecord] | _Pickles, dict[str, float]]:
-        """Records with outlines: the bodies go to the store, not to this build's memory. A
-        forked worker returns the records as the pickles it made for the store, so they
-        cross to the builder without being pickled a second time."""
-        local = PhaseTimes()
-        done: list[DocRecord] = []
-        rows = []
-        code = []
-        store = own_store()
-        for path in todo[start:stop]:
-            with highlights_reused(store.highlights(path) if options.use_cache else {}) as made:
-                record, body = (
-                    process_file(site_dir, path, md_options, local, shortcodes, config.limits),
-                    None,
-                )
-            code.append((path, made))
-            if record.render is not None:
-                body = pack_body(record.render.page_body())
-                record = dataclasses.replace(record, render=record.render.outline())
-            rows.append((record.path, record.sha256, pickle.dumps(record, protocol=5), body))
-            done.append(record)
-        store.update(rows, [])
-        store.keep_highlights(code)
-        return (
-            done if os.getpid() == builder_pid else _Pickles.of([row[2] for row in rows])
-        ), local.seconds
-
-    workers = worker_count(options.jobs, len(todo), PARALLEL_DOCUMENTS)
-    if workers > 1:
-        DocStore(site_dir, store_key).close()  # create it now: two workers would race to create it
-    try:
-        for _, stop, (done, seconds) in after_first(
-            map_ranges(task, len(todo), workers), meanwhile
-        ):
-            times.add(seconds)
-            records.update(
-                (record.path, record)
-                for record in (done.records() if isinstance(done, _Pickles) else done)
-            )
-            if progress:
-                progress(stop, len(todo))
-        if changed or any(p not in records for p in cached):
-            own_store().update(changed, [p for p in cached if p not in records])
-    finally:
-        for store in stores.values():  # this process's only: the workers' are in their copies
-            store.close()
-    if memory.retain:
-        memory.records, memory.records_key = records, store_key
-    return [records[p] for p in paths]
-
-
-class _Pickles(NamedTuple):
-    """Pickles as one bytes object and where each ends: one allocation, returned to the system
-    as a whole once read, where a thousand bytes objects of ~1 KB would leave the builder's
-    heap fragmented (+1 KB of resident memory per document)."""
-
-    blob: bytes
-    ends: list[int]
-
-    @classmethod
-    def of(cls, pickles: list[bytes]) -> _Pickles:
-        return cls(b"".join(pickles), list(itertools.accumulate(map(len, pickles))))
-
-    def records(self) -> Iterator[DocRecord]:
-        view, start = memoryview(self.blob), 0
-        for end in self.ends:
-            yield pickle.loads(view[start:end])
-            start = end
 
 
 def _racy_hashes(
@@ -580,60 +313,6 @@ def _output_stats(out_dir: Path, before: Stats, report: WriteReport) -> Stats:
         stat = os.stat(os.path.join(root, path))  # not pathlib: a third of the time, per file
         after[path] = (stat.st_size, stat.st_mtime_ns)
     return after
-
-
-def _same_bytes(path: Path, sha256: str) -> bool:
-    return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
-
-
-def _same_includes(site_dir: Path, record: DocRecord) -> bool:
-    """True when every file the record's shortcodes included still has the same bytes."""
-    try:
-        return all(_same_bytes(site_dir / path, sha) for path, sha in record.includes)
-    except OSError:
-        return False
-
-
-def _fingerprints(site: Site, jobs: Sequence[Job], salt: str, memory: BuildMemory) -> list[str]:
-    known = dict(memory.views)
-    for entry in (*site.posts, *site.pages):  # their views' digests come from what they are made of
-        if entry.digests is not None:
-            known[id(entry.summary)] = (entry.summary, entry.digests[1])
-            if isinstance(entry.page, Page):  # a PageRef carries its digest
-                known[id(entry.page)] = (entry.page, entry.digests[0])
-    fingerprinter = Fingerprinter(salt, known)
-    before = memory.page_prints if memory.page_prints[0] == salt else (salt, {})
-    page_prints: dict[str, tuple[str, tuple[str, ...], tuple[Any, ...], str]] = {}
-    result = []
-    for job in jobs:
-        if isinstance(job, TemplateJob):
-            names, values = tuple(job.context), tuple(job.context.values())
-            last = before[1].get(job.output)
-            if (
-                last is not None
-                and last[:2] == (job.template, names)
-                and _same_values(last[2], values)
-            ):
-                result.append(last[3])
-            else:
-                result.append(fingerprinter.of((job.template, job.context)))
-            page_prints[job.output] = (job.template, names, values, result[-1])
-        elif isinstance(job, TextJob):
-            result.append(fingerprinter.of((job.make.__name__, job.args)))
-        else:
-            result.append(fingerprinter.of(("copy", job.sha256)))
-    if memory.retain:
-        memory.views, memory.page_prints = fingerprinter.views, (salt, page_prints)
-    return result
-
-
-def _same_values(before: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
-    """True when a page's context values are the very same objects (views and paginators are
-    immutable) or equal plain values as last time: then so is its fingerprint."""
-    return len(before) == len(now) and all(
-        a is b or (type(a) is type(b) and type(a) in (str, int, float, bool) and a == b)
-        for a, b in zip(before, now, strict=False)
-    )
 
 
 def _template_globals(site: Site, static: Mapping[str, tuple[Path, str]]) -> dict[str, Any]:
@@ -670,18 +349,18 @@ def _produce(
     todo: Sequence[int],
     env: Any,
     writer: OutputWriter,
-    options: BuildOptions,
+    processes: int | None,
     progress: Progress,
     renders: StoredRenders,
-    meanwhile: Callable[[], None] | None = None,
+    while_waiting: Sequence[Callable[[], object]] = (),
 ) -> tuple[list[str], dict[str, float]]:
-    """Render the outputs in `todo` and stage those whose bytes changed; every error is collected.
-    The bodies of their pages are read ahead from `renders` a block at a time. `meanwhile`
-    runs in this process once the workers have started (it would otherwise hold up the build
-    between the two parallel phases)."""
+    """Render the outputs in `todo` and stage those whose bytes changed, on `processes` (None:
+    decide by their number); every error is collected. Their pages' bodies come from
+    `renders`. `while_waiting` runs here meanwhile."""
     # A feed costs as much as several pages: feeds go first, so the small ranges that end the
-    # phase (see map_ranges) hold cheap outputs and the workers finish together.
+    # phase (see run_ranges) hold cheap outputs and the workers finish together.
     todo = sorted(todo, key=lambda index: not isinstance(jobs[index], TextJob))
+    bodies = renders.bodies
 
     def task(start: int, stop: int) -> tuple[list[str], dict[str, float], list[SitegenError]]:
         # One writer thread per process: creating folders and files is kernel time that
@@ -698,15 +377,12 @@ def _produce(
             finally:
                 seconds["write"] = seconds.get("write", 0.0) + time.perf_counter() - began
 
-        block_starts = _page_blocks(jobs, todo[start:stop])
         with ThreadPoolExecutor(max_workers=1) as io:
             for index in todo[start:stop]:
                 job = jobs[index]
-                if index in block_starts:
-                    renders.read_ahead(block_starts[index])
                 began = time.perf_counter()
                 try:
-                    data = _bytes_of(job, env)
+                    data = _bytes_of(job, env, bodies)
                 except SitegenError as exc:
                     errors.append(exc)
                     continue
@@ -723,9 +399,8 @@ def _produce(
     staged: list[str] = []
     totals: dict[str, float] = {}
     errors: dict[tuple[Any, ...], SitegenError] = {}
-    workers = worker_count(options.jobs, len(todo), PARALLEL_OUTPUTS)
-    for _, stop, (done, seconds, failed) in after_first(
-        map_ranges(task, len(todo), workers), meanwhile
+    for _, stop, (done, seconds, failed) in run_ranges(
+        task, len(todo), jobs=processes, threshold=PARALLEL_OUTPUTS, while_waiting=while_waiting
     ):
         staged += done
         for name, value in seconds.items():
@@ -740,29 +415,11 @@ def _produce(
     return staged, totals
 
 
-def _page_blocks(jobs: Sequence[Job], todo: Sequence[int], size: int = 64) -> dict[int, list[str]]:
-    """Job index -> the document keys of the pages shown by it and the jobs after it, up to
-    about `size` pages: the blocks whose bodies are read ahead together."""
-    blocks: dict[int, list[str]] = {}
-    keys: list[str] = []
-    for index in todo:
-        job = jobs[index]
-        values = (
-            job.context.values()
-            if isinstance(job, TemplateJob)
-            else (job.args if isinstance(job, TextJob) else ())
-        )
-        found = [key for value in values for key in page_keys(value)]
-        if found and (not keys or len(keys) >= size):
-            keys = blocks[index] = []
-        keys += found
-    return blocks
-
-
-def _bytes_of(job: Job, env: Any) -> bytes:
+def _bytes_of(job: Job, env: Any, bodies: Mapping[str, PageBody]) -> bytes:
+    """The output's bytes: its template rendered, its text made or its file read."""
     if isinstance(job, TemplateJob):
-        context = {name: built(value) for name, value in job.context.items()}
+        context = {name: built(value, bodies) for name, value in job.context.items()}
         return render_template(env, job.template, context, source=job.source).encode("utf-8")
     if isinstance(job, TextJob):
-        return job.make(*(built(arg) for arg in job.args)).encode("utf-8")
+        return job.make(*(built(arg, bodies) for arg in job.args)).encode("utf-8")
     return job.path.read_bytes()

@@ -2,14 +2,14 @@
 
 Planning is cheap and pure; producing a job's bytes is the expensive part, done only for jobs
 whose fingerprint changed (see build.py). Jobs are plain values so a forked worker can produce
-any of them by index. Pages may still be `PageRef`s here: `built()` makes them for rendering.
+any of them by index. Pages are `PageRef`s here: `built()` makes them for rendering.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from sitegen.routing import (
     tag_route,
     taxonomy_route,
 )
-from sitegen.site import PAGES_DIR, PageRef, Site
+from sitegen.site import PAGES_DIR, PageBody, PageRef, Site, make_page
 from sitegen.sources.local import MEDIA_PREFIX, MEDIA_ROOT
 from sitegen.taxonomies import term_feed_path
 from sitegen.views import Author, Paginator, Summary, Tag, YearGroup
@@ -327,20 +327,13 @@ def _author_feeds(site: Site) -> list[Job]:
     return jobs
 
 
-def page_keys(value: Any) -> Iterator[str]:
-    """The document keys of the PageRefs in `value` (what `built` would build)."""
+def built(value: Any, bodies: Mapping[str, PageBody]) -> Any:
+    """`value` (a context value or a job argument) with any PageRef in it replaced by its page,
+    made from its document's page body (`bodies`: by document key)."""
     if isinstance(value, PageRef):
-        yield value.key
-    elif type(value) is tuple:
-        yield from (item.key for item in value if isinstance(item, PageRef))
-
-
-def built(value: Any) -> Any:
-    """`value` (a context value or a job argument) with any PageRef in it replaced by its page."""
-    if isinstance(value, PageRef):
-        return value.build()
+        return make_page(value, bodies[value.key])
     if type(value) is tuple and any(isinstance(item, PageRef) for item in value):
-        return tuple(built(item) for item in value)
+        return tuple(built(item, bodies) for item in value)
     return value
 
 

@@ -1,16 +1,16 @@
-"""Documents' Markdown renderings by key, read from the DocStore only when needed.
+"""Documents' renderings by key, read from the DocStore only when needed.
 
-Records hold outlines of their renderings (see DocRender): the page bodies (HTML and toc),
-most of a build's memory otherwise, stay in the DocStore and are read back for the page
-that shows them. A build whose entries come from the previous build (see `site.EntryMemo`) has
-records without even an outline: the few entries it builds again read theirs from the store.
+Records hold what an entry needs of a rendering (DocRender); the page bodies (HTML and toc),
+most of a build's memory otherwise, stay in the DocStore and are read back for the pages
+that show them. A build whose entries come from the previous build (render.reuse) has
+records without even their DocRender: the few entries it makes again read theirs from the store.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from sitegen.cache import DocStore
@@ -20,10 +20,10 @@ from sitegen.site import DocRender, PageBody
 
 
 class StoredRenders(Mapping[str, DocRender]):
-    """Renderings of `records` by document key: `renders[key]` may be an outline, enough to
-    make an entry; `page_body(key)` is what its page shows besides. What is read from the
-    store is not kept: a page is made once per output that shows it, and keeping them would
-    hold every body. Safe in forked workers: each process opens its own connection."""
+    """Renderings of `records` by document key: `renders[key]` is what its entry is made of,
+    `page_body(key)` what its page shows besides. What is read from the store is not kept: a
+    page is made once per output that shows it, and keeping them would hold every body. Safe
+    in forked workers: each process opens its own connection."""
 
     def __init__(
         self,
@@ -37,7 +37,6 @@ class StoredRenders(Mapping[str, DocRender]):
         self._store_key = store_key
         self._md_options = md_options
         self._store: tuple[int, DocStore] | None = None
-        self._ahead: dict[str, tuple[str, bytes]] = {}  # path -> (sha256, body) read ahead
 
     def __getitem__(self, key: str) -> DocRender:
         record = self._records[key]
@@ -50,7 +49,7 @@ class StoredRenders(Mapping[str, DocRender]):
             and stored.render is not None
         ):
             return stored.render
-        return self._render_again(record)
+        return self._render_again(record)[0]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)
@@ -58,35 +57,26 @@ class StoredRenders(Mapping[str, DocRender]):
     def __len__(self) -> int:
         return len(self._records)
 
+    @property
+    def bodies(self) -> Mapping[str, PageBody]:
+        """The documents' page bodies by key (see `page_body`)."""
+        return _Bodies(self)
+
     def page_body(self, key: str) -> PageBody:
-        """What the page of `key` shows besides its summary: from the record, from what was
-        read ahead, from the store, or (if the store lost it) from the file rendered again."""
+        """What the page of `key` shows besides its summary: from the store, or (if the store
+        lost it) from the file rendered again."""
         record = self._records[key]
-        if record.render is not None and record.render.complete:
-            return record.render.page_body()
-        ahead = self._ahead.get(record.path)
-        data = (
-            ahead[1]
-            if ahead is not None and ahead[0] == record.sha256
-            else (self._own_store().body(record.path, record.sha256))
-        )
+        data = self._own_store().body(record.path, record.sha256)
         try:
             body = unpack_body(data) if data is not None else None
         except Exception:
             body = None
-        return body or self._render_again(record).page_body()
+        return body or self._render_again(record)[1]
 
-    def read_ahead(self, keys: Iterable[str]) -> None:
-        """Read the bodies of these documents' pages in one query (in place of those read
-        ahead before): one query per page would cost far more than the page's own reading."""
-        records = [self._records[key] for key in keys if key in self._records]
-        paths = sorted({r.path for r in records if r.render is None or not r.render.complete})
-        self._ahead = self._own_store().bodies(paths) if paths else {}
-
-    def forget_outlines(self, records: Sequence[DocRecord]) -> None:
-        """Hold `records` (the same documents without their renderings) instead: once the
+    def forget_renders(self, records: Sequence[DocRecord]) -> None:
+        """Hold `records` (the same documents without their DocRenders) instead: once the
         site is assembled only pages ask, and a page needs no more of a record than its
-        path and sha256. Outlines are ~1 KB per document."""
+        path and sha256. A DocRender is ~1 KB."""
         self._records = {r.document.key: r for r in records if r.document is not None}
 
     def close(self) -> None:
@@ -99,12 +89,28 @@ class StoredRenders(Mapping[str, DocRender]):
             self._store = (os.getpid(), DocStore(self._site_dir, self._store_key))
         return self._store[1]
 
-    def _render_again(self, record: DocRecord) -> DocRender:
+    def _render_again(self, record: DocRecord) -> tuple[DocRender, PageBody]:
         """For a row the store lost (or never had): render the file again."""
-        made = process_file(self._site_dir, record.path, self._md_options, PhaseTimes())
-        if made.render is None or made.sha256 != record.sha256:
+        made, body = process_file(self._site_dir, record.path, self._md_options, PhaseTimes())
+        if made.render is None or body is None or made.sha256 != record.sha256:
             raise RuntimeError(f"{record.path} changed during the build; build again")
-        return made.render
+        return made.render, body
+
+
+class _Bodies(Mapping[str, PageBody]):
+    """StoredRenders' page bodies as a mapping: what the pages are made from."""
+
+    def __init__(self, renders: StoredRenders) -> None:
+        self._renders = renders
+
+    def __getitem__(self, key: str) -> PageBody:
+        return self._renders.page_body(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._renders)
+
+    def __len__(self) -> int:
+        return len(self._renders)
 
 
 def pack_body(body: PageBody) -> bytes:

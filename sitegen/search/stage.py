@@ -1,72 +1,35 @@
-"""The search index as outputs of the build: collect each page's terms, index, plan the files.
+"""The search index as outputs of the build: the pages as the index holds them, and its files.
 
 A page's terms come from its Markdown rendering (Rendered.terms, made by the Markdown workers
-with the rest of the rendering). `.sitegen/search-<key>.pickle` keeps, from the build before,
-the terms by file and sha256 (a build that reuses a document's record without its rendering
-finds them there instead of reading every body back) and the index it made, which
-`update_index` patches where documents changed instead of indexing every page again.
-
-The index files are ordinary outputs: written only when their bytes change, removed when
-they are no longer made, and nothing at all happens on a build where no input changed.
+with the rest of the rendering); index.build_index makes the files, which are ordinary
+outputs: written only when their bytes change, removed when they are no longer made. (The
+build cache keeps the last index and patches it where pages changed: render.reuse.)
 """
 
 from __future__ import annotations
 
-import pickle
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from html import unescape
-from pathlib import Path
-from typing import NamedTuple
 
-from sitegen.fsio import write_atomic
-from sitegen.paths import state_dir
-from sitegen.render.documents import DocRecord
 from sitegen.render.plan import Job, TextJob
-from sitegen.search.index import EXCERPT, SearchDoc, build_index, update_index
+from sitegen.search.index import EXCERPT, SearchDoc
 from sitegen.site import Site
 
 _TAG = re.compile(r"<[^>]*>")
-# source path -> (sha256, term counts, excerpt): what a document gives the index, by version
-Terms = dict[str, tuple[str, str, str]]
 
 
-def search_jobs(
-    site: Site,
-    records: Sequence[DocRecord],
-    rendered_terms: Callable[[str], str],
-    cache_file: Path,
-    version: str,
-) -> list[Job]:
-    """The index's files as jobs. `rendered_terms(key)` gives a document's terms when neither
-    its record nor the cache has them (read from the DocStore); `version` names the Markdown
-    options and sitegen version the terms were made with (the cache is dropped when it changes)."""
-    cached = _load(cache_file, version)
-    known = cached.terms
-    by_key = {r.document.key: r for r in records if r.document is not None}
-    fresh: Terms = {}
-    docs = []
-    for entry in (*site.posts, *site.pages):
-        record = by_key[entry.doc.key]
-        found = known.get(record.path)
-        if found is None or found[0] != record.sha256:
-            doc_terms = (
-                record.render.body.terms
-                if record.render is not None
-                else rendered_terms(entry.doc.key)
-            )
-            found = (record.sha256, doc_terms, excerpt(entry.summary.summary))
-        fresh[record.path] = found
-        docs.append(SearchDoc(entry.summary.url, entry.summary.title, found[2], found[1]))
-    if docs == cached.docs:
-        files = cached.files
-    else:
-        before = [SearchDoc._make(doc) for doc in cached.docs]
-        files = update_index(before, cached.files, docs) if before else build_index(docs)
-    if docs != cached.docs or fresh != known:
-        # plain tuples: pickled without a Python call per document
-        saved = _Cache(version, fresh, [tuple(doc) for doc in docs], files)
-        write_atomic(cache_file, pickle.dumps(saved, protocol=5), durable=False)
+def search_docs(site: Site, terms: Mapping[str, str]) -> list[SearchDoc]:
+    """Every post and page as the index holds it, with its terms (`terms`: by document key,
+    as Rendered.terms gives them)."""
+    return [
+        SearchDoc(e.summary.url, e.summary.title, excerpt(e.summary.summary), terms[e.doc.key])
+        for e in (*site.posts, *site.pages)
+    ]
+
+
+def index_jobs(files: Mapping[str, str]) -> list[Job]:
+    """The index's files (see index.build_index) as outputs."""
     return [TextJob(path, index_file, (text,), "the search index") for path, text in files.items()]
 
 
@@ -81,24 +44,3 @@ def excerpt(summary_html: str) -> str:
 def index_file(text: str) -> str:
     """A TextJob's maker: the file's text, made when the index was planned."""
     return text
-
-
-def cache_path(site_dir: Path, key: str) -> Path:
-    return state_dir(site_dir) / f"search-{key}.pickle"
-
-
-class _Cache(NamedTuple):
-    version: str  # sitegen's and the Markdown options' (the terms were made with them)
-    terms: Terms
-    docs: Sequence[tuple[str, ...]]  # SearchDocs, stored as plain tuples
-    files: dict[str, str]  # build_index(docs)
-
-
-def _load(path: Path, version: str) -> _Cache:
-    try:
-        cached = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        cached = None
-    if not isinstance(cached, _Cache) or cached.version != version:
-        return _Cache(version, {}, [], {})
-    return cached

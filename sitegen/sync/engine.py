@@ -18,7 +18,7 @@ from typing import Any
 from sitegen.errors import ContentError
 from sitegen.frontmatter import dump_document, parse_document
 from sitegen.markers import conflict_marker_line
-from sitegen.model import Document
+from sitegen.model import SourceDocument
 from sitegen.remote.store import TABLES, SupabaseStore, name_column
 from sitegen.sync.files import ContentWriter, Refusal
 from sitegen.sync.local import LocalDocument, WorkingCopy, save_index, scan
@@ -155,7 +155,7 @@ def conflict_for(
     )
 
 
-def merged_with_base(ctx: SyncContext, key: str, remote_doc: Document) -> Merged | None:
+def merged_with_base(ctx: SyncContext, key: str, remote_doc: SourceDocument) -> Merged | None:
     """The three-way merge of the local file and `remote_doc` against the text of `key` at the
     last sync; None when no base text was kept (a base from before texts were kept)."""
     was = ctx.base.entries.get(key)
@@ -177,7 +177,7 @@ def write_merge(
     writer: ContentWriter,
     step: Step,
     merged: Merged,
-    remote_doc: Document,
+    remote_doc: SourceDocument,
     remote_entry: BaseEntry,
     report: SyncReport,
     remote: dict[str, RemoteEntry],

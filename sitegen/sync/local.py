@@ -22,7 +22,7 @@ from sitegen.errors import ContentError
 from sitegen.frontmatter import document_location, parse_document
 from sitegen.fsio import is_settled, write_atomic
 from sitegen.markers import conflict_marker_line
-from sitegen.model import Document, make_key
+from sitegen.model import SourceDocument, make_key
 from sitegen.paths import CONTENT_DIR, STATE_DIR
 from sitegen.sources.local import media_path, scan_content, sha256_file
 from sitegen.sync.mapping import content_hash, media_key
@@ -39,7 +39,7 @@ class LocalDocument:
     file: Path
     hash: str
 
-    def load(self, site_dir: Path) -> tuple[Document, str, str]:
+    def load(self, site_dir: Path) -> tuple[SourceDocument, str, str]:
         """Parse the file now (for pushing it): the document, its current hash and its text."""
         source = self.file.relative_to(site_dir).as_posix()
         text = self.file.read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import front_matter_data, validate_front_matter
-from sitegen.model import Document, Kind, Media, make_key
+from sitegen.model import Kind, Media, SourceDocument, make_key
 from sitegen.slugs import is_valid_slug
 from sitegen.sources.local import MEDIA_PREFIX
 
@@ -60,7 +60,7 @@ def media_key(path: str) -> str:
 # --- documents -----------------------------------------------------------------------------
 
 
-def document_to_row(doc: Document) -> dict[str, Any]:
+def document_to_row(doc: SourceDocument) -> dict[str, Any]:
     """The full row content for `doc` (no version: the engine adds the one it based its edit on).
 
     Raises ContentError when a front-matter value cannot travel as JSON.
@@ -100,7 +100,7 @@ def document_to_row(doc: Document) -> dict[str, Any]:
     }
 
 
-def content_hash(doc: Document) -> str:
+def content_hash(doc: SourceDocument) -> str:
     """A hash of what a document says (not of its file bytes): equal hashes, equal content."""
     row = document_to_row(doc)
     named = ("slug", "title", "body", "draft", "front") + (("authors",) if row["authors"] else ())
@@ -177,8 +177,8 @@ class RemoteDocumentRow(BaseModel):
         return value
 
 
-def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, RemoteDocumentRow]:
-    """Validate a remote row and turn it into the Document a pull writes.
+def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[SourceDocument, RemoteDocumentRow]:
+    """Validate a remote row and turn it into the SourceDocument a pull writes.
 
     Raises ContentError naming the remote key (`remote posts/<slug>`) and the field.
     """
@@ -201,7 +201,7 @@ def row_to_document(kind: Kind, row: Mapping[str, Any]) -> tuple[Document, Remot
     # The same validation a local file's front matter gets, minus the YAML text (building and
     # re-parsing YAML for every row was most of a large pull's time).
     validated = validate_front_matter(data, {}, source)
-    doc = Document(
+    doc = SourceDocument(
         key=key, kind=kind, slug=checked.slug, front=validated, body=checked.body, source=source
     )
     return doc, checked
@@ -222,7 +222,7 @@ def is_private(draft: bool, publish_at: str | None) -> bool:
     return moment > dt.datetime.now(dt.UTC)
 
 
-def _publish_at(doc: Document) -> str | None:
+def _publish_at(doc: SourceDocument) -> str | None:
     """Posts are visible from their `date` on (a day means midnight UTC); pages at once."""
     date = doc.front.date
     if doc.kind != "post" or date is None:

@@ -31,7 +31,7 @@ from sitegen.frontmatter import (
     validate_front_matter,
 )
 from sitegen.markers import END, MIDDLE, START
-from sitegen.model import Document
+from sitegen.model import SourceDocument
 
 LOCAL, REMOTE = "local", "remote"
 BODY = "body"  # names the body among the conflicting parts
@@ -48,14 +48,14 @@ class Merged:
 
     text: str
     conflicts: tuple[str, ...]
-    document: Document | None = None
+    document: SourceDocument | None = None
 
     @property
     def clean(self) -> bool:
         return not self.conflicts
 
 
-def merge_documents(base: Document, local: Document, remote: Document) -> Merged:
+def merge_documents(base: SourceDocument, local: SourceDocument, remote: SourceDocument) -> Merged:
     """Merge `local` and `remote`, both descended from `base`. Raises ContentErrors only if a
     clean merge of valid front matter were itself invalid (not seen in practice)."""
     sides = [front_matter_data(doc.front) for doc in (base, local, remote)]

@@ -18,7 +18,7 @@ from typing import Any
 
 from sitegen.errors import ContentError, RemoteError, SitegenError
 from sitegen.frontmatter import dump_document
-from sitegen.model import Document, Media
+from sitegen.model import Media, SourceDocument
 from sitegen.paths import CONTENT_DIR
 from sitegen.remote.store import RowsRefused, VersionConflict, name_column
 from sitegen.sources.local import MEDIA_PREFIX
@@ -159,7 +159,7 @@ def _merge(
     ctx: SyncContext,
     writer: ContentWriter,
     step: Step,
-    remote_doc: Document,
+    remote_doc: SourceDocument,
     row: dict[str, Any],
     remote: dict[str, RemoteEntry],
     report: SyncReport,
@@ -190,7 +190,9 @@ def _merge(
     return conflict
 
 
-def _remote_content(key: str, row: Mapping[str, Any] | None) -> tuple[Document | None, str | None]:
+def _remote_content(
+    key: str, row: Mapping[str, Any] | None
+) -> tuple[SourceDocument | None, str | None]:
     """The remote document (None for media) and content hash of a row; (None, None) if invalid."""
     if row is None:
         return None, None

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from sitegen.errors import ContentError, SitegenError
 from sitegen.frontmatter import dump_document
-from sitegen.model import Document
+from sitegen.model import SourceDocument
 from sitegen.sources.local import MEDIA_PREFIX
 from sitegen.sync.engine import (
     Notify,
@@ -92,7 +92,7 @@ def _key_status(
     return KeyStatus(change, "conflict", merged.conflicts, theirs=theirs)
 
 
-def _remote_document(key: str, row: dict[str, Any] | None) -> Document | None:
+def _remote_document(key: str, row: dict[str, Any] | None) -> SourceDocument | None:
     table, _ = split_key(key)
     if row is None or table == "media":
         return None

@@ -269,3 +269,40 @@ def test_names_of_files_and_folders_are_spelled_once() -> None:
 )
 def test_find_cycle(graph: dict[str, set[str]], cycle: list[str] | None) -> None:
     assert find_cycle(graph) == cycle
+
+
+# The build's stages (issue 13): pure functions from values to values. What a build reuses and
+# how it spreads work over processes wraps around them (render.reuse, render.parallel, cache),
+# so no stage may reach either.
+STAGES = (
+    "render.sources",
+    "render.documents",
+    "render.plan",
+    "site",
+    "frontmatter",
+    "markdown.",
+    "theme",
+    "writer",
+    "search.stage",
+    "search.index",
+)
+AROUND_THE_STAGES = {
+    "cache",
+    "render.reuse",
+    "render.parallel",
+    "render.renders",
+    "render.fingerprint",
+}
+
+
+def test_no_stage_reaches_the_cache_or_the_executor() -> None:
+    def is_stage(module: str) -> bool:
+        return any(module == s or (s.endswith(".") and module.startswith(s)) for s in STAGES)
+
+    graph = import_graph()
+    stages = [m for m in graph if is_stage(m)]
+    assert len(stages) >= 10
+    crossings = [
+        f"{m} imports {t}" for m in sorted(stages) for t in sorted(graph[m] & AROUND_THE_STAGES)
+    ]
+    assert not crossings, "\n".join(crossings)

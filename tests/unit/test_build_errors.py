@@ -113,3 +113,27 @@ def test_output_folder_cannot_hold_the_site(tmp_path: Path) -> None:
     for bad in (site, tmp_path, site / "content" / "x"):
         with pytest.raises(SitegenError, match="cannot be the output folder"):
             build_site(site, BuildOptions(output_dir=bad))
+
+
+def test_a_build_warns_about_unresolved_conflict_markers_and_strict_refuses(
+    tmp_path: Path,
+) -> None:
+    """The markers sync writes must not reach the published site unnoticed. (A build used to
+    drop each document's body before the check, so it never warned.)"""
+    site = tmp_path / "site"
+    body = "Intro.\n\n<<<<<<< local\nMine.\n=======\nTheirs.\n>>>>>>> remote\n"
+    write_files(
+        site,
+        {
+            "sitegen.toml": 'title = "T"\nbase_url = "https://example.org/"\n',
+            "content/posts/merged.md": f"---\ntitle: M\ndate: 2024-01-01\n---\n{body}",
+            "content/posts/heading.md": "---\ntitle: H\ndate: 2024-01-02\n---\nTitle\n=======\n",
+        },
+    )
+    [warning] = build_site(site).warnings
+    assert (warning.file, warning.line) == ("content/posts/merged.md", 7)
+    assert "unresolved merge conflict markers" in str(warning)
+    before = read_tree(site / "public")
+    with pytest.raises(SitegenError, match="unresolved merge conflict markers"):
+        build_site(site, BuildOptions(strict=True, use_cache=False))
+    assert read_tree(site / "public") == before

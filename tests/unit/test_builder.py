@@ -149,32 +149,8 @@ def test_pages_whose_body_the_doc_store_lost_are_rendered_again(
     site = _site(tmp_path / "site")
     _, expected = clean_build(site, tmp_path / "clean")  # before the store loses anything
     monkeypatch.setattr(DocStore, "body", lambda self, path, sha256: None)
-    monkeypatch.setattr(DocStore, "bodies", lambda self, paths: {})
     Builder(site, BuildOptions(jobs=jobs), retain=False).build()
     assert diff_trees(read_tree(site / "public"), expected) == []
-
-
-def test_pages_read_their_bodies_ahead_in_blocks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A query per page would cost more than reading the page: bodies are read a block at a time."""
-    from sitegen.cache import DocStore
-
-    calls = {"body": 0, "bodies": 0}
-    original = DocStore.bodies
-
-    def bodies(self: DocStore, paths: list[str]) -> object:
-        calls["bodies"] += 1
-        return original(self, paths)
-
-    monkeypatch.setattr(DocStore, "bodies", bodies)
-    monkeypatch.setattr(
-        DocStore, "body", lambda *args: calls.__setitem__("body", calls["body"] + 1)
-    )
-    site = _site(tmp_path / "site")
-    Builder(site, BuildOptions(jobs=1), retain=False).build()
-    assert calls["body"] == 0 and calls["bodies"] >= 1
-    _assert_clean(site, tmp_path)
 
 
 def test_a_doc_store_of_an_older_layout_is_replaced(tmp_path: Path) -> None:

@@ -90,3 +90,65 @@ def test_extra_is_read_as_params() -> None:
     assert parse_config('title = "T"\n[extra]\nlogo = "a.svg"\n', "s").params == {"logo": "a.svg"}
     assert parse_config('title = "T"\n[params]\nlogo = "b.svg"\n', "s").params == {"logo": "b.svg"}
     assert "sitegen.toml:4: extra" in _error('title = "T"\n[params]\na = 1\n[extra]\nb = 1\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "title = 5\n",
+            "sitegen.toml:1: title: 5 is not allowed: input should be a valid string\n"
+            '  hint: add `title = "My site"` at the top of sitegen.toml',
+        ),
+        (
+            'title = ""\n',
+            "sitegen.toml:1: title: '' is not allowed: string should have at least 1 character\n"
+            '  hint: add `title = "My site"` at the top of sitegen.toml',
+        ),
+        (
+            'title = "T"\nmarkdown = 5\n',
+            "sitegen.toml:2: markdown: 5 is not allowed: input should be a valid dictionary or "
+            "instance of MarkdownConfig",
+        ),
+        (
+            'title = "T"\n[markdown]\ntoc_max_level = 2.0\n',
+            "sitegen.toml:3: markdown.toc_max_level: 2.0 is not allowed: input should be a valid "
+            "integer\n  hint: use a heading level from 1 to 6",
+        ),
+        (
+            'title = "T"\n[markdown]\ntoc_max_level = 7\n',
+            "sitegen.toml:3: markdown.toc_max_level: 7 is not allowed: input should be less than "
+            "or equal to 6\n  hint: use a heading level from 1 to 6",
+        ),
+        (
+            'title = "T"\n[sitemap]\nenabled = "yes"\n',
+            "sitegen.toml:3: sitemap.enabled: 'yes' is not allowed: input should be a valid "
+            "boolean\n  hint: use true or false",
+        ),
+        (
+            'title = "T"\nextra = 5\n',
+            "sitegen.toml:2: extra: 5 is not allowed: input should be a valid dictionary",
+        ),
+        (
+            'title = "T"\nnav = [5, {title = "G"}]\n',
+            "sitegen.toml:2: nav.0: 5 is not allowed: input should be a valid dictionary or "
+            "instance of NavEntry\n"
+            '  hint: list pages as `nav = ["index.md", {title = "Guides", children = '
+            '["guides/a.md"]}]`\n'
+            "sitegen.toml:2: nav.1: give `page`, `url` or `children`\n"
+            '  hint: list pages as `nav = ["index.md", {title = "Guides", children = '
+            '["guides/a.md"]}]`',
+        ),
+    ],
+)
+def test_wrong_types_are_named_with_what_is_allowed(text: str, message: str) -> None:
+    """The texts sitegen gave while pydantic checked sitegen.toml, kept when it stopped."""
+    assert _error(text) == message
+
+
+def test_unknown_key_in_an_author_table_names_the_keys() -> None:
+    """An unknown key under [authors.<slug>] was an AssertionError (a traceback)."""
+    assert _error('title = "T"\n[authors.jane]\nname = "Jane"\navatr = "a.png"\n') == (
+        "sitegen.toml:4: authors.jane.avatr: unknown key\n"
+        "  hint: did you mean `avatar`? keys in [authors.jane]: name, bio, avatar"
+    )

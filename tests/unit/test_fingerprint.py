@@ -63,5 +63,6 @@ def test_a_page_ref_stands_for_the_page_with_its_digest() -> None:
     )
     digest = b"d" * 16
     built = Fingerprinter("salt", {id(page): (page, digest)}).of({"page": page})
-    assert Fingerprinter("salt").of({"page": PageRef(digest, lambda: page)}) == built
-    assert Fingerprinter("salt").of({"page": PageRef(b"e" * 16, lambda: page)}) != built
+    ref = PageRef("posts/a", digest, page, ())
+    assert Fingerprinter("salt").of({"page": ref}) == built
+    assert Fingerprinter("salt").of({"page": PageRef("posts/a", b"e" * 16, page, ())}) != built

@@ -11,7 +11,7 @@ from sitegen.frontmatter import (
     parse_document,
     validate_front_matter,
 )
-from sitegen.model import Document, FrontMatter
+from sitegen.model import FrontMatter, SourceDocument
 
 GOOD = """---
 title: Hello
@@ -78,7 +78,7 @@ def test_dump_round_trips_a_constructed_document() -> None:
         summary="2024-01-01",
         extra={"n": [1, {"b": None}]},
     )
-    doc = Document(
+    doc = SourceDocument(
         key="pages/x", kind="page", slug="x", front=front, body="\n# Hi\n", source="remote"
     )
     assert parse_document(dump_document(doc), source="remote", kind="page", default_slug="x") == doc

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import BuildOptions, build_site
-from sitegen.shortcodes import Shortcodes
-from sitegen.theme import theme_paths
 from tests.golden.trees import EPOCH, clean_build, diff_trees, read_tree, write_files
 
 CONFIG = """title = "Incremental"
@@ -109,7 +107,7 @@ def test_incremental_output_equals_a_clean_build(tmp_path: Path, edit: str) -> N
     assert result.written < len(expected)  # incremental: not everything was rewritten
 
 
-@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the first build's records come from the workers
 def test_no_op_rebuild_writes_nothing(tmp_path: Path, jobs: int) -> None:
     site = _site(tmp_path / "site")
     first = build_site(site, BuildOptions(jobs=jobs))
@@ -146,15 +144,15 @@ def _rendering_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     rendered: list[str] = []
     original = pipeline._bytes_of
 
-    def spy(job: pipeline.Job, env: object) -> bytes:
+    def spy(job: pipeline.Job, env: object, bodies: Mapping[str, object]) -> bytes:
         rendered.append(job.output)
-        return original(job, env)
+        return original(job, env, bodies)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "_bytes_of", spy)
     return rendered
 
 
-@pytest.mark.parametrize("jobs", [1, 2])  # 2: a first build fingerprints while the workers render
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the first build's records come from the workers
 def test_an_edit_after_a_first_build_renders_only_what_it_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
@@ -240,36 +238,33 @@ def test_rebuild_right_after_an_edit_is_a_quick_no_op(tmp_path: Path) -> None:
 def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    """The memory of a one-shot build must not hold every page's content at once: its pages
-    are PageRefs, built when an output shows them, and its records hold outlines (no body
-    HTML or toc), while the workers that render the Markdown store the records and the bodies in
-    the DocStore; the output is still a clean build's."""
+    """The memory of a one-shot build must not hold every page's content at once: its records
+    hold no page body (HTML or toc) and its pages are made when an output shows them, while
+    the workers that render the Markdown store the records and the bodies in the DocStore;
+    the output is still a clean build's."""
     import sitegen.render.pipeline as pipeline
     from sitegen.cache import DocStore
     from sitegen.render.renders import unpack_body
-    from sitegen.site import PageRef
+    from sitegen.render.reuse import BuildCache
+    from sitegen.render.sources import read_sources
 
     site = _site(tmp_path / "site")
     assembled = []
-    original = pipeline.assemble
+    original = pipeline._assemble
 
-    def spy(*args: object, **kwargs: object) -> object:
-        made = original(*args, **kwargs)  # type: ignore[arg-type]
-        assembled.append((made, args[2]))
-        return made
+    def spy(*args: object) -> object:
+        assembled.append(args[2])
+        return original(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "assemble", spy)
+    monkeypatch.setattr(pipeline, "_assemble", spy)
     build_site(site, BuildOptions(jobs=jobs))
-    ((made, renders),) = assembled
-    assert len(made.posts) + len(made.pages) == 8
-    assert all(isinstance(entry.page, PageRef) for entry in (*made.posts, *made.pages))
-    assert not any(
-        renders[key].complete or renders[key].body.html or renders[key].body.toc for key in renders
-    )
-    _, store_key = pipeline._markdown_options(
-        pipeline.load_config(site), Shortcodes(site, theme_paths(site, "default").template_dirs)
-    )
-    store = DocStore(site, store_key)
+    (records,) = assembled
+    assert len(records) == 8
+    assert all(r.render is not None for r in records)
+    assert not any('id="part"' in repr(r) for r in records)  # the body's heading: pages only
+    cache = BuildCache(site, "", use_disk=True, retain=False)
+    cache.start(read_sources(site, BuildOptions()))
+    store = DocStore(site, cache.store_key)
     try:
         stored = store.load()
         bodies = [
@@ -277,7 +272,7 @@ def test_a_one_shot_build_makes_pages_on_demand_and_workers_store_every_record(
         ]
     finally:
         store.close()
-    assert len(stored) == 8 and all(not record.render.complete for record in stored.values())
+    assert len(stored) == 8 and all(record.render is not None for record in stored.values())
     assert all(body.html.startswith("<") for body in bodies)
     _, clean = clean_build(site, tmp_path / "clean", jobs=1)
     assert diff_trees(read_tree(site / "public"), clean) == []

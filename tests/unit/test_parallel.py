@@ -3,14 +3,17 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Iterator
 
-from sitegen.render.parallel import after_first, guided_ranges, map_ranges, worker_count
+import pytest
+
+from sitegen.render.parallel import Deferred, guided_ranges, run_ranges, worker_count
 
 
 def test_forked_workers_return_results_in_order() -> None:
     data = list(range(100))
-    results = list(map_ranges(lambda a, b: (os.getpid(), sum(data[a:b])), len(data), workers=2))
+    results = list(
+        run_ranges(lambda a, b: (os.getpid(), sum(data[a:b])), len(data), jobs=2, threshold=1)
+    )
     assert sum(total for _, _, (_, total) in results) == sum(data)
     assert [start for start, _, _ in results] == sorted(start for start, _, _ in results)
     assert {pid for _, _, (pid, _) in results} != {os.getpid()}  # really in other processes
@@ -38,17 +41,27 @@ def test_guided_ranges_cover_the_work_and_shrink_to_the_smallest() -> None:
     assert guided_ranges(5, workers=2, smallest=16) == [(0, 5)]
 
 
-def test_meanwhile_runs_once_after_the_first_result_or_at_the_end() -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_while_waiting_runs_in_this_process_while_the_workers_work(jobs: int) -> None:
+    """It runs before the first result is taken: in the builder, while the workers render."""
     seen: list[object] = []
+    results = run_ranges(
+        lambda a, b: (os.getpid(), b - a),
+        40,
+        jobs=jobs,
+        threshold=1,
+        while_waiting=(lambda: seen.append(("waiting", os.getpid())),),
+    )
+    for _, _, (pid, count) in results:
+        seen.append(count)
+        assert (pid == os.getpid()) == (jobs == 1)
+    assert seen[0] == ("waiting", os.getpid()) and sum(seen[1:]) == 40  # type: ignore[arg-type]
 
-    def results(count: int) -> Iterator[int]:
-        for n in range(count):
-            seen.append(f"made {n}")
-            yield n
 
-    for value in after_first(results(2), lambda: seen.append("meanwhile")):
-        seen.append(value)
-    assert seen == ["made 0", "meanwhile", 0, "made 1", 1]
-    seen.clear()
-    assert list(after_first(results(0), lambda: seen.append("meanwhile"))) == []
-    assert seen == ["meanwhile"]
+def test_a_deferred_call_runs_once_when_run_or_first_needed() -> None:
+    calls: list[int] = []
+    deferred = Deferred(lambda n: calls.append(n) or n * 2, 21)
+    deferred.run()
+    deferred.run()
+    assert deferred.value() == 42 and calls == [21]
+    assert Deferred(lambda: "made when needed").value() == "made when needed"

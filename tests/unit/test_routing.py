@@ -18,7 +18,6 @@ def _doc(
         kind=kind,
         slug=slug,  # type: ignore[arg-type]
         front=FrontMatter(title="T", date=date),
-        body="",
         source=f"content/{kind}s/{slug}.md",
     )
 

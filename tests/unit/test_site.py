@@ -9,7 +9,8 @@ from sitegen.errors import BuildFailed
 from sitegen.frontmatter import parse_document
 from sitegen.markdown import MarkdownOptions, render_markdown
 from sitegen.model import Document, Media
-from sitegen.site import DocRender, PageRef, Site, assemble, select_documents
+from sitegen.site import Entry, Site, assemble, make_page, select_documents, split_rendering
+from sitegen.views import Page
 
 CONFIG = parse_config('title = "T"\nbase_url = "https://e.org/sub/"\n', "sitegen.toml")
 NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
@@ -20,8 +21,16 @@ def _doc(path: str, front: str, body: str = "Text.\n") -> Document:
 
 
 def _site(docs: list[Document], media: tuple[Media, ...] = (), strict: bool = False) -> Site:
-    rendered = {d.key: DocRender(render_markdown(d.body, MarkdownOptions()), None) for d in docs}
+    rendered = {
+        d.key: split_rendering(d, render_markdown(d.body, MarkdownOptions()), None)[0] for d in docs
+    }
     return assemble(CONFIG, docs, rendered, media, strict=strict)
+
+
+def _page(entry: Entry) -> Page:
+    """The entry's page, made as a build makes it for an output that shows it."""
+    body = split_rendering(entry.doc, render_markdown(entry.doc.body, MarkdownOptions()), None)[1]
+    return make_page(entry.page, body)
 
 
 def test_posts_newest_first_ties_by_key_and_undated_last() -> None:
@@ -87,7 +96,7 @@ def test_links_to_files_media_and_routes_resolve() -> None:
         _doc("posts/l.md", "title: L\ndate: 2024-01-02", body),
     ]
     site = _site(docs, (Media("i.png", "0" * 64, 1),))
-    page = next(e.page for e in site.posts if e.doc.slug == "l")
+    page = _page(next(e for e in site.posts if e.doc.slug == "l"))
     for url in (
         'href="/sub/posts/a/#x"',
         'href="/sub/about/"',
@@ -106,10 +115,11 @@ def test_links_to_files_media_and_routes_resolve() -> None:
 def test_summary_from_front_matter_or_first_paragraph() -> None:
     doc = _doc("posts/s.md", 'title: S\nsummary: "*Short*"', "First para.\n\nSecond.\n")
     rendered = {
-        doc.key: DocRender(
+        doc.key: split_rendering(
+            doc,
             render_markdown(doc.body, MarkdownOptions()),
             render_markdown("*Short*", MarkdownOptions()),
-        )
+        )[0]
     }
     site = assemble(CONFIG, [doc], rendered, (), strict=False)
     assert site.posts[0].summary.summary == "<p><em>Short</em></p>\n"
@@ -128,41 +138,17 @@ def test_site_info_names_the_feed_mime_type(feed_format: str, mime: str) -> None
     assert site.info.feed_type == mime
 
 
-def test_lazy_pages_equal_the_eager_pages_and_carry_the_same_digests() -> None:
-    """A one-shot build makes every page a PageRef, built when an output shows it; it must be
-    the very page (with the very digests) that an eager assemble gives."""
-    body = "Intro with [a](a.md) and [gone](nope.md).\n\n## Part\n\n```python\nx = 1\n```\n"
-    docs = [
-        _doc("posts/a.md", "title: A\ntags: [x]"),
-        _doc("posts/l.md", 'title: L\nsummary: "See [a](a.md)"', body),
-        _doc("pages/about.md", "title: About", "No summary line.\n\nSecond.\n"),
-    ]
-    options = MarkdownOptions()
-    rendered = {
-        d.key: DocRender(
-            render_markdown(d.body, options),
-            render_markdown(d.front.summary, options) if d.front.summary else None,
-        )
-        for d in docs
-    }
-    versions = {d.key: f"v1:{d.key}" for d in docs}
-    eager = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions)
-    lazy = assemble(CONFIG, docs, rendered, (), strict=False, versions=versions, lazy_pages=True)
-    assert [w.message for w in lazy.warnings] == [w.message for w in eager.warnings]
-    for made, expected in zip(
-        (*lazy.posts, *lazy.pages), (*eager.posts, *eager.pages), strict=True
-    ):
-        assert isinstance(made.page, PageRef) and not isinstance(expected.page, PageRef)
-        assert made.digests == expected.digests and made.summary == expected.summary
-        assert made.page.digest == expected.digests[0]
-        assert made.page.build() == expected.page
-
-
-def test_lazy_pages_without_versions_are_refused() -> None:
-    doc = _doc("posts/a.md", "title: A")
-    rendered = {doc.key: DocRender(render_markdown(doc.body, MarkdownOptions()), None)}
-    with pytest.raises(ValueError, match="lazy page"):
-        assemble(CONFIG, [doc], rendered, (), strict=False, lazy_pages=True)
+def test_digests_name_what_an_entry_is_made_of() -> None:
+    """Fingerprints take an entry's digests for its views: they must change with the rendering
+    and with the link answers, and stay while neither does."""
+    docs = [_doc("posts/a.md", "title: A"), _doc("posts/l.md", "title: L", "See [a](a.md).\n")]
+    before = {e.doc.key: e.digests for e in _site(docs).posts}
+    assert before == {e.doc.key: e.digests for e in _site(docs).posts}
+    edited = [docs[0], _doc("posts/l.md", "title: L", "See [a](a.md) now.\n")]
+    after = {e.doc.key: e.digests for e in _site(edited).posts}
+    assert after["posts/a"] == before["posts/a"] and after["posts/l"] != before["posts/l"]
+    moved = [_doc("posts/a.md", "title: A\nslug: b"), docs[1]]  # l's link answer changes
+    assert {e.doc.key: e.digests for e in _site(moved).posts}["posts/l"] != before["posts/l"]
 
 
 def test_a_post_expires_after_its_expiry_date_which_is_when_the_selection_changes() -> None:
@@ -172,15 +158,3 @@ def test_a_post_expires_after_its_expiry_date_which_is_when_the_selection_change
     ]
     selected, due = select_documents(docs, drafts=False, future=False, now=NOW)
     assert [d.slug for d in selected] == ["e"] and due == dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
-
-
-def test_unresolved_conflict_markers_are_a_warning_naming_the_line() -> None:
-    body = "Intro.\n\n<<<<<<< local\nMine.\n=======\nTheirs.\n>>>>>>> remote\n"
-    doc = _doc("posts/merged.md", "title: M\ndate: 2024-01-01", body)
-    [warning] = _site([doc]).warnings
-    assert (warning.file, warning.line) == ("content/posts/merged.md", 7)
-    assert "unresolved merge conflict markers" in str(warning)
-    with pytest.raises(BuildFailed):
-        _site([doc], strict=True)
-    heading = _doc("posts/heading.md", "title: H\ndate: 2024-01-01", "Title\n=======\n\nText.\n")
-    assert _site([heading]).warnings == ()  # a heading underline is no marker

@@ -44,6 +44,7 @@ OUTPUT_LIBRARIES: tuple[str, ...] = (
     "Pygments",
     "markdown-it-py",
     "mdit-py-plugins",
+    "markdown-it-pyrs",  # parses plain CommonMark for the fast path (markdown/fast.py)
     "Jinja2",
     "MarkupSafe",
     "PyYAML",

@@ -50,13 +50,20 @@ def _is_word(char: str) -> bool:
 def take_explicit_id(children: Sequence[Token]) -> str | None:
     """The id a heading's text ends with (`{#custom-id}`), removed from the text; or None."""
     last = children[-1] if children else None
-    if last is None or last.type != "text" or not last.content.endswith("}"):
+    if last is None or last.type != "text":
         return None
-    match = _EXPLICIT_ID.search(last.content)
+    last.content, explicit = split_explicit_id(last.content)
+    return explicit
+
+
+def split_explicit_id(text: str) -> tuple[str, str | None]:
+    """(text, id) of the last text of a heading that ends with `{#custom-id}`, or (text, None)."""
+    if not text.endswith("}"):
+        return text, None
+    match = _EXPLICIT_ID.search(text)
     if match is None:
-        return None
-    last.content = last.content[: match.start()]
-    return match.group(1)
+        return text, None
+    return text[: match.start()], match.group(1)
 
 
 def unique_id(slug: str, taken: MutableMapping[str, int]) -> str:
@@ -97,11 +104,15 @@ def _link_open(
 ) -> str:
     href = tokens[idx].attrGet("href")
     if env.get(PLAIN) and isinstance(href, str) and href.startswith("#"):
-        token = tokens[idx].copy(
-            attrs={**tokens[idx].attrs, "href": placeholder(target_of(href), href)}
-        )
+        token = tokens[idx].copy(attrs={**tokens[idx].attrs, "href": plain_href(href)})
         return str(self.renderToken([token], 0, options, env))
     return str(self.renderToken(tokens, idx, options, env))
+
+
+def plain_href(href: str) -> str:
+    """A same-page `#fragment` link as PLAIN output writes it: a placeholder, which the site
+    points at the document's own page (a summary is shown on other pages)."""
+    return placeholder(target_of(href), href)
 
 
 def _heading_open(
@@ -109,24 +120,32 @@ def _heading_open(
 ) -> str:
     token = tokens[idx]
     heading_id = token.attrs.get("id")
-    if heading_id is None or env.get(PLAIN):
-        return f"<{token.tag}>"
-    return f'<{token.tag} id="{escapeHtml(str(heading_id))}">'
+    return heading_open(token.tag, None if env.get(PLAIN) else heading_id)
 
 
 def _heading_close(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
+    token = tokens[idx]
+    heading_id = token.meta.get("id") if token.meta else None
+    return heading_close(token.tag, None if env.get(PLAIN) else heading_id)
+
+
+def heading_open(tag: str, heading_id: object) -> str:
+    """`<h2 id="…">`, or `<h2>` without an id (no anchors, or PLAIN output)."""
+    if heading_id is None:
+        return f"<{tag}>"
+    return f'<{tag} id="{escapeHtml(str(heading_id))}">'
+
+
+def heading_close(tag: str, heading_id: object) -> str:
     """The self-link goes last in the heading, hidden from assistive technology and out of the
     tab order: the heading's accessible name stays its text, and the table of contents
     already links every heading for keyboard and screen-reader users. It is empty: the
     theme's CSS draws it, so feed readers and copied text show no stray `#`."""
-    token = tokens[idx]
-    heading_id = token.meta.get("id") if token.meta else None
-    if heading_id is None or env.get(PLAIN):
-        return f"</{token.tag}>\n"
+    if heading_id is None:
+        return f"</{tag}>\n"
     href = escapeHtml(f"#{heading_id}")
     return (
-        f'<a class="{ANCHOR_CLASS}" href="{href}" aria-hidden="true" tabindex="-1"></a>'
-        f"</{token.tag}>\n"
+        f'<a class="{ANCHOR_CLASS}" href="{href}" aria-hidden="true" tabindex="-1"></a></{tag}>\n'
     )

@@ -7,7 +7,7 @@ and picklable results (stored in the build cache and sent between processes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sitegen.config import DEFAULT_IFRAME_HOSTS
 
@@ -82,3 +82,13 @@ class Rendered:
     warnings: tuple[tuple[int, str], ...] = ()
     mermaid: bool = False
     terms: str = ""
+
+
+class Output(NamedTuple):
+    """What either parser's pass gives render.py: the HTML and summary (before sanitizing),
+    and what the plugins found (`Rendered.warnings`, `Rendered.mermaid`)."""
+
+    html: str
+    summary_html: str
+    warnings: tuple[tuple[int, str], ...]
+    mermaid: bool

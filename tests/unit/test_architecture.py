@@ -242,6 +242,7 @@ SPELLED_ELSEWHERE = {
     ("scaffold", "sitegen.toml"),  # the starter kit's file list
     ("sync.doctor", "sitegen.toml"),  # the name of a check, as printed
     ("sync.authors", "media/"),  # to replace by sources.local.MEDIA_PREFIX
+    ("markdown.fast", "content"),  # the text field of markdown-it-pyrs's tree nodes
 }
 
 

@@ -161,13 +161,22 @@ def build_lock(site_dir: Path) -> Iterator[None]:
 
 def load_state(site_dir: Path, key: str) -> BuildState | None:
     """The stored state, or None when absent, unreadable or from another cache format."""
-    state = _load_pickled(state_path(site_dir, key), pickle.load)
+    state = load_value(state_path(site_dir, key))
     return state if isinstance(state, BuildState) else None
 
 
 def save_state(site_dir: Path, key: str, state: BuildState) -> None:
-    write = functools.partial(pickle.dump, state, protocol=pickle.HIGHEST_PROTOCOL)
-    _save_pickled(state_path(site_dir, key), write)
+    save_value(state_path(site_dir, key), state)
+
+
+def load_value(path: Path) -> Any:
+    """The value `save_value` stored at `path`, or None when it is absent, unreadable, from
+    another cache format or made by code that is gone."""
+    return _load_pickled(path, pickle.load)
+
+
+def save_value(path: Path, value: object) -> None:
+    _save_pickled(path, functools.partial(pickle.dump, value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def entries_path(site_dir: Path, key: str) -> Path:

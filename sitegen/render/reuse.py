@@ -35,10 +35,12 @@ from sitegen.cache import (
     DocStore,
     FileHasher,
     load_entries,
+    load_value,
     output_versions,
     save_entries,
+    save_value,
 )
-from sitegen.fsio import is_settled, write_atomic
+from sitegen.fsio import is_settled
 from sitegen.markdown.highlight import highlights_reused
 from sitegen.model import Document
 from sitegen.paths import state_dir
@@ -76,10 +78,7 @@ class _Search(NamedTuple):
 
 
 def _load_search(path: Path, store_key: str, use_disk: bool) -> _Search:
-    try:
-        found = pickle.loads(path.read_bytes()) if use_disk else None
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        found = None
+    found = load_value(path) if use_disk else None
     if not isinstance(found, _Search) or found.store_key != store_key:
         return _Search(store_key, {}, [], {})
     return found
@@ -351,7 +350,7 @@ class BuildCache:
             files = build_index(docs)
         made = _Search(self.store_key, self._search_terms, [tuple(doc) for doc in docs], files)
         if made != last and self.use_disk:
-            write_atomic(self._search_path, pickle.dumps(made, protocol=5), durable=False)
+            save_value(self._search_path, made)
         self._search = made if self.retain else None
         return files
 

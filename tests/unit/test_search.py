@@ -215,3 +215,18 @@ def test_updating_drops_a_shard_whose_last_term_went() -> None:
     updated = update_index(before, build_index(before), after)
     assert updated == build_index(after)
     assert INDEX_DIR + "t/qq.json" not in updated
+
+
+def test_a_search_cache_from_other_code_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    """A `.sitegen/` kept across sitegen versions may hold a pickle naming a module that is
+    gone; the build must treat it as no cache."""
+    site = _site(tmp_path / "site")
+    build_site(site, BuildOptions())
+    (cache,) = (site / ".sitegen").glob("search-*.pickle")
+    cache.write_bytes(b"\x80\x02csitegen.nowhere\nX\nq\x00.")  # its module is gone
+    (site / "content/posts/p1.md").write_text(
+        "---\ntitle: Post 1\ndate: 2023-01-02\n---\nWombat.\n"
+    )
+    build_site(site, BuildOptions())
+    _, expected = clean_build(site, tmp_path / "clean")
+    assert diff_trees(read_tree(site / "public"), expected) == []

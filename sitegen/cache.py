@@ -253,6 +253,9 @@ class DocStore:
         # A cache need not survive a power cut (a lost row is rendered again); in WAL mode this
         # still never corrupts the file, and saves a sync per transaction.
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Pages read from a memory map, not by a system call each: a body spans several pages
+        # and a build reads one per page it makes (15,000 pread calls at 1,100 posts).
+        self._db.execute("PRAGMA mmap_size=1073741824")
         if self._db.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:  # another layout
             with self._db:
                 self._db.execute("DROP TABLE IF EXISTS docs")

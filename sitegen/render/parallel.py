@@ -7,11 +7,9 @@ so they inherit that state and only the (start, stop) ranges and results cross p
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
 
 R = TypeVar("R")
@@ -47,6 +45,10 @@ def run_ranges(
             stop = min(total, start + step)
             yield start, stop, task(start, stop)
         return
+    # Imported here: ~25 ms that a build rendering in its own process (an edit) never needs.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     _task = task
     try:
         context = multiprocessing.get_context("fork")
@@ -74,6 +76,8 @@ def worker_count(requested: int | None, work: int, threshold: int) -> int:
         return max(1, min(requested, cores * 4))
     if work < threshold or threading.active_count() > 1:
         return 1
+    import multiprocessing
+
     return min(cores, 2) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 

@@ -163,9 +163,11 @@ def test_exit_codes_follow_sys_exit() -> None:
 
 
 # What a build process must not import: each costs a noticeable part of a small rebuild (pydantic
-# ~90 ms, importlib.metadata ~20 ms), and none is needed to render content/ of a site with Atom
-# feeds (sync and Supabase live behind `--pull`; email.utils is for RSS dates).
+# ~90 ms, importlib.metadata ~20 ms, multiprocessing ~25 ms), and none is needed to render
+# content/ of a small site with Atom feeds (sync and Supabase live behind `--pull`; email.utils
+# is for RSS dates; worker processes are for large builds).
 NOT_FOR_BUILDING = (
+    "multiprocessing",
     "pydantic",
     "importlib.metadata",
     "importlib.resources",

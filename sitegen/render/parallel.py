@@ -32,14 +32,12 @@ def run_ranges(
 ) -> Iterator[tuple[int, int, R]]:
     """Yield (start, stop, task(start, stop)) over [0, total) in order, on `jobs` processes
     (None: decide by `total` against `threshold`, see worker_count). `while_waiting` are run
-    in this process once the workers have started (in process: before the task), where this
-    process would otherwise only wait for them. Ranges shrink as the work runs out (guided
-    scheduling, see guided_ranges), so the workers finish close together."""
+    in this process once the workers have started, where it would otherwise only wait for
+    them (in process there is no such time: they are not run). Ranges shrink as the work runs
+    out (guided scheduling, see guided_ranges), so the workers finish close together."""
     global _task
     workers = worker_count(jobs, total, threshold)
     if workers <= 1:
-        for call in while_waiting:
-            call()
         step = max(1, -(-total // 8))  # a few slices so progress can be reported
         for start in range(0, total, step):
             stop = min(total, start + step)
@@ -94,11 +92,16 @@ def guided_ranges(total: int, workers: int, smallest: int) -> list[tuple[int, in
 
 class Deferred(Generic[R]):
     """A call made once: in this process's idle time while the workers work (`run`, given as
-    a `while_waiting`), or when its value is first needed, whichever comes first."""
+    a `while_waiting`), or when its value is first needed, whichever comes first (`done`
+    tells which has happened)."""
 
     def __init__(self, function: Callable[..., R], *args: object) -> None:
         self._call: Callable[[], R] | None = lambda: function(*args)
         self._value: R | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._call is None
 
     def run(self) -> None:
         if self._call is not None:

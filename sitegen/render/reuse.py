@@ -51,6 +51,7 @@ from sitegen.render.sources import Sources
 from sitegen.search.index import SearchDoc, build_index, update_index
 from sitegen.site import DocRender, Made, Outline, make_entry
 from sitegen.sources.local import DOCUMENT_DIRS, MARKDOWN_SUFFIXES
+from sitegen.theme import make_environment
 from sitegen.views import SiteInfo
 
 # Forking two workers costs ~50-100 ms and saves half of ~1.8 ms per document (Markdown):
@@ -371,7 +372,9 @@ class BuildCache:
         compiled: Deferred[Any],
     ) -> Any:
         """The Jinja environment: the last build's, with its compiled templates, while no
-        template changed; else the `compiled` one (made while the Markdown ran, or now)."""
+        template changed; else the `compiled` one if the Markdown workers left time to make it,
+        or a new one that compiles each template when first used (a build without workers
+        uses few of them)."""
         env_key = (sources.theme.template_dirs, sorted(templates.items()))
         if self._env is not None and self._env_key == env_key:
             from sitegen.fragments import forget_fragments  # imports Jinja: only builds need it
@@ -379,7 +382,11 @@ class BuildCache:
             self._env.globals.update(globals_)  # templates see env.globals through a ChainMap
             forget_fragments(self._env)
             return self._env
-        env = compiled.value()
+        env = (
+            compiled.value()
+            if compiled.done
+            else make_environment(sources.theme, {}, self.jinja_cache)
+        )
         env.globals.update(globals_)
         if self.retain:
             self._env, self._env_key = env, env_key

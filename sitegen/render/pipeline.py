@@ -237,11 +237,10 @@ def _search_jobs(
     """The search index's outputs, when the site has search."""
     if not sources.config.search.enabled:
         return []
-    from sitegen.search.stage import index_jobs, search_docs
+    from sitegen.search.stage import index_jobs
 
     with times.phase("search"):
-        keys = [entry.doc.key for entry in (*site.posts, *site.pages)]
-        docs = search_docs(site, cache.search_terms(keys, records, renders))
+        docs = cache.search_docs((*site.posts, *site.pages), records, renders)
         return index_jobs(cache.search_index(docs))
 
 

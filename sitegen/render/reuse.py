@@ -25,7 +25,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,7 +49,8 @@ from sitegen.render.parallel import Deferred, run_ranges
 from sitegen.render.renders import StoredRenders, pack_body
 from sitegen.render.sources import Sources
 from sitegen.search.index import SearchDoc, build_index, update_index
-from sitegen.site import DocRender, Made, Outline, make_entry
+from sitegen.search.stage import search_doc
+from sitegen.site import DocRender, Entry, Made, Outline, make_entry
 from sitegen.sources.local import DOCUMENT_DIRS, MARKDOWN_SUFFIXES
 from sitegen.theme import make_environment
 from sitegen.views import SiteInfo
@@ -73,7 +74,7 @@ class _Search(NamedTuple):
     """The last search index and what it was made of."""
 
     store_key: str  # the terms were made with it
-    terms: dict[str, tuple[str, str]]  # source path -> (sha256, terms)
+    made_of: dict[str, str]  # URL -> sha256 of the file its document came from
     docs: list[tuple[str, ...]]  # SearchDocs, as plain tuples (pickled without a Python call each)
     files: dict[str, str]  # build_index(docs)
 
@@ -106,7 +107,7 @@ class BuildCache:
         self.store_key = ""  # names every document's rendering inputs (see `start`)
         self._lite: list[DocRecord] = []  # a one-shot build's records, without their DocRenders
         self._search: _Search | None = None  # the last search index, once read
-        self._search_terms: dict[str, tuple[str, str]] = {}  # this build's (see _Search.terms)
+        self._search_made_of: dict[str, str] = {}  # this build's (see _Search.made_of)
 
     def start(self, sources: Sources) -> None:
         """Begin a build of `sources`: file hashes are reused from the last state."""
@@ -318,26 +319,32 @@ class BuildCache:
         records = {r.path: r for r in self._lite}
         save_entries(self.site_dir, self.key, header, (records, entries.made))
 
-    def search_terms(
-        self, keys: Iterable[str], records: Sequence[DocRecord], renders: StoredRenders
-    ) -> dict[str, str]:
-        """The search terms of the documents `keys` name: from their records, from the last
-        index while a file's bytes are the same (a reused record has no DocRender), else from
-        the DocStore."""
-        known = self._last_search().terms
+    def search_docs(
+        self, entries: Sequence[Entry], records: Sequence[DocRecord], renders: StoredRenders
+    ) -> list[SearchDoc]:
+        """`search_doc` of every entry, reused from the last index while the document's bytes,
+        URL and title are the same; else made from its terms: from its record, or (a reused
+        record has no DocRender) from the DocStore."""
+        known = {doc[0]: doc for doc in self._last_search().docs}  # by URL
+        made_of = self._last_search().made_of
         by_key = {r.document.key: r for r in records if r.document is not None}
-        terms = {}
-        for key in keys:
-            record = by_key[key]
-            found = known.get(record.path)
-            if record.render is not None:
-                terms[key] = record.render.terms
-            elif found is not None and found[0] == record.sha256:
-                terms[key] = found[1]
+        docs: list[SearchDoc] = []
+        self._search_made_of = {}
+        for entry in entries:
+            record, summary = by_key[entry.doc.key], entry.summary
+            last = known.get(summary.url)
+            if (
+                last is not None
+                and last[1] == summary.title
+                and made_of.get(summary.url) == record.sha256
+            ):
+                doc = SearchDoc._make(last)
             else:
-                terms[key] = renders[key].terms
-        self._search_terms = {by_key[key].path: (by_key[key].sha256, terms[key]) for key in terms}
-        return terms
+                render = record.render or renders[entry.doc.key]
+                doc = search_doc(summary, render.terms)
+            docs.append(doc)
+            self._search_made_of[summary.url] = record.sha256
+        return docs
 
     def search_index(self, docs: Sequence[SearchDoc]) -> dict[str, str]:
         """`build_index(docs)`: the last build's index while its documents are the same, that
@@ -349,7 +356,7 @@ class BuildCache:
             files = update_index([SearchDoc._make(doc) for doc in last.docs], last.files, docs)
         else:
             files = build_index(docs)
-        made = _Search(self.store_key, self._search_terms, [tuple(doc) for doc in docs], files)
+        made = _Search(self.store_key, self._search_made_of, [tuple(doc) for doc in docs], files)
         if made != last and self.use_disk:
             save_value(self._search_path, made)
         self._search = made if self.retain else None

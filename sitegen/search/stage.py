@@ -1,4 +1,4 @@
-"""The search index as outputs of the build: the pages as the index holds them, and its files.
+"""The search index as outputs of the build: each page as the index holds it, and its files.
 
 A page's terms come from its Markdown rendering (Rendered.terms, made by the Markdown workers
 with the rest of the rendering); index.build_index makes the files, which are ordinary
@@ -14,18 +14,14 @@ from html import unescape
 
 from sitegen.render.plan import Job, TextJob
 from sitegen.search.index import EXCERPT, SearchDoc
-from sitegen.site import Site
+from sitegen.views import Summary
 
 _TAG = re.compile(r"<[^>]*>")
 
 
-def search_docs(site: Site, terms: Mapping[str, str]) -> list[SearchDoc]:
-    """Every post and page as the index holds it, with its terms (`terms`: by document key,
-    as Rendered.terms gives them)."""
-    return [
-        SearchDoc(e.summary.url, e.summary.title, excerpt(e.summary.summary), terms[e.doc.key])
-        for e in (*site.posts, *site.pages)
-    ]
+def search_doc(summary: Summary, terms: str) -> SearchDoc:
+    """A post or page as the index holds it (`terms` as Rendered.terms gives them)."""
+    return SearchDoc(summary.url, summary.title, excerpt(summary.summary), terms)
 
 
 def index_jobs(files: Mapping[str, str]) -> list[Job]:

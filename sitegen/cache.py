@@ -36,7 +36,7 @@ from sitegen.errors import SitegenError
 from sitegen.fsio import is_settled, own_folder, write_atomic
 from sitegen.paths import state_dir
 
-_FORMAT = 11  # bump when the layout of cached values changes
+_FORMAT = 12  # bump when the layout of cached values changes
 _CHUNK = 1000  # table items per pickle in the entries file (see save_entries)
 # The libraries whose code shapes the output's bytes, by distribution name; every cache is keyed
 # by their versions (see output_versions). A library added to the output path is added here.

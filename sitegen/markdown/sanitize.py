@@ -73,6 +73,8 @@ _ATTRIBUTES = {
 # over the page (position, negative margins), load anything (url()) or hide it.
 _STYLE_PROPERTIES = frozenset({"text-align", "width", "height", "max-width", "float"})
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_FORCED_INPUT = ' type="checkbox" disabled="disabled">'
+_FORCED_INPUT_IN_ORDER = ' disabled="disabled" type="checkbox">'
 _IFRAME = re.compile("<iframe", re.IGNORECASE)
 _ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
@@ -81,7 +83,10 @@ def sanitize_html(html: str, iframe_hosts: Sequence[str]) -> str:
     """`html` with everything unsafe removed (see the module doc). The host check is a Python
     call per attribute, so only a document that has an iframe pays for it."""
     hosts = tuple(iframe_hosts) if _IFRAME.search(html) else None
-    return _cleaner(hosts).clean(html)
+    # nh3 adds an input's forced attributes (see `_cleaner`) in its hash map's order, which
+    # changes from one process to the next: write them in the one order the task-list markup
+    # has. (Quotes in values and `>` in text come out escaped: this only meets tags.)
+    return _cleaner(hosts).clean(html).replace(_FORCED_INPUT, _FORCED_INPUT_IN_ORDER)
 
 
 def html_ids(html: str) -> list[str]:

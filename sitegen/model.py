@@ -19,7 +19,6 @@ from typing import Any, Literal
 from sitegen.errors import ContentError
 
 Kind = Literal["post", "page"]
-KINDS: tuple[Kind, ...] = ("post", "page")
 
 # A document date keeps whether the author wrote a day or an instant.
 DateValue = dt.date | dt.datetime

@@ -52,11 +52,10 @@ class Fingerprinter:
     def __init__(
         self, salt: str, known_views: dict[int, tuple[object, bytes]] | None = None
     ) -> None:
-        """`known_views`: the `views` of a previous Fingerprinter in this process (view digests
-        are not salted), so views that are still the same objects are not digested again."""
+        """`known_views`: id -> (view, digest) of views whose digests are known already (view
+        digests are not salted), e.g. summaries, from what their entries are made of."""
         self._salt = blake2b(salt.encode(), digest_size=16).digest()
-        self._known = known_views or {}
-        self.views: dict[int, tuple[object, bytes]] = {}  # the views digested by this one
+        self._views = dict(known_views or {})  # id -> (view, digest): it keeps ids unique
         self._tuples: dict[int, tuple[tuple[Any, ...], Any]] = {}  # id -> (tuple, its _shallow)
 
     def of(self, value: Any) -> str:
@@ -97,12 +96,11 @@ class Fingerprinter:
 
     def _view_digest(self, view: object) -> bytes:
         """Digest of a shared view, computed once (the memo keeps `view` alive, so ids stay unique)."""
-        known = self.views.get(id(view)) or self._known.get(id(view))
+        known = self._views.get(id(view))
         if known is not None and known[0] is view:
-            self.views[id(view)] = known
             return known[1]
         digest = blake2b(_pickle(view), digest_size=16).digest()
-        self.views[id(view)] = (view, digest)
+        self._views[id(view)] = (view, digest)
         return digest
 
 

@@ -40,7 +40,6 @@ from sitegen.theme import (
     compiled_environment,
     load_template,
     render_template,
-    static_files,
     template_files,
     uses_collections,
 )
@@ -89,7 +88,7 @@ def run_build(
     with times.phase("plan"):
         static = {
             name: (path, cache.hasher.sha256(path, str(path), _stat(path)))
-            for name, path in static_files(sources.theme).items()
+            for name, path in sources.static.items()
         }
         theme_templates = template_files(sources.theme)
         templates = {
@@ -205,7 +204,7 @@ def _assemble(
         cache.page_ids(selected, renders, versions),
         media,
         profiles=profiles,
-        static=static_files(sources.theme),
+        static=sources.static,
         data=read_data(site_dir),
         assets=assets,
         unbuilt_pages=_left_out_pages(documents, selected),

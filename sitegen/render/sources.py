@@ -20,7 +20,7 @@ from sitegen.paths import CONTENT_DIR, holds_site_files
 from sitegen.render.inputs import BuildOptions, scan_inputs
 from sitegen.shortcodes import Shortcodes
 from sitegen.sources.local import Stats
-from sitegen.theme import ThemePaths, theme_paths
+from sitegen.theme import ThemePaths, static_files, theme_paths
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Sources:
     scanned_ns: int  # when they were scanned (see fsio.is_settled)
     shortcodes: Shortcodes
     md_options: MarkdownOptions
+    static: dict[str, Path]  # static path (`style.css`) -> its file (theme.static_files)
 
     def rendering_inputs(self) -> str:
         """What every document's rendering depends on besides its file: the Markdown options,
@@ -68,6 +69,7 @@ def read_sources(
         scanned_ns=scanned[0],
         shortcodes=shortcodes,
         md_options=md_options,
+        static=static_files(theme),
     )
 
 
